@@ -1,0 +1,1 @@
+"""Icons, style sheet, translations and the page's own small JS/CSS."""

@@ -1,0 +1,129 @@
+"""The map the user is looking at: ordered layers, basemap, view and selection.
+
+A plain object with change events, in the manner of napari's layer list: Qt widgets observe and
+edit it, tests and the CLI use it without a display.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .layer import Layer
+
+# Event names a listener can receive, with what each event's payload holds.
+#   layer_added(layer), layer_removed(layer), layers_reordered(ids),
+#   layer_changed(layer, what)  what in {"visible", "opacity", "style", "data", "filter"},
+#   basemap_changed(name), view_changed(view), selection_changed(layer_id, row_indices),
+#   language_changed(lang)
+Listener = Callable[..., None]
+
+# What a change needs in the page: these only restyle or toggle what is drawn,
+# every other change needs the layer re-rendered.
+LIVE_CHANGES = frozenset({"visible", "opacity"})
+
+
+@dataclass
+class View:
+    lat: float = 39.3
+    lon: float = 116.4
+    zoom: float = 7.0
+
+
+class MapDocument:
+    def __init__(self, title: str = "Jing-Jin-Ji", basemap: str = "positron", lang: str = "en"):
+        self.title = title
+        self.basemap = basemap
+        self.lang = lang
+        self.view = View()
+        self.layers: list[Layer] = []
+        self.selection: tuple[str | None, tuple[int, ...]] = (None, ())
+        self._listeners: list[Listener] = []
+
+    # -- events -----------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """``listener(event, *payload)``; returns a function that unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _emit(self, event: str, *payload: Any) -> None:
+        for listener in list(self._listeners):
+            listener(event, *payload)
+
+    # -- layers -----------------------------------------------------------------------------
+    def layer(self, layer_id: str) -> Layer:
+        for layer in self.layers:
+            if layer.id == layer_id:
+                return layer
+        raise KeyError(layer_id)
+
+    def add_layer(self, layer: Layer, index: int | None = None) -> Layer:
+        if any(existing.id == layer.id for existing in self.layers):
+            raise ValueError(f"layer id {layer.id!r} is already in the map")
+        self.layers.insert(len(self.layers) if index is None else index, layer)
+        self._emit("layer_added", layer)
+        return layer
+
+    def remove_layer(self, layer_id: str) -> Layer:
+        layer = self.layer(layer_id)
+        self.layers.remove(layer)
+        if self.selection[0] == layer_id:
+            self.select(None, ())
+        self._emit("layer_removed", layer)
+        return layer
+
+    def move_layer(self, layer_id: str, index: int) -> None:
+        layer = self.layer(layer_id)
+        self.layers.remove(layer)
+        self.layers.insert(max(0, min(index, len(self.layers))), layer)
+        self._emit("layers_reordered", [lyr.id for lyr in self.layers])
+
+    def set_visible(self, layer_id: str, visible: bool) -> None:
+        self._change(layer_id, "visible", bool(visible))
+
+    def set_opacity(self, layer_id: str, opacity: float) -> None:
+        self._change(layer_id, "opacity", max(0.0, min(1.0, float(opacity))))
+
+    def set_style(self, layer_id: str, style) -> None:
+        self._change(layer_id, "style", style)
+
+    def set_filter(self, layer_id: str, column: str, allowed: list[Any] | None) -> None:
+        layer = self.layer(layer_id)
+        new = dict(layer.filter)
+        if allowed is None:
+            new.pop(column, None)
+        else:
+            new[column] = list(allowed)
+        self._change(layer_id, "filter", new)
+
+    def replace_data(self, layer_id: str, gdf) -> None:
+        self._change(layer_id, "gdf", gdf, what="data")
+
+    def _change(self, layer_id: str, attr: str, value: Any, what: str | None = None) -> None:
+        layer = self.layer(layer_id)
+        if getattr(layer, attr) is value:
+            return
+        setattr(layer, attr, value)
+        self._emit("layer_changed", layer, what or attr)
+
+    # -- map state --------------------------------------------------------------------------
+    def set_basemap(self, name: str) -> None:
+        if name != self.basemap:
+            self.basemap = name
+            self._emit("basemap_changed", name)
+
+    def set_view(self, lat: float, lon: float, zoom: float) -> None:
+        self.view = View(lat, lon, zoom)
+        self._emit("view_changed", self.view)
+
+    def select(self, layer_id: str | None, rows) -> None:
+        sel = (layer_id, tuple(int(r) for r in rows))
+        if sel != self.selection:
+            self.selection = sel
+            self._emit("selection_changed", *sel)
+
+    def set_language(self, lang: str) -> None:
+        if lang not in ("en", "zh"):
+            raise ValueError(f"unsupported language {lang!r}")
+        if lang != self.lang:
+            self.lang = lang
+            self._emit("language_changed", lang)
