@@ -1,0 +1,2 @@
+from jjjmap.cli import main
+raise SystemExit(main())

@@ -1,0 +1,226 @@
+"""`jjjmap` command line: gui (default), export, info, convert.
+
+Everything but `gui` runs headless. Errors a user can cause print one line naming the file and
+the problem and exit non-zero; `--debug` shows the traceback as well.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+log = logging.getLogger("jjjmap")
+
+EXIT_USER_ERROR = 1
+EXIT_INTERNAL_ERROR = 3
+
+
+class CliError(Exception):
+    """A problem with what the user asked for, worded for them."""
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Typed errors of the core whose messages are written for the user."""
+    errors: list[type[BaseException]] = [CliError, FileNotFoundError, PermissionError]
+    for module, name in (("jjjmap.io", "LayerLoadError"), ("jjjmap.io", "LayerExportError"),
+                         ("jjjmap.io.project", "ProjectFileError"),
+                         ("jjjmap.export", "ExportError")):
+        try:
+            mod = __import__(module, fromlist=[name])
+            errors.append(getattr(mod, name))
+        except (ImportError, AttributeError):
+            pass
+    return tuple(errors)
+
+
+def _add_layer_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--layer", action="append", default=[], metavar="PATH",
+                   help="add a custom layer (repeatable; PATH::name picks a layer of a GeoPackage)")
+    p.add_argument("--crs", help="CRS of the custom layers when the file does not say (e.g. EPSG:4548)")
+    p.add_argument("--encoding", help="text encoding of the custom layers' attributes (e.g. gbk)")
+    p.add_argument("--datum", choices=["wgs84", "gcj02", "bd09"], default=None,
+                   help="declare that the custom layers are in GCJ-02 or BD-09 and convert them")
+    p.add_argument("--style", metavar="FILE", help="style file (JSON or TOML) for the custom layers")
+    p.add_argument("--basemap", help="basemap name (see `jjjmap export --list-basemaps`)")
+    p.add_argument("--lang", choices=["en", "zh"], help="language of labels and legends")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jjjmap", description="Jing-Jin-Ji map explorer")
+    p.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    # --debug is accepted after the command too; SUPPRESS keeps it from resetting the global one.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks and debug logging")
+    sub = p.add_subparsers(dest="command")
+
+    g = sub.add_parser("gui", parents=[common], help="open the desktop explorer (the default)")
+    _add_layer_options(g)
+    g.add_argument("--screenshot", metavar="PATH",
+                   help="open the window, wait for the map, save a PNG of it and exit")
+
+    e = sub.add_parser("export", parents=[common], help="write the map as HTML (and/or PNG), headless")
+    _add_layer_options(e)
+    e.add_argument("-o", "--output", metavar="HTML", help="HTML file to write")
+    e.add_argument("--light", action="store_true",
+                   help="reference Leaflet from public CDNs (small file for the web) instead of "
+                        "inlining every asset")
+    e.add_argument("--png", metavar="PATH", help="also (or only) render a PNG picture of the map")
+    e.add_argument("--title", help="map title")
+    e.add_argument("--sectors", help="comma-separated sector keys to show (default: all)")
+    e.add_argument("--list-basemaps", action="store_true", help="list basemap names and exit")
+
+    i = sub.add_parser("info", parents=[common], help="describe what a file holds")
+    i.add_argument("path")
+
+    c = sub.add_parser("convert", parents=[common], help="convert a layer to GeoPackage, GeoJSON or Shapefile")
+    c.add_argument("input")
+    c.add_argument("output")
+    c.add_argument("--crs")
+    c.add_argument("--encoding")
+    c.add_argument("--datum", choices=["wgs84", "gcj02", "bd09"], default=None)
+    return p
+
+
+def _open_custom_layers(args) -> list:
+    from jjjmap.io import open_layer
+    from jjjmap.model import Style
+
+    style = _read_style(args.style) if getattr(args, "style", None) else None
+    layers = []
+    for path in args.layer:
+        for layer in open_layer(path, crs=args.crs, encoding=args.encoding,
+                                datum=None if args.datum == "wgs84" else args.datum):
+            if style is not None:
+                layer.style = Style.from_dict(style)
+            for warning in layer.meta.get("warnings", []):
+                print(f"{path}: {warning}", file=sys.stderr)
+            layers.append(layer)
+    return layers
+
+
+def _read_style(path: str) -> dict:
+    import json
+    import tomllib
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+        data = tomllib.loads(text) if p.suffix.lower() == ".toml" else json.loads(text)
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read the style file ({exc.strerror})") from exc
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise CliError(f"{path}: the style file is not valid {p.suffix.lstrip('.') or 'JSON'}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CliError(f"{path}: a style file holds one object of style options")
+    try:
+        from jjjmap.model import Style
+        Style.from_dict(data)
+    except (TypeError, ValueError) as exc:
+        raise CliError(f"{path}: {exc}") from exc
+    return data
+
+
+def _document(args):
+    from jjjmap import catalog
+
+    doc = catalog.default_document()
+    if getattr(args, "title", None):
+        doc.title = args.title
+    if args.basemap:
+        from jjjmap.render import basemaps
+        if args.basemap not in basemaps.BASEMAPS:
+            raise CliError(f"unknown basemap {args.basemap!r}; choose one of: "
+                           + ", ".join(basemaps.BASEMAPS))
+        doc.basemap = args.basemap
+    if args.lang:
+        doc.lang = args.lang
+    if getattr(args, "sectors", None):
+        wanted = [s.strip() for s in args.sectors.split(",") if s.strip()]
+        unknown = [s for s in wanted if s not in catalog.SECTORS]
+        if unknown:
+            raise CliError(f"unknown sector(s) {', '.join(unknown)}; choose from: "
+                           + ", ".join(catalog.SECTORS))
+        for layer in doc.layers:
+            if layer.kind == "clusters":
+                doc.set_filter(layer.id, "sector", wanted)
+    for layer in _open_custom_layers(args):
+        doc.add_layer(layer)
+    return doc
+
+
+def cmd_export(args) -> int:
+    if args.list_basemaps:
+        from jjjmap.render import basemaps
+        for name, bm in basemaps.BASEMAPS.items():
+            print(f"{name:20s} {bm.title_en} ({bm.datum})")
+        return 0
+    if not args.output and not args.png:
+        raise CliError("say where to write: -o map.html and/or --png map.png")
+    from jjjmap import export
+
+    doc = _document(args)
+    if args.output:
+        export.write_html(doc, args.output, self_contained=not args.light)
+        print(f"wrote {args.output}")
+    if args.png:
+        export.write_png(doc, args.png)
+        print(f"wrote {args.png}")
+    return 0
+
+
+def cmd_info(args) -> int:
+    from jjjmap.io import describe, format_description
+
+    print(format_description(describe(args.path)))
+    return 0
+
+
+def cmd_convert(args) -> int:
+    from jjjmap.io import convert
+
+    convert(args.input, args.output, crs=args.crs, encoding=args.encoding,
+            datum=None if args.datum == "wgs84" else args.datum)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from jjjmap.ui.app import main as gui_main
+
+    return gui_main(screenshot=getattr(args, "screenshot", None),
+                    layers=tuple(getattr(args, "layer", ()) or ()),
+                    basemap=getattr(args, "basemap", None), lang=getattr(args, "lang", None))
+
+
+COMMANDS = {"gui": cmd_gui, "export": cmd_export, "info": cmd_info, "convert": cmd_convert}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*argv, "gui"])
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except _user_errors() as exc:
+        if args.debug:
+            log.exception("failed")
+        print(f"jjjmap: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if args.debug:
+            log.exception("internal error")
+        print(f"jjjmap: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+              file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
