@@ -15,7 +15,7 @@ _ids = itertools.count(1)
 GROUPS = ("boundaries", "sectors", "relocations", "custom")
 
 
-@dataclass
+@dataclass(eq=False)  # identity: comparing GeoDataFrames is ambiguous and slow
 class Layer:
     """One map layer.
 
