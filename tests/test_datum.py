@@ -124,3 +124,10 @@ def test_transform_geometries_on_geoseries_and_geodataframe():
     assert back.iloc[:2].geom_equals_exact(gdf.geometry.iloc[:2], tolerance=1e-8).all()
     single = datum.to_gcj02(shapely.Point(116.4, 39.9))
     assert single.x == pytest.approx(x)
+
+
+def test_result_of_a_point_does_not_depend_on_its_neighbours_in_the_call():
+    # Shared polygon borders must convert to identical coordinates in every polygon.
+    one = datum.gcj02_to_wgs84(np.array([116.3]), np.array([39.9]))
+    many = datum.gcj02_to_wgs84(np.array([116.3, 100.1, 87.6]), np.array([39.9, 20.3, 43.8]))
+    assert one[0][0] == many[0][0] and one[1][0] == many[1][0]

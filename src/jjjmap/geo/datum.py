@@ -80,6 +80,26 @@ def _gcj_offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return dlon, dlat
 
 
+def _invert(forward, tlon, tlat, lon, lat):
+    """Solve ``forward(lon, lat) == (tlon, tlat)`` by fixed-point iteration from a first guess.
+
+    Each point iterates until its own residual is below the tolerance and then stops, so its
+    result does not depend on the other points in the call: a vertex shared by two polygons
+    converts to exactly the same coordinates whichever polygon it is converted with.
+    """
+    active = np.ones(lon.shape, dtype=bool)
+    for _ in range(_MAX_ITER):
+        flon, flat = forward(lon[active], lat[active])
+        rlon, rlat = flon - tlon[active], flat - tlat[active]
+        lon[active] -= rlon
+        lat[active] -= rlat
+        still = np.maximum(np.abs(rlon), np.abs(rlat)) > _TOL_DEG   # NaN drops out here
+        if not still.any():
+            break
+        active[active] = still
+    return lon, lat
+
+
 def wgs84_to_gcj02(lon, lat):
     """WGS-84 -> GCJ-02 (the published forward transform)."""
     scalar, lon, lat = _prepare(lon, lat)
@@ -95,16 +115,11 @@ def gcj02_to_wgs84(lon, lat):
     scalar, glon, glat = _prepare(lon, lat)
     inside = ~out_of_china(glon, glat)
     tlon, tlat = glon[inside], glat[inside]
-    wlon, wlat = tlon.copy(), tlat.copy()
-    for _ in range(_MAX_ITER):
-        dlon, dlat = _gcj_offset(wlon, wlat)
-        rlon = wlon + dlon - tlon
-        rlat = wlat + dlat - tlat
-        wlon -= rlon
-        wlat -= rlat
-        residual = np.maximum(np.abs(rlon), np.abs(rlat))
-        if not residual.size or not (np.nanmax(residual) > _TOL_DEG):
-            break
+    def forward(lon, lat):
+        dlon, dlat = _gcj_offset(lon, lat)
+        return lon + dlon, lat + dlat
+
+    wlon, wlat = _invert(forward, tlon, tlat, tlon.copy(), tlat.copy())
     glon[inside] = wlon
     glat[inside] = wlat
     return _finish(scalar, glon, glat)
@@ -132,15 +147,7 @@ def bd09_to_gcj02(lon, lat):
     x, y = tlon - 0.0065, tlat - 0.006
     z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
-    glon, glat = z * np.cos(theta), z * np.sin(theta)
-    for _ in range(_MAX_ITER):
-        flon, flat = _gcj_to_bd(glon, glat)
-        rlon, rlat = flon - tlon, flat - tlat
-        glon -= rlon
-        glat -= rlat
-        residual = np.maximum(np.abs(rlon), np.abs(rlat))
-        if not residual.size or not (np.nanmax(residual) > _TOL_DEG):
-            break
+    glon, glat = _invert(_gcj_to_bd, tlon, tlat, z * np.cos(theta), z * np.sin(theta))
     blon[inside] = glon
     blat[inside] = glat
     return _finish(scalar, blon, blat)
