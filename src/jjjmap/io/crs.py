@@ -1,0 +1,137 @@
+"""Getting every layer into WGS-84 (EPSG:4326), once, at the edge.
+
+A file without a CRS is only trusted when its numbers look like degrees; projected numbers
+without a CRS are refused, with a hint at the likely CGCS2000 Gauss-Kruger zone, because a wrong
+guess would put the data in the wrong place without anybody noticing.
+"""
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from .errors import LayerLoadError, display_name
+
+WGS84 = CRS.from_epsg(4326)
+DATUMS = ("gcj02", "bd09")
+
+
+def parse_crs(value, path) -> CRS:
+    """A user-given CRS ('EPSG:4548', 4548, '4548', WKT, proj string) or a LayerLoadError."""
+    if isinstance(value, CRS):
+        return value
+    text = str(value).strip()
+    try:
+        return CRS.from_user_input(int(text) if text.isdigit() else text)
+    except (CRSError, ValueError, TypeError) as exc:
+        raise LayerLoadError(
+            f"The coordinate reference system {text!r} given for {display_name(path)} is not "
+            f"known. Use an EPSG code such as EPSG:4490 or EPSG:4548.", path) from exc
+
+
+def crs_label(crs: CRS | None) -> str:
+    if crs is None:
+        return ""
+    epsg = crs.to_epsg(min_confidence=70)
+    return f"EPSG:{epsg} ({crs.name})" if epsg else crs.name
+
+
+def _gk_hint(bounds) -> str:
+    """A guess at the CGCS2000 Gauss-Kruger zone, from the easting of projected coordinates."""
+    xmin, _, xmax, _ = bounds
+    x = (xmin + xmax) / 2
+    if not math.isfinite(x):
+        return ""
+    if 1e6 <= x < 1e8:
+        zone = int(x // 1e6)
+        if 25 <= zone <= 45:
+            return (f" The x values start with {zone}, which suggests CGCS2000 3-degree "
+                    f"Gauss-Kruger zone {zone}: EPSG:{4513 + zone - 25}.")
+        if 13 <= zone <= 23:
+            return (f" The x values start with {zone}, which suggests CGCS2000 6-degree "
+                    f"Gauss-Kruger zone {zone}: EPSG:{4491 + zone - 13}.")
+    if 0 < x < 1e6:
+        return (" For Beijing/Tianjin/Hebei without a zone prefix this is often CGCS2000 "
+                "3-degree Gauss-Kruger CM 117E (EPSG:4548) or CM 114E (EPSG:4547).")
+    return ""
+
+
+def looks_geographic(bounds) -> bool:
+    xmin, ymin, xmax, ymax = bounds
+    return (-180.0 <= xmin <= xmax <= 180.0) and (-90.0 <= ymin <= ymax <= 90.0)
+
+
+def to_wgs84(gdf: gpd.GeoDataFrame, path, warnings: list[str], crs_override=None) -> gpd.GeoDataFrame:
+    """Assign or check the CRS, then reproject to EPSG:4326."""
+    if crs_override is not None:
+        crs = parse_crs(crs_override, path)
+        if gdf.crs is not None and not gdf.crs.equals(crs):
+            warnings.append(f"The file says its CRS is {crs_label(gdf.crs)}; using "
+                            f"{crs_label(crs)} as requested instead.")
+        gdf = gdf.set_crs(crs, allow_override=True)
+    elif gdf.crs is None:
+        bounds = gdf.total_bounds
+        if len(gdf) and not looks_geographic(bounds):
+            raise LayerLoadError(
+                f"{display_name(path)} does not say which coordinate reference system (CRS) it "
+                f"uses, and its coordinates (x {bounds[0]:.6g} to {bounds[2]:.6g}, y "
+                f"{bounds[1]:.6g} to {bounds[3]:.6g}) are not longitude/latitude."
+                f"{_gk_hint(bounds)} Choose the CRS in the CRS picker, or pass it on the command "
+                f"line with --crs (for example --crs EPSG:4548).", path)
+        warnings.append("The file does not say which CRS it uses; its coordinates look like "
+                        "longitude/latitude, so WGS-84 (EPSG:4326) was assumed.")
+        gdf = gdf.set_crs(WGS84)
+    if not gdf.crs.equals(WGS84) and gdf.crs.to_epsg() != 4326:
+        src = crs_label(gdf.crs)
+        try:
+            gdf = gdf.to_crs(WGS84)
+        except Exception as exc:  # noqa: BLE001 - pyproj raises several types
+            raise LayerLoadError(f"{display_name(path)} could not be reprojected from {src} to "
+                                 f"WGS-84: {exc}", path) from exc
+        warnings.append(f"Reprojected from {src} to WGS-84 (EPSG:4326).")
+    else:
+        gdf = gdf.set_crs(WGS84, allow_override=True)
+    return gdf
+
+
+def check_range(gdf: gpd.GeoDataFrame, path, hint: str = "") -> None:
+    """Refuse longitudes/latitudes that cannot be on Earth (usually a wrong CRS or swapped columns)."""
+    if len(gdf) == 0:
+        return
+    xmin, ymin, xmax, ymax = gdf.total_bounds
+    finite = all(map(math.isfinite, (xmin, ymin, xmax, ymax)))
+    if not finite or xmin < -180.0 or xmax > 180.0 or ymin < -90.0 or ymax > 90.0:
+        raise LayerLoadError(
+            f"The coordinates in {display_name(path)} are out of range for longitude/latitude "
+            f"(longitude {xmin:.6g} to {xmax:.6g}, latitude {ymin:.6g} to {ymax:.6g}; allowed "
+            f"-180..180 and -90..90).{hint} Check the CRS (the --crs option or the CRS picker) "
+            f"and that the x/longitude and y/latitude columns are not swapped.", path)
+
+
+def apply_datum(gdf: gpd.GeoDataFrame, datum: str | None, path, warnings: list[str]):
+    """Undo the GCJ-02 / BD-09 obfuscation of data that was declared to be in it."""
+    if datum is None:
+        return gdf
+    key = str(datum).lower().replace("-", "").replace("_", "")
+    if key not in DATUMS:
+        raise LayerLoadError(
+            f"Unknown datum {datum!r} given for {display_name(path)}; use 'gcj02' (AutoNavi/Gaode, "
+            f"Tencent) or 'bd09' (Baidu).", path)
+    import shapely
+
+    from jjjmap.geo import datum as datum_mod  # lazy: a sibling module, may load late
+
+    func = datum_mod.gcj02_to_wgs84 if key == "gcj02" else datum_mod.bd09_to_wgs84
+
+    def _convert(coords: np.ndarray) -> np.ndarray:
+        lon, lat = func(coords[:, 0], coords[:, 1])
+        return np.column_stack([np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)])
+
+    geoms = shapely.transform(np.asarray(gdf.geometry.array, dtype=object), _convert)
+    gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
+    warnings.append(f"Converted from the {'GCJ-02' if key == 'gcj02' else 'BD-09'} datum to "
+                    f"WGS-84 as requested (shifts of a few hundred metres).")
+    return gdf

@@ -1,0 +1,144 @@
+"""Tables with coordinates: CSV/TSV/TXT and Excel workbooks.
+
+pandas reads the table (C parser, vectorised); coordinates become points with
+``geopandas.points_from_xy`` and WKT with ``shapely.from_wkt`` - no per-row Python, so a
+million rows take about a second.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .encoding import detect_text_file, label
+from .errors import LayerLoadError, display_name
+
+# normalised column names: (x candidates, y candidates), most specific first
+_XY_PAIRS = [
+    ({"longitude", "long", "lon", "lng", "经度", "东经", "lon_wgs84", "wgs84_lon", "lng_wgs84",
+      "wgs84_lng", "longitude_wgs84"},
+     {"latitude", "lat", "纬度", "北纬", "lat_wgs84", "wgs84_lat", "latitude_wgs84"}),
+    ({"x", "point_x", "xcoord", "x_coord", "easting", "东坐标", "x坐标"},
+     {"y", "point_y", "ycoord", "y_coord", "northing", "北坐标", "y坐标"}),
+]
+_WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "wkt_geom", "几何", "geometry_wkt")
+
+
+def _norm(name) -> str:
+    text = str(name).replace("\ufeff", "").strip().lower()
+    text = re.sub(r"\s+", "_", text)
+    return re.sub(r"[()（）\[\]°]", "", text)
+
+
+def find_xy(columns) -> tuple[str, str] | None:
+    normed = {_norm(c): c for c in columns}
+    for xs, ys in _XY_PAIRS:
+        x = next((normed[n] for n in normed if n in xs), None)
+        y = next((normed[n] for n in normed if n in ys), None)
+        if x is not None and y is not None:
+            return x, y
+    return None
+
+
+def find_wkt(columns) -> str | None:
+    normed = {_norm(c): c for c in columns}
+    return next((normed[n] for n in _WKT_NAMES if n in normed), None)
+
+
+def _separator(path: Path, encoding: str) -> str:
+    if path.suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        sample = fh.read(65536)
+    first = sample.splitlines()[0] if sample else ""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
+    except csv.Error:
+        counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def read_csv(path: Path, encoding: str | None, warnings: list[str]) -> tuple[pd.DataFrame, str]:
+    if encoding is None:
+        encoding, ascii_only = detect_text_file(path)
+        if encoding not in ("utf-8", "utf-8-sig") or not ascii_only:
+            warnings.append(f"Text encoding detected as {label(encoding)}.")
+    sep = _separator(path, encoding)
+    try:
+        df = pd.read_csv(path, sep=sep, encoding=encoding, low_memory=False,
+                         skipinitialspace=True, on_bad_lines="error")
+    except pd.errors.EmptyDataError as exc:
+        raise LayerLoadError(f"{display_name(path)} is empty: it has no header row and no data.",
+                             path) from exc
+    except (pd.errors.ParserError, UnicodeDecodeError, csv.Error) as exc:
+        raise LayerLoadError(f"{display_name(path)} could not be read as a table ({label(encoding)}, "
+                             f"separator {sep!r}): {exc}", path) from exc
+    df.columns = [str(c).replace("\ufeff", "").strip() for c in df.columns]
+    return df, encoding
+
+
+def read_xlsx(path: Path, sheet: str | None, warnings: list[str]) -> pd.DataFrame:
+    try:
+        sheets = pd.read_excel(path, sheet_name=None if sheet is None else sheet, engine="openpyxl")
+    except ValueError as exc:
+        raise LayerLoadError(f"{display_name(path)}: {exc}", path) from exc
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises zipfile/KeyError/... on damage
+        raise LayerLoadError(f"{display_name(path)} could not be read as an Excel workbook; it "
+                             f"may be damaged or password-protected ({exc}).", path) from exc
+    if isinstance(sheets, pd.DataFrame):
+        return sheets
+    for name, df in sheets.items():
+        if find_xy(df.columns) or find_wkt(df.columns):
+            if len(sheets) > 1:
+                warnings.append(f"Read sheet {name!r} of the workbook (the first with "
+                                f"coordinates).")
+            return df
+    return next(iter(sheets.values())) if sheets else pd.DataFrame()
+
+
+def to_geodataframe(df: pd.DataFrame, path: Path, warnings: list[str]) -> gpd.GeoDataFrame:
+    """Build geometry from coordinate or WKT columns; the CRS is left unset for the caller."""
+    if df.shape[0] == 0:
+        raise LayerLoadError(f"{display_name(path)} has a header but no data rows.", path)
+    xy = find_xy(df.columns)
+    if xy is not None:
+        x_col, y_col = xy
+        x = pd.to_numeric(df[x_col], errors="coerce").to_numpy(dtype=float)
+        y = pd.to_numeric(df[y_col], errors="coerce").to_numpy(dtype=float)
+        ok = np.isfinite(x) & np.isfinite(y)
+        if not ok.any():
+            raise LayerLoadError(
+                f"{display_name(path)}: the coordinate columns {x_col!r} and {y_col!r} hold no "
+                f"numbers.", path)
+        if not ok.all():
+            warnings.append(f"Skipped {int((~ok).sum()):,} rows without numeric coordinates in "
+                            f"{x_col!r}/{y_col!r}.")
+            df, x, y = df.loc[ok], x[ok], y[ok]
+        warnings.append(f"Points built from the columns {x_col!r} (x) and {y_col!r} (y).")
+        return gpd.GeoDataFrame(df.reset_index(drop=True),
+                                geometry=gpd.points_from_xy(x, y), crs=None)
+    wkt_col = find_wkt(df.columns)
+    if wkt_col is not None:
+        text = df[wkt_col].astype("string").fillna("").to_numpy(dtype=object)
+        geoms = shapely.from_wkt(text, on_invalid="ignore")
+        bad = shapely.is_missing(geoms)
+        if bad.all():
+            raise LayerLoadError(f"{display_name(path)}: the column {wkt_col!r} holds no readable "
+                                 f"WKT geometry.", path)
+        if bad.any():
+            warnings.append(f"Skipped {int(bad.sum()):,} rows whose {wkt_col!r} is not valid WKT.")
+        df = df.loc[~bad].drop(columns=[wkt_col]).reset_index(drop=True)
+        warnings.append(f"Geometry read from the WKT column {wkt_col!r}.")
+        return gpd.GeoDataFrame(df, geometry=list(geoms[~bad]), crs=None)
+    cols = ", ".join(repr(str(c)) for c in df.columns[:30])
+    more = f" and {len(df.columns) - 30} more" if len(df.columns) > 30 else ""
+    raise LayerLoadError(
+        f"{display_name(path)} has no coordinate columns. Found columns: {cols}{more}. "
+        f"Name them lon/lat, lng/lat, longitude/latitude, x/y or 经度/纬度, or add a WKT "
+        f"geometry column.", path)
