@@ -1,0 +1,54 @@
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from jjjmap import catalog
+from jjjmap.model import Layer, MapDocument
+from jjjmap.search import SearchIndex, fold
+
+
+@pytest.fixture(scope="module")
+def index():
+    doc = catalog.default_document()
+    return doc, SearchIndex(doc)
+
+
+def _top(doc, index, query):
+    hit = index.find(query)[0]
+    return doc.layer(hit.layer_id), hit.row
+
+
+@pytest.mark.parametrize("query", ["xiongan", "雄安", "xiong an", "Xióng'ān", "XIONG2AN1"])
+def test_xiongan_queries_find_the_new_area_first(index, query):
+    doc, ix = index
+    layer, row = _top(doc, ix, query)
+    assert layer.meta["level"] == "xiongan"
+    assert layer.gdf.iloc[row]["name_zh"] == "雄安新区"
+
+
+def test_rongcheng_finds_rongcheng_county(index):
+    doc, ix = index
+    layer, row = _top(doc, ix, "Rongcheng")
+    assert layer.meta["level"] == "county"
+    assert layer.gdf.iloc[row]["code"] == "130629"
+
+
+def test_partial_pinyin_and_partial_chinese(index):
+    doc, ix = index
+    labels = {h.label for h in ix.find("haidian")} | {h.label for h in ix.find("海淀")}
+    assert "海淀区" in labels
+
+
+def test_custom_layers_are_searchable_and_nonsense_finds_nothing():
+    gdf = gpd.GeoDataFrame({"名称": ["白洋淀码头"], "name": ["Baiyangdian Pier"]},
+                           geometry=[Point(116, 38.9)], crs=4326)
+    doc = MapDocument()
+    doc.add_layer(Layer(gdf, "mine"))
+    ix = SearchIndex(doc)
+    assert [h.row for h in ix.find("baiyangdian")] == [0]
+    assert [h.row for h in ix.find("白洋淀")] == [0]
+    assert ix.find("qqqzzz") == [] and ix.find("  ") == []
+
+
+def test_fold_drops_tones_spaces_and_apostrophes():
+    assert fold("Xi'ān  Shì") == "xianshi"
