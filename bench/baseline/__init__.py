@@ -1,0 +1,1 @@
+"""What a competent user writes without jjjmap: geopandas + plain folium, and a bare Qt viewer."""

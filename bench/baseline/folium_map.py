@@ -1,0 +1,85 @@
+"""The notebook way: read the full-resolution files with geopandas, hand them to folium, save.
+
+The only help it gets from jjjmap is the offline copy of the same Leaflet and MarkerCluster
+files, so that both pages render with no network (folium would link them from CDNs), and the
+Bootstrap/jQuery/awesome-markers links that this map does not use are dropped for the same
+reason.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from folium.plugins import MarkerCluster
+
+REPO = Path(__file__).resolve().parents[2]
+GEODATA = REPO / "geodata"
+BOUNDARIES = ("counties", "prefectures", "provinces", "xiongan")
+STROKE = {"counties": 0.5, "prefectures": 1.2, "provinces": 2.5, "xiongan": 2.5}
+
+
+def _offline(m: folium.Map) -> None:
+    keep = ("leaflet",)
+    m.default_js = [(n, u) for n, u in m.default_js if n in keep]
+    m.default_css = [(n, u) for n, u in m.default_css if n in ("leaflet_css",)]
+
+
+def default_map() -> folium.Map:
+    m = folium.Map(location=[39.3, 116.4], zoom_start=7, tiles=None)
+    _offline(m)
+    for name in BOUNDARIES:
+        gdf = gpd.read_file(GEODATA / "boundaries" / f"{name}.shp")
+        folium.GeoJson(gdf, name=name, style_function=lambda f, w=STROKE[name]: {
+            "weight": w, "color": "#444", "fillOpacity": 0.05},
+            tooltip=folium.GeoJsonTooltip(["name_zh", "name_en"])).add_to(m)
+    clusters = pd.read_csv(GEODATA / "sector_clusters.csv")
+    group = folium.FeatureGroup(name="clusters").add_to(m)
+    for row in clusters.itertuples():
+        folium.CircleMarker([row.approx_lat, row.approx_lon], radius=6,
+                            popup=f"{row.name_en}<br>{row.name_zh}<br>{row.sector}").add_to(group)
+    institutions = pd.read_csv(GEODATA / "relocated_institutions.csv")
+    cluster = MarkerCluster(name="institutions").add_to(m)
+    for row in institutions.itertuples():
+        folium.CircleMarker([row.approx_lat, row.approx_lon], radius=6,
+                            popup=f"{row.name_en}<br>{row.name_zh}<br>{row.status}").add_to(cluster)
+    folium.LayerControl().add_to(m)
+    return m
+
+
+def points_map(csv_path: str | Path) -> folium.Map:
+    df = pd.read_csv(csv_path)
+    m = folium.Map(location=[39.3, 116.4], zoom_start=7, tiles=None)
+    _offline(m)
+    cluster = MarkerCluster().add_to(m)
+    for lat, lon in zip(df["lat"], df["lon"]):
+        folium.CircleMarker([lat, lon], radius=3).add_to(cluster)
+    return m
+
+
+_SRC = re.compile(r'<script src="(https://[^"]+)"></script>|<link rel="stylesheet" href="(https://[^"]+)"/>')
+
+
+def inline_assets(html: str) -> str:
+    """Swap the CDN links of Leaflet and MarkerCluster for the same files jjjmap inlines."""
+    from jjjmap.render import assets
+
+    by_file = {a.cdn.rsplit("/", 1)[-1]: a.name for a in assets.page_scripts_and_styles() if a.cdn}
+
+    def swap(match: re.Match) -> str:
+        url = match.group(1) or match.group(2)
+        name = by_file.get(url.rsplit("/", 1)[-1])
+        if name is None:
+            raise RuntimeError(f"the baseline links an asset jjjmap has no offline copy of: {url}")
+        tag = "script" if match.group(1) else "style"
+        return f"<{tag}>{assets.inline_text(name)}</{tag}>"
+
+    return _SRC.sub(swap, html)
+
+
+def save(m: folium.Map, path: str | Path) -> int:
+    html = inline_assets(m.get_root().render())
+    Path(path).write_text(html, encoding="utf-8")
+    return len(html.encode("utf-8"))

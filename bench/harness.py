@@ -1,0 +1,104 @@
+"""Run one side of a case in a fresh process, with a time limit and peak-memory sampling."""
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+import psutil
+
+DID_NOT_FINISH = "did not finish"
+
+
+@dataclass
+class Sample:
+    ok: bool
+    values: dict = field(default_factory=dict)   # what the worker measured (seconds, bytes, ...)
+    peak_rss_mb: float | None = None             # the worker's whole process tree
+    error: str = ""
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run_worker(case: str, side: str, params: dict, timeout: float) -> Sample:
+    """``python -m bench.worker`` for one measurement; past ``timeout`` it is killed (DNF)."""
+    cmd = [sys.executable, "-m", "bench.worker", case, side, json.dumps(params)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    stop = threading.Event()
+
+    def sample_memory():
+        nonlocal peak
+        while not stop.is_set():
+            try:
+                peak = max(peak, _tree_rss(ps))
+            except psutil.Error:
+                return
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample_memory, daemon=True)
+    sampler.start()
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        for child in ps.children(recursive=True):
+            child.kill()
+        proc.kill()
+        proc.communicate()
+        stop.set()
+        return Sample(False, error=DID_NOT_FINISH, peak_rss_mb=peak / 2**20)
+    finally:
+        stop.set()
+        sampler.join()
+    if proc.returncode != 0:
+        tail = (err.strip().splitlines() or ["(no output)"])[-1]
+        return Sample(False, error=f"failed: {tail}", peak_rss_mb=peak / 2**20)
+    values = json.loads(out.strip().splitlines()[-1])
+    return Sample(True, values, peak / 2**20)
+
+
+def alternate(case: str, params: dict, reps: int, timeout: float) -> dict[str, list[Sample]]:
+    """jjjmap and baseline turn about, so drifts in machine load hit both alike.
+
+    A side that did not finish once is not run again: it would only burn the time limit.
+    """
+    samples: dict[str, list[Sample]] = {"jjjmap": [], "baseline": []}
+    for rep in range(reps):
+        order = ("jjjmap", "baseline") if rep % 2 == 0 else ("baseline", "jjjmap")
+        for side in order:
+            if samples[side] and not samples[side][-1].ok:
+                continue
+            samples[side].append(run_worker(case, side, params, timeout))
+    return samples
+
+
+def median_of(samples: list[Sample], key: str) -> float | None:
+    values = [s.values[key] for s in samples if s.ok and key in s.values]
+    return statistics.median(values) if values else None
+
+
+def median_rss(samples: list[Sample]) -> float | None:
+    values = [s.peak_rss_mb for s in samples if s.ok and s.peak_rss_mb]
+    return statistics.median(values) if values else None
+
+
+class Stopwatch:
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
