@@ -64,8 +64,13 @@ def looks_geographic(bounds) -> bool:
     return (-180.0 <= xmin <= xmax <= 180.0) and (-90.0 <= ymin <= ymax <= 90.0)
 
 
-def to_wgs84(gdf: gpd.GeoDataFrame, path, warnings: list[str], crs_override=None) -> gpd.GeoDataFrame:
-    """Assign or check the CRS, then reproject to EPSG:4326."""
+def to_wgs84(gdf: gpd.GeoDataFrame, path, warnings: list[str], crs_override=None,
+             named_lonlat: bool = False) -> gpd.GeoDataFrame:
+    """Assign or check the CRS, then reproject to EPSG:4326.
+
+    ``named_lonlat``: the coordinates came from columns called longitude/latitude, so values
+    outside the lon/lat range are an out-of-range error rather than an unknown projection.
+    """
     if crs_override is not None:
         crs = parse_crs(crs_override, path)
         if gdf.crs is not None and not gdf.crs.equals(crs):
@@ -74,6 +79,8 @@ def to_wgs84(gdf: gpd.GeoDataFrame, path, warnings: list[str], crs_override=None
         gdf = gdf.set_crs(crs, allow_override=True)
     elif gdf.crs is None:
         bounds = gdf.total_bounds
+        if len(gdf) and not looks_geographic(bounds) and named_lonlat:
+            check_range(gdf, path)
         if len(gdf) and not looks_geographic(bounds):
             raise LayerLoadError(
                 f"{display_name(path)} does not say which coordinate reference system (CRS) it "
@@ -103,6 +110,9 @@ def check_range(gdf: gpd.GeoDataFrame, path, hint: str = "") -> None:
         return
     xmin, ymin, xmax, ymax = gdf.total_bounds
     finite = all(map(math.isfinite, (xmin, ymin, xmax, ymax)))
+    if finite and -90 <= xmin <= xmax <= 90 and -180 <= ymin <= ymax <= 180 and (
+            ymin < -90 or ymax > 90):
+        hint += " The longitude and latitude look swapped."
     if not finite or xmin < -180.0 or xmax > 180.0 or ymin < -90.0 or ymax > 90.0:
         raise LayerLoadError(
             f"The coordinates in {display_name(path)} are out of range for longitude/latitude "

@@ -218,6 +218,7 @@ def _finish(r: dict, path: Path, crs, datum):
     if r["format"] == "csv":
         r["crs_in"] = str(crs) if crs else ""
     n_before = len(gdf)
+    named_lonlat = bool(gdf.attrs.get("named_lonlat"))
     gdf = geometry.clean(gdf, warns)
     if len(gdf) == 0:
         what = "features" if n_before == 0 else "features with a geometry"
@@ -226,9 +227,7 @@ def _finish(r: dict, path: Path, crs, datum):
             return
         raise LayerLoadError(f"{display_name(path)} contains no {what}; there is nothing to "
                              f"show.", path)
-    gdf = crs_mod.to_wgs84(gdf, path, warns, crs)
-    if r["crs_in"] == "" and crs is None:
-        r["crs_in"] = ""
+    gdf = crs_mod.to_wgs84(gdf, path, warns, crs, named_lonlat=named_lonlat)
     crs_mod.check_range(gdf, path)
     gdf = crs_mod.apply_datum(gdf, datum, path, warns)
     parts = geometry.split_families(gdf)

@@ -121,8 +121,11 @@ def to_geodataframe(df: pd.DataFrame, path: Path, warnings: list[str]) -> gpd.Ge
                             f"{x_col!r}/{y_col!r}.")
             df, x, y = df.loc[ok], x[ok], y[ok]
         warnings.append(f"Points built from the columns {x_col!r} (x) and {y_col!r} (y).")
-        return gpd.GeoDataFrame(df.reset_index(drop=True),
-                                geometry=gpd.points_from_xy(x, y), crs=None)
+        gdf = gpd.GeoDataFrame(df.reset_index(drop=True), geometry=gpd.points_from_xy(x, y),
+                               crs=None)
+        gdf.attrs["named_lonlat"] = find_xy([x_col, y_col]) is not None and \
+            _norm(x_col) in _XY_PAIRS[0][0]
+        return gdf
     wkt_col = find_wkt(df.columns)
     if wkt_col is not None:
         text = df[wkt_col].astype("string").fillna("").to_numpy(dtype=object)
