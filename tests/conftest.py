@@ -3,3 +3,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+
+# jjjmap:// must be registered before the QApplication exists, i.e. before pytest-qt makes it.
+try:
+    from PySide6 import QtWebEngineWidgets  # noqa: F401,E402 - must precede the QApplication
+
+    from jjjmap.ui.scheme import register_scheme  # noqa: E402
+
+    register_scheme()
+except ImportError:  # a machine without Qt WebEngine: the GUI tests skip themselves
+    pass

@@ -1,0 +1,133 @@
+"""Start the desktop app: scheme registration, QApplication, translations, the main window."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Iterable
+
+log = logging.getLogger(__name__)
+
+SCREENSHOT_SETTLE_MS = 800   # after mapReady, tiles and fonts need a moment to paint
+SCREENSHOT_TIMEOUT_MS = 60000
+
+
+def process_age() -> float:
+    """Seconds since this process started (Linux /proc), else since this module was imported."""
+    try:
+        with open("/proc/self/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])  # field 22 of stat: start time in clock ticks after boot
+        with open("/proc/uptime") as fh:
+            uptime = float(fh.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - _IMPORTED
+
+
+_IMPORTED = time.perf_counter()
+
+
+def _install_translator(app, lang: str | None) -> None:
+    from PySide6.QtCore import QLocale, QTranslator
+
+    code = lang or ("zh" if QLocale.system().language() == QLocale.Language.Chinese else "en")
+    if code == "en":
+        return
+    folder = Path(__file__).resolve().parents[1] / "resources" / "translations"
+    if not folder.is_dir():
+        folder = Path(__file__).resolve().parents[3] / "resources" / "translations"
+    translator = QTranslator(app)
+    if translator.load(f"jjjmap_{code}", str(folder)):
+        app.installTranslator(translator)
+
+
+def create_app(argv: list[str] | None = None):
+    """The QApplication, with ``jjjmap://`` registered first (it must precede the app)."""
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    from PySide6 import QtWebEngineWidgets  # noqa: F401 - must be imported before the app
+    from PySide6.QtWidgets import QApplication
+
+    from .scheme import register_scheme
+
+    register_scheme()
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName("jjjmap")
+    app.setApplicationName("jjjmap")
+    app.setApplicationDisplayName("jjjmap")
+    return app
+
+
+def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] = (),
+         basemap: str | None = None, lang: str | None = None) -> int:
+    """Run the explorer; with ``screenshot`` save a PNG of the window once drawn and exit."""
+    started = time.perf_counter() - process_age()
+    app = create_app()
+    _install_translator(app, lang)
+
+    from PySide6.QtCore import Qt, QTimer
+
+    from jjjmap import catalog
+
+    from .mainwindow import MainWindow
+
+    doc = catalog.default_document()
+    if lang:
+        doc.lang = lang  # before anything observes the document
+    if basemap:
+        doc.basemap = basemap
+    window = MainWindow(doc, started_at=started, restore=screenshot is None)
+    if basemap:  # an explicit choice beats the remembered one
+        doc.basemap = basemap
+    if screenshot is not None:
+        window.resize(1400, 900)
+    window.show()
+    for path in layers:
+        window.files.open_path(str(path))
+
+    status = {"code": 0}
+    if screenshot is not None:
+        out = Path(screenshot)
+        out.parent.mkdir(parents=True, exist_ok=True)
+
+        def shoot():
+            if window.files.runner.active:  # layers still loading: wait for them
+                QTimer.singleShot(200, shoot)
+                return
+            if not window.map.ready:
+                return  # a re-render (new layer) started; mapReady will call us again
+            if not window.grab().save(str(out), "PNG"):
+                status["code"] = 1
+                print(f"jjjmap: could not write {out}", file=sys.stderr)
+            window.close()
+            app.quit()
+
+        def on_ready():
+            QTimer.singleShot(SCREENSHOT_SETTLE_MS, shoot)
+
+        def give_up():
+            print("jjjmap: the map did not finish drawing in time", file=sys.stderr)
+            status["code"] = 1
+            window.close()
+            app.quit()
+
+        window.mapReady.connect(on_ready)
+        QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, give_up)
+
+    def report_startup():
+        if window.startup_seconds is not None:
+            print(f"jjjmap: map drawn {window.startup_seconds:.2f} s after process start",
+                  file=sys.stderr)
+
+    window.mapReady.connect(report_startup, type=Qt.ConnectionType.SingleShotConnection)
+    code = app.exec()
+    return status["code"] or code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    logging.basicConfig(level=logging.INFO)
+    sys.exit(main())

@@ -1,0 +1,303 @@
+"""Attribute table: a model that reads the GeoDataFrame in place, and the widget around it.
+
+Nothing is copied into items. Sorting and filtering only rearrange an index permutation
+(``order``: view row -> positional row of ``layer.gdf``), so 100,000 rows stay responsive.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jjjmap.model import Layer
+
+
+def format_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+class AttributeModel(QAbstractTableModel):
+    """Columns of a layer's GeoDataFrame (geometry shown as its type), rows in ``order``."""
+
+    def __init__(self, layer: Layer | None = None, parent=None):
+        super().__init__(parent)
+        self.layer: Layer | None = None
+        self._columns: list[str] = []
+        self._values: list[np.ndarray] = []
+        self.order = np.arange(0)
+        self._inverse: np.ndarray | None = None
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._text = ""
+        self._haystack: pd.Series | None = None
+        self.set_layer(layer)
+
+    # -- data source ------------------------------------------------------------------------
+    def set_layer(self, layer: Layer | None) -> None:
+        self.beginResetModel()
+        self.layer = layer
+        self._sort, self._text, self._haystack = None, "", None
+        if layer is None:
+            self._columns, self._values = [], []
+            self.order = np.arange(0)
+        else:
+            gdf = layer.gdf
+            try:
+                geom = gdf.geometry.name
+            except AttributeError:  # a GeoDataFrame without an active geometry column
+                geom = None
+            self._columns = [c for c in gdf.columns if c != geom]
+            self._values = [gdf[c].to_numpy() for c in self._columns]  # views, not copies
+            if geom is not None:
+                self._columns.append(geom)
+                self._values.append(None)  # geometry type computed lazily per cell
+            self.order = np.arange(len(gdf))
+        self._inverse = None
+        self.endResetModel()
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._columns)
+
+    def source_row(self, view_row: int) -> int:
+        return int(self.order[view_row])
+
+    def view_row(self, source_row: int) -> int:
+        """The view row showing ``source_row``, or -1 if it is filtered out."""
+        if self._inverse is None:
+            n = 0 if self.layer is None else len(self.layer.gdf)
+            self._inverse = np.full(n, -1, dtype=np.int64)
+            self._inverse[self.order] = np.arange(len(self.order))
+        if 0 <= source_row < len(self._inverse):
+            return int(self._inverse[source_row])
+        return -1
+
+    # -- Qt model ---------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.order)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            row = self.order[index.row()]
+            values = self._values[index.column()]
+            if values is None:
+                geom = self.layer.gdf.geometry.iloc[row]
+                return "" if geom is None else geom.geom_type
+            return format_value(values[row])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            values = self._values[index.column()]
+            if values is not None and np.issubdtype(values.dtype, np.number):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._columns[section] if section < len(self._columns) else None
+        return str(int(self.order[section])) if section < len(self.order) else None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if self.layer is None or not 0 <= column < len(self._columns):
+            return
+        self._sort = (column, order)
+        self._rebuild()
+
+    def set_text_filter(self, text: str) -> None:
+        text = text.strip().lower()
+        if text != self._text:
+            self._text = text
+            self._rebuild()
+
+    # -- order ------------------------------------------------------------------------------
+    def _sorted_rows(self) -> np.ndarray:
+        n = len(self.layer.gdf)
+        if self._sort is None:
+            return np.arange(n)
+        column, order = self._sort
+        values = self._values[column]
+        if values is None:
+            values = self.layer.gdf.geometry.geom_type.to_numpy()
+        series = pd.Series(values, copy=False)
+        if series.dtype == object:
+            series = series.map(format_value)  # mixed types compare as text
+        asc = order == Qt.SortOrder.AscendingOrder
+        # stable sort; missing values last either way
+        return series.reset_index(drop=True).sort_values(
+            ascending=asc, kind="stable", na_position="last").index.to_numpy()
+
+    def _matches(self) -> np.ndarray | None:
+        if not self._text:
+            return None
+        if self._haystack is None:
+            parts = [pd.Series(v, copy=False).map(format_value) for v in self._values
+                     if v is not None]
+            hay = parts[0].str.lower() if parts else pd.Series([""] * len(self.layer.gdf))
+            for part in parts[1:]:
+                hay = hay + "\x1f" + part.str.lower()
+            self._haystack = hay.reset_index(drop=True)
+        return self._haystack.str.contains(self._text, regex=False).to_numpy()
+
+    def _rebuild(self) -> None:
+        rows = self._sorted_rows()
+        mask = self._matches()
+        if mask is not None:
+            rows = rows[mask[rows]]
+        self.beginResetModel()
+        self.order = rows
+        self._inverse = None
+        self.endResetModel()
+
+
+class AttributeTable(QWidget):
+    """Table of the current layer with a text filter; reports selected (positional) rows."""
+
+    rowsSelected = Signal(str, list)  # noqa: N815 - layer id, positional rows
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = AttributeModel(parent=self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicatorShown(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setDefaultSectionSize(120)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText(self.tr("Filter rows (any column contains…)"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.count_label = QLabel(self)
+        self._filter_timer = QTimer(self, singleShot=True, interval=200)
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+
+        self._quiet = False
+        self._stash: tuple[Layer | None, list[int]] = (None, [])
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.model.modelAboutToBeReset.connect(self._stash_selection)
+        self.model.modelReset.connect(self._restore_selection)
+        self.model.modelReset.connect(self._update_count)
+        self._update_count()
+
+    @property
+    def layer(self) -> Layer | None:
+        return self.model.layer
+
+    def set_layer(self, layer: Layer | None) -> None:
+        if layer is self.model.layer:
+            return
+        self._quiet = True
+        try:
+            self.filter_edit.blockSignals(True)
+            self.filter_edit.clear()
+            self.filter_edit.blockSignals(False)
+            self.model.set_layer(layer)
+            self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        finally:
+            self._quiet = False
+        if layer is not None and len(self.model.columns) <= 12:
+            self.view.resizeColumnsToContents()
+
+    def _apply_filter(self) -> None:
+        self.model.set_text_filter(self.filter_edit.text())
+
+    def _stash_selection(self) -> None:
+        # sorting and filtering reset the model; the selected features stay selected
+        self._stash = (self.model.layer, self.selected_rows())
+
+    def _restore_selection(self) -> None:
+        layer, rows = self._stash
+        self._stash = (None, [])
+        if layer is not None and layer is self.model.layer and rows:
+            self.select_rows(rows, emit=False)
+
+    def _update_count(self) -> None:
+        total = 0 if self.layer is None else len(self.layer.gdf)
+        shown = self.model.rowCount()
+        if shown == total:
+            self.count_label.setText(self.tr("%n feature(s)", "", total))
+        else:
+            self.count_label.setText(self.tr("%1 of %2 shown").replace("%1", str(shown))
+                                     .replace("%2", str(total)))
+
+    # -- selection --------------------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        rows = {self.model.source_row(i.row()) for i in self.view.selectionModel().selectedRows()}
+        return sorted(rows)
+
+    def select_rows(self, rows, emit: bool = False) -> None:
+        """Select positional ``rows`` of the layer (those shown); scroll to the first."""
+        sel = QItemSelection()
+        last = self.model.columnCount() - 1
+        first_view_row = None
+        for r in rows:
+            v = self.model.view_row(int(r))
+            if v < 0:
+                continue
+            sel.select(self.model.index(v, 0), self.model.index(v, max(last, 0)))
+            first_view_row = v if first_view_row is None else min(first_view_row, v)
+        quiet, self._quiet = self._quiet, not emit
+        try:
+            self.view.selectionModel().select(
+                sel, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        finally:
+            self._quiet = quiet
+        if first_view_row is not None:
+            self.view.scrollTo(self.model.index(first_view_row, 0),
+                               QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _on_selection(self, *_args) -> None:
+        if self._quiet or self.layer is None:
+            return
+        self.rowsSelected.emit(self.layer.id, self.selected_rows())

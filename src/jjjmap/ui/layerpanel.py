@@ -1,0 +1,347 @@
+"""Layer panel: the document's layers by group, with visibility, order, opacity and filters.
+
+The tree model observes the MapDocument and is rebuilt from it; every edit goes to the
+document, never to the items, so the panel cannot drift from what is drawn.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSlider,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jjjmap.model import GROUPS, Layer, MapDocument
+
+MIME = "application/x-jjjmap-layer-id"
+ROLE_LAYER = Qt.ItemDataRole.UserRole + 1
+ROLE_GROUP = Qt.ItemDataRole.UserRole + 2
+ROLE_SECTOR = Qt.ItemDataRole.UserRole + 3
+SECTOR_COLUMN = "sector"
+
+
+def group_title(group: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    tr = QCoreApplication.translate
+    return {
+        "boundaries": tr("LayerPanel", "Boundaries"),
+        "sectors": tr("LayerPanel", "Sectors"),
+        "relocations": tr("LayerPanel", "Relocations"),
+        "custom": tr("LayerPanel", "My layers"),
+    }.get(group, group)
+
+
+class LayerTreeModel(QStandardItemModel):
+    """Groups > layers (top of the map first) > sector filters of a clusters layer."""
+
+    sectorFilterChanged = Signal(str, str, object)  # noqa: N815 - layer id, column, keys|None
+    rebuilt = Signal()
+
+    def __init__(self, doc: MapDocument, sectors: dict[str, dict[str, str]] | None = None,
+                 parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.sectors = sectors or {}
+        self._building = False
+        self.itemChanged.connect(self._on_item_changed)
+        self._unsubscribe = doc.subscribe(self._on_doc_event)
+        self.rebuild()
+
+    # -- building ---------------------------------------------------------------------------
+    def layer_label(self, layer: Layer) -> str:
+        total = len(layer.gdf)
+        shown = len(layer.filtered()) if layer.filter else total
+        count = f"{shown}/{total}" if shown != total else str(total)
+        return f"{layer.title(self.doc.lang)} ({count})"
+
+    def rebuild(self) -> None:
+        self._building = True
+        try:
+            self.clear()
+            root = self.invisibleRootItem()
+            bold = QFont()
+            bold.setBold(True)
+            for group in GROUPS:
+                members = [lyr for lyr in reversed(self.doc.layers) if lyr.group == group]
+                if not members and group != "custom":
+                    continue
+                g = QStandardItem(group_title(group))
+                g.setFont(bold)
+                g.setData(group, ROLE_GROUP)
+                g.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled)
+                for layer in members:
+                    g.appendRow(self._layer_item(layer))
+                root.appendRow(g)
+        finally:
+            self._building = False
+        self.rebuilt.emit()
+
+    def _layer_item(self, layer: Layer) -> QStandardItem:
+        item = QStandardItem(self.layer_label(layer))
+        item.setData(layer.id, ROLE_LAYER)
+        item.setToolTip(layer.source or layer.path or "")
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                      | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled
+                      | Qt.ItemFlag.ItemIsDropEnabled)
+        item.setCheckState(Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
+        if layer.kind == "clusters" and self.sectors and SECTOR_COLUMN in layer.gdf.columns:
+            allowed = layer.filter.get(SECTOR_COLUMN)
+            counts = layer.gdf[SECTOR_COLUMN].value_counts()
+            for key, names in self.sectors.items():
+                name = names.get(self.doc.lang) or names.get("en") or key
+                child = QStandardItem(f"{name} ({int(counts.get(key, 0))})")
+                child.setData(key, ROLE_SECTOR)
+                child.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                               | Qt.ItemFlag.ItemIsSelectable)
+                on = allowed is None or key in allowed
+                child.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+                item.appendRow(child)
+        return item
+
+    def layer_index(self, layer_id: str) -> QModelIndex:
+        for g in range(self.rowCount()):
+            group = self.item(g)
+            for r in range(group.rowCount()):
+                if group.child(r).data(ROLE_LAYER) == layer_id:
+                    return group.child(r).index()
+        return QModelIndex()
+
+    # -- document -> items ------------------------------------------------------------------
+    def _on_doc_event(self, event: str, *payload: Any) -> None:
+        if event in ("layer_added", "layer_removed", "layers_reordered", "language_changed"):
+            self.rebuild()
+        elif event == "layer_changed":
+            layer, what = payload
+            index = self.layer_index(layer.id)
+            if not index.isValid():
+                return
+            item = self.itemFromIndex(index)
+            self._building = True
+            try:
+                if what == "visible":
+                    item.setCheckState(Qt.CheckState.Checked if layer.visible
+                                       else Qt.CheckState.Unchecked)
+                elif what in ("filter", "data"):
+                    item.setText(self.layer_label(layer))
+            finally:
+                self._building = False
+
+    def detach(self) -> None:
+        if self._unsubscribe is not None:
+            try:
+                self._unsubscribe()
+            except ValueError:
+                pass
+            self._unsubscribe = None
+
+    # -- items -> document ------------------------------------------------------------------
+    def _on_item_changed(self, item: QStandardItem) -> None:
+        if self._building:
+            return
+        layer_id = item.data(ROLE_LAYER)
+        if layer_id is not None:
+            self.doc.set_visible(layer_id, item.checkState() == Qt.CheckState.Checked)
+            return
+        if item.data(ROLE_SECTOR) is not None and item.parent() is not None:
+            parent = item.parent()
+            keys = [parent.child(r).data(ROLE_SECTOR) for r in range(parent.rowCount())
+                    if parent.child(r).checkState() == Qt.CheckState.Checked]
+            allowed = None if len(keys) == parent.rowCount() else keys
+            self.sectorFilterChanged.emit(parent.data(ROLE_LAYER), SECTOR_COLUMN, allowed)
+
+    # -- drag and drop: reorder layers in the document --------------------------------------
+    def supportedDropActions(self):  # noqa: N802
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self):  # noqa: N802
+        return [MIME]
+
+    def mimeData(self, indexes):  # noqa: N802
+        ids = [i.data(ROLE_LAYER) for i in indexes if i.data(ROLE_LAYER)]
+        if not ids:
+            return None
+        mime = QMimeData()
+        mime.setData(MIME, QByteArray(ids[0].encode()))
+        return mime
+
+    def canDropMimeData(self, data, action, row, column, parent):  # noqa: N802
+        return data.hasFormat(MIME) and parent.isValid() and parent.data(ROLE_SECTOR) is None
+
+    def dropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        moving = bytes(data.data(MIME).data()).decode()
+        target = parent.data(ROLE_LAYER)
+        above = True
+        if target is None:  # dropped between the layers of a group
+            group = self.itemFromIndex(parent)
+            if group.rowCount() == 0:
+                return False
+            if 0 <= row < group.rowCount():
+                target = group.child(row).data(ROLE_LAYER)
+            else:
+                target, above = group.child(group.rowCount() - 1).data(ROLE_LAYER), False
+        if target == moving:
+            return False
+        # moved after the drop event, not inside it: the rebuild deletes the dragged item
+        QTimer.singleShot(0, lambda: self.move_relative(moving, target, above))
+        return False  # the view must not remove the dragged row; the rebuild redraws it
+
+    def move_relative(self, moving: str, target: str, above: bool) -> None:
+        """Put layer ``moving`` just above (or below) ``target`` in drawing order."""
+        ids = [lyr.id for lyr in self.doc.layers if lyr.id != moving]
+        if target not in ids:
+            return
+        index = ids.index(target) + (1 if above else 0)
+        self.doc.move_layer(moving, index)
+
+
+class LayerPanel(QWidget):
+    currentLayerChanged = Signal(object)  # noqa: N815 - layer id or None
+    zoomToLayer = Signal(str)  # noqa: N815
+    showTable = Signal(str)  # noqa: N815
+
+    def __init__(self, doc: MapDocument, sectors=None, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.model = LayerTreeModel(doc, sectors, self)
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setDragEnabled(True)
+        self.tree.setAcceptDrops(True)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+
+        self.opacity_label = QLabel(self.tr("Opacity"), self)
+        self.opacity = QSlider(Qt.Orientation.Horizontal, self)
+        self.opacity.setRange(0, 100)
+        self.opacity.setToolTip(self.tr("Opacity of the current layer"))
+        self.opacity.valueChanged.connect(self._opacity_moved)
+        self.zoom_button = QToolButton(self)
+        self.zoom_button.setText(self.tr("Zoom to layer"))
+        self.zoom_button.clicked.connect(self._zoom_current)
+        self.remove_button = QToolButton(self)
+        self.remove_button.setText(self.tr("Remove"))
+        self.remove_button.setToolTip(self.tr("Remove the current layer (your own layers only)"))
+        self.remove_button.clicked.connect(self.remove_current)
+
+        row = QHBoxLayout()
+        row.addWidget(self.opacity_label)
+        row.addWidget(self.opacity, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.zoom_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(row)
+        layout.addLayout(buttons)
+
+        self._current: str | None = None
+        self.model.rebuilt.connect(self._after_rebuild)
+        self.tree.selectionModel().currentChanged.connect(self._on_current)
+        self._after_rebuild()
+
+    # -- current layer ----------------------------------------------------------------------
+    def current_layer_id(self) -> str | None:
+        return self._current
+
+    def set_current(self, layer_id: str | None) -> None:
+        index = self.model.layer_index(layer_id) if layer_id else QModelIndex()
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+        else:
+            self._set_current(None)
+
+    def _on_current(self, current: QModelIndex, _previous=None) -> None:
+        layer_id = current.data(ROLE_LAYER) if current.isValid() else None
+        if layer_id is None and current.isValid() and current.parent().isValid():
+            layer_id = current.parent().data(ROLE_LAYER)  # a sector row: its layer
+        if layer_id is not None:
+            self._set_current(layer_id)
+
+    def _set_current(self, layer_id: str | None) -> None:
+        changed = layer_id != self._current
+        self._current = layer_id
+        layer = self._layer(layer_id)
+        self.opacity.blockSignals(True)
+        self.opacity.setValue(round(100 * layer.opacity) if layer else 100)
+        self.opacity.blockSignals(False)
+        for w in (self.opacity, self.zoom_button):
+            w.setEnabled(layer is not None)
+        self.remove_button.setEnabled(layer is not None and layer.group == "custom")
+        if changed:
+            self.currentLayerChanged.emit(layer_id)
+
+    def _after_rebuild(self) -> None:
+        self.tree.expandAll()
+        for g in range(self.model.rowCount()):  # sector lists start folded
+            group = self.model.item(g)
+            for r in range(group.rowCount()):
+                if group.child(r).rowCount():
+                    self.tree.collapse(group.child(r).index())
+        keep = self._current if self._layer(self._current) else None
+        if keep is None and self.doc.layers:
+            keep = self.doc.layers[-1].id
+        index = self.model.layer_index(keep) if keep else QModelIndex()
+        if index.isValid():
+            self.tree.selectionModel().setCurrentIndex(
+                index, self.tree.selectionModel().SelectionFlag.ClearAndSelect)
+        self._set_current(keep)
+
+    def _layer(self, layer_id: str | None) -> Layer | None:
+        if layer_id is None:
+            return None
+        try:
+            return self.doc.layer(layer_id)
+        except KeyError:
+            return None
+
+    # -- actions ----------------------------------------------------------------------------
+    def _opacity_moved(self, value: int) -> None:
+        if self._layer(self._current):
+            self.doc.set_opacity(self._current, value / 100.0)
+
+    def _zoom_current(self) -> None:
+        if self._layer(self._current):
+            self.zoomToLayer.emit(self._current)
+
+    def remove_current(self) -> None:
+        layer = self._layer(self._current)
+        if layer is not None and layer.group == "custom":
+            self.doc.remove_layer(layer.id)
+
+    def _context_menu(self, pos) -> None:
+        index = self.tree.indexAt(pos)
+        layer = self._layer(index.data(ROLE_LAYER) if index.isValid() else None)
+        if layer is None:
+            return
+        self.set_current(layer.id)
+        menu = QMenu(self)
+        zoom = QAction(self.tr("Zoom to layer"), menu)
+        zoom.triggered.connect(lambda: self.zoomToLayer.emit(layer.id))
+        table = QAction(self.tr("Open attribute table"), menu)
+        table.triggered.connect(lambda: self.showTable.emit(layer.id))
+        menu.addAction(zoom)
+        menu.addAction(table)
+        if layer.group == "custom":
+            remove = QAction(self.tr("Remove layer"), menu)
+            remove.triggered.connect(lambda: self.doc.remove_layer(layer.id))
+            menu.addAction(remove)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))

@@ -1,0 +1,345 @@
+"""The main window: map in the centre, layer panel, attribute table and identify as docks.
+
+It wires widgets to the MapDocument; the document is the hub, so a click on the map, a row
+picked in the table and a project load all flow through ``doc`` and back out to the views.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QToolBar,
+)
+
+from jjjmap.model import MapDocument
+
+from . import dialogs
+from .attrtable import AttributeTable
+from .files import FileActions
+from .identify import IdentifyPanel
+from .layerpanel import LayerPanel
+from .mapview import MapView, Renderer
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _basemaps() -> dict[str, Any]:
+    try:
+        from jjjmap.render.basemaps import BASEMAPS
+    except ImportError:  # pragma: no cover - render not installed
+        return {}
+    return dict(BASEMAPS)
+
+
+def _to_wgs84(basemap: str, lon: float, lat: float) -> tuple[float, float]:
+    try:
+        from jjjmap.render.basemaps import display_to_wgs84
+    except ImportError:  # pragma: no cover
+        return lon, lat
+    try:
+        return display_to_wgs84(basemap, lon, lat)
+    except ValueError:  # a basemap the registry does not know: no datum shift
+        return lon, lat
+
+
+class MainWindow(QMainWindow):
+    mapReady = Signal()  # noqa: N815 - every time the page says it has drawn
+
+    def __init__(self, doc: MapDocument | None = None, *, renderer: Renderer | None = None,
+                 settings: Settings | None = None, sectors: dict | None = None,
+                 started_at: float | None = None, restore: bool = True):
+        super().__init__()
+        self.started_at = started_at if started_at is not None else time.perf_counter()
+        self.startup_seconds: float | None = None
+        self.settings = settings or Settings()
+        if doc is None:
+            from jjjmap import catalog
+
+            doc = catalog.default_document()
+        if sectors is None:
+            try:
+                from jjjmap.catalog import SECTORS as sectors
+            except ImportError:  # pragma: no cover
+                sectors = {}
+        self.doc = doc
+        self.remember = restore  # a screenshot run neither reads nor writes the settings
+        if restore:
+            self._restore_map_state()
+
+        self.setWindowTitle(self.tr("jjjmap — Jing-Jin-Ji explorer"))
+        self.setAcceptDrops(True)
+        self.map = MapView(doc, renderer, self)
+        self.map.setAcceptDrops(False)  # dropped files go to the window, not the browser
+        self.setCentralWidget(self.map)
+
+        self.layers = LayerPanel(doc, sectors, self)
+        self.table = AttributeTable(self)
+        self.identify = IdentifyPanel(self)
+        self.layers_dock = self._dock("layers", self.tr("Layers"), self.layers,
+                                      Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.table_dock = self._dock("attributes", self.tr("Attributes"), self.table,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.identify_dock = self._dock("identify", self.tr("Identify"), self.identify,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.files = FileActions(self)
+        self._build_status_bar()
+        self._build_actions()
+        self._connect()
+        self.resize(1280, 800)
+        if restore:
+            if (geometry := self.settings.geometry()) is not None:
+                self.restoreGeometry(geometry)
+            if (state := self.settings.state()) is not None:
+                self.restoreState(state)
+        self.table.set_layer(self._layer(self.layers.current_layer_id()))
+        self.map.render()
+
+    # -- construction -----------------------------------------------------------------------
+    def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.coord_label = QLabel(self.tr("lon —, lat —"), self)
+        self.coord_label.setMinimumWidth(210)
+        self.zoom_label = QLabel(self.tr("zoom —"), self)
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(160)
+        self.progress.setRange(0, 0)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.clicked.connect(self.files.cancel)
+        for w in (self.progress, self.cancel_button):
+            w.hide()
+            bar.addPermanentWidget(w)
+        bar.addPermanentWidget(self.coord_label)
+        bar.addPermanentWidget(self.zoom_label)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        if tip:
+            action.setStatusTip(tip)
+        return action
+
+    def _build_actions(self) -> None:
+        f = self.files
+        self.open_action = self._action(self.tr("&Open layer…"), f.open_layer_dialog,
+                                        QKeySequence.StandardKey.Open,
+                                        self.tr("Add a data file as a layer"))
+        self.open_project_action = self._action(self.tr("Open &project…"), f.open_project_dialog)
+        self.save_project_action = self._action(self.tr("&Save project as…"),
+                                                f.save_project_dialog,
+                                                QKeySequence.StandardKey.Save)
+        self.export_html_action = self._action(self.tr("Export &HTML…"), f.export_html_dialog,
+                                               tip=self.tr("Save the map as a web page"))
+        self.export_png_action = self._action(self.tr("Export P&NG…"), f.export_png_dialog,
+                                              tip=self.tr("Save a picture of the current view"))
+        self.quit_action = self._action(self.tr("&Quit"), self.close,
+                                        QKeySequence.StandardKey.Quit)
+        self.zoom_selection_action = self._action(self.tr("&Zoom to selection"),
+                                                  self.zoom_to_selection, "Ctrl+J")
+        self.zoom_layer_action = self._action(self.tr("Zoom to &layer"), self._zoom_current)
+        self.about_action = self._action(self.tr("&About jjjmap"),
+                                         lambda: dialogs.show_about(self))
+
+        menu = self.menuBar().addMenu(self.tr("&File"))
+        menu.addAction(self.open_action)
+        self.recent_menu = menu.addMenu(self.tr("Open &recent"))
+        self.recent_menu.aboutToShow.connect(f.fill_recent_menu)
+        menu.addSeparator()
+        menu.addAction(self.open_project_action)
+        menu.addAction(self.save_project_action)
+        menu.addSeparator()
+        menu.addAction(self.export_html_action)
+        menu.addAction(self.export_png_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+
+        view = self.menuBar().addMenu(self.tr("&View"))
+        view.addAction(self.zoom_selection_action)
+        view.addAction(self.zoom_layer_action)
+        basemap_menu = view.addMenu(self.tr("&Basemap"))
+        self.basemap_group = QActionGroup(self)
+        for name, basemap in _basemaps().items():
+            act = QAction(basemap.title(self.doc.lang), self, checkable=True)
+            act.setData(name)
+            act.setChecked(name == self.doc.basemap)
+            act.triggered.connect(lambda _c=False, n=name: self.doc.set_basemap(n))
+            self.basemap_group.addAction(act)
+            basemap_menu.addAction(act)
+        lang_menu = view.addMenu(self.tr("&Language of map labels"))
+        self.lang_group = QActionGroup(self)
+        for code, label in (("en", "English"), ("zh", "中文")):
+            act = QAction(label, self, checkable=True)
+            act.setChecked(code == self.doc.lang)
+            act.triggered.connect(lambda _c=False, c=code: self.doc.set_language(c))
+            self.lang_group.addAction(act)
+            lang_menu.addAction(act)
+        view.addSeparator()
+        for dock in (self.layers_dock, self.table_dock, self.identify_dock):
+            view.addAction(dock.toggleViewAction())
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+
+        bar = QToolBar(self.tr("Main"), self)
+        bar.setObjectName("toolbar-main")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for act in (self.open_action, self.export_html_action, self.export_png_action,
+                    self.zoom_selection_action):
+            bar.addAction(act)
+        self.addToolBar(bar)
+
+    def _connect(self) -> None:
+        self.map.featureClicked.connect(self.on_feature_clicked)
+        self.map.mouseMoved.connect(self._show_cursor)
+        self.map.viewChanged.connect(lambda _la, _lo, z: self._show_zoom(z))
+        self.map.mapReady.connect(self._on_map_ready)
+        self.map.renderFailed.connect(
+            lambda msg: dialogs.show_error(self, self.tr("The map could not be drawn"), msg))
+        self.layers.currentLayerChanged.connect(
+            lambda layer_id: self.table.set_layer(self._layer(layer_id)))
+        self.layers.zoomToLayer.connect(self.zoom_to_layer)
+        self.layers.showTable.connect(lambda _id: (self.table_dock.show(),
+                                                   self.table_dock.raise_()))
+        self.layers.model.sectorFilterChanged.connect(self.map.set_sector_filter)
+        self.table.rowsSelected.connect(self.doc.select)
+        self._unsubscribe = self.doc.subscribe(self._on_doc_event)
+
+    # -- map -> window ----------------------------------------------------------------------
+    def _on_map_ready(self) -> None:
+        if self.startup_seconds is None:
+            self.startup_seconds = time.perf_counter() - self.started_at
+            log.info("map drawn %.2f s after start", self.startup_seconds)
+            self.statusBar().showMessage(
+                self.tr("Map ready in %1 s").replace("%1", f"{self.startup_seconds:.2f}"), 8000)
+        self._show_zoom(self.doc.view.zoom)
+        self.mapReady.emit()
+
+    def on_feature_clicked(self, layer_id: str, row: int) -> None:
+        if self._layer(layer_id) is None:
+            return
+        self.layers.set_current(layer_id)
+        self.doc.select(layer_id, [row])
+
+    def _show_cursor(self, lat: float, lon: float) -> None:
+        lon, lat = _to_wgs84(self.doc.basemap, lon, lat)
+        self.coord_label.setText(self.tr("lon %1, lat %2 (WGS-84)")
+                                 .replace("%1", f"{lon:.5f}").replace("%2", f"{lat:.5f}"))
+
+    def _show_zoom(self, zoom: float) -> None:
+        self.zoom_label.setText(self.tr("zoom %1").replace("%1", f"{zoom:g}"))
+
+    # -- document -> window -----------------------------------------------------------------
+    def _on_doc_event(self, event: str, *payload: Any) -> None:
+        if event == "selection_changed":
+            layer_id, rows = payload
+            layer = self._layer(layer_id)
+            if layer is None:
+                self.identify.clear()
+                return
+            if self.table.layer is not layer:
+                self.table.set_layer(layer)
+            self.table.select_rows(rows)
+            if rows:
+                self.identify.show_feature(layer, rows[0], self.doc.lang)
+        elif event == "layer_removed":
+            layer = payload[0]
+            if self.table.layer is layer:
+                self.table.set_layer(self._layer(self.layers.current_layer_id()))
+            if self.identify.layer_id == layer.id:
+                self.identify.clear()
+        elif event == "layer_changed" and payload[1] == "data" and self.table.layer is payload[0]:
+            self.table.model.set_layer(payload[0])
+        elif event == "basemap_changed":
+            for act in self.basemap_group.actions():
+                act.setChecked(act.data() == payload[0])
+
+    def _layer(self, layer_id):
+        if layer_id is None:
+            return None
+        try:
+            return self.doc.layer(layer_id)
+        except KeyError:
+            return None
+
+    # -- actions ----------------------------------------------------------------------------
+    def zoom_to_selection(self) -> None:
+        layer_id, rows = self.doc.selection
+        if layer_id is not None and rows:
+            self.map.zoom_to(layer_id, list(rows))
+        else:
+            self.statusBar().showMessage(self.tr("Nothing is selected."), 4000)
+
+    def zoom_to_layer(self, layer_id: str) -> None:
+        layer = self._layer(layer_id)
+        if layer is not None:
+            self.map.zoom_to(layer_id, list(range(len(layer.gdf))))
+
+    def _zoom_current(self) -> None:
+        if self.layers.current_layer_id():
+            self.zoom_to_layer(self.layers.current_layer_id())
+
+    def _restore_map_state(self) -> None:
+        view = self.settings.last_view()
+        if view is not None:
+            self.doc.view = type(self.doc.view)(*view)
+        basemap = self.settings.basemap()
+        if basemap and basemap in _basemaps():
+            self.doc.basemap = basemap  # before the first render: no event needed
+
+    # -- drag and drop files ----------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.files.open_path(url.toLocalFile())
+        event.acceptProposedAction()
+
+    # -- closing ----------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.files.cancel()
+        if self.remember:
+            self.settings.save_window(self.saveGeometry(), self.saveState())
+            view = self.doc.view
+            self.settings.save_view(view.lat, view.lon, view.zoom)
+            self.settings.save_basemap(self.doc.basemap)
+            self.settings.sync()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Detach from the document (also for tests that drop a window without closing it)."""
+        self.files.runner.cancel_all()
+        self.map.shutdown()
+        self.layers.model.detach()
+        if self._unsubscribe is not None:
+            try:
+                self._unsubscribe()
+            except ValueError:
+                pass
+            self._unsubscribe = None
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setWindowTitle(self.tr("jjjmap — Jing-Jin-Ji explorer"))
+        super().changeEvent(event)

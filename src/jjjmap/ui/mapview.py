@@ -1,0 +1,284 @@
+"""The live map: a QWebEngineView showing the rendered document, kept in step with it.
+
+Live changes (visibility, opacity, order, basemap, highlight, sector filter) go to the page's
+``window.jjj`` API so the view stays where the user left it; anything else re-renders the page,
+after first reading the page's current view back into ``doc.view``.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QFile, QIODevice, QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QApplication
+
+from jjjmap.model import LIVE_CHANGES, MapDocument, View
+
+from .scheme import HOST, SCHEME, shared_profile
+
+log = logging.getLogger(__name__)
+
+Renderer = Callable[[MapDocument], str]
+
+_BRIDGE_BOOT = """
+(function () {
+  function boot() {
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      window.jjjBridge = channel.objects.bridge;
+      // the page may have become ready before the channel existed
+      if (window.jjj && window.jjj.ready) { window.jjjBridge.mapReady(); }
+    });
+  }
+  if (typeof qt !== "undefined" && qt.webChannelTransport) { boot(); }
+  else { document.addEventListener("DOMContentLoaded", boot); }
+})();
+"""
+
+
+def default_renderer(doc: MapDocument) -> str:
+    from jjjmap.render import render_html
+
+    return render_html(doc, assets="app")
+
+
+class Bridge(QObject):
+    """The object the page sees as ``window.jjjBridge``; slots are called from JavaScript."""
+
+    featureClicked = Signal(str, int)  # noqa: N815 (mirrors the JS names)
+    viewChanged = Signal(float, float, float)  # noqa: N815
+    mouseMoved = Signal(float, float)  # noqa: N815
+    mapReady = Signal()  # noqa: N815
+
+
+# QWebChannel exposes slots by name; the page calls jjjBridge.featureClicked(...), so the
+# slot names must be those exact names. Signals cannot share a name with a slot, so the
+# JavaScript-facing object is a separate class that forwards to Bridge's signals.
+class PageBridge(QObject):
+    def __init__(self, bridge: Bridge):
+        super().__init__(bridge)
+        self._bridge = bridge
+
+    @Slot(str, int)
+    def featureClicked(self, layer_id: str, row: int) -> None:  # noqa: N802
+        self._bridge.featureClicked.emit(str(layer_id), int(row))
+
+    @Slot(float, float, float)
+    def viewChanged(self, lat: float, lon: float, zoom: float) -> None:  # noqa: N802
+        self._bridge.viewChanged.emit(float(lat), float(lon), float(zoom))
+
+    @Slot(float, float)
+    def mouseMoved(self, lat: float, lon: float) -> None:  # noqa: N802
+        self._bridge.mouseMoved.emit(float(lat), float(lon))
+
+    @Slot()
+    def mapReady(self) -> None:  # noqa: N802
+        self._bridge.mapReady.emit()
+
+
+def _qwebchannel_js() -> str:
+    f = QFile(":/qtwebchannel/qwebchannel.js")
+    if not f.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise RuntimeError("qwebchannel.js is missing from the Qt resources")
+    try:
+        return bytes(f.readAll().data()).decode("utf-8")
+    finally:
+        f.close()
+
+
+class MapView(QWebEngineView):
+    """Shows ``doc`` and mirrors its changes; emits what the user does on the map."""
+
+    featureClicked = Signal(str, int)  # noqa: N815
+    mouseMoved = Signal(float, float)  # noqa: N815
+    viewChanged = Signal(float, float, float)  # noqa: N815
+    mapReady = Signal()  # noqa: N815
+    renderFailed = Signal(str)  # noqa: N815
+
+    _numbers = itertools.count(1)
+
+    def __init__(self, doc: MapDocument, renderer: Renderer | None = None, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.renderer = renderer or default_renderer
+        self.load_count = 0        # loadFinished signals so far (tests check for reloads)
+        self.render_count = 0
+        self.ready = False         # the current page has said mapReady
+        self._page_path = "index.html" if (n := next(self._numbers)) == 1 else f"v{n}/index.html"
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+
+        profile, self._handler = shared_profile(QApplication.instance())
+        page = QWebEnginePage(profile, self)
+        self.setPage(page)
+        script = QWebEngineScript()
+        script.setName("jjjmap-bridge")
+        script.setSourceCode(_qwebchannel_js() + _BRIDGE_BOOT)
+        script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+        script.setRunsOnSubFrames(False)
+        page.scripts().insert(script)
+
+        self.bridge = Bridge(self)
+        self._page_bridge = PageBridge(self.bridge)
+        self._channel = QWebChannel(page)
+        self._channel.registerObject("bridge", self._page_bridge)
+        page.setWebChannel(self._channel)
+
+        self.bridge.featureClicked.connect(self.featureClicked)
+        self.bridge.mouseMoved.connect(self.mouseMoved)
+        self.bridge.viewChanged.connect(self._on_page_view)
+        self.bridge.mapReady.connect(self._on_map_ready)
+        self.loadStarted.connect(self._on_load_started)
+        self.loadFinished.connect(self._on_load_finished)
+
+        self._reload_timer = QTimer(self, singleShot=True, interval=0)
+        self._reload_timer.timeout.connect(self._reload_keeping_view)
+        self._ready_poll = QTimer(self, interval=150)
+        self._ready_poll.timeout.connect(self._poll_ready)
+        self._live_filter: tuple[str, list] | None = None
+        self._page_view_echo: View | None = None
+        self._unsubscribe = doc.subscribe(self._on_doc_event)
+
+    # -- page life --------------------------------------------------------------------------
+    @property
+    def url_for_page(self) -> QUrl:
+        return QUrl(f"{SCHEME.decode()}://{HOST}/{self._page_path}")
+
+    def render(self) -> bool:
+        """Render the document and load it; False (and renderFailed) if rendering failed."""
+        self._reload_timer.stop()
+        try:
+            html = self.renderer(self.doc)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged with traceback
+            log.exception("rendering the map failed")
+            self.renderFailed.emit(str(exc))
+            return False
+        self.render_count += 1
+        self._handler.pages[self._page_path] = html.encode("utf-8")
+        self.ready = False
+        self.load(self.url_for_page)
+        return True
+
+    def schedule_render(self) -> None:
+        """Re-render soon, once, however many changes arrive in this event-loop turn."""
+        self._reload_timer.start()
+
+    def _reload_keeping_view(self) -> None:
+        if not self.ready:
+            self.render()
+            return
+
+        def got_view(view: Any) -> None:
+            if isinstance(view, dict) and {"lat", "lon", "zoom"} <= view.keys():
+                self.doc.view = View(float(view["lat"]), float(view["lon"]), float(view["zoom"]))
+            self.render()
+
+        self.run_js("window.jjj.getView()", got_view)
+
+    def _on_load_started(self) -> None:
+        self.ready = False
+
+    def _on_load_finished(self, ok: bool) -> None:
+        self.load_count += 1
+        if not ok:
+            log.warning("the map page failed to load")
+            return
+        self._ready_poll.start()
+
+    def _poll_ready(self) -> None:
+        # fallback for a page that became ready before the bridge could hear it
+        self.run_js("!!(window.jjj && window.jjj.ready)",
+                    lambda ok: ok is True and self._on_map_ready())
+
+    def _on_map_ready(self) -> None:
+        self._ready_poll.stop()
+        if self.ready:
+            return
+        self.ready = True
+        layer_id, rows = self.doc.selection
+        if layer_id is not None and rows:
+            self._js_call("highlight", layer_id, list(rows))
+        self.mapReady.emit()
+
+    def shutdown(self) -> None:
+        """Stop observing the document (call before the view goes away)."""
+        self._ready_poll.stop()
+        self._reload_timer.stop()
+        if self._unsubscribe is not None:
+            try:
+                self._unsubscribe()
+            except ValueError:
+                pass
+            self._unsubscribe = None
+        self._handler.pages.pop(self._page_path, None)
+
+    # -- JavaScript -------------------------------------------------------------------------
+    def run_js(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
+        if callback is None:
+            self.page().runJavaScript(script, 0)
+        else:
+            self.page().runJavaScript(script, 0, callback)
+
+    def _js_call(self, fn: str, *args: Any, callback: Callable[[Any], None] | None = None) -> None:
+        params = ", ".join(json.dumps(a, ensure_ascii=False) for a in args)
+        self.run_js(f"(window.jjj && window.jjj.{fn}) ? window.jjj.{fn}({params}) : null",
+                    callback)
+
+    def highlight(self, layer_id: str, rows: list[int]) -> None:
+        self._js_call("highlight", layer_id, [int(r) for r in rows])
+
+    def zoom_to(self, layer_id: str, rows: list[int]) -> None:
+        self._js_call("zoomTo", layer_id, [int(r) for r in rows])
+
+    def set_sector_filter(self, layer_id: str, column: str, keys: list[str] | None) -> None:
+        """Filter a clusters layer live: the document records it, the page applies it."""
+        self._live_filter = (layer_id, column)
+        try:
+            self.doc.set_filter(layer_id, column, keys)
+        finally:
+            self._live_filter = None
+
+    # -- document events --------------------------------------------------------------------
+    def _on_doc_event(self, event: str, *payload: Any) -> None:
+        if event == "layer_changed":
+            layer, what = payload
+            if what == "visible":
+                self._js_call("setVisible", layer.id, bool(layer.visible))
+            elif what == "opacity":
+                self._js_call("setOpacity", layer.id, float(layer.opacity))
+            elif what == "filter" and self._live_filter and self._live_filter[0] == layer.id:
+                keys = layer.filter.get(self._live_filter[1])
+                if keys is None:
+                    from jjjmap.catalog import SECTORS
+
+                    keys = list(SECTORS)
+                self._js_call("setSectorFilter", list(keys))
+            elif what not in LIVE_CHANGES:
+                self.schedule_render()
+        elif event == "layers_reordered":
+            self._js_call("setOrder", list(payload[0]))
+        elif event == "basemap_changed":
+            self._js_call("setBasemap", payload[0],
+                          callback=lambda ok: ok is False and self.schedule_render())
+        elif event == "selection_changed":
+            layer_id, rows = payload
+            self._js_call("highlight", layer_id or "", list(rows))
+        elif event == "view_changed":
+            view = payload[0]
+            if view != self._page_view_echo:
+                self._js_call("setView", view.lat, view.lon, view.zoom)
+        elif event in ("layer_added", "layer_removed", "language_changed"):
+            self.schedule_render()
+
+    def _on_page_view(self, lat: float, lon: float, zoom: float) -> None:
+        # the page moved: record it without sending it back to the page
+        self._page_view_echo = View(lat, lon, zoom)
+        try:
+            self.doc.set_view(lat, lon, zoom)
+        finally:
+            self._page_view_echo = None
+        self.viewChanged.emit(lat, lon, zoom)

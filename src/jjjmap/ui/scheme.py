@@ -1,0 +1,105 @@
+"""The ``jjjmap://`` URL scheme: the rendered page and its assets, served from memory.
+
+``setHtml`` silently fails above 2 MiB and a ``file://`` page can neither fetch tiles nor load
+our assets, so the page comes from a scheme handler instead. The scheme must be registered
+before the ``QApplication`` exists (see ``register_scheme``).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from PySide6.QtCore import QBuffer, QIODevice, QObject
+from PySide6.QtWebEngineCore import (
+    QWebEngineProfile,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+    QWebEngineUrlRequestJob,
+    QWebEngineUrlScheme,
+    QWebEngineUrlSchemeHandler,
+)
+
+log = logging.getLogger(__name__)
+
+SCHEME = b"jjjmap"
+HOST = "app"
+USER_AGENT = "jjjmap/0.1 (+https://pypi.org/project/jjjmap)"
+REFERER = b"https://pypi.org/project/jjjmap/"
+
+AssetProvider = Callable[[str], "tuple[bytes, str]"]
+
+
+def register_scheme() -> None:
+    """Register ``jjjmap://``; call before the QApplication is created. Idempotent."""
+    if QWebEngineUrlScheme.schemeByName(SCHEME).name() == SCHEME:
+        return
+    scheme = QWebEngineUrlScheme(SCHEME)
+    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
+    scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme
+                    | QWebEngineUrlScheme.Flag.LocalAccessAllowed
+                    | QWebEngineUrlScheme.Flag.CorsEnabled)
+    QWebEngineUrlScheme.registerScheme(scheme)
+
+
+def default_assets(name: str) -> tuple[bytes, str]:
+    from jjjmap.render import assets
+
+    return assets.asset_bytes(name), assets.asset_mime(name)
+
+
+class SchemeHandler(QWebEngineUrlSchemeHandler):
+    """Answers ``jjjmap://app/<page>`` from ``pages`` and ``jjjmap://app/assets/<name>``."""
+
+    def __init__(self, parent: QObject | None = None, assets: AssetProvider | None = None):
+        super().__init__(parent)
+        self.pages: dict[str, bytes] = {}
+        self.assets = assets or default_assets
+
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt name)
+        url = job.requestUrl()
+        path = url.path().lstrip("/")
+        try:
+            if url.host() != HOST:
+                raise KeyError(path)
+            if path in self.pages:
+                data, mime = self.pages[path], "text/html;charset=utf-8"
+            elif path.startswith("assets/"):
+                data, mime = self.assets(path[len("assets/"):])
+            else:
+                raise KeyError(path)
+        except Exception:  # noqa: BLE001 - any miss is a 404 for the page
+            log.warning("jjjmap scheme: not found: %s", url.toString())
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        buf = QBuffer(job)  # parented to the job, so it lives exactly as long as the reply
+        buf.setData(data)
+        buf.open(QIODevice.OpenModeFlag.ReadOnly)
+        job.reply(mime.encode(), buf)
+
+
+class _RefererInterceptor(QWebEngineUrlRequestInterceptor):
+    """Tile servers (OSM) want to know who asks; a custom-scheme page sends no Referer."""
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802
+        if info.requestUrl().scheme() in ("http", "https"):
+            info.setHttpHeader(b"Referer", REFERER)
+
+
+_profile: QWebEngineProfile | None = None
+_handler: SchemeHandler | None = None
+
+
+def shared_profile(app: QObject) -> tuple[QWebEngineProfile, SchemeHandler]:
+    """One off-the-record profile for the app's lifetime, with the scheme handler installed.
+
+    Shared (not one per view) so that pages never outlive their profile when windows close.
+    """
+    global _profile, _handler
+    if _profile is None:
+        _profile = QWebEngineProfile(app)
+        _profile.setHttpUserAgent(USER_AGENT)
+        _handler = SchemeHandler(_profile)
+        _profile.installUrlSchemeHandler(SCHEME, _handler)
+        interceptor = _RefererInterceptor(_profile)
+        _profile.setUrlRequestInterceptor(interceptor)
+    return _profile, _handler

@@ -1,0 +1,82 @@
+"""Helpers for the GUI tests (no tests here): synthetic layers and a stand-in page.
+
+The stand-in page implements the ``window.jjj`` API of the real renderer in a few lines, so
+the window's wiring can be tested without folium, tiles or the built-in data.
+"""
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+from shapely.geometry import Point, box
+
+from jjjmap.model import Layer, MapDocument
+
+SECTORS = {"ai": {"en": "Artificial intelligence", "zh": "人工智能"},
+           "bio": {"en": "Biomedicine", "zh": "生物医药"}}
+
+STANDIN = """<!doctype html><html><head><meta charset="utf-8"><title>stand-in</title></head>
+<body style="margin:0;background:#dde"><div id="map">stand-in map %(title)s</div>
+<script>
+(function () {
+  var doc = %(doc)s;
+  var state = {visible: {}, opacity: {}, order: doc.order, highlighted: {}, view: doc.view,
+               basemap: doc.basemap, sectors: null};
+  doc.layers.forEach(function (l) { state.visible[l.id] = l.visible; state.opacity[l.id] = l.opacity; });
+  window.jjjState = state;
+  window.jjj = {
+    ready: false, datum: "wgs84",
+    setVisible: function (id, v) { state.visible[id] = v; return true; },
+    setOpacity: function (id, x) { state.opacity[id] = x; return true; },
+    setBasemap: function (name) { var same = name.indexOf("gaode") < 0; if (same) state.basemap = name; return same; },
+    setOrder: function (ids) { state.order = ids; return true; },
+    highlight: function (id, rows) { state.highlighted = {}; if (id) state.highlighted[id] = rows; return true; },
+    zoomTo: function (id, rows) { state.zoomed = [id, rows]; return true; },
+    getView: function () { return state.view; },
+    setView: function (lat, lon, zoom) { state.view = {lat: lat, lon: lon, zoom: zoom}; return true; },
+    setSectorFilter: function (keys) { state.sectors = keys; return true; },
+    highlighted: function () { return state.highlighted; }
+  };
+  setTimeout(function () {
+    window.jjj.ready = true;
+    if (window.jjjBridge) window.jjjBridge.mapReady();
+  }, 30);
+})();
+</script></body></html>"""
+
+
+def standin_renderer(doc: MapDocument) -> str:
+    spec = {
+        "order": [lyr.id for lyr in doc.layers],
+        "view": {"lat": doc.view.lat, "lon": doc.view.lon, "zoom": doc.view.zoom},
+        "basemap": doc.basemap,
+        "layers": [{"id": lyr.id, "visible": lyr.visible, "opacity": lyr.opacity}
+                   for lyr in doc.layers],
+    }
+    return STANDIN % {"title": doc.title, "doc": json.dumps(spec)}
+
+
+def county_layer(n: int = 5) -> Layer:
+    gdf = gpd.GeoDataFrame(
+        {"code": [f"1301{i:02d}" for i in range(n)],
+         "name_zh": [f"县{i}" for i in range(n)],
+         "name_en": [f"County {i}" for i in range(n)],
+         "level": ["county"] * n, "parent": ["130100"] * n,
+         "area_km2": np.linspace(100, 900, n)},
+        geometry=[box(115 + i * 0.1, 38, 115.1 + i * 0.1, 38.1) for i in range(n)], crs=4326)
+    return Layer(gdf, "Counties", "区县", kind="boundary", group="boundaries")
+
+
+def cluster_layer() -> Layer:
+    gdf = gpd.GeoDataFrame({"name": ["A", "B", "C"], "sector": ["ai", "bio", "ai"]},
+                           geometry=[Point(116.3, 39.9), Point(117.2, 39.1), Point(115.9, 39.0)],
+                           crs=4326)
+    return Layer(gdf, "Sector clusters", "产业集群", kind="clusters", group="sectors")
+
+
+def synthetic_document() -> MapDocument:
+    doc = MapDocument()
+    doc.add_layer(county_layer())
+    doc.add_layer(cluster_layer())
+    return doc
