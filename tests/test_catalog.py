@@ -1,0 +1,84 @@
+"""The catalog of built-in layers."""
+import time
+
+import pytest
+
+from jjjmap import catalog
+from jjjmap.model import GROUPS, Layer, MapDocument, Style
+
+
+def test_layer_keys_order():
+    assert catalog.LAYER_KEYS == ("counties", "prefectures", "provinces", "xiongan",
+                                  "sector_clusters", "relocated_institutions")
+
+
+def test_sectors_stable_and_bilingual():
+    assert list(catalog.SECTORS) == [
+        "integrated_circuits", "network_security", "electrical_equipment", "biopharmaceutical",
+        "new_energy_vehicles", "biomedical", "hydrogen_energy", "robotics",
+        "artificial_intelligence"]
+    for names in catalog.SECTORS.values():
+        assert set(names) == {"en", "zh"} and names["en"] and names["zh"]
+
+
+@pytest.mark.parametrize("key", catalog.LAYER_KEYS)
+def test_load_layer(key):
+    layer = catalog.load_layer(key)
+    assert isinstance(layer, Layer)
+    assert layer.gdf.crs.to_epsg() == 4326 and len(layer.gdf) > 0
+    assert layer.title_en and layer.title_zh
+    assert layer.group in GROUPS and layer.source and layer.licence and layer.precision
+    assert isinstance(layer.style, Style)
+    assert layer.meta["key"] == key
+    if key in ("counties", "prefectures", "provinces", "xiongan"):
+        assert layer.kind == "boundary" and layer.group == "boundaries"
+        assert layer.meta["level"] == {"counties": "county", "prefectures": "prefecture",
+                                       "provinces": "province", "xiongan": "xiongan"}[key]
+        assert (layer.gdf["name_en"] != "").all() and layer.gdf["parent"].notna().all()
+    else:
+        assert "coord_precision" in layer.precision
+        assert layer.gdf.geom_type.eq("Point").all()
+        assert layer.gdf["approx_lon"].dtype.kind == "f"
+
+
+def test_kinds_and_groups():
+    by_key = {layer.meta["key"]: layer for layer in catalog.load_all()}
+    assert (by_key["sector_clusters"].kind, by_key["sector_clusters"].group) == ("clusters", "sectors")
+    assert (by_key["relocated_institutions"].kind,
+            by_key["relocated_institutions"].group) == ("institutions", "relocations")
+    assert by_key["sector_clusters"].style.field == "sector"
+    assert set(by_key["sector_clusters"].style.categories) == set(catalog.SECTORS)
+
+
+def test_unknown_key():
+    with pytest.raises(KeyError, match="counties"):
+        catalog.load_layer("rivers")
+
+
+def test_layers_do_not_share_state():
+    a, b = catalog.load_layer("counties"), catalog.load_layer("counties")
+    assert a.id != b.id and a.gdf is not b.gdf and a.style is not b.style
+    a.gdf.loc[0, "name_en"] = "changed"
+    a.style.color = "#000000"
+    assert b.gdf.loc[0, "name_en"] != "changed" and b.style.color != "#000000"
+    assert catalog.load_layer("counties").gdf.loc[0, "name_en"] == "Dongcheng District"
+
+
+def test_load_all_and_default_document():
+    layers = catalog.load_all()
+    assert [layer.meta["key"] for layer in layers] == list(catalog.LAYER_KEYS)
+    doc = catalog.default_document()
+    assert isinstance(doc, MapDocument)
+    assert doc.title == "Jing-Jin-Ji / 京津冀"
+    assert [layer.meta["key"] for layer in doc.layers] == list(catalog.LAYER_KEYS)
+
+
+def test_load_all_is_fast():
+    catalog._read.cache_clear()
+    start = time.perf_counter()
+    catalog.load_all()
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    catalog.load_all()
+    warm = time.perf_counter() - start
+    assert cold < 2.0 and warm < 0.5, (cold, warm)
