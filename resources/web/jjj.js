@@ -1,0 +1,506 @@
+/* jjjmap page API: window.jjj. The Python renderer emits jjj.init(map, config),
+ * one jjj.addLayer(spec) per layer and jjj.finish(); the GUI drives the page through the
+ * functions below (runJavaScript) and hears back through window.jjjBridge (QWebChannel). */
+(function () {
+  'use strict';
+  var jjj = window.jjj = window.jjj || {};
+  var ui = window.jjjUi;
+  var map, cfg, T, layers = {}, order = [], hl = {}, hlLayers = {};
+  var tileLayers = [], basemapName = null, tileStats = {ok: 0, err: 0};
+  var panel, legend, note, land = null;
+  jjj.ready = false;
+  jjj.datum = 'wgs84';
+  jjj.tilesSettled = false;
+
+  // ---- bridge (may arrive after load) ------------------------------------------------
+  var bridgeObj = window.jjjBridge;
+  try {
+    Object.defineProperty(window, 'jjjBridge', {
+      configurable: true,
+      get: function () { return bridgeObj; },
+      set: function (v) {
+        bridgeObj = v;
+        if (jjj.ready && v && typeof v.mapReady === 'function') v.mapReady();
+      }
+    });
+  } catch (e) { /* already defined by the host: call it at call time */ }
+
+  function callBridge(name, args) {
+    var b = window.jjjBridge;
+    if (b && typeof b[name] === 'function') {
+      try { b[name].apply(b, args); } catch (e) { /* host side problem: never break the map */ }
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------
+  function b64(str, Type) {
+    if (!str) return null;
+    var bin = atob(str), n = bin.length, u8 = new Uint8Array(n);
+    for (var i = 0; i < n; i++) u8[i] = bin.charCodeAt(i);
+    return new Type(u8.buffer);
+  }
+
+  function paneFor(id) {
+    var name = 'jjj-' + id;
+    return map.getPane(name) || map.createPane(name);
+  }
+
+  function restack() {
+    order.forEach(function (id, i) { paneFor(id).style.zIndex = String(401 + i); });
+  }
+
+  function refreshUi() {
+    if (panel) panel.refresh();
+    if (legend) legend.refresh();
+  }
+
+  function attrPopup(spec, row, vals, label) {
+    var rows = [];
+    (spec.fields || []).forEach(function (f, i) { rows.push([f, vals ? vals[i] : '']); });
+    return ui.popup({t: label || (spec.title + ' #' + row), r: rows}, T);
+  }
+
+  // ---- canvas points: one <canvas> for any number of points ---------------------------
+  var PointCloud = L.Layer.extend({
+    initialize: function (spec, pane) {
+      this.spec = spec; this.options = {pane: pane};
+      var xy = b64(spec.xy, Float32Array), n = spec.n;
+      this.n = n; this.lon = new Float32Array(n); this.lat = new Float32Array(n);
+      this.mx = new Float64Array(n); this.my = new Float64Array(n);
+      for (var i = 0; i < n; i++) {
+        var lon = xy[2 * i], lat = xy[2 * i + 1];
+        this.lon[i] = lon; this.lat[i] = lat;
+        var s = Math.sin(Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI / 180);
+        this.mx[i] = (lon + 180) / 360;
+        this.my[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+      }
+      this.rows = b64(spec.rows, Int32Array);
+      this.ci = b64(spec.ci, Uint16Array);
+      this.r = b64(spec.r, Float32Array);
+      this.rowIndex = {};
+      for (var j = 0; j < n; j++) this.rowIndex[this.rows[j]] = j;
+    },
+    onAdd: function (m) {
+      this._canvas = L.DomUtil.create('canvas', 'jjj-points leaflet-zoom-animated');
+      this.getPane().appendChild(this._canvas);
+      m.on('moveend zoomend resize viewreset', this.redraw, this);
+      m.on('zoomanim', this._anim, this);
+      m.on('click', this._click, this);
+      this.redraw();
+    },
+    onRemove: function (m) {
+      L.DomUtil.remove(this._canvas);
+      m.off('moveend zoomend resize viewreset', this.redraw, this);
+      m.off('zoomanim', this._anim, this);
+      m.off('click', this._click, this);
+    },
+    _anim: function (e) {
+      var scale = map.getZoomScale(e.zoom), offset = map._latLngBoundsToNewLayerBounds(
+        map.getBounds(), e.zoom, e.center).min;
+      L.DomUtil.setTransform(this._canvas, offset, scale);
+    },
+    _screen: function () {
+      var z = map.getZoom(), scale = 256 * Math.pow(2, z), po = map.getPixelOrigin();
+      var tl = map.containerPointToLayerPoint([0, 0]);
+      return {scale: scale, ox: po.x + tl.x, oy: po.y + tl.y, tl: tl};
+    },
+    redraw: function () {
+      if (!this._map) return;
+      var size = map.getSize(), dpr = window.devicePixelRatio || 1, c = this._canvas;
+      var sc = this._screen();
+      c.width = size.x * dpr; c.height = size.y * dpr;
+      c.style.width = size.x + 'px'; c.style.height = size.y + 'px';
+      L.DomUtil.setPosition(c, sc.tl);
+      var ctx = c.getContext('2d');
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      var colors = this.spec.colors, st = this.spec.style, R = st.radius || 5;
+      var n = this.n, mx = this.mx, my = this.my, ci = this.ci, rr = this.r;
+      var visible = [];
+      ctx.lineWidth = n > 5000 ? 0 : 0.8;
+      ctx.strokeStyle = 'rgba(30,30,30,0.8)';
+      for (var k = 0; k < colors.length; k++) {
+        ctx.beginPath();
+        ctx.fillStyle = colors[k];
+        for (var i = 0; i < n; i++) {
+          if (ci && ci[i] !== k) continue;
+          var x = mx[i] * sc.scale - sc.ox, y = my[i] * sc.scale - sc.oy, r = rr ? rr[i] : R;
+          if (x < -r || y < -r || x > size.x + r || y > size.y + r) continue;
+          ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 6.2832);
+          if (visible.length < 400) visible.push(i);
+        }
+        ctx.globalAlpha = 0.85; ctx.fill(); ctx.globalAlpha = 1;
+        if (ctx.lineWidth) ctx.stroke();
+      }
+      if (this.spec.label && visible.length < 400) {
+        ctx.font = '11px "Noto Sans CJK SC", "Noto Sans", sans-serif';
+        ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#222';
+        var lab = this.spec.label;
+        visible.forEach(function (i) {
+          var x = mx[i] * sc.scale - sc.ox + (rr ? rr[i] : R) + 3, y = my[i] * sc.scale - sc.oy + 4;
+          ctx.strokeText(lab[i], x, y); ctx.fillText(lab[i], x, y);
+        });
+      }
+    },
+    nearest: function (cp, slop) {
+      var sc = this._screen(), best = -1, bd = Infinity, R = this.spec.style.radius || 5;
+      for (var i = 0; i < this.n; i++) {
+        var dx = this.mx[i] * sc.scale - sc.ox - cp.x, dy = this.my[i] * sc.scale - sc.oy - cp.y;
+        var d = dx * dx + dy * dy, r = (this.r ? this.r[i] : R) + slop;
+        if (d <= r * r && d < bd) { bd = d; best = i; }
+      }
+      return best;
+    },
+    _click: function (e) {
+      var i = this.nearest(e.containerPoint, 3);
+      if (i < 0) return;
+      var row = this.rows[i], spec = this.spec;
+      var vals = spec.attrs ? spec.attrs.map(function (col) { return col[i]; }) : null;
+      L.popup().setLatLng([this.lat[i], this.lon[i]])
+        .setContent(attrPopup(spec, row, vals, spec.label ? spec.label[i] : null)).openOn(map);
+      callBridge('featureClicked', [spec.id, row]);
+    },
+    latLngOfRow: function (row) {
+      var i = this.rowIndex[row];
+      return i === undefined ? null : L.latLng(this.lat[i], this.lon[i]);
+    },
+    getBounds: function () {
+      var b = L.latLngBounds([]);
+      for (var i = 0; i < this.n; i++) b.extend([this.lat[i], this.lon[i]]);
+      return b;
+    }
+  });
+
+  // ---- layer builders -----------------------------------------------------------------
+  function buildGeoJson(spec, pane, entry) {
+    var base = spec.style || {};
+    var renderer = spec.canvas ? L.canvas({pane: pane}) : L.svg({pane: pane});
+    function styleOf(f) {
+      var p = f.properties, s = L.extend({}, base);
+      if (spec.colors) {
+        var c = spec.colors[p._c || 0];
+        var t = f.geometry.type;
+        if (t === 'LineString' || t === 'MultiLineString') s.color = c;
+        else { s.fillColor = c; s.fill = true; if (!base.color) s.color = c; }
+      }
+      return s;
+    }
+    entry.styleOf = styleOf;
+    var labels = L.layerGroup();
+    var gj = L.geoJSON(spec.data, {
+      pane: pane, renderer: renderer, style: styleOf,
+      pointToLayer: function (f, ll) {
+        var s = styleOf(f);
+        s.radius = f.properties._r || base.radius || 6; s.fillOpacity = 0.85; s.weight = 1;
+        s.color = '#333'; s.pane = pane; s.renderer = renderer;
+        return L.circleMarker(ll, s);
+      },
+      onEachFeature: function (f, lyr) {
+        var p = f.properties, row = p._row;
+        entry.byRow[row] = lyr;
+        var tt = p._tt;
+        if (!tt && spec.tipFields && spec.tipFields.length) {
+          tt = spec.tipFields.map(function (name) { return p._a[spec.fields.indexOf(name)]; });
+        }
+        if (!tt && p._lb) tt = [p._lb];
+        if (tt) lyr.bindTooltip(function () { return ui.tooltip(tt); },
+                                {sticky: !!(f.geometry.type.indexOf('Polygon') >= 0), direction: 'top'});
+        lyr.bindPopup(function () {
+          return p._p ? ui.popup(p._p, T) : attrPopup(spec, row, p._a, p._lb);
+        }, {maxWidth: 340});
+        lyr.on('click', function () { callBridge('featureClicked', [spec.id, row]); });
+        if (spec.hover) {
+          lyr.on('mouseover', function () {
+            if (!isHl(spec.id, row)) lyr.setStyle({weight: (styleOf(f).weight || 1) + 1.5, color: '#222'});
+          });
+          lyr.on('mouseout', function () { if (!isHl(spec.id, row)) lyr.setStyle(styleOf(f)); });
+        }
+        if (p._lp) {
+          var icon = L.divIcon({className: 'jjj-label', html: ui.el('span', null, p._lb), iconSize: null});
+          labels.addLayer(L.marker(p._lp, {icon: icon, interactive: false, pane: pane, keyboard: false}));
+        } else if (p._lb && spec.labelField && f.geometry.type !== 'Point') {
+          var c = lyr.getBounds ? lyr.getBounds().getCenter() : null;
+          if (c) labels.addLayer(L.marker(c, {icon: L.divIcon({className: 'jjj-label', html: ui.el('span', null, p._lb), iconSize: null}), interactive: false, pane: pane, keyboard: false}));
+        }
+      }
+    });
+    entry.data = gj;
+    entry.count = function () { return gj.getLayers().length; };
+    return L.featureGroup([gj, labels]);
+  }
+
+  function markerIcon(icon) {
+    var s = ui.shapeSvg(icon.shape, icon.color, 16);
+    return L.divIcon({className: 'jjj-icon', html: s, iconSize: [16, 16], iconAnchor: [8, 8]});
+  }
+
+  function clusterIcon(cluster) {
+    var kids = cluster.getAllChildMarkers(), counts = {}, total = kids.length;
+    kids.forEach(function (m) { var c = m.options.jjjColor; counts[c] = (counts[c] || 0) + 1; });
+    var stops = [], acc = 0;
+    Object.keys(counts).forEach(function (c) {
+      var a = acc / total * 360, b = (acc + counts[c]) / total * 360;
+      stops.push(c + ' ' + a + 'deg ' + b + 'deg'); acc += counts[c];
+    });
+    var d = ui.el('div', 'jjj-cluster');
+    d.style.background = 'conic-gradient(' + stops.join(',') + ')';
+    ui.el('span', null, String(total), d);
+    var size = total < 10 ? 26 : 32;
+    return L.divIcon({className: 'jjj-cluster-icon', html: d, iconSize: [size, size]});
+  }
+
+  function buildMarkers(spec, pane, entry) {
+    var group = L.markerClusterGroup({
+      clusterPane: pane, maxClusterRadius: spec.clusterRadius || 14,
+      spiderfyOnMaxZoom: true, showCoverageOnHover: false, zoomToBoundsOnClick: true,
+      spiderfyDistanceMultiplier: 1.6, iconCreateFunction: clusterIcon
+    });
+    entry.markers = {};
+    spec.features.forEach(function (f) {
+      var m = L.marker([f.lat, f.lon], {icon: markerIcon(f.icon), pane: pane, jjjColor: f.icon.color,
+                                        jjjCat: f.cat, keyboard: false});
+      m.bindTooltip(function () { return ui.tooltip(f.tt); }, {direction: 'top', offset: [0, -8]});
+      m.bindPopup(function () { return ui.popup(f.p, T); }, {maxWidth: 340});
+      m.on('click', function () { callBridge('featureClicked', [spec.id, f.row]); });
+      entry.byRow[f.row] = m;
+      entry.markers[f.row] = f;
+    });
+    entry.cluster = group;
+    entry.active = spec.filter ? spec.filter.slice() : (spec.categories || []).map(function (c) { return c.key; });
+    entry.applyFilter = function () {
+      group.clearLayers();
+      var keep = [];
+      spec.features.forEach(function (f) {
+        if (!spec.filterField || entry.active.indexOf(f.cat) >= 0) keep.push(entry.byRow[f.row]);
+      });
+      group.addLayers(keep);
+    };
+    entry.applyFilter();
+    entry.count = function () { return group.getLayers().length; };
+    var parts = [];
+    if (spec.flows && spec.flows.length) {
+      var flows = L.layerGroup();
+      spec.flows.forEach(function (fl) {
+        var line = L.polyline([fl.from, fl.to], {
+          pane: pane, color: fl.sourced ? '#0077BB' : '#888', weight: fl.sourced ? 2.5 : 1.5,
+          dashArray: fl.sourced ? null : '4 4', opacity: 0.85, renderer: L.svg({pane: pane})
+        });
+        line.bindTooltip(function () { return ui.tooltip([fl.label]); }, {sticky: true});
+        flows.addLayer(line);
+      });
+      parts.push(flows);
+    }
+    parts.push(group);
+    return L.featureGroup(parts);
+  }
+
+  // ---- highlight ring pane ------------------------------------------------------------
+  function isHl(id, row) { return !!(hl[id] && hl[id].indexOf(row) >= 0); }
+
+  function latLngOf(entry, row) {
+    if (entry.cloud) return entry.cloud.latLngOfRow(row);
+    var l = entry.byRow[row];
+    if (!l) return null;
+    return l.getLatLng ? l.getLatLng() : null;
+  }
+
+  // ---- public API ---------------------------------------------------------------------
+  jjj.init = function (leafletMap, config) {
+    map = leafletMap; cfg = config; T = cfg.ui; jjj.map = map;
+    jjj.datum = cfg.datum;
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    map.createPane('jjj-land').style.zIndex = '250';
+    map.createPane('jjj-hl').style.zIndex = '640';
+    ui.titleControl(cfg.title, cfg.subtitle).addTo(map);
+    L.control.zoom({position: 'topleft'}).addTo(map);
+    L.control.scale({position: 'bottomleft', imperial: false, maxWidth: 140}).addTo(map);
+    note = ui.noteControl().addTo(map);
+    if (cfg.showPanel !== false) panel = ui.panelControl(jjj, cfg).addTo(map);
+    legend = ui.legendControl(jjj, cfg).addTo(map);
+    map.on('moveend', function () {
+      var c = map.getCenter();
+      callBridge('viewChanged', [c.lat, c.lng, map.getZoom()]);
+    });
+    var pending = null;
+    map.on('mousemove', function (e) {
+      if (pending) { pending = e; return; }
+      pending = e;
+      requestAnimationFrame(function () {
+        var ev = pending; pending = null;
+        callBridge('mouseMoved', [ev.latlng.lat, ev.latlng.lng]);
+      });
+    });
+    setTiles(cfg.basemap);
+  };
+
+  jjj.addLayer = function (spec) {
+    var pane = 'jjj-' + spec.id;
+    paneFor(spec.id);
+    var entry = {spec: spec, byRow: {}, visible: spec.visible !== false};
+    if (spec.render === 'geojson') entry.group = buildGeoJson(spec, pane, entry);
+    else if (spec.render === 'markers') entry.group = buildMarkers(spec, pane, entry);
+    else if (spec.render === 'points') {
+      entry.cloud = new PointCloud(spec, pane);
+      entry.group = entry.cloud;
+      entry.count = function () { return entry.cloud.n; };
+    }
+    layers[spec.id] = entry;
+    order.push(spec.id);
+    restack();
+    map.getPane(pane).style.opacity = String(spec.opacity === undefined ? 1 : spec.opacity);
+    if (entry.visible) map.addLayer(entry.group);
+    if (spec.land && !land) {
+      land = L.geoJSON(spec.data, {pane: 'jjj-land', interactive: false,
+                                   renderer: L.svg({pane: 'jjj-land'}),
+                                   style: {stroke: false, fill: true, fillColor: '#f7f5ef', fillOpacity: 1}});
+    }
+  };
+
+  jjj.finish = function () {
+    refreshUi();
+    updateNoTiles();
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        jjj.ready = true;
+        document.body.setAttribute('data-jjj-ready', '1');
+        callBridge('mapReady', []);
+      });
+    });
+  };
+
+  jjj.setVisible = function (id, v) {
+    var e = layers[id]; if (!e) return false;
+    e.visible = !!v;
+    if (e.visible) map.addLayer(e.group); else map.removeLayer(e.group);
+    refreshUi();
+    return true;
+  };
+
+  jjj.setOpacity = function (id, v) {
+    var e = layers[id]; if (!e) return false;
+    map.getPane('jjj-' + id).style.opacity = String(Math.max(0, Math.min(1, +v)));
+    return true;
+  };
+
+  jjj.setOrder = function (ids) {
+    var known = ids.filter(function (id) { return layers[id]; });
+    order.forEach(function (id) { if (known.indexOf(id) < 0) known.unshift(id); });
+    order = known;
+    restack();
+    refreshUi();
+    return true;
+  };
+
+  jjj.setSectorFilter = function (keys) {
+    keys = (keys || []).map(String);
+    Object.keys(layers).forEach(function (id) {
+      var e = layers[id];
+      if (e.spec.filterField === 'sector') { e.active = keys.slice(); e.applyFilter(); }
+    });
+    refreshUi();
+    return true;
+  };
+
+  jjj.highlight = function (id, rows) {
+    var e = layers[id]; if (!e) return false;
+    (hl[id] || []).forEach(function (r) {
+      var l = e.byRow[r];
+      if (l && l.setStyle && e.styleOf && l.feature) l.setStyle(e.styleOf(l.feature));
+    });
+    if (hlLayers[id]) { map.removeLayer(hlLayers[id]); delete hlLayers[id]; }
+    hl[id] = (rows || []).map(Number);
+    if (!hl[id].length) { delete hl[id]; return true; }
+    var rings = L.layerGroup();
+    hl[id].forEach(function (r) {
+      var l = e.byRow[r];
+      if (l && l.setStyle && l.feature && l.feature.geometry.type !== 'Point') {
+        l.setStyle({color: '#00b4d8', weight: 3.5, opacity: 1});
+        if (l.bringToFront) l.bringToFront();
+        return;
+      }
+      var ll = latLngOf(e, r);
+      if (ll) rings.addLayer(L.circleMarker(ll, {pane: 'jjj-hl', radius: 12, color: '#00b4d8', weight: 3,
+                                                fill: false, interactive: false}));
+    });
+    hlLayers[id] = rings.addTo(map);
+    return true;
+  };
+
+  jjj.highlighted = function () {
+    var out = {};
+    Object.keys(hl).forEach(function (k) { out[k] = hl[k].slice(); });
+    return out;
+  };
+
+  jjj.zoomTo = function (id, rows) {
+    var e = layers[id]; if (!e) return false;
+    var b = L.latLngBounds([]);
+    if (!rows || !rows.length) {
+      b = e.cloud ? e.cloud.getBounds() : (e.cluster ? e.cluster.getBounds() : e.group.getBounds());
+    } else {
+      rows.forEach(function (r) {
+        var l = e.byRow[r];
+        if (l && l.getBounds) b.extend(l.getBounds());
+        else { var ll = latLngOf(e, r); if (ll) b.extend(ll); }
+      });
+    }
+    if (!b.isValid()) return false;
+    map.fitBounds(b, {padding: [40, 40], maxZoom: 13});
+    return true;
+  };
+
+  jjj.getView = function () {
+    var c = map.getCenter();
+    return {lat: c.lat, lon: c.lng, zoom: map.getZoom()};
+  };
+  jjj.setView = function (lat, lon, zoom) { map.setView([lat, lon], zoom); return true; };
+
+  jjj.featureCount = function (id) { var e = layers[id]; return e && e.count ? e.count() : 0; };
+  jjj.layerIds = function () { return order.slice(); };
+  jjj.order = function () { return order.slice(); };
+  jjj.layerInfo = function (id) {
+    var e = layers[id];
+    return {title: e.spec.title, visible: e.visible, spec: e.spec};
+  };
+  jjj.activeCategories = function (id) { return (layers[id].active || []).slice(); };
+  jjj.basemap = function () { return basemapName; };
+  jjj.markersOf = function (id) { var e = layers[id]; return e ? e.byRow : {}; };
+  jjj.layerGroup = function (id) { var e = layers[id]; return e ? e.group : null; };
+
+  // ---- basemaps -----------------------------------------------------------------------
+  function setTiles(name) {
+    tileLayers.forEach(function (t) { map.removeLayer(t); });
+    tileLayers = []; tileStats = {ok: 0, err: 0};
+    basemapName = name;
+    var def = cfg.basemaps[name];
+    jjj.tilesSettled = !(def && def.url);
+    if (def && def.url) {
+      [def.url].concat(def.overlays || []).forEach(function (url, i) {
+        var t = L.tileLayer(url, {attribution: i ? '' : def.attribution, maxZoom: def.max_zoom,
+                                  subdomains: def.subdomains, r: ''});
+        t.on('tileload', function () { tileStats.ok++; updateNoTiles(); });
+        t.on('tileerror', function () { tileStats.err++; updateNoTiles(); });
+        if (!i) t.on('load', function () { jjj.tilesSettled = true; });
+        tileLayers.push(t.addTo(map));
+      });
+    }
+    if (note) note.set(def && def.missing_key ? T.tianditu_key : '');
+    updateNoTiles();
+  }
+
+  // With no tiles (none chosen, no key, or offline) the land is drawn from the boundaries.
+  function updateNoTiles() {
+    if (!map) return;
+    var def = cfg.basemaps[basemapName];
+    var none = !def || !def.url || (tileStats.ok === 0 && tileStats.err >= 2);
+    L.DomUtil[none ? 'addClass' : 'removeClass'](map.getContainer(), 'jjj-notiles');
+    if (land) { if (none) map.addLayer(land); else map.removeLayer(land); }
+  }
+
+  jjj.setBasemap = function (name) {
+    var def = cfg.basemaps[name];
+    if (!def || def.datum !== cfg.datum) return false;
+    setTiles(name);
+    if (panel) panel.refresh();
+    return true;
+  };
+})();

@@ -1,0 +1,92 @@
+"""Administrative boundaries drawn as a hierarchy: provinces strong, prefectures medium,
+counties fine, Xiongan highlighted. Counties carry both names in their tooltips."""
+from __future__ import annotations
+
+from jjjmap.model import Layer
+
+from .common import both_names, popup, text
+import shapely
+
+from .geometry import decimals_for, simplified, to_feature_geometries
+
+# Stroke hierarchy: what a printed atlas does (dark, heavier lines for higher levels).
+LEVEL_STYLE = {
+    "province": {"color": "#2b2b2b", "weight": 2.4, "fill": False, "fillOpacity": 0.0},
+    "prefecture": {"color": "#5a5a5a", "weight": 1.3, "fill": False, "fillOpacity": 0.0,
+                   "dashArray": None},
+    "county": {"color": "#9a9a9a", "weight": 0.6, "fill": True, "fillColor": "#ffffff",
+               "fillOpacity": 0.0},
+    "xiongan": {"color": "#c0392b", "weight": 2.2, "fill": True, "fillColor": "#e74c3c",
+                "fillOpacity": 0.18},
+}
+LEVEL_NAMES = {
+    "province": ("Province boundary", "省级界线"),
+    "prefecture": ("Prefecture boundary", "地级界线"),
+    "county": ("County boundary", "县级界线"),
+    "xiongan": ("Xiong'an New Area", "雄安新区"),
+}
+
+
+def level_of(layer: Layer) -> str:
+    level = str(layer.meta.get("level", "") or "")
+    if not level and "level" in layer.gdf.columns and len(layer.gdf):
+        level = text(layer.gdf["level"].iloc[0])
+    if "xiong" in level.lower() or "xiong" in layer.id.lower():
+        return "xiongan"
+    for known in ("province", "prefecture", "county"):
+        if known in level.lower():
+            return known
+    if level.lower() in ("city", "prefecture-level"):
+        return "prefecture"
+    return "county"
+
+
+def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
+    level = level_of(layer)
+    gdf = layer.filtered()
+    rows = [layer.gdf.index.get_loc(i) for i in gdf.index] if len(gdf) != len(layer.gdf) \
+        else list(range(len(gdf)))
+    geoms = simplified(gdf, tolerance)
+    if shift is not None:
+        geoms = shift(geoms)
+    coords = to_feature_geometries(geoms, decimals_for(tolerance))
+    features = []
+    label_points = []
+    for pos, (row, geom, (_, rec)) in enumerate(zip(rows, coords, gdf.iterrows())):
+        if geom is None:
+            continue
+        first, second = both_names(rec, lang)
+        props = {"_row": int(row), "_tt": [first, second] if second else [first]}
+        code = text(rec.get("code", ""))
+        area = rec.get("area_km2", None)
+        rows_ = [("code" if lang == "en" else "代码", code)]
+        if area is not None and text(area):
+            rows_.append(("area" if lang == "en" else "面积", f"{float(area):,.0f} km²"))
+        props["_p"] = popup(first, second, rows_)
+        features.append({"type": "Feature", "geometry": geom, "properties": props})
+        if level == "prefecture":
+            label_points.append((len(features) - 1, pos))
+    if label_points:
+        pts = shapely.point_on_surface(geoms.values[[p for _, p in label_points]])
+        for (fi, _), pt in zip(label_points, pts):
+            props = features[fi]["properties"]
+            props["_lp"] = [round(pt.y, 4), round(pt.x, 4)]
+            props["_lb"] = props["_tt"][0]
+    style = dict(LEVEL_STYLE[level])
+    if layer.style.color and layer.meta.get("custom_style"):
+        style["color"] = layer.style.color
+    en, zh = LEVEL_NAMES[level]
+    legend = [{"label": zh if lang == "zh" else en,
+               "symbol": {"type": "fill" if style.get("fillOpacity") else "line",
+                          "color": style["color"], "weight": style["weight"],
+                          "fill": style.get("fillColor"), "fillOpacity": style["fillOpacity"]}}]
+    spec = {
+        "render": "geojson",
+        "level": level,
+        "style": style,
+        "styles": [],
+        "hover": level in ("county", "xiongan", "prefecture"),
+        "data": {"type": "FeatureCollection", "features": features},
+        "legend": legend,
+    }
+    return spec

@@ -1,0 +1,142 @@
+"""MapDocument -> folium.Map -> HTML: the ONE renderer behind the app and every export.
+
+folium gives the page skeleton (figure, map div, L.map call); everything else is our own small
+elements: one that loads the assets (inline / CDN / jjjmap:// app URLs), one that hands the
+page its configuration, one per layer carrying the layer's data, one that finishes. The page
+logic lives in resources/web/jjj.js, which builds popups and tooltips with textContent.
+"""
+from __future__ import annotations
+
+import folium
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from jjjmap.model import Layer, MapDocument
+
+from . import assets as _assets
+from . import basemaps as _basemaps
+from .boundaries import boundary_spec, level_of
+from .common import UI, script_json
+from .geometry import display_tolerance
+from .points import clusters_spec, institutions_spec
+from .vectors import vector_spec
+
+
+class _Script(MacroElement):
+    """A script line in the map's script section, after the L.map(...) call."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.code }}
+        {% endmacro %}
+    """)
+
+    def __init__(self, code: str):
+        super().__init__()
+        self._name = "JjjScript"
+        self.code = code
+
+
+class JjjInit(_Script):
+    def __init__(self, map_name: str, config: dict):
+        super().__init__(f"jjj.init({map_name}, {script_json(config)});")
+
+
+class JjjLayer(_Script):
+    def __init__(self, spec: dict):
+        super().__init__(f"jjj.addLayer({script_json(spec)});")
+        self.spec = spec
+
+
+class JjjFinish(_Script):
+    def __init__(self):
+        super().__init__("jjj.finish();")
+
+
+def _shift_for(datum: str):
+    if datum != "gcj02":
+        return None
+    from jjjmap.geo.datum import to_gcj02
+    return to_gcj02
+
+
+def _title_texts(doc: MapDocument) -> tuple[str, str]:
+    if doc.lang == "zh":
+        return doc.title, "京津冀 · 北京 天津 河北" if doc.title in ("Jing-Jin-Ji", "京津冀") else ""
+    return doc.title, ("Beijing · Tianjin · Hebei  京津冀" if doc.title in ("Jing-Jin-Ji", "京津冀")
+                       else "")
+
+
+def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None) -> dict:
+    """What the page needs to draw one layer (data, styles, legend), keyed by Layer.id."""
+    lang = doc.lang
+    if layer.kind == "boundary":
+        spec = boundary_spec(layer, lang, tolerance, shift)
+    elif layer.kind == "clusters":
+        spec = clusters_spec(layer, lang, shift)
+    elif layer.kind == "institutions":
+        counties = next((lyr for lyr in doc.layers if lyr.kind == "boundary"
+                         and level_of(lyr) == "county"), None)
+        spec = institutions_spec(layer, lang, shift, counties)
+    else:
+        spec = vector_spec(layer, lang, tolerance, shift)
+    spec.update(id=layer.id, title=layer.title(lang), kind=layer.kind, group=layer.group,
+                visible=bool(layer.visible), opacity=float(layer.opacity))
+    return spec
+
+
+def _land_layer(doc: MapDocument) -> str | None:
+    """The boundary layer whose polygons paint the land when there are no tiles."""
+    levels = {level_of(lyr): lyr.id for lyr in doc.layers if lyr.kind == "boundary"}
+    return levels.get("province") or levels.get("prefecture") or levels.get("county")
+
+
+def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | None = None,
+              show_panel: bool | None = None) -> folium.Map:
+    """The folium map for ``doc``. ``assets``: "inline", "cdn" or "app" (see render.assets)."""
+    if assets not in _assets.MODES:
+        raise ValueError(f"unknown asset mode {assets!r}; expected one of {_assets.MODES}")
+    basemap = _basemaps.get(doc.basemap)
+    shift = _shift_for(basemap.datum)
+    m = folium.Map(location=[doc.view.lat, doc.view.lon], zoom_start=doc.view.zoom, tiles=None,
+                   zoom_control=False, control_scale=False, zoom_snap=0.25, zoom_delta=0.5,
+                   max_zoom=basemap.max_zoom)
+    # Our page needs Leaflet and our own files only: no jQuery, Bootstrap or icon fonts.
+    m.default_js = []
+    m.default_css = []
+    fig = m.get_root()
+    fig.header.add_child(Element(_assets.head_html(assets)), name="jjj_assets")
+    subtitle = _title_texts(doc)[1]
+    fig.title = doc.title
+    fig.header.add_child(Element(f"<title>{_escape(doc.title)}</title>"), name="jjj_title")
+
+    tolerance = display_tolerance(doc.view.zoom)
+    config = {
+        "lang": doc.lang, "title": doc.title, "subtitle": subtitle, "datum": basemap.datum,
+        "basemap": basemap.name, "basemaps": _basemaps.page_spec(tianditu_key),
+        "view": {"lat": doc.view.lat, "lon": doc.view.lon, "zoom": doc.view.zoom},
+        "ui": UI.get(doc.lang, UI["en"]),
+        "showPanel": True if show_panel is None else bool(show_panel),
+        "panelCollapsed": assets == "app" and show_panel is None,
+    }
+    m.add_child(JjjInit(m.get_name(), config))
+    land = _land_layer(doc)
+    for layer in doc.layers:
+        spec = layer_spec(layer, doc, tolerance, shift)
+        if layer.id == land:
+            spec["land"] = True
+        m.add_child(JjjLayer(spec))
+    m.add_child(JjjFinish())
+    return m
+
+
+def _escape(s: str) -> str:
+    import html
+    return html.escape(s, quote=True)
+
+
+def render_html(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | None = None,
+                show_panel: bool | None = None) -> str:
+    """The whole page as one HTML string."""
+    return build_map(doc, assets=assets, tianditu_key=tianditu_key,
+                     show_panel=show_panel).get_root().render()

@@ -1,0 +1,214 @@
+"""The built-in point sets: sector clusters (colour by sector) and the institutions relocated
+to Xiong'an (shape by kind, colour by status, flows from their origin district).
+
+Both go through Leaflet.markercluster with a small radius: points that sit on one spot (all
+28 institutions share the Xiong'an point; several clusters share a city point) gather into one
+badge that spiderfies on click, so each feature can be seen and picked.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from jjjmap.model import Layer
+
+from .common import PRECISION_TEXT, both_names, popup, safe_url, text
+from .geometry import lonlat_arrays
+
+# Paul Tol's "muted" qualitative scheme: nine colours, distinguishable with colour blindness.
+SECTOR_PALETTE = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255",
+                  "#44AA99", "#999933", "#AA4499"]
+SECTOR_ORDER = ["integrated_circuits", "network_security", "artificial_intelligence",
+                "robotics", "new_energy_vehicles", "hydrogen_energy", "electrical_equipment",
+                "biopharmaceutical", "biomedical"]
+
+# Institutions: shape by kind (drawn as inline SVG in the page), colour by status.
+KIND_SHAPE = {"university": "triangle", "hospital": "cross", "state_owned_enterprise": "square",
+              "research_institute": "diamond", "other": "circle"}
+KIND_NAMES = {
+    "university": ("University", "高校"), "hospital": ("Hospital", "医院"),
+    "state_owned_enterprise": ("State-owned enterprise", "央企"),
+    "research_institute": ("Research institute", "科研院所"),
+    "enterprise": ("Enterprise", "企业"), "other": ("Other", "其他"),
+}
+# Paul Tol "vibrant" picks: grey = only announced, orange = being built, blue = operating.
+STATUS_COLOR = {"announced": "#9E9E9E", "under_construction": "#EE7733", "operating": "#0077BB"}
+STATUS_NAMES = {"announced": ("Announced", "已宣布"),
+                "under_construction": ("Under construction", "建设中"),
+                "operating": ("Operating", "已运营")}
+FALLBACK_COLORS = ["#009988", "#CC3311", "#EE3377", "#33BBEE", "#BBBBBB"]
+
+
+def _loc(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "zh" else pair[0]
+
+
+def _words(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _labels(lang: str) -> dict[str, str]:
+    if lang == "zh":
+        return {"sector": "产业", "city": "城市", "district": "区县", "evidence": "依据",
+                "kind": "类型", "status": "状态", "origin": "迁出地", "destination": "落地",
+                "year": "宣布年份", "source": "来源链接"}
+    return {"sector": "Sector", "city": "City", "district": "District / county",
+            "evidence": "Evidence", "kind": "Kind", "status": "Status", "origin": "Origin",
+            "destination": "Destination", "year": "Announced", "source": "Source"}
+
+
+def _precision(value, lang: str) -> str:
+    key = text(value).strip().lower()
+    return PRECISION_TEXT[lang].get(key, (f"position precision: {key}" if lang == "en"
+                                          else f"位置精度：{key}") if key else "")
+
+
+def _positions(layer: Layer, shift):
+    gdf = layer.filtered()
+    rows = [layer.gdf.index.get_loc(i) for i in gdf.index]
+    geoms = gdf.geometry if shift is None else shift(gdf.geometry)
+    lon, lat = lonlat_arrays(geoms)
+    return gdf, rows, lon, lat
+
+
+def sector_categories(layer: Layer, lang: str) -> list[dict]:
+    gdf = layer.gdf
+    keys = list(dict.fromkeys(text(v) for v in gdf.get("sector", [])))
+    order = {k: i for i, k in enumerate(SECTOR_ORDER)}
+    keys.sort(key=lambda k: (order.get(k, 99), k))
+    out = []
+    for i, key in enumerate(keys):
+        sub = gdf[gdf["sector"].astype(str) == key]
+        col = "sector_zh" if lang == "zh" else "sector_en"
+        label = text(sub[col].iloc[0]) if col in sub.columns and len(sub) else ""
+        colour = SECTOR_PALETTE[order[key]] if key in order else \
+            (SECTOR_PALETTE + FALLBACK_COLORS)[i % 14]
+        out.append({"key": key, "label": label or _words(key), "color": colour})
+    return out
+
+
+def clusters_spec(layer: Layer, lang: str, shift=None) -> dict:
+    cats = sector_categories(layer, lang)
+    colour = {c["key"]: c["color"] for c in cats}
+    label = {c["key"]: c["label"] for c in cats}
+    lab = _labels(lang)
+    gdf, rows, lon, lat = _positions(layer, shift)
+    feats = []
+    for row, x, y, (_, rec) in zip(rows, lon, lat, gdf.iterrows()):
+        if not (np.isfinite(x) and np.isfinite(y)):
+            continue
+        first, second = both_names(rec, lang)
+        sector = text(rec.get("sector", ""))
+        p = popup(first, second, [
+            (lab["sector"], label.get(sector, sector)),
+            (lab["city"], text(rec.get("city", ""))),
+            (lab["district"], text(rec.get("district_or_county", ""))),
+            (lab["evidence"], text(rec.get("evidence", ""))),
+        ], safe_url(rec.get("source_url")), _precision(rec.get("coord_precision"), lang))
+        feats.append({"row": int(row), "lat": round(float(y), 6), "lon": round(float(x), 6),
+                      "cat": sector, "icon": {"shape": "circle", "color": colour.get(sector,
+                                                                                  "#777")},
+                      "tt": [first, second] if second else [first], "p": p})
+    legend = [{"label": c["label"], "key": c["key"],
+               "symbol": {"type": "shape", "shape": "circle", "color": c["color"]}}
+              for c in cats]
+    return {"render": "markers", "filterField": "sector", "categories": cats,
+            "filter": [text(v) for v in layer.filter["sector"]] if "sector" in layer.filter
+            else None,
+            "features": feats, "legend": legend, "clusterRadius": 14}
+
+
+_ORIGIN = re.compile(r"^\s*([^()]+?)\s*(\((.*)\))?\s*$")
+
+
+def _origin(value) -> tuple[str, bool]:
+    """(district, sourced) from e.g. "Haidian (origin district not in cited source)"."""
+    m = _ORIGIN.match(text(value))
+    if not m:
+        return "", False
+    name, note = m.group(1).strip(), (m.group(3) or "").lower()
+    if name.lower() in ("beijing", "n/a", "") or "n/a" in name.lower():
+        return "", False
+    return name, not ("not in cited source" in note or "not verified" in note
+                      or "not sourced" in note)
+
+
+def _district_points(counties: Layer | None, shift) -> dict[str, tuple[float, float]]:
+    if counties is None or "name_en" not in counties.gdf.columns:
+        return {}
+    geoms = counties.gdf.geometry if shift is None else shift(counties.gdf.geometry)
+    lon, lat = lonlat_arrays(geoms)
+    out = {}
+    for name, x, y in zip(counties.gdf["name_en"], lon, lat):
+        key = text(name).lower().replace(" district", "").replace(" county", "").strip()
+        out.setdefault(key, (float(y), float(x)))
+    return out
+
+
+def institutions_spec(layer: Layer, lang: str, shift=None, counties: Layer | None = None) -> dict:
+    lab = _labels(lang)
+    gdf, rows, lon, lat = _positions(layer, shift)
+    feats = []
+    for row, x, y, (_, rec) in zip(rows, lon, lat, gdf.iterrows()):
+        if not (np.isfinite(x) and np.isfinite(y)):
+            continue
+        first, second = both_names(rec, lang)
+        kind, status = text(rec.get("kind", "")), text(rec.get("status", ""))
+        p = popup(first, second, [
+            (lab["kind"], _loc(KIND_NAMES.get(kind, (_words(kind),) * 2), lang)),
+            (lab["status"], _loc(STATUS_NAMES.get(status, (_words(status),) * 2), lang)),
+            (lab["origin"], text(rec.get("origin", ""))),
+            (lab["destination"], text(rec.get("destination", ""))),
+            (lab["year"], text(rec.get("year_announced", ""))),
+            (lab["evidence"], text(rec.get("evidence", ""))),
+        ], safe_url(rec.get("source_url")), _precision(rec.get("coord_precision"), lang))
+        feats.append({"row": int(row), "lat": round(float(y), 6), "lon": round(float(x), 6),
+                      "cat": kind, "icon": {"shape": KIND_SHAPE.get(kind, "circle"),
+                                            "color": STATUS_COLOR.get(status, "#444")},
+                      "tt": [first, second] if second else [first], "p": p})
+    kinds = list(dict.fromkeys(text(v) for v in layer.gdf.get("kind", [])))
+    statuses = [s for s in STATUS_COLOR if s in set(map(text, layer.gdf.get("status", [])))]
+    legend = [{"label": _loc(KIND_NAMES.get(k, (_words(k),) * 2), lang),
+               "symbol": {"type": "shape", "shape": KIND_SHAPE.get(k, "circle"),
+                          "color": "#555"}} for k in kinds]
+    legend += [{"label": _loc(STATUS_NAMES[s], lang),
+                "symbol": {"type": "swatch", "color": STATUS_COLOR[s]}} for s in statuses]
+    flows = _flows(gdf, lon, lat, lang, counties, shift)
+    if flows:
+        legend.append({"label": "Origin district (sourced)" if lang == "en"
+                       else "迁出区（有来源）",
+                       "symbol": {"type": "line", "color": "#0077BB", "weight": 2.5}})
+        legend.append({"label": "Origin district, not in cited source" if lang == "en"
+                       else "迁出区（来源未注明）",
+                       "symbol": {"type": "line", "color": "#888", "weight": 1.5,
+                                  "dash": "4 4"}})
+    return {"render": "markers", "features": feats, "legend": legend, "flows": flows,
+            "clusterRadius": 14}
+
+
+def _flows(gdf, lon, lat, lang: str, counties: Layer | None, shift) -> list[dict]:
+    """One line per origin district, to the institutions' point; dashed where the origin
+    district is not backed by the cited source (the CSV says so)."""
+    if "origin" not in gdf.columns:
+        return []
+    places = _district_points(counties, shift)
+    groups: dict[tuple[str, bool], list] = {}
+    for x, y, origin in zip(lon, lat, gdf["origin"]):
+        name, sourced = _origin(origin)
+        if not name or name.lower() not in places:
+            continue
+        g = groups.setdefault((name, sourced), [0, (float(y), float(x))])
+        g[0] += 1
+    out = []
+    for (name, sourced), (count, dest) in groups.items():
+        src = places[name.lower()]
+        if lang == "zh":
+            label = f"{name} → 雄安：{count}" + ("" if sourced else "（迁出区来源未注明）")
+        else:
+            label = f"{name} → Xiong'an: {count}" + ("" if sourced else
+                                                     " (origin district not in cited source)")
+        out.append({"from": [round(src[0], 5), round(src[1], 5)],
+                    "to": [round(dest[0], 5), round(dest[1], 5)],
+                    "sourced": sourced, "count": count, "label": label})
+    return out

@@ -1,0 +1,207 @@
+"""Custom (user) layers: points, lines, polygons with single / categorized / graduated styles.
+
+Points never become one DOM element each. They go to the page as packed typed arrays
+(base64 Float32 lon/lat, Uint16 colour indices, Float32 radii) and one canvas layer in
+jjj.js draws them and hit-tests clicks with a grid index, so 1M points stay a few MB and
+one <canvas>. (One L.circleMarker per point would cost a JS object, a hit-test entry and a
+redraw path per point: fine for thousands, not for a million.) Lines and polygons use
+GeoJSON on an SVG renderer, or a canvas renderer above a few thousand features.
+"""
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pandas as pd
+
+from jjjmap.model import Layer, Style
+
+from .common import popup, text
+from .geometry import decimals_for, lonlat_arrays, simplified, to_feature_geometries
+
+CATEGORY_PALETTE = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
+                    "#EE7733", "#0077BB", "#009988", "#CC3311", "#33BBEE", "#EE3377"]
+OTHER_COLOR = "#BBBBBB"
+MAX_CATEGORIES = 12
+POPUP_FIELDS = 20           # attribute columns carried per feature for popups
+FULL_ATTRS_BELOW = 20000    # above this, only tooltip/label fields travel to the page
+CANVAS_PATHS_ABOVE = 3000
+RADIUS_RANGE = (3.0, 18.0)
+
+
+def _b64(arr: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(arr).tobytes()).decode("ascii")
+
+
+def ramp(cmap: str, k: int) -> list[str]:
+    import branca.colormap as bcm
+    names = [n for n in dir(bcm.linear) if n.split("_")[0].lower() == cmap.lower()]
+    if not names:
+        names = ["YlOrRd_09"]
+    cm = getattr(bcm.linear, sorted(names)[-1])
+    if k <= 1:
+        return [cm.rgb_hex_str(cm.vmax)]
+    return [cm.rgb_hex_str(cm.vmin + (cm.vmax - cm.vmin) * i / (k - 1)) for i in range(k)]
+
+
+def colour_classes(gdf, style: Style, lang: str) -> tuple[np.ndarray, list[str], list[dict]]:
+    """(class index per feature, colour per class, legend entries)."""
+    n = len(gdf)
+    field = style.field
+    if style.mode == "categorized" and field in gdf.columns:
+        values = gdf[field].map(text)
+        counts = values.value_counts(sort=True)
+        cats = [c for c in counts.index if c not in style.categories][:MAX_CATEGORIES]
+        cats = [c for c in style.categories if c in set(values)] + cats
+        cats = sorted(cats, key=lambda c: (c == "", c))
+        colours = [style.categories.get(c) or CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)]
+                   for i, c in enumerate(cats)]
+        index = {c: i for i, c in enumerate(cats)}
+        idx = np.array([index.get(v, len(cats)) for v in values], dtype=np.uint16)
+        legend = [{"label": c or ("(empty)" if lang == "en" else "（空）"), "color": col}
+                  for c, col in zip(cats, colours)]
+        if (idx == len(cats)).any():
+            colours.append(OTHER_COLOR)
+            legend.append({"label": "other" if lang == "en" else "其他", "color": OTHER_COLOR})
+        return idx, colours, legend
+    if style.mode == "graduated" and field in gdf.columns:
+        y = pd.to_numeric(gdf[field], errors="coerce").to_numpy(dtype=float)
+        ok = np.isfinite(y)
+        if ok.sum() >= 2 and np.unique(y[ok]).size >= 2:
+            import mapclassify
+            k = max(2, min(int(style.k), np.unique(y[ok]).size))
+            scheme = {"quantiles": "quantiles", "equal_interval": "equal_interval",
+                      "natural_breaks": "natural_breaks", "fisher_jenks": "fisher_jenks"}.get(
+                style.scheme, "quantiles")
+            cls = mapclassify.classify(y[ok], scheme, k=k)
+            bins = list(cls.bins)
+            colours = ramp(style.cmap, len(bins))
+            idx = np.full(n, len(bins), dtype=np.uint16)
+            idx[ok] = cls.yb.astype(np.uint16)
+            lo = float(np.nanmin(y[ok]))
+            legend = []
+            for i, hi in enumerate(bins):
+                legend.append({"label": f"{_num(lo)} – {_num(hi)}", "color": colours[i]})
+                lo = hi
+            if (~ok).any():
+                colours.append(OTHER_COLOR)
+                legend.append({"label": "no data" if lang == "en" else "无数据",
+                               "color": OTHER_COLOR})
+            return idx, colours, legend
+    return np.zeros(n, dtype=np.uint16), [style.color], []
+
+
+def _num(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
+def radii(gdf, style: Style) -> tuple[np.ndarray | None, list[dict]]:
+    if not style.radius_field or style.radius_field not in gdf.columns:
+        return None, []
+    y = pd.to_numeric(gdf[style.radius_field], errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(y) & (y >= 0)
+    if not ok.any():
+        return None, []
+    hi = float(y[ok].max()) or 1.0
+    lo_r, hi_r = RADIUS_RANGE
+    r = np.where(ok, lo_r + (hi_r - lo_r) * np.sqrt(np.clip(y, 0, None) / hi), lo_r)
+    samples = [hi / 4, hi]
+    legend = [{"label": f"{style.radius_field} {_num(v)}",
+               "radius": float(lo_r + (hi_r - lo_r) * np.sqrt(v / hi))} for v in samples]
+    return r.astype(np.float32), legend
+
+
+def _popup_fields(gdf, style: Style) -> list[str]:
+    cols = [c for c in gdf.columns if c != gdf.geometry.name and not str(c).startswith("_")]
+    if len(gdf) > FULL_ATTRS_BELOW:
+        cols = [c for c in cols if c in set(style.tooltip_fields) | {style.label_field}]
+    return cols[:POPUP_FIELDS]
+
+
+def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
+    style = layer.style
+    gdf = layer.filtered()
+    rows = np.array([layer.gdf.index.get_loc(i) for i in gdf.index], dtype=np.int64) \
+        if len(gdf) != len(layer.gdf) else np.arange(len(gdf))
+    idx, colours, cls_legend = colour_classes(gdf, style, lang)
+    r, size_legend = radii(gdf, style)
+    fields = _popup_fields(gdf, style)
+    label = style.label_field if style.label_field in gdf.columns else None
+    tips = [f for f in style.tooltip_fields if f in gdf.columns]
+    types = set(gdf.geom_type.dropna()) if len(gdf) else {"Point"}
+    base = {
+        "style": {"color": style.color, "fillColor": style.fill_color, "weight": style.weight,
+                  "fillOpacity": style.fill_opacity, "dashArray": style.dash,
+                  "radius": style.radius},
+        "colors": colours, "fields": [str(f) for f in fields], "tipFields": tips,
+        "legend": _legend(layer, types, colours, cls_legend, size_legend, lang),
+    }
+    if types <= {"Point"}:
+        geoms = gdf.geometry if shift is None else shift(gdf.geometry)
+        lon, lat = lonlat_arrays(geoms)
+        good = np.isfinite(lon) & np.isfinite(lat)
+        xy = np.empty(2 * int(good.sum()), dtype=np.float32)
+        xy[0::2], xy[1::2] = lon[good], lat[good]
+        cols = {f: [text(v) for v in gdf[f].to_numpy()[good]] for f in fields}
+        out = dict(base, render="points", n=int(good.sum()), xy=_b64(xy),
+                   rows=_b64(rows[good].astype(np.int32)),
+                   ci=_b64(idx[good]) if len(colours) > 1 else None,
+                   r=_b64(r[good]) if r is not None else None,
+                   attrs=[cols[f] for f in fields],
+                   label=[text(v) for v in gdf[label].to_numpy()[good]] if label else None,
+                   labelField=label)
+        return out
+    tol = tolerance if types & {"Polygon", "MultiPolygon", "LineString", "MultiLineString"} else 0
+    geoms = simplified(gdf, tol)
+    if shift is not None:
+        geoms = shift(geoms)
+    coords = to_feature_geometries(geoms, decimals_for(tol) if tol else 6)
+    features = []
+    attrs = {f: gdf[f].to_numpy() for f in fields}
+    labels = gdf[label].to_numpy() if label else None
+    for i, geom in enumerate(coords):
+        if geom is None:
+            continue
+        props = {"_row": int(rows[i]), "_c": int(idx[i])}
+        if labels is not None:
+            props["_lb"] = text(labels[i])
+        if r is not None:
+            props["_r"] = round(float(r[i]), 1)
+        props["_a"] = [text(attrs[f][i]) for f in fields]
+        features.append({"type": "Feature", "geometry": geom, "properties": props})
+    return dict(base, render="geojson", canvas=len(features) > CANVAS_PATHS_ABOVE,
+                data={"type": "FeatureCollection", "features": features}, labelField=label,
+                hover=True)
+
+
+def _legend(layer: Layer, types, colours, cls_legend, size_legend, lang) -> list[dict]:
+    style = layer.style
+    if types <= {"Point", "MultiPoint"}:
+        kind = "circle"
+    elif types <= {"LineString", "MultiLineString"}:
+        kind = "line"
+    else:
+        kind = "fill"
+
+    def sym(colour):
+        return {"type": kind, "color": style.color if kind == "fill" else colour,
+                "fill": colour if kind == "fill" else (style.fill_color or colour),
+                "weight": style.weight, "dash": style.dash,
+                "fillOpacity": max(style.fill_opacity, 0.5)}
+
+    if cls_legend:
+        head = [{"label": str(style.field), "header": True}]
+        return head + [{"label": e["label"], "symbol": sym(e["color"])} for e in cls_legend] + [
+            {"label": e["label"], "symbol": {"type": "circle", "color": colours[0],
+                                             "radius": e["radius"]}} for e in size_legend]
+    entries = [{"label": layer.title(lang), "symbol": sym(style.fill_color or style.color)}]
+    entries += [{"label": e["label"], "symbol": {"type": "circle", "color": colours[0],
+                                                 "radius": e["radius"]}} for e in size_legend]
+    return entries
+
+
+def popup_title(layer: Layer, lang: str) -> str:
+    return layer.title(lang)
+
+
+__all__ = ["vector_spec", "popup", "ramp"]
