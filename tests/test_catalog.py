@@ -29,7 +29,7 @@ def test_load_layer(key):
     assert layer.title_en and layer.title_zh
     assert layer.group in GROUPS and layer.source and layer.licence and layer.precision
     assert isinstance(layer.style, Style)
-    assert layer.meta["key"] == key
+    assert layer.meta["key"] == key and layer.meta["builtin"] == key
     if key in ("counties", "prefectures", "provinces", "xiongan"):
         assert layer.kind == "boundary" and layer.group == "boundaries"
         assert layer.meta["level"] == {"counties": "county", "prefectures": "prefecture",

@@ -122,7 +122,7 @@ def load_layer(key: str) -> Layer:
     except KeyError:
         raise KeyError(f"no built-in layer {key!r}; choose from {', '.join(LAYER_KEYS)}") from None
     boundary = spec["kind"] == "boundary"
-    meta = {"key": key, "builtin": True}
+    meta = {"key": key, "builtin": key}   # io.project saves built-ins by this key
     if boundary:
         meta["level"] = spec["level"]
     else:
@@ -135,7 +135,6 @@ def load_layer(key: str) -> Layer:
         source=_BOUNDARY_SOURCE if boundary else "source_url column (one public source per feature)",
         licence=_BOUNDARY_LICENCE if boundary else _POINT_LICENCE,
         precision=_BOUNDARY_PRECISION if boundary else _POINT_PRECISION,
-        path=_path(spec["file"]),
         meta=meta,
     )
 
