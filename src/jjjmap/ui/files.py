@@ -209,12 +209,11 @@ class FileActions(QObject):
             return
 
         def got(view):
-            if isinstance(view, dict) and {"lat", "lon", "zoom"} <= view.keys():
-                self.w.doc.view = type(self.w.doc.view)(float(view["lat"]), float(view["lon"]),
-                                                        float(view["zoom"]))
+            if view is not None:
+                self.w.doc.view = view
             then(view)
 
-        self.w.map.run_js("window.jjj && window.jjj.getView ? window.jjj.getView() : null", got)
+        self.w.map.page_view(got)
 
     def export_html_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.w, self.tr("Export HTML"),

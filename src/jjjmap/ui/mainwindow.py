@@ -78,6 +78,8 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle(self.tr("jjjmap — Jing-Jin-Ji explorer"))
         self.setAcceptDrops(True)
+        # deleting the window deletes its web page before the shared web profile goes
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.map = MapView(doc, renderer, self)
         self.map.setAcceptDrops(False)  # dropped files go to the window, not the browser
         self.setCentralWidget(self.map)

@@ -172,12 +172,12 @@ class MapView(QWebEngineView):
             self.render()
             return
 
-        def got_view(view: Any) -> None:
-            if isinstance(view, dict) and {"lat", "lon", "zoom"} <= view.keys():
-                self.doc.view = View(float(view["lat"]), float(view["lon"]), float(view["zoom"]))
+        def got_view(view: View | None) -> None:
+            if view is not None:
+                self.doc.view = view  # quietly: the page is about to be replaced anyway
             self.render()
 
-        self.run_js("window.jjj.getView()", got_view)
+        self.page_view(got_view)
 
     def _on_load_started(self) -> None:
         self.ready = False
@@ -222,6 +222,31 @@ class MapView(QWebEngineView):
             self.page().runJavaScript(script, 0)
         else:
             self.page().runJavaScript(script, 0, callback)
+
+    def run_js_json(self, expression: str, callback: Callable[[Any], None]) -> None:
+        """Evaluate ``expression`` and pass its value, via JSON (objects do not cross as-is)."""
+        def decode(text: Any) -> None:
+            try:
+                value = json.loads(text) if isinstance(text, str) and text else None
+            except ValueError:
+                value = None
+            callback(value)
+
+        self.run_js(f"(function () {{ try {{ return JSON.stringify({expression}); }} "
+                    f"catch (e) {{ return ''; }} }})()", decode)
+
+    def page_view(self, callback: Callable[[View | None], None]) -> None:
+        """The view the page shows now (None if the page cannot say)."""
+        def got(view: Any) -> None:
+            if isinstance(view, dict) and {"lat", "lon", "zoom"} <= view.keys():
+                try:
+                    callback(View(float(view["lat"]), float(view["lon"]), float(view["zoom"])))
+                    return
+                except (TypeError, ValueError):
+                    pass
+            callback(None)
+
+        self.run_js_json("window.jjj.getView()", got)
 
     def _js_call(self, fn: str, *args: Any, callback: Callable[[Any], None] | None = None) -> None:
         params = ", ".join(json.dumps(a, ensure_ascii=False) for a in args)

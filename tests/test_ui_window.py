@@ -1,0 +1,185 @@
+"""Main window wiring against a stand-in page (tests/test_ui_helpers.py)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import shiboken6
+
+pytest.importorskip("PySide6.QtWebEngineWidgets")
+pytestmark = pytest.mark.gui
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from test_ui_helpers import SECTORS, standin_renderer, synthetic_document  # noqa: E402
+
+from jjjmap.ui.layerpanel import ROLE_SECTOR  # noqa: E402
+from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
+from jjjmap.ui.settings import Settings  # noqa: E402
+
+
+def js(qtbot, view, script):
+    """Run ``script`` in the page and return its (JSON-decoded) result."""
+    box = []
+    view.run_js(f"JSON.stringify({script})", box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=5000)
+    return json.loads(box[0]) if box[0] is not None else None
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    doc = synthetic_document()
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(doc, renderer=standin_renderer, settings=settings, sectors=SECTORS,
+                   restore=False)
+    with qtbot.waitSignal(w.mapReady, timeout=20000):
+        w.show()
+    yield w
+    if shiboken6.isValid(w):
+        w.close()  # WA_DeleteOnClose: the page goes before the shared web profile does
+    qtbot.wait(10)
+
+
+def test_map_ready_and_startup_measured(window):
+    assert window.map.ready
+    assert window.map.load_count == 1
+    assert window.startup_seconds is not None and window.startup_seconds > 0
+
+
+def test_click_on_county_selects_table_row_and_identifies(window, qtbot):
+    counties = window.doc.layers[0]
+    window.map._page_bridge.featureClicked(counties.id, 3)  # as the page would call it
+    assert window.table.layer is counties
+    assert window.table.selected_rows() == [3]
+    assert window.identify.layer_id == counties.id and window.identify.row == 3
+    assert window.doc.selection == (counties.id, (3,))
+
+
+def test_click_through_javascript(window, qtbot):
+    counties = window.doc.layers[0]
+    window.map.run_js(f"window.jjjBridge.featureClicked({json.dumps(counties.id)}, 2)")
+    qtbot.waitUntil(lambda: window.table.selected_rows() == [2], timeout=5000)
+
+
+def test_table_selection_highlights_on_map_and_zooms(window, qtbot):
+    counties = window.doc.layers[0]
+    window.layers.set_current(counties.id)
+    window.table.select_rows([1, 4], emit=True)
+    assert window.doc.selection == (counties.id, (1, 4))
+    qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjj.highlighted()")
+                    == {counties.id: [1, 4]}, timeout=5000)
+    window.zoom_selection_action.trigger()
+    qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjjState.zoomed")
+                    == [counties.id, [1, 4]], timeout=5000)
+
+
+def test_hiding_and_opacity_do_not_reload_and_keep_view(window, qtbot):
+    counties = window.doc.layers[0]
+    js(qtbot, window.map, "window.jjj.setView(39.9, 116.4, 9)")
+    loads, renders = window.map.load_count, window.map.render_count
+    item = window.layers.model.itemFromIndex(window.layers.model.layer_index(counties.id))
+    item.setCheckState(Qt.CheckState.Unchecked)  # the user unticks it in the panel
+    assert counties.visible is False
+    qtbot.waitUntil(lambda: js(qtbot, window.map, f"window.jjjState.visible['{counties.id}']")
+                    is False, timeout=5000)
+    window.layers.set_current(counties.id)
+    window.layers.opacity.setValue(40)
+    assert counties.opacity == pytest.approx(0.4)
+    qtbot.waitUntil(lambda: js(qtbot, window.map, f"window.jjjState.opacity['{counties.id}']")
+                    == pytest.approx(0.4), timeout=5000)
+    window.doc.set_basemap("osm")
+    qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjjState.basemap") == "osm",
+                    timeout=5000)
+    qtbot.wait(200)
+    assert (window.map.load_count, window.map.render_count) == (loads, renders)
+    assert js(qtbot, window.map, "window.jjj.getView()") == {"lat": 39.9, "lon": 116.4, "zoom": 9}
+
+
+def test_reorder_is_live_and_rerender_keeps_view(window, qtbot):
+    counties, clusters = window.doc.layers
+    loads = window.map.load_count
+    window.layers.model.move_relative(counties.id, clusters.id, above=True)
+    assert [lyr.id for lyr in window.doc.layers] == [clusters.id, counties.id]
+    qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjjState.order")
+                    == [clusters.id, counties.id], timeout=5000)
+    assert window.map.load_count == loads
+    # a datum change of basemap needs a new page; the view the user had is kept
+    js(qtbot, window.map, "window.jjj.setView(39.5, 116.0, 10)")
+    with qtbot.waitSignal(window.mapReady, timeout=20000):
+        window.doc.set_basemap("gaode")
+    assert window.map.load_count == loads + 1
+    assert js(qtbot, window.map, "window.jjj.getView()") == {"lat": 39.5, "lon": 116.0,
+                                                             "zoom": 10}
+
+
+def test_sector_filter_is_live(window, qtbot):
+    clusters = window.doc.layers[1]
+    loads = window.map.load_count
+    parent = window.layers.model.itemFromIndex(window.layers.model.layer_index(clusters.id))
+    children = [parent.child(r) for r in range(parent.rowCount())]
+    assert [c.data(ROLE_SECTOR) for c in children] == ["ai", "bio"]
+    assert children[0].text().endswith("(2)")
+    children[1].setCheckState(Qt.CheckState.Unchecked)
+    assert clusters.filter == {"sector": ["ai"]}
+    qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjjState.sectors") == ["ai"],
+                    timeout=5000)
+    qtbot.wait(100)
+    assert window.map.load_count == loads
+    label = window.layers.model.itemFromIndex(window.layers.model.layer_index(clusters.id)).text()
+    assert "(2/3)" in label
+
+
+def test_bad_file_shows_error_and_leaves_layers(window, qtbot, tmp_path, monkeypatch):
+    bad = tmp_path / "broken.geojson"
+    bad.write_text("{ this is not json", encoding="utf-8")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text, *a, **k: shown.append(
+                            (title, text))))
+    before = [(lyr.id, lyr.visible, lyr.opacity, len(lyr.gdf)) for lyr in window.doc.layers]
+    loads = window.map.load_count
+    window.files.open_path(str(bad))
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    title, text = shown[0]
+    assert "broken.geojson" in title and "broken.geojson" in text
+    assert [(lyr.id, lyr.visible, lyr.opacity, len(lyr.gdf)) for lyr in window.doc.layers] \
+        == before
+    assert window.map.load_count == loads
+    assert not window.files.runner.active
+
+
+def test_good_file_adds_a_custom_layer(window, qtbot, tmp_path):
+    good = tmp_path / "points.csv"
+    good.write_text("name,lon,lat\nA,116.4,39.9\nB,117.2,39.1\n", encoding="utf-8")
+    with qtbot.waitSignal(window.mapReady, timeout=20000):
+        window.files.open_path(str(good))
+    added = window.doc.layers[-1]
+    assert added.group == "custom" and len(added.gdf) == 2
+    assert window.settings.recent_files()[0] == str(good)
+    assert window.layers.remove_button.isEnabled()
+    window.layers.remove_current()
+    assert added not in window.doc.layers
+
+
+def test_cancel_drops_the_result(window, qtbot, tmp_path):
+    good = tmp_path / "points.csv"
+    good.write_text("name,lon,lat\nA,116.4,39.9\n", encoding="utf-8")
+    n = len(window.doc.layers)
+    task = window.files.open_path(str(good))
+    assert window.cancel_button.isVisibleTo(window)
+    window.cancel_button.click()
+    window.files.runner.wait(10000)
+    qtbot.wait(100)
+    assert task.cancelled and len(window.doc.layers) == n
+    assert not window.cancel_button.isVisibleTo(window)
+
+
+def test_export_png_and_settings_remembered(window, qtbot, tmp_path):
+    out = tmp_path / "view.png"
+    assert window.files.export_png(str(out))
+    assert out.stat().st_size > 1000
+    window.remember = True
+    window.doc.set_view(40.0, 116.0, 8)
+    window.close()
+    assert window.settings.last_view() == (40.0, 116.0, 8.0)
+    assert window.settings.geometry() is not None
