@@ -291,10 +291,16 @@ byte-identical files (the .dbf headers carry the fixed date above).
   counties), xiongan (1: the union of Xiong 130638, Rongcheng 130629 and Anxin 130632 counties,
   {xiongan_km2:,.0f} km2; the official 1,770 km2 planning area also takes in four townships of
   Renqiu and Gaoyang that county-level data cannot show, see its `note` field).
+- Check: along the Qinhuangdao coast the converted boundary lies closer to the GSHHG 2.3.7
+  full-resolution shoreline than the raw GCJ-02 source (median distance of the coastal
+  vertices 574 m against 784 m; tests/test_geodata.py).
 - Fields: `code` (6-digit administrative code; empty for Xiongan, which has none at county
-  level, see `members`), `name_zh`, `name_en` (Hanyu Pinyin with the generic in English, by
-  `jjjmap.geo.names`), `level`, `parent` (code of the unit above; prefectures of Beijing and
-  Tianjin are 110100 / 120100), `area_km2` (on {equal_area}, an equal-area projection).
+  level, see `members`), `name_zh`, `name_en` (Hanyu Pinyin with the generic in English:
+  District, County, City, Mining District, New Area, ... Autonomous County; made with
+  pypinyin {pypinyin} plus the place-name readings in `jjjmap.geo.names`; provinces and
+  municipalities plain: Beijing, Tianjin, Hebei; Hebei's prefectures "... City"), `level`,
+  `parent` (code of the unit above; the prefecture-level features of Beijing and Tianjin are
+  110100 / 120100), `area_km2` (on {equal_area}, an equal-area projection).
 
 ## Sector clusters and relocated institutions (`*.csv`)
 - From the project's reference tables (`sector_clusters.csv`, {n_clusters} rows;
@@ -309,6 +315,11 @@ byte-identical files (the .dbf headers carry the fixed date above).
 - Corrections to widely repeated claims (China Electrical Equipment Group, China Minmetals,
   central agencies) are recorded in the reference README and reflected in the rows.
 """
+
+
+def _pypinyin_version() -> str:
+    from importlib.metadata import version
+    return version("pypinyin")
 
 
 def build(out_dir: Path = DEFAULT_OUT, source: str | os.PathLike | None = None) -> dict:
@@ -340,7 +351,7 @@ def build(out_dir: Path = DEFAULT_OUT, source: str | os.PathLike | None = None) 
                       if not report else "repaired with shapely.make_valid: " + "; ".join(report)),
             n_province=len(layers["province"]), n_prefecture=len(layers["prefecture"]),
             n_county=len(layers["county"]), xiongan_km2=layers["xiongan"]["area_km2"].iloc[0],
-            equal_area=EQUAL_AREA, n_clusters=len(tables["sector_clusters.csv"]),
+            equal_area=EQUAL_AREA, pypinyin=_pypinyin_version(), n_clusters=len(tables["sector_clusters.csv"]),
             n_institutions=len(tables["relocated_institutions.csv"])), encoding="utf-8")
         # keep files that are not ours (the package's __init__.py)
         if out_dir.is_dir():
