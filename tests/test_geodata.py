@@ -17,7 +17,8 @@ from jjjmap import catalog
 from jjjmap.geo import datum
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE = Path(os.environ.get("JJJMAP_REFERENCE_DIR", "/work/shared/reference"))
+REFERENCE = Path(os.environ.get(
+    "JJJMAP_REFERENCE_DIR", Path(__file__).resolve().parents[2] / "shared" / "reference"))
 EQUAL_AREA = "EPSG:6933"
 
 
