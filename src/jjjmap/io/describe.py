@@ -12,7 +12,7 @@ from . import archive
 from .crs import crs_label
 from .encoding import dbf_text_bytes, guess_encoding, read_cpg
 from .errors import LayerLoadError, display_name
-from .readers import file_stem, open_layer, split_layer_syntax
+from .readers import file_stem, gdal_notes, open_layer, split_layer_syntax
 from .sniff import check_readable, sniff
 
 
@@ -43,7 +43,9 @@ def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
         if encoding is None:
             dbf = sidecar(path, ".dbf")
             encoding = guess_encoding(dbf_text_bytes(dbf))[0] if dbf else None
-    names = [str(n) for n, _ in pyogrio.list_layers(path)]
+    notes: list[str] = []
+    with gdal_notes(notes):
+        names = [str(n) for n, _ in pyogrio.list_layers(path)]
     if only is not None:
         if only not in names:
             raise LayerLoadError(f"{display_name(path)} has no layer named {only!r}; its layers "
@@ -51,8 +53,9 @@ def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
         names = [only]
     out = []
     for name in names:
-        info = pyogrio.read_info(path, layer=name, encoding=encoding, force_feature_count=True,
-                                 force_total_bounds=True)
+        with gdal_notes(notes):
+            info = pyogrio.read_info(path, layer=name, encoding=encoding,
+                                     force_feature_count=True, force_total_bounds=True)
         crs_text = info.get("crs")
         bounds = info.get("total_bounds")
         bounds = tuple(float(v) for v in bounds) if bounds is not None else None
@@ -67,6 +70,7 @@ def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
             "bounds": bounds,
             "bounds_wgs84": _wgs84_bounds(bounds, crs_text),
             "encoding": encoding or info.get("encoding"),
+            "warnings": list(notes),
         })
     return out
 

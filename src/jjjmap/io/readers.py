@@ -5,7 +5,9 @@ vector formats, pandas for tables), then the shared clean-up (geometry, CRS, dat
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import warnings as _pywarnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -113,6 +115,18 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
                              f"{type(exc).__name__}: {exc}", src) from exc
 
 
+@contextlib.contextmanager
+def gdal_notes(warns: list[str]):
+    """Turn GDAL's RuntimeWarnings into layer notes instead of stderr noise."""
+    with _pywarnings.catch_warnings(record=True) as caught:
+        _pywarnings.simplefilter("always", RuntimeWarning)
+        yield
+    for w in caught:
+        text = f"GDAL: {w.message}"
+        if issubclass(w.category, RuntimeWarning) and text not in warns and len(warns) < 50:
+            warns.append(text)
+
+
 def _pick_member(members: list[Path], layer: str, path: Path) -> list[Path]:
     hits = [m for m in members if layer in (m.name, m.stem, str(m))]
     if hits:
@@ -158,7 +172,8 @@ def _read_shapefile(path: Path, encoding, warnings, shown):
                 warnings_text = (f"No .cpg file says how the text is encoded; it was detected as "
                                  f"{label(encoding)}.")
                 warns.append(warnings_text)
-    gdf = pyogrio.read_dataframe(path, encoding=encoding, on_invalid="ignore")
+    with gdal_notes(warns):
+        gdf = pyogrio.read_dataframe(path, encoding=encoding, on_invalid="ignore")
     return {"gdf": gdf, "name": None, "title_name": False, "format": "shapefile",
             "encoding": encoding, "warnings": warns}
 
@@ -179,7 +194,9 @@ def _read_parquet(path: Path, warnings, shown):
 def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
     import pyogrio
 
-    infos = pyogrio.list_layers(path)
+    notes: list[str] = []
+    with gdal_notes(notes):
+        infos = pyogrio.list_layers(path)
     names = [str(n) for n, _ in infos]
     if not names:
         raise LayerLoadError(f"{display_name(shown)} contains no layers.", shown)
@@ -193,12 +210,15 @@ def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
     several = len(names) > 1
     out, empty = [], []
     for name in wanted:
-        gdf = pyogrio.read_dataframe(path, layer=name, encoding=encoding, on_invalid="ignore")
+        with gdal_notes(notes):
+            gdf = pyogrio.read_dataframe(path, layer=name, encoding=encoding,
+                                         on_invalid="ignore")
         if len(gdf) == 0 and (layer is None) and len(wanted) > 1:
             empty.append(name)
             continue
         out.append({"gdf": gdf, "name": name if several else None, "title_name": several,
-                    "format": fmt, "encoding": encoding or "utf-8", "warnings": list(warnings),
+                    "format": fmt, "encoding": encoding or "utf-8",
+                    "warnings": list(warnings) + notes,
                     "open_layer": name if several else None})
     if empty and out:
         out[0]["warnings"].append(f"Skipped {len(empty)} empty layer(s): {', '.join(empty)}.")
