@@ -27,7 +27,7 @@ from .attrtable import AttributeTable
 from .files import FileActions
 from .identify import IdentifyPanel
 from .layerpanel import LayerPanel
-from .mapview import MapView, Renderer
+from .mapview import MapView, Renderer, display_to_wgs84
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,17 +39,6 @@ def _basemaps() -> dict[str, Any]:
     except ImportError:  # pragma: no cover - render not installed
         return {}
     return dict(BASEMAPS)
-
-
-def _to_wgs84(basemap: str, lon: float, lat: float) -> tuple[float, float]:
-    try:
-        from jjjmap.render.basemaps import display_to_wgs84
-    except ImportError:  # pragma: no cover
-        return lon, lat
-    try:
-        return display_to_wgs84(basemap, lon, lat)
-    except ValueError:  # a basemap the registry does not know: no datum shift
-        return lon, lat
 
 
 class MainWindow(QMainWindow):
@@ -241,7 +230,7 @@ class MainWindow(QMainWindow):
         self.doc.select(layer_id, [row])
 
     def _show_cursor(self, lat: float, lon: float) -> None:
-        lon, lat = _to_wgs84(self.doc.basemap, lon, lat)
+        lon, lat = display_to_wgs84(self.map.page_basemap, lon, lat)
         self.coord_label.setText(self.tr("lon %1, lat %2 (WGS-84)")
                                  .replace("%1", f"{lon:.5f}").replace("%2", f"{lat:.5f}"))
 
@@ -292,7 +281,7 @@ class MainWindow(QMainWindow):
     def zoom_to_layer(self, layer_id: str) -> None:
         layer = self._layer(layer_id)
         if layer is not None:
-            self.map.zoom_to(layer_id, list(range(len(layer.gdf))))
+            self.map.zoom_to(layer_id, [])  # no rows: the whole layer
 
     def _zoom_current(self) -> None:
         if self.layers.current_layer_id():

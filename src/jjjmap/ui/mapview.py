@@ -40,6 +40,15 @@ _BRIDGE_BOOT = """
 """
 
 
+def display_to_wgs84(basemap: str, lon: float, lat: float) -> tuple[float, float]:
+    try:
+        from jjjmap.render.basemaps import display_to_wgs84 as convert
+
+        return convert(basemap, lon, lat)
+    except (ImportError, ValueError):  # no registry, or a basemap it does not know
+        return lon, lat
+
+
 def default_renderer(doc: MapDocument) -> str:
     from jjjmap.render import render_html
 
@@ -139,7 +148,10 @@ class MapView(QWebEngineView):
         self._reload_timer.timeout.connect(self._reload_keeping_view)
         self._ready_poll = QTimer(self, interval=150)
         self._ready_poll.timeout.connect(self._poll_ready)
-        self._live_filter: tuple[str, list] | None = None
+        self._live_filter: tuple[str, str] | None = None
+        self._generation = 0  # pages rendered; answers about an older page are ignored
+        self.page_basemap = doc.basemap
+        self._rendered_filters: dict[str, dict[str, set]] = {}
         self._page_view_echo: View | None = None
         self._unsubscribe = doc.subscribe(self._on_doc_event)
 
@@ -158,6 +170,12 @@ class MapView(QWebEngineView):
             self.renderFailed.emit(str(exc))
             return False
         self.render_count += 1
+        self._generation += 1
+        self._ready_poll.stop()
+        self.page_basemap = self.doc.basemap
+        # what the page holds: a live filter can narrow this, not widen it
+        self._rendered_filters = {lyr.id: {k: set(map(str, v)) for k, v in lyr.filter.items()}
+                                  for lyr in self.doc.layers}
         self._handler.pages[self._page_path] = html.encode("utf-8")
         self.ready = False
         self.load(self.url_for_page)
@@ -191,8 +209,13 @@ class MapView(QWebEngineView):
 
     def _poll_ready(self) -> None:
         # fallback for a page that became ready before the bridge could hear it
-        self.run_js("!!(window.jjj && window.jjj.ready)",
-                    lambda ok: ok is True and self._on_map_ready())
+        generation = self._generation
+
+        def answer(ok: Any) -> None:
+            if ok is True and generation == self._generation:
+                self._on_map_ready()
+
+        self.run_js("!!(window.jjj && window.jjj.ready)", answer)
 
     def _on_map_ready(self) -> None:
         self._ready_poll.stop()
@@ -237,13 +260,18 @@ class MapView(QWebEngineView):
 
     def page_view(self, callback: Callable[[View | None], None]) -> None:
         """The view the page shows now (None if the page cannot say)."""
+        basemap = self.page_basemap  # the page reports positions in its basemap's datum
+
         def got(view: Any) -> None:
             if isinstance(view, dict) and {"lat", "lon", "zoom"} <= view.keys():
                 try:
-                    callback(View(float(view["lat"]), float(view["lon"]), float(view["zoom"])))
-                    return
+                    lat, lon, zoom = float(view["lat"]), float(view["lon"]), float(view["zoom"])
                 except (TypeError, ValueError):
-                    pass
+                    callback(None)
+                    return
+                lon, lat = display_to_wgs84(basemap, lon, lat)
+                callback(View(lat, lon, zoom))
+                return
             callback(None)
 
         self.run_js_json("window.jjj.getView()", got)
@@ -275,13 +303,12 @@ class MapView(QWebEngineView):
                 self._js_call("setVisible", layer.id, bool(layer.visible))
             elif what == "opacity":
                 self._js_call("setOpacity", layer.id, float(layer.opacity))
-            elif what == "filter" and self._live_filter and self._live_filter[0] == layer.id:
-                keys = layer.filter.get(self._live_filter[1])
+            elif what == "filter" and self._can_filter_live(layer):
+                column = self._live_filter[1]
+                keys = layer.filter.get(column)
                 if keys is None:
-                    from jjjmap.catalog import SECTORS
-
-                    keys = list(SECTORS)
-                self._js_call("setSectorFilter", list(keys))
+                    keys = layer.gdf[column].dropna().astype(str).unique().tolist()
+                self._js_call("setSectorFilter", [str(k) for k in keys])
             elif what not in LIVE_CHANGES:
                 self.schedule_render()
         elif event == "layers_reordered":
@@ -299,8 +326,21 @@ class MapView(QWebEngineView):
         elif event in ("layer_added", "layer_removed", "language_changed"):
             self.schedule_render()
 
+    def _can_filter_live(self, layer) -> bool:
+        """A filter the page can apply itself: it only hides features the page holds."""
+        if not self._live_filter or self._live_filter[0] != layer.id or not self.ready:
+            return False
+        column = self._live_filter[1]
+        rendered = self._rendered_filters.get(layer.id, {})
+        if set(layer.filter) - {column} != set(rendered) - {column}:
+            return False  # another column's filter changed too
+        held = rendered.get(column)
+        wanted = layer.filter.get(column)
+        return held is None or (wanted is not None and set(map(str, wanted)) <= held)
+
     def _on_page_view(self, lat: float, lon: float, zoom: float) -> None:
-        # the page moved: record it without sending it back to the page
+        # the page moved: record it (in WGS-84) without sending it back to the page
+        lon, lat = display_to_wgs84(self.page_basemap, lon, lat)
         self._page_view_echo = View(lat, lon, zoom)
         try:
             self.doc.set_view(lat, lon, zoom)

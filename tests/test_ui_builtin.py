@@ -1,0 +1,130 @@
+"""The window on the real built-in map (catalog + renderer + jjj.js), offscreen."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import shiboken6
+
+pytest.importorskip("PySide6.QtWebEngineWidgets")
+pytestmark = pytest.mark.gui
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from jjjmap import catalog  # noqa: E402
+from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
+from jjjmap.ui.settings import Settings  # noqa: E402
+
+
+def js(qtbot, view, script):
+    box = []
+    view.run_js(f"JSON.stringify({script})", box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=10000)
+    return json.loads(box[0]) if box[0] else None
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    started = time.perf_counter()
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(catalog.default_document(), settings=settings, started_at=started,
+                   restore=False)
+    with qtbot.waitSignal(w.mapReady, timeout=60000):
+        w.show()
+    yield w
+    if shiboken6.isValid(w):
+        w.close()
+    qtbot.wait(10)
+
+
+def layer_by_key(doc, key):
+    return next(lyr for lyr in doc.layers if lyr.meta.get("key") == key)
+
+
+def test_opens_on_the_builtin_map(window, qtbot):
+    keys = {lyr.meta.get("key") for lyr in window.doc.layers}
+    assert {"counties", "prefectures", "provinces", "xiongan"} <= keys
+    assert window.map.ready
+    qtbot.waitUntil(lambda: window.map.load_count == 1, timeout=30000)  # tiles may come later
+    assert js(qtbot, window.map, "window.jjj.ready") is True
+    counties = layer_by_key(window.doc, "counties")
+    assert js(qtbot, window.map, f"window.jjj.featureCount('{counties.id}')") == 199
+    labels = [window.layers.model.itemFromIndex(window.layers.model.layer_index(lyr.id)).text()
+              for lyr in window.doc.layers]
+    assert any(label.endswith("(199)") for label in labels)
+
+
+def test_click_on_county_in_page_selects_table_row(window, qtbot):
+    counties = layer_by_key(window.doc, "counties")
+    row = int((counties.gdf["name_zh"] == "雄县").to_numpy().nonzero()[0][0])
+    # fire Leaflet's click on the county's polygon, as a mouse click would
+    window.map.run_js(f"window.jjj.markersOf('{counties.id}')[{row}].fire('click')")
+    qtbot.waitUntil(lambda: window.table.selected_rows() == [row], timeout=10000)
+    assert window.table.layer is counties
+    assert window.identify.row == row
+    names = {window.identify.tree.topLevelItem(i).text(1)
+             for i in range(window.identify.tree.topLevelItemCount())}
+    assert "雄县" in names
+
+
+def test_row_selection_highlights_feature_on_map(window, qtbot):
+    prefectures = layer_by_key(window.doc, "prefectures")
+    window.layers.set_current(prefectures.id)
+    assert window.table.layer is prefectures
+    window.table.select_rows([2, 5], emit=True)
+    qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjj.highlighted()")
+                    == {prefectures.id: [2, 5]}, timeout=10000)
+    before = js(qtbot, window.map, "window.jjj.getView()")
+    window.zoom_to_selection()
+    qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjj.getView()") != before,
+                    timeout=10000)
+
+
+def test_hide_layer_keeps_page_and_view(window, qtbot):
+    counties = layer_by_key(window.doc, "counties")
+    qtbot.waitUntil(lambda: window.map.load_count == 1, timeout=30000)
+    js(qtbot, window.map, "window.jjj.setView(39.9, 116.4, 9)")
+    loads = window.map.load_count
+    item = window.layers.model.itemFromIndex(window.layers.model.layer_index(counties.id))
+    item.setCheckState(Qt.CheckState.Unchecked)
+    qtbot.waitUntil(lambda: js(qtbot, window.map,
+                               f"window.jjj.layerInfo('{counties.id}').visible") is False,
+                    timeout=10000)
+    qtbot.wait(300)
+    assert window.map.load_count == loads
+    view = js(qtbot, window.map, "window.jjj.getView()")
+    assert view["zoom"] == 9 and abs(view["lat"] - 39.9) < 1e-6
+
+
+def test_gcj02_basemap_rerenders_and_keeps_view(window, qtbot):
+    qtbot.waitUntil(lambda: window.map.load_count == 1, timeout=30000)
+    js(qtbot, window.map, "window.jjj.setView(39.0, 115.9, 10)")
+    # Leaflet animates the zoom; the user's view is the one it settles on
+    qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjj.getView().zoom") == 10,
+                    timeout=10000)
+    loads = window.map.load_count
+    with qtbot.waitSignal(window.mapReady, timeout=60000):
+        window.doc.set_basemap("gaode")
+    qtbot.waitUntil(lambda: window.map.load_count == loads + 1, timeout=30000)
+    assert js(qtbot, window.map, "window.jjj.datum") == "gcj02"
+    view = js(qtbot, window.map, "window.jjj.getView()")
+    assert view["zoom"] == 10 and abs(view["lat"] - 39.0) < 0.01
+
+
+def test_bad_file_leaves_builtin_layers(window, qtbot, tmp_path, monkeypatch):
+    bad = tmp_path / "counties.shp"
+    bad.write_bytes(b"not a shapefile at all")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(
+        lambda parent, title, text, *a, **k: shown.append((title, text))))
+    qtbot.waitUntil(lambda: window.map.load_count == 1, timeout=30000)
+    before = [(lyr.id, lyr.visible, lyr.opacity, len(lyr.gdf)) for lyr in window.doc.layers]
+    loads = window.map.load_count
+    window.files.open_path(str(bad))
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    assert "counties.shp" in shown[0][0] and "counties.shp" in shown[0][1]
+    assert [(lyr.id, lyr.visible, lyr.opacity, len(lyr.gdf)) for lyr in window.doc.layers] \
+        == before
+    assert window.map.load_count == loads
