@@ -12,19 +12,8 @@
   jjj.datum = 'wgs84';
   jjj.tilesSettled = false;
 
-  // ---- bridge (may arrive after load) ------------------------------------------------
-  var bridgeObj = window.jjjBridge;
-  try {
-    Object.defineProperty(window, 'jjjBridge', {
-      configurable: true,
-      get: function () { return bridgeObj; },
-      set: function (v) {
-        bridgeObj = v;
-        if (jjj.ready && v && typeof v.mapReady === 'function') v.mapReady();
-      }
-    });
-  } catch (e) { /* already defined by the host: call it at call time */ }
-
+  // ---- bridge: window.jjjBridge is looked up at call time (the GUI sets it after load
+  // and calls mapReady itself if the page was ready first) -------------------------------
   function callBridge(name, args) {
     var b = window.jjjBridge;
     if (b && typeof b[name] === 'function') {

@@ -107,8 +107,7 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
     fig = m.get_root()
     fig.header.add_child(Element(_assets.head_html(assets)), name="jjj_assets")
     subtitle = _title_texts(doc)[1]
-    fig.title = doc.title
-    fig.header.add_child(Element(f"<title>{_escape(doc.title)}</title>"), name="jjj_title")
+    fig.title = _escape(doc.title)   # branca writes <title>{{ title }}</title> unescaped
 
     tolerance = display_tolerance(doc.view.zoom)
     config = {

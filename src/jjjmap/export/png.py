@@ -1,0 +1,84 @@
+"""PNG export: the self-contained page screenshotted by headless Chromium (playwright).
+
+The page is what the app shows; we wait until it says it is ready (body[data-jjj-ready]) and
+until the basemap tiles have loaded or failed (capped), so a picture taken offline shows the
+layers on the plain background instead of half-loaded tiles.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from jjjmap.model import MapDocument
+
+from .errors import ExportError
+from .html import atomic_write, export_html_text
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "chromium",
+                       "chromium-browser", "google-chrome")
+CHROMIUM_ENV = "JJJMAP_CHROMIUM"
+
+
+def find_chromium() -> str | None:
+    env = os.environ.get(CHROMIUM_ENV)
+    for cand in ((env,) if env else ()) + CHROMIUM_CANDIDATES:
+        found = cand if os.path.isabs(cand) and os.path.exists(cand) else shutil.which(cand)
+        if found:
+            return found
+    return None
+
+
+def write_png(doc: MapDocument, path, *, size=(1400, 900), offline: bool = False,
+              tianditu_key: str | None = None, tile_timeout_ms: int = 8000,
+              scale: float = 1.0) -> Path:
+    """Render the map to a PNG of ``size`` CSS pixels (times ``scale``).
+
+    ``offline`` cuts the network (no tiles: the plain background shows)."""
+    path = Path(path)
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise ExportError("PNG export needs the 'playwright' Python package "
+                          "(pip install playwright).", detail=repr(exc)) from exc
+    chromium = find_chromium()
+    if chromium is None:
+        raise ExportError("PNG export needs Chromium; install it (e.g. apt-get install chromium) "
+                          f"or point {CHROMIUM_ENV} at a Chrome/Chromium binary.")
+    html = export_html_text(doc, self_contained=True, tianditu_key=tianditu_key)
+    args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"]
+    if offline:
+        args.append("--host-resolver-rules=MAP * ~NOTFOUND")
+    with tempfile.TemporaryDirectory(prefix="jjjmap-png-") as tmp:
+        page_file = Path(tmp) / "map.html"
+        page_file.write_text(html, encoding="utf-8")
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium, args=args)
+                try:
+                    ctx = browser.new_context(viewport={"width": int(size[0]),
+                                                        "height": int(size[1])},
+                                              device_scale_factor=scale)
+                    page = ctx.new_page()
+                    page.goto(page_file.as_uri())
+                    page.wait_for_selector("body[data-jjj-ready='1']", state="attached",
+                                           timeout=30000)
+                    try:
+                        page.wait_for_function("window.jjj.tilesSettled === true",
+                                               timeout=tile_timeout_ms)
+                    except PlaywrightError:
+                        pass  # slow tiles: take the picture with what has arrived
+                    page.wait_for_timeout(250)   # let the last fade-in finish
+                    png = page.screenshot(type="png")
+                finally:
+                    browser.close()
+        except ExportError:
+            raise
+        except PlaywrightError as exc:
+            raise ExportError("Chromium could not render the map for the PNG export.",
+                              detail=str(exc)) from exc
+    atomic_write(path, png)
+    return path

@@ -1,0 +1,176 @@
+"""The page in headless Chromium with the network cut: everything draws, nothing leaves the
+machine but tile requests, the window.jjj API works, attribute text never runs."""
+from __future__ import annotations
+
+import pytest
+
+from jjjmap.render import render_html
+
+from browser import TILE_HOSTS, browser, needs_browser, non_tile_remote, open_page
+from render_fixtures import EVIL_IMG, EVIL_SCRIPT, synthetic_document
+
+pytestmark = [pytest.mark.browser, needs_browser]
+
+
+def real_errors(log) -> list[str]:
+    # With the network cut, each tile fails with "Failed to load resource"; nothing else may.
+    return [e for e in log.console_errors if "ERR_NAME_NOT_RESOLVED" not in e] + log.page_errors
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def default_page_file(tmp_path_factory):
+    from jjjmap import catalog
+    doc = catalog.default_document()
+    path = tmp_path_factory.mktemp("page") / "default.html"
+    path.write_text(render_html(doc), encoding="utf-8")
+    return doc, path
+
+
+def test_default_map_draws_every_feature_offline(chromium, default_page_file):
+    doc, default_page_file = default_page_file
+    with open_page(default_page_file, b=chromium) as (page, log):
+        counts = dict(page.evaluate("jjj.layerIds().map(id => [id, jjj.featureCount(id)])"))
+        for layer in doc.layers:
+            assert counts[layer.id] == len(layer.gdf), layer.title_en
+        by_kind = {lyr.kind: counts[lyr.id] for lyr in doc.layers if lyr.kind != "boundary"}
+        assert by_kind == {"clusters": 43, "institutions": 28}
+        # boundary paths really are in the DOM
+        assert page.locator("path.leaflet-interactive").count() >= 199 + 13 + 3 + 1
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.title") == doc.title
+        assert page.evaluate("window.jjj.ready") is True
+        assert page.evaluate("window.jjj.datum") == "wgs84"
+    assert non_tile_remote(log.requests) == []
+    assert any(h in u for u in log.requests for h in TILE_HOSTS)      # tiles were tried
+    assert real_errors(log) == []
+
+
+def test_all_institutions_on_one_point_can_each_be_seen(chromium, default_page_file):
+    doc, default_page_file = default_page_file
+    inst = next(lyr for lyr in doc.layers if lyr.kind == "institutions")
+    with open_page(default_page_file, b=chromium) as (page, log):
+        n = page.evaluate("""id => new Promise(done => {
+            const g = jjj.layerGroup(id).getLayers().find(l => l.zoomToShowLayer);
+            const any = g.getLayers()[0];
+            g.zoomToShowLayer(any, () => setTimeout(() => done(
+              document.querySelectorAll('.leaflet-pane.leaflet-jjj-' + id + '-pane .jjj-icon')
+                .length), 400));
+        })""", inst.id)
+        assert n == 28
+    assert real_errors(log) == []
+
+
+def test_page_api(chromium, tmp_path):
+    path = tmp_path / "api.html"
+    path.write_text(render_html(synthetic_document()), encoding="utf-8")
+    with open_page(path, b=chromium) as (page, log):
+        ev = page.evaluate
+        ev("window.calls = []; window.jjjBridge = {featureClicked: (l, r) => calls.push([l, r]),"
+           " viewChanged: (a, b, z) => calls.push(['view', z]), mouseMoved: () => 0,"
+           " mapReady: () => calls.push(['ready'])}")
+        view = ev("jjj.getView()")
+        assert view["zoom"] == 8 and abs(view["lat"] - 39.2) < 1e-6
+        assert ev("jjj.setView(39.5, 116.0, 9)") is True
+        page.wait_for_timeout(400)
+        assert ev("jjj.getView().zoom") == 9
+        assert ["view", 9] in ev("calls")
+        # visibility and opacity
+        assert ev("jjj.setVisible('counties', false)") is True
+        assert ev("jjj.map.hasLayer(jjj.layerGroup('counties'))") is False
+        assert ev("document.querySelector('.jjj-legend [data-layer=counties]')") is None
+        ev("jjj.setVisible('counties', true)")
+        assert ev("!!document.querySelector('.jjj-legend [data-layer=counties]')")
+        ev("jjj.setOpacity('mylines', 0.3)")
+        assert ev("jjj.map.getPane('jjj-mylines').style.opacity") == "0.3"
+        # order: bottom -> top
+        ev("jjj.setOrder(['mylines','mypoints','institutions','clusters','counties'])")
+        z = ev("['mylines','counties'].map(id => +jjj.map.getPane('jjj-' + id).style.zIndex)")
+        assert z[0] < z[1]
+        # highlight / highlighted / clear
+        ev("jjj.highlight('counties', [2, 4])")
+        ev("jjj.highlight('clusters', [1])")
+        assert ev("jjj.highlighted()") == {"counties": [2, 4], "clusters": [1]}
+        ev("jjj.highlight('counties', [])")
+        assert ev("jjj.highlighted()") == {"clusters": [1]}
+        # zoomTo a feature and the whole layer
+        assert ev("jjj.zoomTo('counties', [8])") is True
+        page.wait_for_timeout(400)
+        assert ev("jjj.getView().zoom") > 9
+        assert ev("jjj.zoomTo('mypoints', [])") is True
+        # sector filter changes what is drawn and the legend
+        ev("jjj.setSectorFilter(['robotics'])")
+        assert ev("jjj.featureCount('clusters')") == 1
+        legend = ev("document.querySelector('.jjj-legend [data-layer=clusters]').textContent")
+        assert "Robotics" in legend and "Integrated circuits" not in legend
+        ev("jjj.setSectorFilter(['robotics', 'integrated_circuits', 'artificial_intelligence'])")
+        assert ev("jjj.featureCount('clusters')") == 3
+        # basemaps: same datum switches live, another datum needs a re-render
+        assert ev("jjj.setBasemap('osm')") is True
+        assert ev("jjj.setBasemap('gaode')") is False
+        assert ev("jjj.setBasemap('nope')") is False
+        # a click reaches the bridge with (layerId, row)
+        ev("jjj.markersOf('counties')[5].fire('click')")
+        assert ["counties", 5] in ev("calls")
+    assert real_errors(log) == []
+
+
+def _open_every_popup_and_tooltip(page):
+    """Render every bound popup / tooltip into the page, and open the real ones too."""
+    return page.evaluate("""() => {
+        const sink = document.createElement('div'); sink.id = 'sink';
+        document.body.appendChild(sink);
+        let n = 0;
+        for (const id of jjj.layerIds()) {
+          const rows = jjj.markersOf(id);
+          for (const r in rows) {
+            const l = rows[r];
+            for (const b of [l.getPopup && l.getPopup(), l.getTooltip && l.getTooltip()]) {
+              if (!b) continue;
+              const c = b._content;
+              const node = typeof c === 'function' ? c(l) : c;
+              if (typeof node === 'string') sink.insertAdjacentText('beforeend', node);
+              else sink.appendChild(node);
+              n++;
+            }
+            if (jjj.map.hasLayer(l)) { l.openPopup && l.openPopup(); l.openTooltip && l.openTooltip(); }
+          }
+        }
+        return n;
+    }""")
+
+
+def test_attribute_text_shows_literally_and_runs_nothing(chromium, tmp_path):
+    path = tmp_path / "evil.html"
+    path.write_text(render_html(synthetic_document(evil=True)), encoding="utf-8")
+    with open_page(path, b=chromium) as (page, log):
+        page.wait_for_timeout(200)
+        n = _open_every_popup_and_tooltip(page)
+        assert n >= 9 * 2 + 3 * 2 + 3 * 2
+        # canvas points: click each point through the map, as a user would
+        page.evaluate("""() => {
+            const cloud = jjj.layerGroup('mypoints');
+            for (let i = 0; i < cloud.n; i++) {
+              const ll = L.latLng(cloud.lat[i], cloud.lon[i]);
+              jjj.map.setView(ll, 9, {animate: false});
+              jjj.map.fire('click', {latlng: ll, containerPoint: jjj.map.latLngToContainerPoint(ll)});
+              const p = document.querySelector('.leaflet-popup-content');
+              if (p) document.getElementById('sink').appendChild(p.cloneNode(true));
+            }
+        }""")
+        page.wait_for_timeout(300)
+        text = page.evaluate("document.body.innerText")
+        assert EVIL_IMG in text and EVIL_SCRIPT in text
+        assert page.evaluate("document.title") == EVIL_IMG
+        assert page.evaluate("document.querySelector('.jjj-title').textContent").startswith(EVIL_IMG)
+        assert page.evaluate("typeof window.pwned") == "undefined"
+        assert page.evaluate("document.querySelectorAll('img[src=x], #sink script').length") == 0
+        assert page.evaluate("[...document.querySelectorAll('a')].filter(a => "
+                             "a.href.startsWith('javascript')).length") == 0
+    assert log.dialogs == []
+    assert real_errors(log) == []
