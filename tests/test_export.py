@@ -8,7 +8,7 @@ import pytest
 from jjjmap.export import ExportError, write_html, write_png
 
 from browser import needs_browser, non_tile_remote, open_page
-from render_fixtures import synthetic_document
+from test_render_fixtures import synthetic_document
 from test_render import layer_specs, loaded_urls
 
 

@@ -7,7 +7,7 @@ import pytest
 from jjjmap.render import render_html
 
 from browser import TILE_HOSTS, browser, needs_browser, non_tile_remote, open_page
-from render_fixtures import EVIL_IMG, EVIL_SCRIPT, synthetic_document
+from test_render_fixtures import EVIL_IMG, EVIL_SCRIPT, synthetic_document
 
 pytestmark = [pytest.mark.browser, needs_browser]
 

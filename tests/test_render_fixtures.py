@@ -1,4 +1,4 @@
-"""Synthetic documents for the renderer and export tests (no catalog needed)."""
+"""Synthetic documents for the renderer and export tests (no catalog needed; holds no tests)."""
 from __future__ import annotations
 
 import geopandas as gpd
