@@ -205,3 +205,21 @@ def test_result_is_a_gdf_in_4326(tmp_path):
     (lyr,) = open_layer(fx.shapefile(tmp_path))
     assert isinstance(lyr.gdf, gpd.GeoDataFrame) and lyr.gdf.crs.to_epsg() == 4326
     assert isinstance(lyr.gdf.geometry[0], Point)
+
+
+def test_zip_with_two_shapefiles(tmp_path):
+    import zipfile
+
+    a = fx.gbk_shapefile_4548(tmp_path, "a")
+    fx.shapefile(tmp_path, "b")
+    out = tmp_path / "multi.zip"
+    with zipfile.ZipFile(out, "w") as zf:
+        for f in sorted(tmp_path.iterdir()):
+            if f.stem in ("a", "b"):
+                zf.write(f, f"data/{f.name}")
+    layers = open_layer(out)
+    assert [lyr.title_en for lyr in layers] == ["multi:a", "multi:b"]
+    assert layers[0].gdf["名称"][0] == "天安门广场"  # GBK detection inside the zip too
+    (only,) = open_layer(f"{out}::a")
+    assert only.meta["open"] == {"layer": "a.shp"} and only.path == str(out)
+    assert a.exists()

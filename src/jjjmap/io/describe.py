@@ -130,7 +130,8 @@ def describe(path, *, layer: str | None = None) -> dict:
                     else:
                         found = _describe_loaded(member)
                     for d in found:
-                        d["name"] = f"{member.name}:{d['name']}" if d["name"] else member.name
+                        sub = d["name"] if d["name"] not in (None, "", member.stem) else None
+                        d["name"] = f"{member.name}:{sub}" if sub else member.name
                     layers.extend(found)
             result["layers"] = layers
         else:

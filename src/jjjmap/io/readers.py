@@ -69,21 +69,20 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
             warnings: list[str] = []
             with archive.temp_dir() as tmp:
                 members = archive.unpack(path, tmp, warnings, kmz=fmt == "kmz")
-                if layer is not None:
-                    members = _pick_member(members, layer, path)
-                for member in members:
-                    inner_layer = layer if len(members) == 1 and layer not in (
-                        None, member.name, member.stem) else None
-                    for part in _read_any(member, sniff(member), inner_layer, encoding,
+                picked = members if layer is None else _pick_member(members, layer, path)
+                for member in picked:
+                    # a layer name that is not a file name selects inside the (single) file
+                    inner = layer if layer not in (None, member.name, member.stem) else None
+                    for part in _read_any(member, sniff(member), inner, encoding,
                                           list(warnings), path):
-                        part["member"] = member.name
+                        if len(members) > 1:
+                            sub = part.get("name")
+                            part["name"] = member.stem + (f":{sub}" if sub else "")
+                            part["title_name"] = True
+                            part["open_layer"] = member.name if sub is None else sub
+                        elif layer is not None:
+                            part["open_layer"] = layer
                         results.append(part)
-            multi = len({r["member"] for r in results}) > 1
-            for r in results:
-                if multi:
-                    r["name"] = Path(r["member"]).stem + (
-                        f":{r['name']}" if r.get("name") not in (None, Path(r["member"]).stem) else "")
-                    r["open_layer"] = r["member"]
         else:
             results = _read_any(path, fmt, layer, encoding, [], path)
         layers = []
