@@ -172,3 +172,27 @@ def test_saves_survive_sigkill(tmp_path):
         assert len(doc.title) == 20004  # never a torn or half-written file
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != path.name]
     assert all(name.endswith(".tmp") for name in leftovers)  # only orphaned temp files
+
+
+def test_real_catalog_and_custom_layers_together(tmp_path):
+    from jjjmap import catalog
+
+    doc = MapDocument()
+    doc.add_layer(catalog.load_layer("provinces"))
+    for lyr in open_layer(fx.bom_csv(tmp_path)):
+        doc.add_layer(lyr)
+    doc.set_style(doc.layers[0].id, Style(color="#00aa00"))
+    save_project(doc, tmp_path / "mix.jjjmap")
+    back = load_project(tmp_path / "mix.jjjmap")
+    assert back.layers[0].meta["builtin"] == "provinces"
+    assert back.layers[0].style.color == "#00aa00"
+    assert back.layers[1].gdf["名称"][0] == "天安门广场"
+
+
+def test_unknown_style_option_is_dropped(tmp_path):
+    save_project(_doc(tmp_path), tmp_path / "p.jjjmap")
+    data = json.loads((tmp_path / "p.jjjmap").read_text(encoding="utf-8"))
+    data["layers"][1]["style"]["glow"] = True
+    (tmp_path / "p.jjjmap").write_text(json.dumps(data), encoding="utf-8")
+    back = load_project(tmp_path / "p.jjjmap")
+    assert back.layers[1].style.color == "#ff0000"

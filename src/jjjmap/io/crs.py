@@ -126,6 +126,8 @@ def apply_datum(gdf: gpd.GeoDataFrame, datum: str | None, path, warnings: list[s
     if datum is None:
         return gdf
     key = str(datum).lower().replace("-", "").replace("_", "")
+    if key in ("wgs84", "none", ""):
+        return gdf
     if key not in DATUMS:
         raise LayerLoadError(
             f"Unknown datum {datum!r} given for {display_name(path)}; use 'gcj02' (AutoNavi/Gaode, "

@@ -191,7 +191,7 @@ def load_project(path, *, resolve_missing: ResolveMissing | None = None,
         if layer is None:
             continue
         try:
-            layer.style = Style.from_dict(entry.get("style") or {})
+            layer.style = _style(entry.get("style"), Style, path, layer.title_en)
         except (TypeError, ValueError) as exc:
             log.warning("project %s: style of layer %r ignored: %s", path, layer.title_en, exc)
         if entry.get("title"):
@@ -204,6 +204,20 @@ def load_project(path, *, resolve_missing: ResolveMissing | None = None,
         layer.filter = {str(k): list(v) for k, v in flt.items()} if isinstance(flt, dict) else {}
         doc.add_layer(layer)
     return doc
+
+
+def _style(data, style_cls, path, title):
+    """The saved style; options this version does not know are dropped, not fatal."""
+    from dataclasses import fields
+
+    if not isinstance(data, dict):
+        return style_cls()
+    known = {f.name for f in fields(style_cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        log.warning("project %s: layer %r: unknown style option(s) ignored: %s", path, title,
+                    ", ".join(unknown))
+    return style_cls.from_dict({k: v for k, v in data.items() if k in known})
 
 
 def _load_entry(entry, path, project_dir, resolve_missing, cache, resolved, extra):
