@@ -6,6 +6,8 @@ if it decodes, else GB18030 (a superset of GBK and GB2312), else whatever charse
 """
 from __future__ import annotations
 
+import codecs
+import re
 from pathlib import Path
 
 # .cpg spellings -> Python codec names
@@ -26,7 +28,16 @@ def read_cpg(shp: Path) -> str | None:
             if not raw:
                 return None
             key = raw.lower().replace("_", "-")
-            return _CPG_ALIASES.get(key, _CPG_ALIASES.get(key.replace("-", ""), raw))
+            codec = _CPG_ALIASES.get(key, _CPG_ALIASES.get(key.replace("-", "")))
+            if codec is None:
+                number = re.search(r"\d{3,5}", key)  # 'ANSI 936', 'CP1252', ...
+                codec = _CPG_ALIASES.get(number.group(), f"cp{number.group()}") if number \
+                    else raw
+            try:
+                codecs.lookup(codec)
+            except LookupError:
+                return None  # an unusable .cpg is as good as none: detect instead
+            return codec
     return None
 
 

@@ -29,6 +29,6 @@ class ProjectFileError(JjjmapIOError):
 
 
 def display_name(path: str | os.PathLike) -> str:
-    """The name shown in messages: the file name plus its folder, short enough for a dialog."""
+    """How a file is named in messages: its full path, quoted, so the user can find it."""
     p = os.fspath(path)
     return f"'{p}'"

@@ -79,11 +79,3 @@ def split_families(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
         if len(ids):
             out[fam] = gdf[np.isin(type_ids, ids)].reset_index(drop=True)
     return out
-
-
-def check_finite(gdf: gpd.GeoDataFrame) -> int:
-    """Number of features whose coordinates include NaN or infinity."""
-    coords, index = shapely.get_coordinates(np.asarray(gdf.geometry.array, dtype=object),
-                                            return_index=True)
-    bad = ~np.isfinite(coords).all(axis=1)
-    return len(np.unique(index[bad])) if bad.any() else 0
