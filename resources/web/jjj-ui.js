@@ -216,11 +216,14 @@
           var entries = info.spec.legend.filter(function (e) { return !e.key || !active || active.indexOf(e.key) >= 0; });
           var single = entries.length === 1 && !entries[0].header && info.spec.render !== 'markers';
           var sec = el('div', 'jjj-legend-sec', null, d);
+          var grid = entries.filter(function (e) { return !e.header; }).length > 5
+            ? el('div', 'jjj-legend-grid') : sec;
           sec.setAttribute('data-layer', id);
           if (!single) el('div', 'jjj-legend-title', info.title, sec);
+          if (grid !== sec) sec.appendChild(grid);
           entries.forEach(function (e) {
-            if (e.header) { el('div', 'jjj-legend-field', e.label, sec); return; }
-            var r = el('div', 'jjj-legend-row', null, sec);
+            if (e.header) { el('div', 'jjj-legend-field', e.label, grid); return; }
+            var r = el('div', 'jjj-legend-row', null, grid);
             r.appendChild(ui.symbol(e.symbol));
             el('span', null, e.label, r);
           });

@@ -344,7 +344,38 @@
     }
   };
 
+  // Place labels clear of point symbols: nudge a label below any symbol it would cover.
+  function declutter() {
+    var labels = map.getContainer().querySelectorAll('.jjj-label span');
+    if (!labels.length) return;
+    var icons = [].map.call(map.getContainer().querySelectorAll('.jjj-icon, .jjj-cluster-icon'),
+                            function (n) { return n.getBoundingClientRect(); });
+    var tries = [[0, 0], [0, 15], [0, -15], [1, 0], [-1, 0], [0, 28], [0, -28]];
+    [].forEach.call(labels, function (s) {
+      s.style.transform = '';
+      var r0 = s.getBoundingClientRect(), w = r0.width / 2 + 14;
+      for (var t = 0; t < tries.length; t++) {
+        var dx = tries[t][0] * w, dy = tries[t][1], hit = false;
+        for (var i = 0; i < icons.length && !hit; i++) {
+          var b = icons[i];
+          hit = r0.left + dx < b.right && r0.right + dx > b.left &&
+                r0.top + dy < b.bottom && r0.bottom + dy > b.top;
+        }
+        if (!hit) {
+          s.style.transform = 'translate(calc(-50% + ' + dx + 'px), calc(-50% + ' + dy + 'px))';
+          return;
+        }
+      }
+    });
+  }
+  jjj.declutter = declutter;
+
   jjj.finish = function () {
+    map.on('zoomend moveend', function () { requestAnimationFrame(declutter); });
+    Object.keys(layers).forEach(function (id) {
+      if (layers[id].cluster) layers[id].cluster.on('animationend spiderfied unspiderfied', declutter);
+    });
+    requestAnimationFrame(declutter);
     refreshUi();
     updateNoTiles();
     requestAnimationFrame(function () {

@@ -32,10 +32,11 @@ def find_chromium() -> str | None:
 
 def write_png(doc: MapDocument, path, *, size=(1400, 900), offline: bool = False,
               tianditu_key: str | None = None, tile_timeout_ms: int = 8000,
-              scale: float = 1.0) -> Path:
+              scale: float = 1.0, print_look: bool = True) -> Path:
     """Render the map to a PNG of ``size`` CSS pixels (times ``scale``).
 
-    ``offline`` cuts the network (no tiles: the plain background shows)."""
+    ``offline`` cuts the network (no tiles: the plain background shows); ``print_look``
+    hides the zoom buttons and the layer panel (the legend stays)."""
     path = Path(path)
     try:
         from playwright.sync_api import Error as PlaywrightError
@@ -71,6 +72,8 @@ def write_png(doc: MapDocument, path, *, size=(1400, 900), offline: bool = False
                                                timeout=tile_timeout_ms)
                     except PlaywrightError:
                         pass  # slow tiles: take the picture with what has arrived
+                    if print_look:   # a picture has no use for buttons and checkboxes
+                        page.evaluate("document.body.classList.add('jjj-print')")
                     page.wait_for_timeout(250)   # let the last fade-in finish
                     png = page.screenshot(type="png")
                 finally:

@@ -71,7 +71,7 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict
         for (fi, _), pt in zip(label_points, pts):
             props = features[fi]["properties"]
             props["_lp"] = [round(pt.y, 4), round(pt.x, 4)]
-            props["_lb"] = props["_tt"][0]
+            props["_lb"] = _short(props["_tt"][0])
     style = dict(LEVEL_STYLE[level])
     if layer.style.color and layer.meta.get("custom_style"):
         style["color"] = layer.style.color
@@ -90,3 +90,11 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict
         "legend": legend,
     }
     return spec
+
+
+def _short(name: str) -> str:
+    """Map label: "Zhangjiakou City" -> "Zhangjiakou", "张家口市" -> "张家口" (popups keep it)."""
+    for suffix in (" City", " Municipality", "市"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name

@@ -60,11 +60,19 @@ def _shift_for(datum: str):
     return to_gcj02
 
 
-def _title_texts(doc: MapDocument) -> tuple[str, str]:
-    if doc.lang == "zh":
-        return doc.title, "京津冀 · 北京 天津 河北" if doc.title in ("Jing-Jin-Ji", "京津冀") else ""
-    return doc.title, ("Beijing · Tianjin · Hebei  京津冀" if doc.title in ("Jing-Jin-Ji", "京津冀")
-                       else "")
+def _subtitle(doc: MapDocument) -> str:
+    """A line under the title saying what the built-in point layers show."""
+    kinds = {lyr.kind for lyr in doc.layers if lyr.visible}
+    zh = doc.lang == "zh"
+    parts = []
+    if "clusters" in kinds:
+        parts.append("重点产业集群" if zh else "Industrial clusters of the focus sectors")
+    if "institutions" in kinds:
+        parts.append("疏解至雄安的机构" if zh else "institutions moving to Xiong'an")
+    if not parts:
+        return ""
+    text = ("与" if zh else " and ").join(parts)
+    return text + ("（位置为近似）" if zh else " (positions approximate)")
 
 
 def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None) -> dict:
@@ -106,7 +114,7 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
     m.default_css = []
     fig = m.get_root()
     fig.header.add_child(Element(_assets.head_html(assets)), name="jjj_assets")
-    subtitle = _title_texts(doc)[1]
+    subtitle = _subtitle(doc)
     fig.title = _escape(doc.title)   # branca writes <title>{{ title }}</title> unescaped
 
     tolerance = display_tolerance(doc.view.zoom)

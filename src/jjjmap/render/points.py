@@ -116,7 +116,7 @@ def clusters_spec(layer: Layer, lang: str, shift=None) -> dict:
     return {"render": "markers", "filterField": "sector", "categories": cats,
             "filter": [text(v) for v in layer.filter["sector"]] if "sector" in layer.filter
             else None,
-            "features": feats, "legend": legend, "clusterRadius": 14}
+            "features": feats, "legend": legend, "clusterRadius": 10}
 
 
 _ORIGIN = re.compile(r"^\s*([^()]+?)\s*(\((.*)\))?\s*$")
@@ -169,22 +169,25 @@ def institutions_spec(layer: Layer, lang: str, shift=None, counties: Layer | Non
                       "tt": [first, second] if second else [first], "p": p})
     kinds = list(dict.fromkeys(text(v) for v in layer.gdf.get("kind", [])))
     statuses = [s for s in STATUS_COLOR if s in set(map(text, layer.gdf.get("status", [])))]
-    legend = [{"label": _loc(KIND_NAMES.get(k, (_words(k),) * 2), lang),
-               "symbol": {"type": "shape", "shape": KIND_SHAPE.get(k, "circle"),
-                          "color": "#555"}} for k in kinds]
+    zh = lang == "zh"
+    legend = [{"label": "符号：类型" if zh else "Symbol: kind", "header": True}]
+    legend += [{"label": _loc(KIND_NAMES.get(k, (_words(k),) * 2), lang),
+                "symbol": {"type": "shape", "shape": KIND_SHAPE.get(k, "circle"),
+                           "color": "#555"}} for k in kinds]
+    legend.append({"label": "颜色：状态" if zh else "Colour: status", "header": True})
     legend += [{"label": _loc(STATUS_NAMES[s], lang),
                 "symbol": {"type": "swatch", "color": STATUS_COLOR[s]}} for s in statuses]
     flows = _flows(gdf, lon, lat, lang, counties, shift)
     if flows:
-        legend.append({"label": "Origin district (sourced)" if lang == "en"
-                       else "迁出区（有来源）",
+        legend.append({"label": "迁出区 → 雄安" if zh else "Origin district → Xiong'an",
+                       "header": True})
+        legend.append({"label": "有来源" if zh else "in the cited source",
                        "symbol": {"type": "line", "color": "#0077BB", "weight": 2.5}})
-        legend.append({"label": "Origin district, not in cited source" if lang == "en"
-                       else "迁出区（来源未注明）",
+        legend.append({"label": "来源未注明" if zh else "not in the cited source",
                        "symbol": {"type": "line", "color": "#888", "weight": 1.5,
                                   "dash": "4 4"}})
     return {"render": "markers", "features": feats, "legend": legend, "flows": flows,
-            "clusterRadius": 14}
+            "clusterRadius": 10}
 
 
 def _flows(gdf, lon, lat, lang: str, counties: Layer | None, shift) -> list[dict]:
