@@ -225,16 +225,23 @@ class FileActions(QObject):
             path += ".html"
         self._with_page_view(lambda _v: self.export_html(path))
 
-    def export_html(self, path: str) -> Task:
+    def export_html(self, path: str) -> bool:
+        """The same page as on screen, self-contained. On this thread: the renderer's pyproj
+        objects belong to it (pyproj crashes when they are used from a worker)."""
         from jjjmap.export import write_html
 
-        task = Task(write_html, self.w.doc, path, self_contained=True)
         self.w.statusBar().showMessage(self.tr("Exporting %1…").replace("%1", path))
-        return self.runner.submit(
-            task,
-            lambda _r: self.w.statusBar().showMessage(
-                self.tr("Exported %1").replace("%1", path), 6000),
-            lambda exc: dialogs.show_error(self.w, self.tr("Export failed"), str(exc)))
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            write_html(self.w.doc, path, self_contained=True)
+        except Exception as exc:  # noqa: BLE001 - export errors carry the user's message
+            QApplication.restoreOverrideCursor()
+            log.error("export to %s failed", path, exc_info=exc)
+            dialogs.show_error(self.w, self.tr("Export failed"), str(exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        self.w.statusBar().showMessage(self.tr("Exported %1").replace("%1", path), 6000)
+        return True
 
     def export_png_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.w, self.tr("Export PNG"),

@@ -87,13 +87,16 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self.resize(1280, 800)
+        self.resizeDocks([self.layers_dock, self.identify_dock], [300, 280],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.table_dock], [210], Qt.Orientation.Vertical)
         if restore:
             if (geometry := self.settings.geometry()) is not None:
                 self.restoreGeometry(geometry)
             if (state := self.settings.state()) is not None:
                 self.restoreState(state)
         self.table.set_layer(self._layer(self.layers.current_layer_id()))
-        self.map.render()
+        self.map.render(warm_up=True)
 
     # -- construction -----------------------------------------------------------------------
     def _dock(self, name: str, title: str, widget, area) -> QDockWidget:

@@ -11,7 +11,16 @@ import json
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QFile, QIODevice, QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QFile,
+    QIODevice,
+    QObject,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -38,6 +47,9 @@ _BRIDGE_BOOT = """
   else { document.addEventListener("DOMContentLoaded", boot); }
 })();
 """
+
+
+_BLANK = b"<!doctype html><html><body style='background:#f4f3ef'></body></html>"
 
 
 def display_to_wgs84(basemap: str, lon: float, lat: float) -> tuple[float, float]:
@@ -151,6 +163,7 @@ class MapView(QWebEngineView):
         self._live_filter: tuple[str, str] | None = None
         self._generation = 0  # pages rendered; answers about an older page are ignored
         self.page_basemap = doc.basemap
+        self._missed = False
         self._rendered_filters: dict[str, dict[str, set]] = {}
         self._page_view_echo: View | None = None
         self._unsubscribe = doc.subscribe(self._on_doc_event)
@@ -160,18 +173,43 @@ class MapView(QWebEngineView):
     def url_for_page(self) -> QUrl:
         return QUrl(f"{SCHEME.decode()}://{HOST}/{self._page_path}")
 
-    def render(self) -> bool:
-        """Render the document and load it; False (and renderFailed) if rendering failed."""
+    def render(self, warm_up: bool = False) -> bool:
+        """Render the document and load it; False (and renderFailed) if rendering failed.
+
+        ``warm_up`` (start-up) first lets Chromium start on a blank page of the same origin and
+        renders on the next turn of the event loop, so the two overlap instead of adding up.
+        Rendering stays on this thread: pyproj objects must not cross threads (it crashes).
+        """
         self._reload_timer.stop()
+        self._ready_poll.stop()
+        self.ready = False
+        self._generation += 1
+        if warm_up:
+            self._handler.pages["blank.html"] = _BLANK
+            self.load(QUrl(f"{SCHEME.decode()}://{HOST}/blank.html"))
+            generation = self._generation
+
+            def go() -> None:
+                self.loadStarted.disconnect(go)
+                QTimer.singleShot(0, self, lambda: generation == self._generation
+                                  and self.render())
+
+            self.loadStarted.connect(go)  # Chromium has begun; render while it carries on
+            return True
         try:
             html = self.renderer(self.doc)
         except Exception as exc:  # noqa: BLE001 - shown to the user, logged with traceback
-            log.exception("rendering the map failed")
-            self.renderFailed.emit(str(exc))
+            self._render_failed(exc)
             return False
+        self._show(html)
+        return True
+
+    def _render_failed(self, exc: BaseException) -> None:
+        log.error("rendering the map failed", exc_info=exc)
+        self.renderFailed.emit(str(exc))
+
+    def _show(self, html: str) -> None:
         self.render_count += 1
-        self._generation += 1
-        self._ready_poll.stop()
         self.page_basemap = self.doc.basemap
         # what the page holds: a live filter can narrow this, not widen it
         self._rendered_filters = {lyr.id: {k: set(map(str, v)) for k, v in lyr.filter.items()}
@@ -179,7 +217,6 @@ class MapView(QWebEngineView):
         self._handler.pages[self._page_path] = html.encode("utf-8")
         self.ready = False
         self.load(self.url_for_page)
-        return True
 
     def schedule_render(self) -> None:
         """Re-render soon, once, however many changes arrive in this event-loop turn."""
@@ -201,6 +238,8 @@ class MapView(QWebEngineView):
         self.ready = False
 
     def _on_load_finished(self, ok: bool) -> None:
+        if self.url().path().lstrip("/") != self._page_path:
+            return  # the blank start-up page
         self.load_count += 1
         if not ok:
             log.warning("the map page failed to load")
@@ -222,10 +261,23 @@ class MapView(QWebEngineView):
         if self.ready:
             return
         self.ready = True
+        if self._missed:
+            self._sync_live_state()
         layer_id, rows = self.doc.selection
         if layer_id is not None and rows:
             self._js_call("highlight", layer_id, list(rows))
         self.mapReady.emit()
+
+    def _sync_live_state(self) -> None:
+        """Changes made while the page loaded went nowhere; send the document's state."""
+        self._missed = False
+        for layer in self.doc.layers:
+            self._js_call("setVisible", layer.id, bool(layer.visible))
+            self._js_call("setOpacity", layer.id, float(layer.opacity))
+        self._js_call("setOrder", [lyr.id for lyr in self.doc.layers])
+        if self.doc.basemap != self.page_basemap:
+            self._js_call("setBasemap", self.doc.basemap,
+                          callback=lambda ok: ok is False and self.schedule_render())
 
     def shutdown(self) -> None:
         """Stop observing the document (call before the view goes away)."""
@@ -297,6 +349,8 @@ class MapView(QWebEngineView):
 
     # -- document events --------------------------------------------------------------------
     def _on_doc_event(self, event: str, *payload: Any) -> None:
+        if not self.ready and event in ("layer_changed", "layers_reordered", "basemap_changed"):
+            self._missed = True  # sent again once the page is ready
         if event == "layer_changed":
             layer, what = payload
             if what == "visible":
@@ -314,8 +368,13 @@ class MapView(QWebEngineView):
         elif event == "layers_reordered":
             self._js_call("setOrder", list(payload[0]))
         elif event == "basemap_changed":
-            self._js_call("setBasemap", payload[0],
-                          callback=lambda ok: ok is False and self.schedule_render())
+            def switched(ok: Any) -> None:
+                if ok is True:
+                    self.page_basemap = payload[0]
+                elif ok is False:
+                    self.schedule_render()
+
+            self._js_call("setBasemap", payload[0], callback=switched)
         elif event == "selection_changed":
             layer_id, rows = payload
             self._js_call("highlight", layer_id or "", list(rows))
