@@ -97,3 +97,17 @@ def test_random_bytes_only_raise_layer_load_error(blob, ext):
         path = Path(tmp) / f"random{ext}"
         path.write_bytes(blob)
         _open_guarded(path)
+
+
+@settings(max_examples=300, deadline=timedelta(seconds=10))
+@given(rows=st.lists(st.lists(st.one_of(st.text(max_size=8), st.floats(allow_nan=True),
+                                        st.integers()), min_size=0, max_size=5), max_size=20),
+       header=st.lists(st.sampled_from(["lon", "lat", "经度", "纬度", "x", "y", "wkt", "name", "",
+                                        "\ufefflon", "LAT", "geometry"]), max_size=5),
+       sep=st.sampled_from([",", "\t", ";"]), encoding=st.sampled_from(["utf-8", "gb18030"]))
+def test_random_tables_only_raise_layer_load_error(rows, header, sep, encoding):
+    lines = [sep.join(header)] + [sep.join(str(v) for v in row) for row in rows]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "table.csv"
+        path.write_bytes("\n".join(lines).encode(encoding, errors="replace"))
+        _open_guarded(path)

@@ -59,6 +59,10 @@ def _gk_hint(bounds) -> str:
     return ""
 
 
+def _num(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.6g}"
+
+
 def looks_geographic(bounds) -> bool:
     xmin, ymin, xmax, ymax = bounds
     return (-180.0 <= xmin <= xmax <= 180.0) and (-90.0 <= ymin <= ymax <= 90.0)
@@ -84,8 +88,8 @@ def to_wgs84(gdf: gpd.GeoDataFrame, path, warnings: list[str], crs_override=None
         if len(gdf) and not looks_geographic(bounds):
             raise LayerLoadError(
                 f"{display_name(path)} does not say which coordinate reference system (CRS) it "
-                f"uses, and its coordinates (x {bounds[0]:.6g} to {bounds[2]:.6g}, y "
-                f"{bounds[1]:.6g} to {bounds[3]:.6g}) are not longitude/latitude."
+                f"uses, and its coordinates (x {_num(bounds[0])} to {_num(bounds[2])}, y "
+                f"{_num(bounds[1])} to {_num(bounds[3])}) are not longitude/latitude."
                 f"{_gk_hint(bounds)} Choose the CRS in the CRS picker, or pass it on the command "
                 f"line with --crs (for example --crs EPSG:4548).", path)
         warnings.append("The file does not say which CRS it uses; its coordinates look like "
@@ -116,8 +120,8 @@ def check_range(gdf: gpd.GeoDataFrame, path, hint: str = "") -> None:
     if not finite or xmin < -180.0 or xmax > 180.0 or ymin < -90.0 or ymax > 90.0:
         raise LayerLoadError(
             f"The coordinates in {display_name(path)} are out of range for longitude/latitude "
-            f"(longitude {xmin:.6g} to {xmax:.6g}, latitude {ymin:.6g} to {ymax:.6g}; allowed "
-            f"-180..180 and -90..90).{hint} Check the CRS (the --crs option or the CRS picker) "
+            f"(longitude {_num(xmin)} to {_num(xmax)}, latitude {_num(ymin)} to {_num(ymax)}; "
+            f"allowed -180..180 and -90..90).{hint} Check the CRS (the --crs option or the CRS picker) "
             f"and that the x/longitude and y/latitude columns are not swapped.", path)
 
 
