@@ -223,3 +223,36 @@ def test_zip_with_two_shapefiles(tmp_path):
     (only,) = open_layer(f"{out}::a")
     assert only.meta["open"] == {"layer": "a.shp"} and only.path == str(out)
     assert a.exists()
+
+
+@pytest.mark.parametrize("epsg", [4527, 4547, 4548, 4498, 4508, 4490])
+def test_cgcs2000_gauss_kruger_zones(tmp_path, epsg):
+    path = tmp_path / f"z{epsg}.gpkg"
+    fx.points_gdf(f"EPSG:{epsg}").to_file(path, engine="pyogrio")
+    (lyr,) = open_layer(path)
+    assert _distances_m(lyr.gdf, fx.KNOWN).max() < 1.0
+
+
+def test_zone_prefix_hint_without_prj(tmp_path):
+    from jjjmap.io import LayerLoadError
+
+    path = tmp_path / "zone39.shp"
+    fx.points_gdf("EPSG:4527").to_file(path, engine="pyogrio")
+    path.with_suffix(".prj").unlink()
+    with pytest.raises(LayerLoadError, match="EPSG:4527"):
+        open_layer(path)
+    (lyr,) = open_layer(path, crs="EPSG:4527")
+    assert _distances_m(lyr.gdf, fx.KNOWN).max() < 1.0
+
+
+def test_datum_bd09(tmp_path):
+    from jjjmap.geo.datum import wgs84_to_bd09
+
+    blon, blat = wgs84_to_bd09(np.array([k[0] for k in fx.KNOWN]),
+                               np.array([k[1] for k in fx.KNOWN]))
+    path = tmp_path / "baidu.csv"
+    pd.DataFrame({"lng": blon, "lat": blat}).to_csv(path, index=False)
+    (lyr,) = open_layer(path, datum="bd09")
+    assert _distances_m(lyr.gdf, fx.KNOWN).max() < 1.0
+    assert any("BD-09" in w for w in lyr.meta["warnings"])
+    assert lyr.meta["open"] == {"datum": "bd09"}
