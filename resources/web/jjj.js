@@ -63,8 +63,9 @@
         this.mx[i] = (lon + 180) / 360;
         this.my[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
       }
-      this.rows = b64(spec.rows, Int32Array);
-      this.ci = b64(spec.ci, Uint16Array);
+      this.rows = b64(spec.rows, Int32Array);      // null: row i is point i
+      if (!this.rows) { this.rows = new Int32Array(n); for (var q = 0; q < n; q++) this.rows[q] = q; }
+      this.ci = b64(spec.ci, spec.ciBytes === 2 ? Uint16Array : Uint8Array);
       this.r = b64(spec.r, Float32Array);
       this.rowIndex = {};
       for (var j = 0; j < n; j++) this.rowIndex[this.rows[j]] = j;
@@ -104,8 +105,8 @@
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       var colors = this.spec.colors, st = this.spec.style, R = st.radius || 5;
       var n = this.n, mx = this.mx, my = this.my, ci = this.ci, rr = this.r;
-      var visible = [];
-      ctx.lineWidth = n > 5000 ? 0 : 0.8;
+      var visible = [], outline = n <= 5000;
+      ctx.lineWidth = 0.8;
       ctx.strokeStyle = 'rgba(30,30,30,0.8)';
       for (var k = 0; k < colors.length; k++) {
         ctx.beginPath();
@@ -114,11 +115,12 @@
           if (ci && ci[i] !== k) continue;
           var x = mx[i] * sc.scale - sc.ox, y = my[i] * sc.scale - sc.oy, r = rr ? rr[i] : R;
           if (x < -r || y < -r || x > size.x + r || y > size.y + r) continue;
-          ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 6.2832);
+          if (r <= 2) { ctx.rect(x - r, y - r, 2 * r, 2 * r); }   // tiny: squares are faster
+          else { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 6.2832); }
           if (visible.length < 400) visible.push(i);
         }
         ctx.globalAlpha = 0.85; ctx.fill(); ctx.globalAlpha = 1;
-        if (ctx.lineWidth) ctx.stroke();
+        if (outline) ctx.stroke();
       }
       if (this.spec.label && visible.length < 400) {
         ctx.font = '11px "Noto Sans CJK SC", "Noto Sans", sans-serif';

@@ -22,6 +22,20 @@ from .points import clusters_spec, institutions_spec
 from .vectors import vector_spec
 
 
+class RawHtml(Element):
+    """Markup put into the page as is (our own asset tags). branca's Element(template=...)
+    would compile it as a Jinja template: slow for 200 kB of Leaflet, and wrong if it held
+    "{{"."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "RawHtml"
+        self.html = html
+
+    def render(self, **kwargs) -> str:
+        return self.html
+
+
 class _Script(MacroElement):
     """A script line in the map's script section, after the L.map(...) call."""
 
@@ -113,7 +127,7 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
     m.default_js = []
     m.default_css = []
     fig = m.get_root()
-    fig.header.add_child(Element(_assets.head_html(assets)), name="jjj_assets")
+    fig.header.add_child(RawHtml(_assets.head_html(assets)), name="jjj_assets")
     subtitle = _subtitle(doc)
     fig.title = _escape(doc.title)   # branca writes <title>{{ title }}</title> unescaped
 

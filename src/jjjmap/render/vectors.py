@@ -49,15 +49,23 @@ def colour_classes(gdf, style: Style, lang: str) -> tuple[np.ndarray, list[str],
     n = len(gdf)
     field = style.field
     if style.mode == "categorized" and field in gdf.columns:
-        values = gdf[field].map(text)
-        counts = values.value_counts(sort=True)
-        cats = [c for c in counts.index if c not in style.categories][:MAX_CATEGORIES]
-        cats = [c for c in style.categories if c in set(values)] + cats
+        # factorize once, turn only the distinct values into text (1M rows: ~50 ms, not 2 s)
+        codes, uniques = pd.factorize(gdf[field], use_na_sentinel=True)
+        utext = [text(u) for u in uniques] + [""]          # last: missing values
+        codes = np.where(codes < 0, len(uniques), codes)
+        counts: dict[str, int] = {}
+        for t, c in zip(utext, np.bincount(codes, minlength=len(utext))):
+            if c:
+                counts[t] = counts.get(t, 0) + int(c)
+        by_count = sorted(counts, key=lambda t: -counts[t])
+        cats = [c for c in by_count if c not in style.categories][:MAX_CATEGORIES]
+        cats = [c for c in style.categories if c in counts] + cats
         cats = sorted(cats, key=lambda c: (c == "", c))
         colours = [style.categories.get(c) or CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)]
                    for i, c in enumerate(cats)]
         index = {c: i for i, c in enumerate(cats)}
-        idx = np.array([index.get(v, len(cats)) for v in values], dtype=np.uint16)
+        lut = np.array([index.get(t, len(cats)) for t in utext], dtype=np.uint16)
+        idx = lut[codes]
         legend = [{"label": c or ("(empty)" if lang == "en" else "（空）"), "color": col}
                   for c, col in zip(cats, colours)]
         if (idx == len(cats)).any():
@@ -140,12 +148,15 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
         geoms = gdf.geometry if shift is None else shift(gdf.geometry)
         lon, lat = lonlat_arrays(geoms)
         good = np.isfinite(lon) & np.isfinite(lat)
+        identity = bool(good.all()) and len(gdf) == len(layer.gdf)
         xy = np.empty(2 * int(good.sum()), dtype=np.float32)
         xy[0::2], xy[1::2] = lon[good], lat[good]
         cols = {f: [text(v) for v in gdf[f].to_numpy()[good]] for f in fields}
         out = dict(base, render="points", n=int(good.sum()), xy=_b64(xy),
-                   rows=_b64(rows[good].astype(np.int32)),
-                   ci=_b64(idx[good]) if len(colours) > 1 else None,
+                   rows=None if identity else _b64(rows[good].astype(np.int32)),
+                   ci=(_b64(idx[good].astype(np.uint8 if len(colours) <= 256 else np.uint16))
+                       if len(colours) > 1 else None),
+                   ciBytes=1 if len(colours) <= 256 else 2,
                    r=_b64(r[good]) if r is not None else None,
                    attrs=[cols[f] for f in fields],
                    label=[text(v) for v in gdf[label].to_numpy()[good]] if label else None,
