@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import warnings as _pywarnings
 from pathlib import Path
 
@@ -110,8 +111,24 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
     except MemoryError as exc:
         raise LayerLoadError(f"{display_name(src)} is too large to load into memory.", src) from exc
     except Exception as exc:  # noqa: BLE001 - a traceback never reaches the user
+        if _is_gdal_error(exc):
+            raise LayerLoadError(f"{display_name(src)} is damaged or not readable as the format it "
+                                 f"appears to be. GDAL says: {_short(exc)}", src) from exc
         raise LayerLoadError(f"{display_name(src)} could not be opened: "
-                             f"{type(exc).__name__}: {exc}", src) from exc
+                             f"{type(exc).__name__}: {_short(exc)}", src) from exc
+
+
+def _is_gdal_error(exc: BaseException) -> bool:
+    import pyogrio.errors as pe
+
+    return isinstance(exc, (pe.DataSourceError, pe.DataLayerError, pe.FeatureError,
+                            pe.FieldError, pe.GeometryError))
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    text = re.sub(r"\S*jjjmap-zip-[^/\\\s]+[/\\]", "", text)  # our unzip folder means nothing
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @contextlib.contextmanager
