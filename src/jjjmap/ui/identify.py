@@ -1,11 +1,25 @@
-"""Identify panel: every attribute of the feature last clicked or selected."""
+"""Identify panel: every attribute of the feature last clicked or selected.
+
+Shown as rich text so long values (evidence, licences) wrap and source URLs can be opened.
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+import html
+import re
+
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from jjjmap.model import Layer
 
 from .attrtable import format_value
+
+_URL = re.compile(r"^https?://\S+$")
+
+
+def _cell(value: str) -> str:
+    if _URL.match(value):
+        return f'<a href="{html.escape(value, quote=True)}">{html.escape(value)}</a>'
+    return html.escape(value)
 
 
 class IdentifyPanel(QWidget):
@@ -13,23 +27,20 @@ class IdentifyPanel(QWidget):
         super().__init__(parent)
         self.title = QLabel(self)
         self.title.setWordWrap(True)
-        self.tree = QTreeWidget(self)
-        self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels([self.tr("Field"), self.tr("Value")])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setWordWrap(True)
+        self.browser = QTextBrowser(self)
+        self.browser.setOpenExternalLinks(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.browser, 1)
         self.layer_id: str | None = None
         self.row: int | None = None
+        self.fields: list[tuple[str, str]] = []
         self.clear()
 
     def clear(self) -> None:
-        self.layer_id, self.row = None, None
-        self.tree.clear()
+        self.layer_id, self.row, self.fields = None, None, []
+        self.browser.clear()
         self.title.setText(self.tr("Click a feature on the map to see its attributes."))
 
     def show_feature(self, layer: Layer, row: int, lang: str = "en") -> None:
@@ -38,25 +49,23 @@ class IdentifyPanel(QWidget):
             self.clear()
             return
         self.layer_id, self.row = layer.id, row
-        self.title.setText(self.tr("%1 — feature %2").replace("%1", layer.title(lang))
-                           .replace("%2", str(row)))
-        self.tree.clear()
+        self.title.setText(self.tr("<b>%1</b> — feature %2").replace(
+            "%1", html.escape(layer.title(lang))).replace("%2", str(row)))
         record = gdf.iloc[row]
         geom_name = gdf.geometry.name
-        items = []
-        for column in gdf.columns:
-            if column == geom_name:
-                continue
-            items.append(QTreeWidgetItem([str(column), format_value(record[column])]))
+        fields = [(str(c), format_value(record[c])) for c in gdf.columns if c != geom_name]
         geom = record[geom_name]
-        items.append(QTreeWidgetItem([self.tr("(geometry)"),
-                                      "" if geom is None else geom.geom_type]))
+        fields.append((self.tr("(geometry)"), "" if geom is None else geom.geom_type))
         for label, value in ((self.tr("(precision)"), layer.precision),
                              (self.tr("(source)"), layer.source or layer.path or ""),
                              (self.tr("(licence)"), layer.licence)):
             if value:
-                items.append(QTreeWidgetItem([label, str(value)]))
-        for item in items:
-            item.setToolTip(1, item.text(1))
-        self.tree.addTopLevelItems(items)
-        self.tree.resizeColumnToContents(0)
+                fields.append((label, str(value)))
+        self.fields = fields
+        rows = "".join(
+            f"<tr><td style='color:#555;padding-right:8px;white-space:nowrap'>"
+            f"{html.escape(name)}</td><td>{_cell(value)}</td></tr>" for name, value in fields)
+        self.browser.setHtml(f"<table cellspacing='0' cellpadding='2'>{rows}</table>")
+
+    def value(self, name: str) -> str | None:
+        return next((v for n, v in self.fields if n == name), None)

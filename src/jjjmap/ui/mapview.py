@@ -64,7 +64,8 @@ def display_to_wgs84(basemap: str, lon: float, lat: float) -> tuple[float, float
 def default_renderer(doc: MapDocument) -> str:
     from jjjmap.render import render_html
 
-    return render_html(doc, assets="app")
+    # the window has its own layer panel; a second one inside the page could disagree with it
+    return render_html(doc, assets="app", show_panel=False)
 
 
 class Bridge(QObject):
