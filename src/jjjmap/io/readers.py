@@ -127,7 +127,7 @@ def _is_gdal_error(exc: BaseException) -> bool:
 
 def _short(exc: BaseException, limit: int = 300) -> str:
     text = " ".join(str(exc).split())
-    text = re.sub(r"\S*jjjmap-zip-[^/\\\s]+[/\\]", "", text)  # our unzip folder means nothing
+    text = re.sub(r"""[^\s'"]*jjjmap-zip-[^/\\\s]+[/\\]""", "", text)  # our unzip folder
     return text if len(text) <= limit else text[:limit] + "…"
 
 
