@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Build the desktop bundle: packaging/dist/jjjmap/jjjmap, runs with no Python installed.
-# Uses the Python of the active venv (or $PYTHON, or python3); jjjmap must be installed in it.
+# Python: $PYTHON, else the active venv's, else the repository's .venv (what ./dev makes);
+# jjjmap must be installed in it. PyInstaller is installed into that venv when missing.
 #   JJJMAP_BUNDLE_TRIM=0 packaging/build.sh   builds without trimming (to measure it)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-py="${PYTHON:-$(command -v python || command -v python3)}"
+if [ -n "${PYTHON:-}" ]; then py="$PYTHON"
+elif [ -n "${VIRTUAL_ENV:-}" ]; then py="$VIRTUAL_ENV/bin/python"
+elif [ -x "$here/../.venv/bin/python" ]; then py="$here/../.venv/bin/python"
+else py="$(command -v python3)"
+fi
 
 if ! "$py" -c "import PyInstaller" 2>/dev/null; then
   echo "Installing pyinstaller into $("$py" -c 'import sys; print(sys.prefix)')" >&2
@@ -15,4 +20,13 @@ fi
 cd "$here"
 "$py" -m PyInstaller --noconfirm --clean --log-level WARN \
   --distpath "$here/dist" --workpath "$here/build" jjjmap.spec
+
+# Desktop integration files, laid out as under /usr/share, for installers to copy.
+share="$here/dist/jjjmap/share"
+rm -rf "$share"
+install -Dm644 "$here/jjjmap.desktop" "$share/applications/jjjmap.desktop"
+install -Dm644 "$here/io.github.jjjmap.jjjmap.metainfo.xml" \
+  "$share/metainfo/io.github.jjjmap.jjjmap.metainfo.xml"
+mkdir -p "$share/icons"
+cp -r "$here/icons/hicolor" "$share/icons/"
 echo "built $here/dist/jjjmap ($(du -sh "$here/dist/jjjmap" | cut -f1))"
