@@ -174,3 +174,21 @@ def test_attribute_text_shows_literally_and_runs_nothing(chromium, tmp_path):
                              "a.href.startsWith('javascript')).length") == 0
     assert log.dialogs == []
     assert real_errors(log) == []
+
+
+@pytest.mark.parametrize("basemap", ["none", "tianditu", "gaode"])
+def test_pages_without_tiles_or_in_gcj02_draw_and_explain(chromium, tmp_path, monkeypatch,
+                                                          basemap):
+    monkeypatch.delenv("JJJMAP_TIANDITU_KEY", raising=False)
+    doc = synthetic_document()
+    doc.basemap = basemap
+    path = tmp_path / f"{basemap}.html"
+    path.write_text(render_html(doc), encoding="utf-8")
+    with open_page(path, b=chromium) as (page, log):
+        assert page.evaluate("jjj.featureCount('counties')") == 9
+        note = page.evaluate("document.querySelector('.jjj-note').textContent")
+        assert ("JJJMAP_TIANDITU_KEY" in note) == (basemap == "tianditu")
+        assert page.evaluate("jjj.datum") == ("gcj02" if basemap == "gaode" else "wgs84")
+        if basemap != "gaode":   # nothing to load: the land is painted from the boundaries
+            assert page.evaluate("jjj.map.getContainer().classList.contains('jjj-notiles')")
+    assert real_errors(log) == []

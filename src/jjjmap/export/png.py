@@ -64,9 +64,15 @@ def write_png(doc: MapDocument, path, *, size=(1400, 900), offline: bool = False
                                                         "height": int(size[1])},
                                               device_scale_factor=scale)
                     page = ctx.new_page()
+                    errors: list[str] = []
+                    page.on("pageerror", lambda e: errors.append(str(e)))
                     page.goto(page_file.as_uri())
-                    page.wait_for_selector("body[data-jjj-ready='1']", state="attached",
-                                           timeout=30000)
+                    try:
+                        page.wait_for_selector("body[data-jjj-ready='1']", state="attached",
+                                               timeout=30000)
+                    except PlaywrightError as exc:
+                        raise ExportError("The map page did not finish drawing, so no PNG was "
+                                          "written.", detail="; ".join(errors) or str(exc)) from exc
                     try:
                         page.wait_for_function("window.jjj.tilesSettled === true",
                                                timeout=tile_timeout_ms)

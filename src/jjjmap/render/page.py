@@ -122,7 +122,10 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
     shift = _shift_for(basemap.datum)
     m = folium.Map(location=[doc.view.lat, doc.view.lon], zoom_start=doc.view.zoom, tiles=None,
                    zoom_control=False, control_scale=False, zoom_snap=0.25, zoom_delta=0.5,
-                   max_zoom=basemap.max_zoom)
+                   )
+    # On the map itself, not the (absent) tile layer: markercluster needs it with no tiles.
+    m.options["maxZoom"] = basemap.max_zoom
+    m.options["minZoom"] = 3
     # Our page needs Leaflet and our own files only: no jQuery, Bootstrap or icon fonts.
     m.default_js = []
     m.default_css = []
