@@ -180,9 +180,10 @@ def cmd_info(args) -> int:
 def cmd_convert(args) -> int:
     from jjjmap.io import convert
 
-    convert(args.input, args.output, crs=args.crs, encoding=args.encoding,
-            datum=None if args.datum == "wgs84" else args.datum)
-    print(f"wrote {args.output}")
+    written = convert(args.input, args.output, crs=args.crs, encoding=args.encoding,
+                      datum=None if args.datum == "wgs84" else args.datum)
+    for path in written:   # a mixed-geometry input becomes one file per geometry type
+        print(f"wrote {path}")
     return 0
 
 

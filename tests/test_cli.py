@@ -1,0 +1,79 @@
+"""The command line as a user meets it: one clear line per error, no traceback, exit codes."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def jjjmap(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "jjjmap", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def assert_one_line_error(result, *needles):
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_info_on_a_missing_file_names_it(tmp_path):
+    missing = tmp_path / "parks.shp"
+    assert_one_line_error(jjjmap("info", str(missing)), "parks.shp", "does not exist")
+
+
+def test_debug_adds_the_traceback(tmp_path):
+    bad = tmp_path / "parks.shp"
+    bad.write_text("name,lon,lat\nx,116,39\n")
+    quiet = jjjmap("info", str(bad))
+    assert_one_line_error(quiet, "parks.shp")
+    loud = jjjmap("info", "--debug", str(bad))
+    assert loud.returncode == 1 and "Traceback" in loud.stderr
+
+
+def test_export_with_a_broken_layer_fails_cleanly(tmp_path):
+    bad = tmp_path / "broken.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [')
+    out = tmp_path / "map.html"
+    result = jjjmap("export", "-o", str(out), "--layer", str(bad))
+    assert_one_line_error(result, "broken.geojson")
+    assert not out.exists()
+
+
+def test_export_refuses_unknown_sectors_and_basemaps(tmp_path):
+    out = str(tmp_path / "m.html")
+    assert_one_line_error(jjjmap("export", "-o", out, "--sectors", "hydrogen_energy,steel"),
+                          "steel")
+    assert_one_line_error(jjjmap("export", "-o", out, "--basemap", "bing"), "bing")
+
+
+def test_a_bad_style_file_is_named(tmp_path):
+    style = tmp_path / "style.json"
+    style.write_text(json.dumps({"colour": "red"}))
+    csv = tmp_path / "pts.csv"
+    csv.write_text("经度,纬度\n116.4,39.9\n", encoding="utf-8")
+    result = jjjmap("export", "-o", str(tmp_path / "m.html"), "--layer", str(csv),
+                    "--style", str(style))
+    assert_one_line_error(result, "style.json", "colour")
+
+
+def test_export_without_an_output_says_what_is_missing():
+    assert_one_line_error(jjjmap("export"), "-o")
+
+
+def test_convert_reports_every_file_written(tmp_path):
+    src = tmp_path / "mixed.geojson"
+    src.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"n": 1},
+         "geometry": {"type": "Point", "coordinates": [116, 39]}},
+        {"type": "Feature", "properties": {"n": 2},
+         "geometry": {"type": "LineString", "coordinates": [[116, 39], [117, 40]]}}]}))
+    result = jjjmap("convert", str(src), str(tmp_path / "out.gpkg"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("wrote ") >= 1
+    for line in result.stdout.splitlines():
+        assert Path(line.removeprefix("wrote ")).exists(), line
