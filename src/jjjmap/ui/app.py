@@ -64,8 +64,22 @@ def create_app(argv: list[str] | None = None):
 
 def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] = (),
          basemap: str | None = None, lang: str | None = None) -> int:
-    """Run the explorer; with ``screenshot`` save a PNG of the window once drawn and exit."""
+    """Run the explorer; with ``screenshot`` save a PNG of the window once drawn and exit.
+
+    ``layers`` are files opened at start (errors are reported, the rest of the map stays);
+    ``basemap`` and ``lang`` ("en" | "zh") override the defaults and the remembered choice.
+    """
     started = time.perf_counter() - process_age()
+    if lang not in (None, "en", "zh"):
+        print(f"jjjmap: unknown language {lang!r}; use 'en' or 'zh'", file=sys.stderr)
+        return 2
+    if basemap is not None:
+        from jjjmap.render.basemaps import BASEMAPS
+
+        if basemap not in BASEMAPS:
+            print(f"jjjmap: unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}",
+                  file=sys.stderr)
+            return 2
     app = create_app()
     _install_translator(app, lang)
 
@@ -78,11 +92,10 @@ def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] =
     doc = catalog.default_document()
     if lang:
         doc.lang = lang  # before anything observes the document
-    if basemap:
-        doc.basemap = basemap
     window = MainWindow(doc, started_at=started, restore=screenshot is None)
-    if basemap:  # an explicit choice beats the remembered one
+    if basemap:  # an explicit choice beats the remembered one; nothing is drawn yet
         doc.basemap = basemap
+    window.quiet_errors = screenshot is not None
     if screenshot is not None:
         window.resize(1400, 900)
     window.show()
@@ -94,31 +107,32 @@ def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] =
         out = Path(screenshot)
         out.parent.mkdir(parents=True, exist_ok=True)
 
-        def shoot():
+        def finish(code: int) -> None:
+            status["code"] = code
+            window.close()
+            app.quit()
+
+        def shoot() -> None:
             if window.files.runner.active:  # layers still loading: wait for them
                 QTimer.singleShot(200, shoot)
                 return
             if not window.map.ready:
-                return  # a re-render (new layer) started; mapReady will call us again
+                return  # a re-render (a new layer) is under way; its mapReady calls again
             if not window.grab().save(str(out), "PNG"):
-                status["code"] = 1
                 print(f"jjjmap: could not write {out}", file=sys.stderr)
-            window.close()
-            app.quit()
+                finish(1)
+                return
+            finish(0)
 
-        def on_ready():
-            QTimer.singleShot(SCREENSHOT_SETTLE_MS, shoot)
-
-        def give_up():
+        def give_up() -> None:
             print("jjjmap: the map did not finish drawing in time", file=sys.stderr)
-            status["code"] = 1
-            window.close()
-            app.quit()
+            finish(1)
 
-        window.mapReady.connect(on_ready)
+        window.mapReady.connect(lambda: QTimer.singleShot(SCREENSHOT_SETTLE_MS, shoot))
+        window.map.renderFailed.connect(lambda _msg: finish(1))
         QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, give_up)
 
-    def report_startup():
+    def report_startup() -> None:
         if window.startup_seconds is not None:
             print(f"jjjmap: map drawn {window.startup_seconds:.2f} s after process start",
                   file=sys.stderr)

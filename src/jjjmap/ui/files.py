@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from . import dialogs
 from .workers import Task, TaskRunner
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -112,7 +111,7 @@ class FileActions(QObject):
             log.error("opening %s failed", path, exc_info=exc)
             text = self.tr("'%1' could not be opened: %2").replace("%1", path).replace(
                 "%2", f"{type(exc).__name__}: {exc}")
-        dialogs.show_error(self.w, title, text)
+        self.w.report_error(title, text)
 
     def fill_recent_menu(self) -> None:
         menu = self.w.recent_menu
@@ -150,7 +149,7 @@ class FileActions(QObject):
             try:
                 save_project(self.w.doc, path)
             except Exception as exc:  # noqa: BLE001 - ProjectFileError has the user's message
-                dialogs.show_error(self.w, self.tr("Could not save the project"), str(exc))
+                self.w.report_error(self.tr("Could not save the project"), str(exc))
                 return
             self.w.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 6000)
 
@@ -168,7 +167,7 @@ class FileActions(QObject):
             self.open_project(path)
 
     def _resolve_missing(self, missing: str) -> str | None:
-        dialogs.show_error(self.w, self.tr("Data file missing"),
+        self.w.report_error(self.tr("Data file missing"),
                            self.tr("'%1' is missing. Please show where it is now, or cancel to "
                                    "leave that layer out.").replace("%1", missing))
         path, _ = QFileDialog.getOpenFileName(self.w, self.tr("Where is %1?").replace(
@@ -184,7 +183,7 @@ class FileActions(QObject):
             loaded = load_project(path, resolve_missing=self._resolve_missing)
         except Exception as exc:  # noqa: BLE001 - ProjectFileError has the user's message
             QApplication.restoreOverrideCursor()
-            dialogs.show_error(self.w, self.tr("Could not open the project"), str(exc))
+            self.w.report_error(self.tr("Could not open the project"), str(exc))
             return False
         QApplication.restoreOverrideCursor()
         doc = self.w.doc
@@ -237,7 +236,7 @@ class FileActions(QObject):
         except Exception as exc:  # noqa: BLE001 - export errors carry the user's message
             QApplication.restoreOverrideCursor()
             log.error("export to %s failed", path, exc_info=exc)
-            dialogs.show_error(self.w, self.tr("Export failed"), str(exc))
+            self.w.report_error(self.tr("Export failed"), str(exc))
             return False
         QApplication.restoreOverrideCursor()
         self.w.statusBar().showMessage(self.tr("Exported %1").replace("%1", path), 6000)
@@ -258,6 +257,6 @@ class FileActions(QObject):
         if ok:
             self.w.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 6000)
         else:
-            dialogs.show_error(self.w, self.tr("Export failed"),
+            self.w.report_error(self.tr("Export failed"),
                                self.tr("'%1' could not be written.").replace("%1", path))
         return ok

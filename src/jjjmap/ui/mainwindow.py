@@ -6,6 +6,7 @@ picked in the table and a project load all flow through ``doc`` and back out to 
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from typing import Any
 
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
             except ImportError:  # pragma: no cover
                 sectors = {}
         self.doc = doc
+        self.quiet_errors = False
+        self.errors: list[tuple[str, str]] = []
         self.remember = restore  # a screenshot run neither reads nor writes the settings
         if restore:
             self._restore_map_state()
@@ -206,7 +209,7 @@ class MainWindow(QMainWindow):
         self.map.viewChanged.connect(lambda _la, _lo, z: self._show_zoom(z))
         self.map.mapReady.connect(self._on_map_ready)
         self.map.renderFailed.connect(
-            lambda msg: dialogs.show_error(self, self.tr("The map could not be drawn"), msg))
+            lambda msg: self.report_error(self.tr("The map could not be drawn"), msg))
         self.layers.currentLayerChanged.connect(
             lambda layer_id: self.table.set_layer(self._layer(layer_id)))
         self.layers.zoomToLayer.connect(self.zoom_to_layer)
@@ -264,6 +267,14 @@ class MainWindow(QMainWindow):
         elif event == "basemap_changed":
             for act in self.basemap_group.actions():
                 act.setChecked(act.data() == payload[0])
+
+    def report_error(self, title: str, text: str) -> None:
+        """A message box, or stderr for an unattended run (``quiet_errors``, e.g. screenshots)."""
+        if self.quiet_errors:
+            print(f"jjjmap: {title}: {text}", file=sys.stderr)
+            self.errors.append((title, text))
+        else:
+            dialogs.show_error(self, title, text)
 
     def _layer(self, layer_id):
         if layer_id is None:
