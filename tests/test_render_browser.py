@@ -192,3 +192,24 @@ def test_pages_without_tiles_or_in_gcj02_draw_and_explain(chromium, tmp_path, mo
         if basemap != "gaode":   # nothing to load: the land is painted from the boundaries
             assert page.evaluate("jjj.map.getContainer().classList.contains('jjj-notiles')")
     assert real_errors(log) == []
+
+
+OVERLAPS = """() => {
+  const r = [...document.querySelectorAll('.leaflet-control')]
+    .filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect());
+  const hits = [];
+  for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) {
+    const a = r[i], b = r[j];
+    if (a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top) hits.push([i, j]);
+  }
+  return hits;
+}"""
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1000, 700)])
+def test_controls_do_not_overlap(chromium, default_page_file, size):
+    _, path = default_page_file
+    with open_page(path, size=size, b=chromium) as (page, log):
+        assert page.evaluate(OVERLAPS) == []
+        page.evaluate("document.body.classList.add('jjj-print')")
+        assert page.evaluate(OVERLAPS) == []

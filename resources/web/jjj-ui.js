@@ -197,7 +197,7 @@
   // Legend of what is visible now, top layer first; sector entries follow the filter.
   ui.legendControl = function (api, cfg) {
     var C = L.Control.extend({
-      options: {position: 'bottomright'},
+      options: {position: 'bottomleft'},
       onAdd: function () {
         var d = this._d = el('div', 'jjj-legend leaflet-control');
         L.DomEvent.disableClickPropagation(d);

@@ -8,6 +8,8 @@
   var map, cfg, T, layers = {}, order = [], hl = {}, hlLayers = {};
   var tileLayers = [], basemapName = null, tileStats = {ok: 0, err: 0};
   var panel, legend, note, land = null;
+  // keep popups clear of the title (top left) when Leaflet pans them into view
+  var POPUP = {maxWidth: 340, autoPanPaddingTopLeft: [20, 100], autoPanPaddingBottomRight: [20, 30]};
   jjj.ready = false;
   jjj.datum = 'wgs84';
   jjj.tilesSettled = false;
@@ -146,7 +148,7 @@
       if (i < 0) return;
       var row = this.rows[i], spec = this.spec;
       var vals = spec.attrs ? spec.attrs.map(function (col) { return col[i]; }) : null;
-      L.popup().setLatLng([this.lat[i], this.lon[i]])
+      L.popup(POPUP).setLatLng([this.lat[i], this.lon[i]])
         .setContent(attrPopup(spec, row, vals, spec.label ? spec.label[i] : null)).openOn(map);
       callBridge('featureClicked', [spec.id, row]);
     },
@@ -197,7 +199,7 @@
                                 {sticky: !!(f.geometry.type.indexOf('Polygon') >= 0), direction: 'top'});
         lyr.bindPopup(function () {
           return p._p ? ui.popup(p._p, T) : attrPopup(spec, row, p._a, p._lb);
-        }, {maxWidth: 340});
+        }, POPUP);
         lyr.on('click', function () { callBridge('featureClicked', [spec.id, row]); });
         if (spec.hover) {
           lyr.on('mouseover', function () {
@@ -250,7 +252,7 @@
       var m = L.marker([f.lat, f.lon], {icon: markerIcon(f.icon), pane: pane, jjjColor: f.icon.color,
                                         jjjCat: f.cat, keyboard: false});
       m.bindTooltip(function () { return ui.tooltip(f.tt); }, {direction: 'top', offset: [0, -8]});
-      m.bindPopup(function () { return ui.popup(f.p, T); }, {maxWidth: 340});
+      m.bindPopup(function () { return ui.popup(f.p, T); }, POPUP);
       m.on('click', function () { callBridge('featureClicked', [spec.id, f.row]); });
       entry.byRow[f.row] = m;
       entry.markers[f.row] = f;
@@ -303,10 +305,11 @@
     map.createPane('jjj-hl').style.zIndex = '640';
     ui.titleControl(cfg.title, cfg.subtitle).addTo(map);
     L.control.zoom({position: 'topleft'}).addTo(map);
+    // bottom-left stacks upwards in the order added: scale bar, note, legend
     L.control.scale({position: 'bottomleft', imperial: false, maxWidth: 140}).addTo(map);
     note = ui.noteControl().addTo(map);
-    if (cfg.showPanel !== false) panel = ui.panelControl(jjj, cfg).addTo(map);
     legend = ui.legendControl(jjj, cfg).addTo(map);
+    if (cfg.showPanel !== false) panel = ui.panelControl(jjj, cfg).addTo(map);
     map.on('moveend', function () {
       var c = map.getCenter();
       callBridge('viewChanged', [c.lat, c.lng, map.getZoom()]);
