@@ -253,3 +253,21 @@ def test_build_map_is_a_folium_map(doc):
 def test_layer_spec_is_usable_alone(doc):
     spec = layer_spec(doc.layer("counties"), doc, 0.001)
     assert spec["id"] == "counties" and spec["render"] == "geojson"
+
+
+def test_boundaries_draw_as_a_hierarchy_unless_restyled(doc):
+    spec = layer_spec(doc.layer("counties"), doc, 0.001)
+    assert spec["style"]["weight"] < 1 and spec["hover"]
+    doc2 = synthetic_document()
+    doc2.set_style("counties", Style(color="#ff0000", weight=3, fill_opacity=0))
+    spec = layer_spec(doc2.layer("counties"), doc2, 0.001)
+    assert spec["style"]["color"] == "#ff0000" and spec["style"]["weight"] == 3
+    assert spec["legend"][0]["symbol"]["color"] == "#ff0000"
+
+
+def test_simplification_cache_survives_fresh_copies(doc):
+    gdf = doc.layer("counties").gdf
+    assert simplified(gdf.copy(), 0.02) is simplified(gdf.copy(), 0.02)
+    moved = gdf.copy()
+    moved.geometry = moved.geometry.translate(0.1, 0)
+    assert simplified(moved, 0.02) is not simplified(gdf, 0.02)

@@ -2,7 +2,7 @@
 counties fine, Xiongan highlighted. Counties carry both names in their tooltips."""
 from __future__ import annotations
 
-from jjjmap.model import Layer
+from jjjmap.model import Layer, Style
 
 from .common import both_names, popup, text
 import shapely
@@ -73,12 +73,16 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict
             props["_lp"] = [round(pt.y, 4), round(pt.x, 4)]
             props["_lb"] = _short(props["_tt"][0])
     style = dict(LEVEL_STYLE[level])
-    if layer.style.color and layer.meta.get("custom_style"):
-        style["color"] = layer.style.color
+    if layer.style != Style():   # the user restyled it: their stroke and fill win
+        st = layer.style
+        style.update(color=st.color, weight=st.weight, dashArray=st.dash,
+                     fill=st.fill_opacity > 0, fillColor=st.fill_color or st.color,
+                     fillOpacity=st.fill_opacity)
     en, zh = LEVEL_NAMES[level]
     legend = [{"label": zh if lang == "zh" else en,
                "symbol": {"type": "fill" if style.get("fillOpacity") else "line",
                           "color": style["color"], "weight": style["weight"],
+                          "dash": style.get("dashArray"),
                           "fill": style.get("fillColor"), "fillOpacity": style["fillOpacity"]}}]
     spec = {
         "render": "geojson",

@@ -32,11 +32,14 @@ def decimals_for(tolerance: float) -> int:
 
 
 def _key(gdf: gpd.GeoDataFrame, tolerance: float) -> tuple:
-    # id() alone could be reused after garbage collection; add a cheap content fingerprint.
-    geoms = gdf.geometry.values
-    bounds = tuple(np.round(gdf.total_bounds, 9)) if len(gdf) else ()
-    return (id(gdf), len(gdf), bounds, int(shapely.get_num_coordinates(geoms).sum()),
-            round(tolerance, 12))
+    """A content fingerprint: the catalog hands out fresh copies of the same boundaries
+    for every document, so object identity would miss the cache on every re-render."""
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    coords = shapely.get_coordinates(geoms)
+    weights = np.arange(1, len(coords) + 1, dtype=float)   # order-sensitive
+    return (len(gdf), len(coords), float(coords.sum()) if len(coords) else 0.0,
+            float(coords[:, 0] @ weights) if len(coords) else 0.0,
+            tuple(shapely.get_num_coordinates(geoms)[:64]), round(tolerance, 12))
 
 
 def simplified(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoSeries:
