@@ -29,7 +29,9 @@ def js(qtbot, view, script):
 @pytest.fixture
 def window(qtbot, tmp_path):
     settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(catalog.default_document(), settings=settings, restore=False)
+    doc = catalog.default_document()
+    doc.basemap = "none"  # no tiles: loadFinished does not wait on the network
+    w = MainWindow(doc, settings=settings, restore=False)
     with qtbot.waitSignal(w.mapReady, timeout=60000):
         w.show()
     qtbot.waitUntil(lambda: w.map.load_count == 1, timeout=30000)  # tiles may finish later

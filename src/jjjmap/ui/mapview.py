@@ -127,8 +127,9 @@ class MapView(QWebEngineView):
         super().__init__(parent)
         self.doc = doc
         self.renderer = renderer or default_renderer
-        self.load_count = 0        # loadFinished signals so far (tests check for reloads)
+        self.load_count = 0        # map pages fully loaded (loadFinished ok); tests check reloads
         self.render_count = 0
+        self.failed_loads = 0
         self.ready = False         # the current page has said mapReady
         self._page_path = "index.html" if (n := next(self._numbers)) == 1 else f"v{n}/index.html"
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -239,12 +240,14 @@ class MapView(QWebEngineView):
         self.ready = False
 
     def _on_load_finished(self, ok: bool) -> None:
+        if not ok:
+            # an aborted load (the blank start-up page, or a page replaced mid-load)
+            self.failed_loads += 1
+            log.debug("a page load did not finish (replaced or failed)")
+            return
         if self.url().path().lstrip("/") != self._page_path:
             return  # the blank start-up page
         self.load_count += 1
-        if not ok:
-            log.warning("the map page failed to load")
-            return
         self._ready_poll.start()
 
     def _poll_ready(self) -> None:
