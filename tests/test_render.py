@@ -271,3 +271,23 @@ def test_simplification_cache_survives_fresh_copies(doc):
     moved = gdf.copy()
     moved.geometry = moved.geometry.translate(0.1, 0)
     assert simplified(moved, 0.02) is not simplified(gdf, 0.02)
+
+
+def test_layer_licence_is_credited_as_text():
+    doc = synthetic_document()
+    doc.layer("counties").licence = "MIT <b onmouseover=alert(1)>x</b>"
+    spec = layer_specs(render_html(doc))["counties"]
+    assert spec["credit"] == "MIT <b onmouseover=alert(1)>x</b>"   # page uses textContent
+
+
+def test_sector_colours_follow_the_users_style():
+    doc = synthetic_document()
+    spec = layer_specs(render_html(doc))["clusters"]
+    default = {c["key"]: c["color"] for c in spec["categories"]}
+    assert default["robotics"] == "#117733"                 # Tol muted: colour-blind safe
+    doc.layer("clusters").style = Style(mode="categorized", field="sector",
+                                        categories={"robotics": "#000000"})
+    spec = layer_specs(render_html(doc))["clusters"]
+    chosen = {c["key"]: c["color"] for c in spec["categories"]}
+    assert chosen["robotics"] == "#000000"
+    assert chosen["integrated_circuits"] == default["integrated_circuits"]

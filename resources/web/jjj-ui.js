@@ -229,6 +229,13 @@
           });
           shown++;
         });
+        // data credits of the visible layers, as a printed map's "Source:" line
+        var credits = [];
+        api.order().slice().reverse().forEach(function (id) {
+          var info = api.layerInfo(id);
+          if (info.visible && info.spec.credit && credits.indexOf(info.spec.credit) < 0) credits.push(info.spec.credit);
+        });
+        if (credits.length) el('div', 'jjj-credits', cfg.ui.data + ': ' + credits.join(' · '), d);
         d.style.display = shown ? '' : 'none';
       }
     });

@@ -80,7 +80,7 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict
                      fillOpacity=st.fill_opacity)
     en, zh = LEVEL_NAMES[level]
     legend = [{"label": zh if lang == "zh" else en,
-               "symbol": {"type": "fill" if style.get("fillOpacity") else "line",
+               "symbol": {"type": "fill" if (style.get("fillOpacity") or 0) >= 0.1 else "line",
                           "color": style["color"], "weight": style["weight"],
                           "dash": style.get("dashArray"),
                           "fill": style.get("fillColor"), "fillOpacity": style["fillOpacity"]}}]

@@ -20,7 +20,7 @@ UI = {
         "no_tiles": "No basemap tiles: the map shows the layers on a plain background.",
         "tianditu_key": ("Tianditu needs a free key: register at https://console.tianditu.gov.cn/ "
                          "and set JJJMAP_TIANDITU_KEY."),
-        "row": "row", "more": "more",
+        "row": "row", "more": "more", "data": "Data",
     },
     "zh": {
         "layers": "图层", "legend": "图例", "basemap": "底图", "sectors": "产业",
@@ -28,7 +28,7 @@ UI = {
         "no_tiles": "无底图瓦片：图层显示在纯色背景上。",
         "tianditu_key": ("天地图需要免费密钥：请在 https://console.tianditu.gov.cn/ 注册，"
                          "并设置环境变量 JJJMAP_TIANDITU_KEY。"),
-        "row": "行", "more": "更多",
+        "row": "行", "more": "更多", "data": "数据",
     },
 }
 

@@ -104,6 +104,8 @@ def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None) -> 
         spec = vector_spec(layer, lang, tolerance, shift)
     spec.update(id=layer.id, title=layer.title(lang), kind=layer.kind, group=layer.group,
                 visible=bool(layer.visible), opacity=float(layer.opacity))
+    if layer.licence:
+        spec["credit"] = layer.licence    # plain text, shown under the legend (textContent)
     return spec
 
 

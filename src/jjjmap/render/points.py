@@ -72,8 +72,24 @@ def _positions(layer: Layer, shift):
     return gdf, rows, lon, lat
 
 
+def _user_colours(layer: Layer) -> dict[str, str]:
+    """Sector colours the user chose (Style.categories), or {} for the built-in default.
+
+    The catalog's default sector colours (Tableau 10) are not colour-blind safe, so while a
+    layer still carries exactly those, the renderer uses its own palette; any edit wins."""
+    chosen = dict(layer.style.categories or {})
+    if layer.style.field not in (None, "sector"):
+        return {}
+    try:
+        from jjjmap.catalog import SECTOR_COLOURS
+    except Exception:       # no catalog (tests, scripts): whatever the style says
+        return chosen
+    return {} if chosen == dict(SECTOR_COLOURS) else chosen
+
+
 def sector_categories(layer: Layer, lang: str) -> list[dict]:
     gdf = layer.gdf
+    chosen = _user_colours(layer)
     keys = list(dict.fromkeys(text(v) for v in gdf.get("sector", [])))
     order = {k: i for i, k in enumerate(SECTOR_ORDER)}
     keys.sort(key=lambda k: (order.get(k, 99), k))
@@ -82,8 +98,8 @@ def sector_categories(layer: Layer, lang: str) -> list[dict]:
         sub = gdf[gdf["sector"].astype(str) == key]
         col = "sector_zh" if lang == "zh" else "sector_en"
         label = text(sub[col].iloc[0]) if col in sub.columns and len(sub) else ""
-        colour = SECTOR_PALETTE[order[key]] if key in order else \
-            (SECTOR_PALETTE + FALLBACK_COLORS)[i % 14]
+        colour = chosen.get(key) or (SECTOR_PALETTE[order[key]] if key in order else
+                                     (SECTOR_PALETTE + FALLBACK_COLORS)[i % 14])
         out.append({"key": key, "label": label or _words(key), "color": colour})
     return out
 
