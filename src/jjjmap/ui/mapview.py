@@ -11,16 +11,7 @@ import json
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import (
-    QFile,
-    QIODevice,
-    QObject,
-    Qt,
-    QTimer,
-    QUrl,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -28,26 +19,12 @@ from PySide6.QtWidgets import QApplication
 
 from jjjmap.model import LIVE_CHANGES, MapDocument, View
 
+from .bridge import BRIDGE_BOOT, Bridge, PageBridge, qwebchannel_js
 from .scheme import HOST, SCHEME, shared_profile
 
 log = logging.getLogger(__name__)
 
 Renderer = Callable[[MapDocument], str]
-
-_BRIDGE_BOOT = """
-(function () {
-  function boot() {
-    new QWebChannel(qt.webChannelTransport, function (channel) {
-      window.jjjBridge = channel.objects.bridge;
-      // the page may have become ready before the channel existed
-      if (window.jjj && window.jjj.ready) { window.jjjBridge.mapReady(); }
-    });
-  }
-  if (typeof qt !== "undefined" && qt.webChannelTransport) { boot(); }
-  else { document.addEventListener("DOMContentLoaded", boot); }
-})();
-"""
-
 
 _BLANK = b"<!doctype html><html><body style='background:#f4f3ef'></body></html>"
 
@@ -66,50 +43,6 @@ def default_renderer(doc: MapDocument) -> str:
 
     # the window has its own layer panel; a second one inside the page could disagree with it
     return render_html(doc, assets="app", show_panel=False)
-
-
-class Bridge(QObject):
-    """The object the page sees as ``window.jjjBridge``; slots are called from JavaScript."""
-
-    featureClicked = Signal(str, int)  # noqa: N815 (mirrors the JS names)
-    viewChanged = Signal(float, float, float)  # noqa: N815
-    mouseMoved = Signal(float, float)  # noqa: N815
-    mapReady = Signal()  # noqa: N815
-
-
-# QWebChannel exposes slots by name; the page calls jjjBridge.featureClicked(...), so the
-# slot names must be those exact names. Signals cannot share a name with a slot, so the
-# JavaScript-facing object is a separate class that forwards to Bridge's signals.
-class PageBridge(QObject):
-    def __init__(self, bridge: Bridge):
-        super().__init__(bridge)
-        self._bridge = bridge
-
-    @Slot(str, int)
-    def featureClicked(self, layer_id: str, row: int) -> None:  # noqa: N802
-        self._bridge.featureClicked.emit(str(layer_id), int(row))
-
-    @Slot(float, float, float)
-    def viewChanged(self, lat: float, lon: float, zoom: float) -> None:  # noqa: N802
-        self._bridge.viewChanged.emit(float(lat), float(lon), float(zoom))
-
-    @Slot(float, float)
-    def mouseMoved(self, lat: float, lon: float) -> None:  # noqa: N802
-        self._bridge.mouseMoved.emit(float(lat), float(lon))
-
-    @Slot()
-    def mapReady(self) -> None:  # noqa: N802
-        self._bridge.mapReady.emit()
-
-
-def _qwebchannel_js() -> str:
-    f = QFile(":/qtwebchannel/qwebchannel.js")
-    if not f.open(QIODevice.OpenModeFlag.ReadOnly):
-        raise RuntimeError("qwebchannel.js is missing from the Qt resources")
-    try:
-        return bytes(f.readAll().data()).decode("utf-8")
-    finally:
-        f.close()
 
 
 class MapView(QWebEngineView):
@@ -139,7 +72,7 @@ class MapView(QWebEngineView):
         self.setPage(page)
         script = QWebEngineScript()
         script.setName("jjjmap-bridge")
-        script.setSourceCode(_qwebchannel_js() + _BRIDGE_BOOT)
+        script.setSourceCode(qwebchannel_js() + BRIDGE_BOOT)
         script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
         script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
         script.setRunsOnSubFrames(False)
