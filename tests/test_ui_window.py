@@ -183,3 +183,19 @@ def test_export_png_and_settings_remembered(window, qtbot, tmp_path):
     window.close()
     assert window.settings.last_view() == (40.0, 116.0, 8.0)
     assert window.settings.geometry() is not None
+
+
+def test_widening_a_filter_the_page_lacks_rerenders(window, qtbot):
+    clusters = window.doc.layers[1]
+    window.map.set_sector_filter(clusters.id, "sector", ["ai"])  # live: narrows
+    renders = window.map.render_count
+    with qtbot.waitSignal(window.mapReady, timeout=20000):
+        window.doc.set_language("zh")  # re-render: the page now holds only "ai" features
+    assert window.map.render_count == renders + 1
+    with qtbot.waitSignal(window.mapReady, timeout=20000):
+        window.map.set_sector_filter(clusters.id, "sector", None)  # widen: needs the data
+    assert window.map.render_count == renders + 2
+    assert clusters.filter == {}
+    # the panel follows the language
+    label = window.layers.model.itemFromIndex(window.layers.model.layer_index(clusters.id))
+    assert label.text().startswith("产业集群")
