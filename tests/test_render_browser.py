@@ -213,3 +213,26 @@ def test_controls_do_not_overlap(chromium, default_page_file, size):
         assert page.evaluate(OVERLAPS) == []
         page.evaluate("document.body.classList.add('jjj-print')")
         assert page.evaluate(OVERLAPS) == []
+
+
+def test_awkward_custom_layers_render(chromium, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import MultiPoint, Point, box
+
+    from jjjmap.model import Layer, MapDocument, Style
+    doc = MapDocument()
+    doc.add_layer(Layer(gpd.GeoDataFrame({"a": []}, geometry=[], crs=4326), "Empty", id="empty"))
+    doc.add_layer(Layer(gpd.GeoDataFrame({"a": [1, 2]}, geometry=[
+        MultiPoint([(116, 39), (116.2, 39.1)]), MultiPoint([(116.5, 39.5)])], crs=4326),
+        "Multi", id="multi"))
+    doc.add_layer(Layer(gpd.GeoDataFrame({"name": ["sq", "pt", None]}, geometry=[
+        box(115, 38, 115.5, 38.5), Point(116, 38.2), None], crs=4326),
+        "Mixed", id="mixed", style=Style(label_field="name")))
+    path = tmp_path / "awkward.html"
+    path.write_text(render_html(doc), encoding="utf-8")
+    with open_page(path, b=chromium) as (page, log):
+        counts = dict(page.evaluate("jjj.layerIds().map(id => [id, jjj.featureCount(id)])"))
+        assert counts == {"empty": 0, "multi": 2, "mixed": 2}
+        assert page.evaluate("jjj.zoomTo('empty', [])") is False
+        assert page.evaluate("jjj.zoomTo('mixed', [1])") is True
+    assert real_errors(log) == []

@@ -52,6 +52,8 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict
     coords = to_feature_geometries(geoms, decimals_for(tolerance))
     features = []
     label_points = []
+    shown = {"name_zh", "name_en", "code", "area_km2", "level", "parent", "geometry"}
+    extras = [f for f in layer.style.tooltip_fields if f in gdf.columns and f not in shown]
     for pos, (row, geom, (_, rec)) in enumerate(zip(rows, coords, gdf.iterrows())):
         if geom is None:
             continue
@@ -62,6 +64,8 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict
         rows_ = [("code" if lang == "en" else "代码", code)]
         if area is not None and text(area):
             rows_.append(("area" if lang == "en" else "面积", f"{float(area):,.0f} km²"))
+        for extra in extras:   # e.g. Xiongan's note and member counties
+            rows_.append((extra, text(rec.get(extra, ""))))
         props["_p"] = popup(first, second, rows_)
         features.append({"type": "Feature", "geometry": geom, "properties": props})
         if level == "prefecture":
