@@ -199,3 +199,21 @@ def test_widening_a_filter_the_page_lacks_rerenders(window, qtbot):
     # the panel follows the language
     label = window.layers.model.itemFromIndex(window.layers.model.layer_index(clusters.id))
     assert label.text().startswith("产业集群")
+
+
+def test_file_dropped_on_the_map_goes_to_the_window(window, qtbot, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    path = tmp_path / "dropped.csv"
+    path.write_text("name,lon,lat\nA,116.4,39.9\n", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    target = window.map.focusProxy() or window.map  # the widget Chromium draws into
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    n = len(window.doc.layers)
+    QApplication.sendEvent(target, event)
+    qtbot.waitUntil(lambda: len(window.doc.layers) == n + 1, timeout=20000)
+    assert window.map.url().toString().startswith("jjjmap://app/")  # not navigated away

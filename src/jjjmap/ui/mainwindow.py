@@ -253,7 +253,8 @@ class MainWindow(QMainWindow):
                 return
             if self.table.layer is not layer:
                 self.table.set_layer(layer)
-            self.table.select_rows(rows)
+            if self.table.selected_rows() != sorted(rows):  # not an echo of the table's own
+                self.table.select_rows(rows)
             if rows:
                 self.identify.show_feature(layer, rows[0], self.doc.lang)
         elif event == "layer_removed":
