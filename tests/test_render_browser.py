@@ -236,3 +236,15 @@ def test_awkward_custom_layers_render(chromium, tmp_path):
         assert page.evaluate("jjj.zoomTo('empty', [])") is False
         assert page.evaluate("jjj.zoomTo('mixed', [1])") is True
     assert real_errors(log) == []
+
+
+def test_zoom_to_a_stacked_institution_spiderfies_and_lights_it(chromium, default_page_file):
+    doc, path = default_page_file
+    inst = next(lyr for lyr in doc.layers if lyr.kind == "institutions")
+    with open_page(path, b=chromium) as (page, log):
+        page.evaluate(f"jjj.highlight('{inst.id}', [5]); jjj.zoomTo('{inst.id}', [5])")
+        page.wait_for_timeout(1200)
+        assert page.evaluate("document.querySelectorAll('.jjj-icon.jjj-hl').length") == 1
+        assert page.evaluate(f"document.querySelectorAll('.leaflet-jjj-{inst.id}-pane .jjj-icon')"
+                             ".length") == 28
+    assert real_errors(log) == []

@@ -221,9 +221,10 @@
     return L.featureGroup([gj, labels]);
   }
 
-  function markerIcon(icon) {
+  function markerIcon(icon, lit) {
     var s = ui.shapeSvg(icon.shape, icon.color, 16);
-    return L.divIcon({className: 'jjj-icon', html: s, iconSize: [16, 16], iconAnchor: [8, 8]});
+    return L.divIcon({className: lit ? 'jjj-icon jjj-hl' : 'jjj-icon', html: s,
+                      iconSize: [16, 16], iconAnchor: [8, 8]});
   }
 
   function clusterIcon(cluster) {
@@ -430,6 +431,7 @@
     (hl[id] || []).forEach(function (r) {
       var l = e.byRow[r];
       if (l && l.setStyle && e.styleOf && l.feature) l.setStyle(e.styleOf(l.feature));
+      if (l && e.markers && e.markers[r]) l.setIcon(markerIcon(e.markers[r].icon, false));
     });
     if (hlLayers[id]) { map.removeLayer(hlLayers[id]); delete hlLayers[id]; }
     hl[id] = (rows || []).map(Number);
@@ -442,6 +444,7 @@
         if (l.bringToFront) l.bringToFront();
         return;
       }
+      if (l && e.markers && e.markers[r]) l.setIcon(markerIcon(e.markers[r].icon, true));
       var ll = latLngOf(e, r);
       if (ll) rings.addLayer(L.circleMarker(ll, {pane: 'jjj-hl', radius: 12, color: '#00b4d8', weight: 3,
                                                 fill: false, interactive: false}));
@@ -469,6 +472,16 @@
       });
     }
     if (!b.isValid()) return false;
+    if (e.cluster && rows && rows.length === 1 && e.byRow[rows[0]]) {
+      var m = e.byRow[rows[0]];
+      // registered first: a big zoom jump is not animated and ends inside fitBounds
+      map.once('moveend', function () {
+        setTimeout(function () {   // after markercluster's own re-clustering animation
+          var parent = e.cluster.getVisibleParent(m);
+          if (parent && parent !== m && parent.spiderfy) parent.spiderfy();
+        }, 350);
+      });
+    }
     map.fitBounds(b, {padding: [40, 40], maxZoom: 13});
     return true;
   };
