@@ -202,8 +202,8 @@ def test_widening_a_filter_the_page_lacks_rerenders(window, qtbot):
 
 
 def test_file_dropped_on_the_map_goes_to_the_window(window, qtbot, tmp_path):
-    from PySide6.QtCore import QMimeData, QPointF, QUrl
-    from PySide6.QtGui import QDropEvent
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QApplication
 
     path = tmp_path / "dropped.csv"
@@ -211,6 +211,10 @@ def test_file_dropped_on_the_map_goes_to_the_window(window, qtbot, tmp_path):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     target = window.map.focusProxy() or window.map  # the widget Chromium draws into
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     n = len(window.doc.layers)
