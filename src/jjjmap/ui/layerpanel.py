@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QAction, QFont, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -239,6 +239,11 @@ class LayerPanel(QWidget):
         self.remove_button.setText(self.tr("Remove"))
         self.remove_button.setToolTip(self.tr("Remove the current layer (your own layers only)"))
         self.remove_button.clicked.connect(self.remove_current)
+        remove = QAction(self.tr("Remove layer"), self.tree)
+        remove.setShortcuts([QKeySequence.StandardKey.Delete])
+        remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.triggered.connect(self.remove_current)
+        self.tree.addAction(remove)
 
         row = QHBoxLayout()
         row.addWidget(self.opacity_label)

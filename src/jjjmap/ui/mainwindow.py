@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
                                                    self.table_dock.raise_()))
         self.layers.model.sectorFilterChanged.connect(self.map.set_sector_filter)
         self.table.rowsSelected.connect(self.doc.select)
+        self.table.view.doubleClicked.connect(lambda _index: self.zoom_to_selection())
         self._unsubscribe = self.doc.subscribe(self._on_doc_event)
 
     # -- map -> window ----------------------------------------------------------------------

@@ -95,6 +95,7 @@ class MapView(QWebEngineView):
         self._reload_timer.timeout.connect(self._reload_keeping_view)
         self._ready_poll = QTimer(self, interval=150)
         self._ready_poll.timeout.connect(self._poll_ready)
+        self._polls_left = 0
         self._live_filter: tuple[str, str] | None = None
         self._generation = 0  # pages rendered; answers about an older page are ignored
         self.page_basemap = doc.basemap
@@ -181,10 +182,16 @@ class MapView(QWebEngineView):
         if self.url().path().lstrip("/") != self._page_path:
             return  # the blank start-up page
         self.load_count += 1
+        self._polls_left = 400  # a minute; a page that never gets ready stops being asked
         self._ready_poll.start()
 
     def _poll_ready(self) -> None:
         # fallback for a page that became ready before the bridge could hear it
+        self._polls_left -= 1
+        if self._polls_left <= 0:
+            self._ready_poll.stop()
+            log.warning("the map page loaded but never said it was ready")
+            return
         generation = self._generation
 
         def answer(ok: Any) -> None:
