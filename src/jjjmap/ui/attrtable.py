@@ -48,6 +48,16 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+def column_text(values: np.ndarray) -> pd.Series:
+    """A whole column as the text the table shows, vectorised where the dtype allows."""
+    series = pd.Series(values, copy=False)
+    if pd.api.types.is_integer_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype(str)
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return series.fillna("").astype(str)
+    return series.map(format_value)
+
+
 class AttributeModel(QAbstractTableModel):
     """Columns of a layer's GeoDataFrame (geometry shown as its type), rows in ``order``."""
 
@@ -156,7 +166,7 @@ class AttributeModel(QAbstractTableModel):
             values = self.layer.gdf.geometry.geom_type.to_numpy()
         series = pd.Series(values, copy=False)
         if series.dtype == object:
-            series = series.map(format_value)  # mixed types compare as text
+            series = column_text(values)  # mixed types compare as text
         asc = order == Qt.SortOrder.AscendingOrder
         # stable sort; missing values last either way
         return series.reset_index(drop=True).sort_values(
@@ -166,8 +176,7 @@ class AttributeModel(QAbstractTableModel):
         if not self._text:
             return None
         if self._haystack is None:
-            parts = [pd.Series(v, copy=False).map(format_value) for v in self._values
-                     if v is not None]
+            parts = [column_text(v) for v in self._values if v is not None]
             hay = parts[0].str.lower() if parts else pd.Series([""] * len(self.layer.gdf))
             for part in parts[1:]:
                 hay = hay + "\x1f" + part.str.lower()
