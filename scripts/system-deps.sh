@@ -14,7 +14,8 @@ pkgs=(python3-venv python3-pip
       libxcb-xkb1 libx11-xcb1 libxi6 libxrender1
       fonts-noto-cjk)
 if [ "$what" = test ]; then
-  pkgs+=(chromium gmt-gshhg-full)   # gshhg: an independent WGS-84 shoreline for the datum test
+  # binutils: PyInstaller's objdump; desktop-file-utils, appstream: the packaging validators
+  pkgs+=(chromium gmt-gshhg-full binutils desktop-file-utils appstream)   # gshhg: an independent WGS-84 shoreline for the datum test
 fi
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
