@@ -248,3 +248,20 @@ def test_zoom_to_a_stacked_institution_spiderfies_and_lights_it(chromium, defaul
         assert page.evaluate(f"document.querySelectorAll('.leaflet-jjj-{inst.id}-pane .jjj-icon')"
                              ".length") == 28
     assert real_errors(log) == []
+
+
+def test_finer_outlines_swap_in_when_zooming(chromium, tmp_path):
+    doc = synthetic_document()
+    path = tmp_path / "lod.html"
+    path.write_text(render_html(doc), encoding="utf-8")
+    with open_page(path, b=chromium) as (page, log):
+        ev = page.evaluate
+        assert ev("jjj.detailActive('counties')") is False
+        ev("jjj.setView(39.2, 115.8, 10)")
+        page.wait_for_function("jjj.detailActive('counties') === true", timeout=5000)
+        assert ev("jjj.featureCount('counties')") == 9          # same features, finer shapes
+        ev("jjj.setView(39.2, 115.8, 8)")
+        page.wait_for_function("jjj.detailActive('counties') === false", timeout=5000)
+        ev("jjj.highlight('counties', [4])")
+        assert ev("jjj.highlighted()") == {"counties": [4]}
+    assert real_errors(log) == []

@@ -218,6 +218,25 @@
     });
     entry.data = gj;
     entry.count = function () { return gj.getLayers().length; };
+    if (spec.detail) {
+      // swap in finer outlines when zoomed in (and back): same layers, same rows, new shape
+      var fine = false, feats = spec.data.features, geoms = spec.detail.geoms;
+      var swap = function () {
+        var want = map.getZoom() >= spec.detail.minZoom;
+        if (want === fine) return;
+        fine = want;
+        var layersByIndex = gj.getLayers();
+        for (var i = 0; i < layersByIndex.length; i++) {
+          var g = fine ? geoms[i] : feats[i].geometry, l = layersByIndex[i];
+          if (!l.setLatLngs || !g) continue;
+          var depth = g.type === 'MultiPolygon' ? 2 : (g.type === 'Polygon' || g.type === 'MultiLineString') ? 1 : 0;
+          l.setLatLngs(L.GeoJSON.coordsToLatLngs(g.coordinates, depth));
+        }
+      };
+      map.on('zoomend', swap);
+      entry.detailActive = function () { return fine; };
+      swap();
+    }
     return L.featureGroup([gj, labels]);
   }
 
@@ -492,6 +511,7 @@
   };
   jjj.setView = function (lat, lon, zoom) { map.setView([lat, lon], zoom); return true; };
 
+  jjj.detailActive = function (id) { var e = layers[id]; return !!(e && e.detailActive && e.detailActive()); };
   jjj.featureCount = function (id) { var e = layers[id]; return e && e.count ? e.count() : 0; };
   jjj.layerIds = function () { return order.slice(); };
   jjj.order = function () { return order.slice(); };

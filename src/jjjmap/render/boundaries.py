@@ -41,7 +41,10 @@ def level_of(layer: Layer) -> str:
     return "county"
 
 
-def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
+def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
+                  detail: tuple[float, float] | None = None) -> dict:
+    """``detail=(min_zoom, finer_tolerance)`` adds a second, finer set of coordinates the
+    page swaps in from ``min_zoom`` on (same features, same rows)."""
     level = level_of(layer)
     gdf = layer.filtered()
     rows = [layer.gdf.index.get_loc(i) for i in gdf.index] if len(gdf) != len(layer.gdf) \
@@ -51,6 +54,7 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict
         geoms = shift(geoms)
     coords = to_feature_geometries(geoms, decimals_for(tolerance))
     features = []
+    kept: list[int] = []
     label_points = []
     shown = {"name_zh", "name_en", "code", "area_km2", "level", "parent", "geometry"}
     extras = [f for f in layer.style.tooltip_fields if f in gdf.columns and f not in shown]
@@ -68,8 +72,18 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict
             rows_.append((extra, text(rec.get(extra, ""))))
         props["_p"] = popup(first, second, rows_)
         features.append({"type": "Feature", "geometry": geom, "properties": props})
+        kept.append(pos)
         if level == "prefecture":
             label_points.append((len(features) - 1, pos))
+    detail_spec = None
+    if detail is not None and features:
+        fine = simplified(gdf, detail[1])
+        if shift is not None:
+            fine = shift(fine)
+        fine_geoms = to_feature_geometries(fine.iloc[kept], decimals_for(detail[1]))
+        detail_spec = {"minZoom": detail[0],
+                       "geoms": [g if g is not None else f["geometry"]
+                                 for g, f in zip(fine_geoms, features)]}
     if label_points:
         pts = shapely.point_on_surface(geoms.values[[p for _, p in label_points]])
         for (fi, _), pt in zip(label_points, pts):
@@ -97,6 +111,8 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict
         "data": {"type": "FeatureCollection", "features": features},
         "legend": legend,
     }
+    if detail_spec:
+        spec["detail"] = detail_spec
     return spec
 
 

@@ -67,6 +67,9 @@ class JjjFinish(_Script):
         super().__init__("jjj.finish();")
 
 
+DETAIL_FROM, DETAIL_ZOOMS = 1.5, 2
+
+
 def _shift_for(datum: str):
     if datum != "gcj02":
         return None
@@ -89,11 +92,12 @@ def _subtitle(doc: MapDocument) -> str:
     return text + ("（位置为近似）" if zh else " (positions approximate)")
 
 
-def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None) -> dict:
+def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
+               detail: tuple[float, float] | None = None) -> dict:
     """What the page needs to draw one layer (data, styles, legend), keyed by Layer.id."""
     lang = doc.lang
     if layer.kind == "boundary":
-        spec = boundary_spec(layer, lang, tolerance, shift)
+        spec = boundary_spec(layer, lang, tolerance, shift, detail)
     elif layer.kind == "clusters":
         spec = clusters_spec(layer, lang, shift)
     elif layer.kind == "institutions":
@@ -137,6 +141,12 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
     fig.title = _escape(doc.title)   # branca writes <title>{{ title }}</title> unescaped
 
     tolerance = display_tolerance(doc.view.zoom)
+    # Boundaries carry a second level of detail for zooming in: from DETAIL_FROM zoom levels
+    # deeper, about one pixel at DETAIL_ZOOMS levels deeper (~1 MB more for the region);
+    # not in the light export, which stays small.
+    detail = None
+    if assets != "cdn":
+        detail = (doc.view.zoom + DETAIL_FROM, 2 * display_tolerance(doc.view.zoom + DETAIL_ZOOMS))
     config = {
         "lang": doc.lang, "title": doc.title, "subtitle": subtitle, "datum": basemap.datum,
         "basemap": basemap.name, "basemaps": _basemaps.page_spec(tianditu_key),
@@ -148,7 +158,7 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
     m.add_child(JjjInit(m.get_name(), config))
     land = _land_layer(doc)
     for layer in doc.layers:
-        spec = layer_spec(layer, doc, tolerance, shift)
+        spec = layer_spec(layer, doc, tolerance, shift, detail)
         if layer.id == land:
             spec["land"] = True
         m.add_child(JjjLayer(spec))
