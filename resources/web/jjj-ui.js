@@ -126,17 +126,18 @@
     var T = cfg.ui;
     var C = L.Control.extend({
       options: {position: 'topright'},
-      onAdd: function () {
+      onAdd: function (map) {
         var d = this._d = el('div', 'jjj-panel leaflet-control');
+        var size = map.getSize(), folded = cfg.panelCollapsed || size.x < 900 || size.y < 620;
         L.DomEvent.disableClickPropagation(d);
         L.DomEvent.disableScrollPropagation(d);
         var head = el('div', 'jjj-panel-head', null, d);
         el('span', null, T.layers, head);
-        var btn = el('button', 'jjj-collapse', cfg.panelCollapsed ? '+' : '−', head);
+        var btn = el('button', 'jjj-collapse', folded ? '+' : '−', head);
         btn.type = 'button';
         btn.title = T.layers;
         this._body = el('div', 'jjj-panel-body', null, d);
-        if (cfg.panelCollapsed) this._body.style.display = 'none';
+        if (folded) this._body.style.display = 'none';
         var self = this;
         btn.addEventListener('click', function () {
           var hidden = self._body.style.display === 'none';
@@ -198,16 +199,30 @@
   ui.legendControl = function (api, cfg) {
     var C = L.Control.extend({
       options: {position: 'bottomleft'},
-      onAdd: function () {
-        var d = this._d = el('div', 'jjj-legend leaflet-control');
-        L.DomEvent.disableClickPropagation(d);
-        L.DomEvent.disableScrollPropagation(d);
-        return d;
+      onAdd: function (map) {
+        var box = this._box = el('div', 'jjj-legend leaflet-control');
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        var head = el('div', 'jjj-legend-head', null, box);
+        el('span', null, cfg.ui.legend, head);
+        var btn = el('button', 'jjj-collapse', null, head);
+        btn.type = 'button'; btn.title = cfg.ui.legend;
+        this._d = el('div', 'jjj-legend-body', null, box);
+        // a small map view (the app's dock layout) starts with the legend folded
+        var size = map.getSize(), self = this;
+        this._folded = size.x < 900 || size.y < 620;
+        var show = function () {
+          self._d.style.display = self._folded ? 'none' : '';
+          btn.textContent = self._folded ? '+' : '−';
+          L.DomUtil[self._folded ? 'addClass' : 'removeClass'](box, 'jjj-folded');
+        };
+        btn.addEventListener('click', function () { self._folded = !self._folded; show(); });
+        show();
+        return box;
       },
       refresh: function () {
         var d = this._d;
         while (d.firstChild) d.removeChild(d.firstChild);
-        el('div', 'jjj-legend-head', cfg.ui.legend, d);
         var shown = 0;
         api.order().slice().reverse().forEach(function (id) {
           var info = api.layerInfo(id);
@@ -236,7 +251,7 @@
           if (info.visible && info.spec.credit && credits.indexOf(info.spec.credit) < 0) credits.push(info.spec.credit);
         });
         if (credits.length) el('div', 'jjj-credits', cfg.ui.data + ': ' + credits.join(' · '), d);
-        d.style.display = shown ? '' : 'none';
+        this._box.style.display = shown ? '' : 'none';
       }
     });
     return new C();
