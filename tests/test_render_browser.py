@@ -265,3 +265,16 @@ def test_finer_outlines_swap_in_when_zooming(chromium, tmp_path):
         ev("jjj.highlight('counties', [4])")
         assert ev("jjj.highlighted()") == {"counties": [4]}
     assert real_errors(log) == []
+
+
+def test_small_views_fold_legend_and_panel(chromium, default_page_file):
+    _, path = default_page_file
+    with open_page(path, size=(800, 600), b=chromium) as (page, log):
+        hidden = "getComputedStyle(document.querySelector('%s')).display === 'none'"
+        assert page.evaluate(hidden % ".jjj-legend-body")
+        assert page.evaluate(hidden % ".jjj-panel-body")
+        page.click(".jjj-legend .jjj-collapse")
+        assert not page.evaluate(hidden % ".jjj-legend-body")
+        page.evaluate("document.body.classList.add('jjj-print')")
+        assert page.evaluate(OVERLAPS) == []
+    assert real_errors(log) == []
