@@ -50,8 +50,10 @@ def browser():
 
 
 @contextmanager
-def open_page(html_path: Path, size=(1400, 900), wait_ready: bool = True, b=None):
-    """Open an HTML file; yields (page, log). Waits for body[data-jjj-ready]."""
+def open_page(html_path: Path, size=(1400, 900), wait_ready: bool = True, b=None,
+              before_goto=None):
+    """Open an HTML file; yields (page, log). Waits for body[data-jjj-ready].
+    ``before_goto(page)`` can install routes (e.g. a stand-in CDN)."""
     log = PageLog()
     with (browser() if b is None else _nullctx(b)) as br:
         ctx = br.new_context(viewport={"width": size[0], "height": size[1]})
@@ -64,6 +66,8 @@ def open_page(html_path: Path, size=(1400, 900), wait_ready: bool = True, b=None
             log.dialogs.append(d.message)
             d.dismiss()
         page.on("dialog", on_dialog)
+        if before_goto is not None:
+            before_goto(page)
         page.goto(Path(html_path).resolve().as_uri())
         if wait_ready:
             page.wait_for_selector("body[data-jjj-ready='1']", state="attached", timeout=20000)
@@ -92,3 +96,22 @@ def non_tile_remote(requests: list[str]) -> list[str]:
             continue
         out.append(url)
     return out
+
+
+def serve_cdn_from_wheels(page) -> list[str]:
+    """Answer the light export's CDN requests with the same files from the installed wheels,
+    so the light page can be checked with the network cut. Returns the URLs served."""
+    from jjjmap.render.assets import asset_bytes, asset_mime, cdn_urls
+    by_url = cdn_urls()
+    served: list[str] = []
+
+    def handle(route):
+        name = by_url.get(route.request.url)
+        if name is None:
+            route.abort()
+            return
+        served.append(route.request.url)
+        route.fulfill(status=200, body=asset_bytes(name), content_type=asset_mime(name),
+                      headers={"Access-Control-Allow-Origin": "*"})
+    page.route("https://cdn.jsdelivr.net/**", handle)
+    return served

@@ -81,3 +81,20 @@ def test_catalog_exports_draw_the_same_in_the_browser(tmp_path):
         counts = dict(page.evaluate("jjj.layerIds().map(id => [id, jjj.featureCount(id)])"))
     assert counts == {lyr.id: len(lyr.gdf) for lyr in doc.layers}
     assert non_tile_remote(log.requests) == []
+
+
+@pytest.mark.browser
+@needs_browser
+def test_light_export_draws_the_same_given_its_cdn(tmp_path):
+    """With the CDN standing in (answered from the same wheels), the light page draws exactly
+    what the self-contained one draws."""
+    from browser import serve_cdn_from_wheels
+    from jjjmap import catalog
+    doc = catalog.default_document()
+    light = write_html(doc, tmp_path / "light.html", self_contained=False)
+    box: list = []
+    with open_page(light, before_goto=lambda p: box.append(serve_cdn_from_wheels(p))) as (page, log):
+        counts = dict(page.evaluate("jjj.layerIds().map(id => [id, jjj.featureCount(id)])"))
+    assert counts == {lyr.id: len(lyr.gdf) for lyr in doc.layers}
+    assert any(u.endswith("leaflet.js") for u in box[0])
+    assert all(u.startswith("https://cdn.jsdelivr.net/") for u in non_tile_remote(log.requests))

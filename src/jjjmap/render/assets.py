@@ -71,6 +71,11 @@ def page_assets() -> list[str]:
     return list(_BY_NAME)
 
 
+def cdn_urls() -> dict[str, str]:
+    """{public CDN URL: asset name} for every asset the light export links."""
+    return {a.cdn: a.name for a in _BY_NAME.values() if a.cdn}
+
+
 def page_scripts_and_styles() -> list[Asset]:
     return list(_ASSETS)
 
