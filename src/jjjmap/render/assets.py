@@ -56,6 +56,7 @@ _ASSETS = (
     Asset("leaflet.markercluster.js", "js", _CLUSTER_CDN + "leaflet.markercluster.js",
           "cluster:leaflet.markercluster.js"),
     Asset("jjj-ui.js", "js", None, "web:jjj-ui.js"),
+    Asset("jjj-points.js", "js", None, "web:jjj-points.js"),
     Asset("jjj.js", "js", None, "web:jjj.js"),
 )
 _IMAGES = tuple(

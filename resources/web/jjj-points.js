@@ -1,0 +1,124 @@
+/* jjjmap canvas point layer: any number of points on one <canvas>.
+ * Points arrive packed (base64 Float32 lon/lat, Uint8/16 class, Float32 radius); they are
+ * projected once to unit web-mercator, redrawn on every move, and picked by the nearest
+ * point under the cursor. No DOM element, no Leaflet object per point. */
+(function () {
+  'use strict';
+
+  function b64(str, Type) {
+    if (!str) return null;
+    var bin = atob(str), n = bin.length, u8 = new Uint8Array(n);
+    for (var i = 0; i < n; i++) u8[i] = bin.charCodeAt(i);
+    return new Type(u8.buffer);
+  }
+
+  window.JjjPointCloud = L.Layer.extend({
+    initialize: function (spec, pane, onPick) {
+      this.spec = spec; this.options = {pane: pane}; this.onPick = onPick;
+      var xy = b64(spec.xy, Float32Array), n = spec.n;
+      this.n = n; this.lon = new Float32Array(n); this.lat = new Float32Array(n);
+      this.mx = new Float64Array(n); this.my = new Float64Array(n);
+      for (var i = 0; i < n; i++) {
+        var lon = xy[2 * i], lat = xy[2 * i + 1];
+        this.lon[i] = lon; this.lat[i] = lat;
+        var s = Math.sin(Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI / 180);
+        this.mx[i] = (lon + 180) / 360;
+        this.my[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+      }
+      this.rows = b64(spec.rows, Int32Array);      // null: row i is point i
+      if (!this.rows) { this.rows = new Int32Array(n); for (var q = 0; q < n; q++) this.rows[q] = q; }
+      this.ci = b64(spec.ci, spec.ciBytes === 2 ? Uint16Array : Uint8Array);
+      this.r = b64(spec.r, Float32Array);
+      this.rowIndex = {};
+      for (var j = 0; j < n; j++) this.rowIndex[this.rows[j]] = j;
+    },
+    onAdd: function (m) {
+      this._canvas = L.DomUtil.create('canvas', 'jjj-points leaflet-zoom-animated');
+      this.getPane().appendChild(this._canvas);
+      m.on('moveend zoomend resize viewreset', this.redraw, this);
+      m.on('zoomanim', this._anim, this);
+      m.on('click', this._click, this);
+      this.redraw();
+    },
+    onRemove: function (m) {
+      L.DomUtil.remove(this._canvas);
+      m.off('moveend zoomend resize viewreset', this.redraw, this);
+      m.off('zoomanim', this._anim, this);
+      m.off('click', this._click, this);
+    },
+    _anim: function (e) {
+      // as Leaflet's own renderers do: scale the last drawing about the zoom's new origin
+      var m = this._map, scale = m.getZoomScale(e.zoom, this._zoom);
+      var tl = m.getSize().multiplyBy(0.5).multiplyBy(-scale)
+        .add(m.project(this._center, e.zoom)).subtract(m._getNewPixelOrigin(e.center, e.zoom));
+      L.DomUtil.setTransform(this._canvas, tl, scale);
+    },
+    _screen: function () {
+      var m = this._map, z = m.getZoom(), scale = 256 * Math.pow(2, z), po = m.getPixelOrigin();
+      var tl = m.containerPointToLayerPoint([0, 0]);
+      return {scale: scale, ox: po.x + tl.x, oy: po.y + tl.y, tl: tl};
+    },
+    redraw: function () {
+      if (!this._map) return;
+      this._center = this._map.getCenter(); this._zoom = this._map.getZoom();
+      var size = this._map.getSize(), dpr = window.devicePixelRatio || 1, c = this._canvas;
+      var sc = this._screen();
+      c.width = size.x * dpr; c.height = size.y * dpr;
+      c.style.width = size.x + 'px'; c.style.height = size.y + 'px';
+      L.DomUtil.setPosition(c, sc.tl);
+      var ctx = c.getContext('2d');
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      var colors = this.spec.colors, st = this.spec.style, R = st.radius || 5;
+      var n = this.n, mx = this.mx, my = this.my, ci = this.ci, rr = this.r;
+      var visible = [], outline = n <= 5000;
+      ctx.lineWidth = 0.8;
+      ctx.strokeStyle = 'rgba(30,30,30,0.8)';
+      for (var k = 0; k < colors.length; k++) {
+        ctx.beginPath();
+        ctx.fillStyle = colors[k];
+        for (var i = 0; i < n; i++) {
+          if (ci && ci[i] !== k) continue;
+          var x = mx[i] * sc.scale - sc.ox, y = my[i] * sc.scale - sc.oy, r = rr ? rr[i] : R;
+          if (x < -r || y < -r || x > size.x + r || y > size.y + r) continue;
+          if (r <= 2) { ctx.rect(x - r, y - r, 2 * r, 2 * r); }   // tiny: squares are faster
+          else { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 6.2832); }
+          if (visible.length < 400) visible.push(i);
+        }
+        ctx.globalAlpha = 0.85; ctx.fill(); ctx.globalAlpha = 1;
+        if (outline) ctx.stroke();
+      }
+      if (this.spec.label && visible.length < 400) {
+        ctx.font = '11px "Noto Sans CJK SC", "Noto Sans", sans-serif';
+        ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#222';
+        var lab = this.spec.label;
+        visible.forEach(function (i) {
+          var x = mx[i] * sc.scale - sc.ox + (rr ? rr[i] : R) + 3, y = my[i] * sc.scale - sc.oy + 4;
+          ctx.strokeText(lab[i], x, y); ctx.fillText(lab[i], x, y);
+        });
+      }
+    },
+    nearest: function (cp, slop) {
+      var sc = this._screen(), best = -1, bd = Infinity, R = this.spec.style.radius || 5;
+      for (var i = 0; i < this.n; i++) {
+        var dx = this.mx[i] * sc.scale - sc.ox - cp.x, dy = this.my[i] * sc.scale - sc.oy - cp.y;
+        var d = dx * dx + dy * dy, r = (this.r ? this.r[i] : R) + slop;
+        if (d <= r * r && d < bd) { bd = d; best = i; }
+      }
+      return best;
+    },
+    _click: function (e) {
+      var i = this.nearest(e.containerPoint, 3);
+      if (i < 0) return;
+      if (this.onPick) this.onPick(i, L.latLng(this.lat[i], this.lon[i]));
+    },
+    latLngOfRow: function (row) {
+      var i = this.rowIndex[row];
+      return i === undefined ? null : L.latLng(this.lat[i], this.lon[i]);
+    },
+    getBounds: function () {
+      var b = L.latLngBounds([]);
+      for (var i = 0; i < this.n; i++) b.extend([this.lat[i], this.lon[i]]);
+      return b;
+    }
+  });
+})();
