@@ -34,7 +34,8 @@ def window(qtbot, tmp_path):
     w = MainWindow(doc, settings=settings, restore=False)
     with qtbot.waitSignal(w.mapReady, timeout=60000):
         w.show()
-    qtbot.waitUntil(lambda: w.map.load_count == 1, timeout=30000)  # tiles may finish later
+    # loadFinished comes once every subresource has (no tiles here, so soon)
+    qtbot.waitUntil(lambda: w.map.load_count == 1, timeout=30000)
     yield w
     if shiboken6.isValid(w):
         w.close()

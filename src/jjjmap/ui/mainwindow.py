@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -99,7 +99,8 @@ class MainWindow(QMainWindow):
             if (state := self.settings.state()) is not None:
                 self.restoreState(state)
         self.table.set_layer(self._layer(self.layers.current_layer_id()))
-        self.map.render(warm_up=True)
+        # on the first turn of the event loop: the window shows before the map is built
+        QTimer.singleShot(0, self, self.map.render)
 
     # -- construction -----------------------------------------------------------------------
     def _dock(self, name: str, title: str, widget, area) -> QDockWidget:

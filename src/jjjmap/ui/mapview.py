@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 
 Renderer = Callable[[MapDocument], str]
 
-_BLANK = b"<!doctype html><html><body style='background:#f4f3ef'></body></html>"
 
 
 def display_to_wgs84(basemap: str, lon: float, lat: float) -> tuple[float, float]:
@@ -109,29 +108,15 @@ class MapView(QWebEngineView):
     def url_for_page(self) -> QUrl:
         return QUrl(f"{SCHEME.decode()}://{HOST}/{self._page_path}")
 
-    def render(self, warm_up: bool = False) -> bool:
+    def render(self) -> bool:
         """Render the document and load it; False (and renderFailed) if rendering failed.
 
-        ``warm_up`` (start-up) first lets Chromium start on a blank page of the same origin and
-        renders on the next turn of the event loop, so the two overlap instead of adding up.
-        Rendering stays on this thread: pyproj objects must not cross threads (it crashes).
+        Rendering stays on this thread: pyproj objects used from a worker crashed it.
         """
         self._reload_timer.stop()
         self._ready_poll.stop()
         self.ready = False
         self._generation += 1
-        if warm_up:
-            self._handler.pages["blank.html"] = _BLANK
-            self.load(QUrl(f"{SCHEME.decode()}://{HOST}/blank.html"))
-            generation = self._generation
-
-            def go() -> None:
-                self.loadStarted.disconnect(go)
-                QTimer.singleShot(0, self, lambda: generation == self._generation
-                                  and self.render())
-
-            self.loadStarted.connect(go)  # Chromium has begun; render while it carries on
-            return True
         try:
             html = self.renderer(self.doc)
         except Exception as exc:  # noqa: BLE001 - shown to the user, logged with traceback
