@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.lang_group = QActionGroup(self)
         for code, label in (("en", "English"), ("zh", "中文")):
             act = QAction(label, self, checkable=True)
+            act.setData(code)
             act.setChecked(code == self.doc.lang)
             act.triggered.connect(lambda _c=False, c=code: self.doc.set_language(c))
             self.lang_group.addAction(act)
@@ -270,6 +271,16 @@ class MainWindow(QMainWindow):
         elif event == "basemap_changed":
             for act in self.basemap_group.actions():
                 act.setChecked(act.data() == payload[0])
+        elif event == "language_changed":
+            basemaps = _basemaps()
+            for act in self.basemap_group.actions():
+                if act.data() in basemaps:
+                    act.setText(basemaps[act.data()].title(payload[0]))
+            for act in self.lang_group.actions():
+                act.setChecked(act.data() == payload[0])
+            shown = self._layer(self.identify.layer_id)
+            if shown is not None:
+                self.identify.show_feature(shown, self.identify.row, payload[0])
 
     def report_error(self, title: str, text: str) -> None:
         """A message box, or stderr for an unattended run (``quiet_errors``, e.g. screenshots)."""
