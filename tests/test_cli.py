@@ -77,3 +77,16 @@ def test_convert_reports_every_file_written(tmp_path):
     assert result.stdout.count("wrote ") >= 1
     for line in result.stdout.splitlines():
         assert Path(line.removeprefix("wrote ")).exists(), line
+
+
+def test_export_png_draws_the_map_headless(tmp_path):
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "map.png"
+    result = jjjmap("export", "--png", str(out), "--basemap", "none")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1400, 900)
+    # Drawn, not blank: the boundaries, symbols and legend give the picture many colours.
+    colours = {image.pixel(x, y) for x in range(0, 1400, 7) for y in range(0, 900, 7)}
+    assert len(colours) > 50

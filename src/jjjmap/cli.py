@@ -165,7 +165,11 @@ def cmd_export(args) -> int:
         export.write_html(doc, args.output, self_contained=not args.light)
         print(f"wrote {args.output}")
     if args.png:
-        export.write_png(doc, args.png)
+        # Qt WebEngine draws it: every install (and the desktop bundle) has it, unlike the
+        # playwright + Chromium pair that jjjmap.export.write_png (the Qt-free path) needs.
+        from jjjmap.ui.snapshot import write_png
+
+        write_png(doc, args.png)
         print(f"wrote {args.png}")
     return 0
 

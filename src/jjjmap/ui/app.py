@@ -44,9 +44,20 @@ def _install_translator(app, lang: str | None) -> None:
         app.installTranslator(translator)
 
 
+def _chromium_flags() -> None:
+    """Chromium refuses to start as root without --no-sandbox (containers, CI), and has no GPU
+    to use on an offscreen platform; add only what is needed to what the user set."""
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in flags:
+        flags.append("--no-sandbox")
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and "--disable-gpu" not in flags:
+        flags.append("--disable-gpu")
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
+
+
 def create_app(argv: list[str] | None = None):
     """The QApplication, with ``jjjmap://`` registered first (it must precede the app)."""
-    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    _chromium_flags()
     from PySide6 import QtWebEngineWidgets  # noqa: F401 - must be imported before the app
     from PySide6.QtWidgets import QApplication
 
