@@ -58,3 +58,13 @@ def test_style_round_trips_and_rejects_unknown_options():
     assert Style.from_dict(style.to_dict()) == style
     with pytest.raises(ValueError, match="colour"):
         Style.from_dict({"colour": "red"})
+
+
+def test_unsubscribing_twice_is_harmless():
+    doc = MapDocument()
+    seen = []
+    unsubscribe = doc.subscribe(lambda event, *payload: seen.append(event))
+    unsubscribe()
+    unsubscribe()
+    doc.set_basemap("osm")
+    assert seen == []

@@ -41,9 +41,17 @@ class MapDocument:
 
     # -- events -----------------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """``listener(event, *payload)``; returns a function that unsubscribes it."""
+        """``listener(event, *payload)``; returns a function that unsubscribes it.
+
+        Calling that function again does nothing, so an observer can detach on every path
+        (close, shutdown, garbage collection) without tracking whether it already did."""
         self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
 
     def _emit(self, event: str, *payload: Any) -> None:
         for listener in list(self._listeners):
