@@ -100,7 +100,11 @@ def datum_of(name: str) -> str:
 
 
 def tianditu_key(key: str | None = None) -> str | None:
-    return key or os.environ.get(TIANDITU_ENV) or None
+    """The key to use: ``key`` if given ("" means none, e.g. an export the user keeps keyless),
+    else the environment's."""
+    if key is not None:
+        return key.strip() or None
+    return os.environ.get(TIANDITU_ENV) or None
 
 
 def page_spec(tianditu: str | None = None) -> dict[str, dict]:

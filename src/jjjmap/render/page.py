@@ -126,7 +126,9 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
         raise ValueError(f"unknown asset mode {assets!r}; expected one of {_assets.MODES}")
     basemap = _basemaps.get(doc.basemap)
     shift = _shift_for(basemap.datum)
-    m = folium.Map(location=[doc.view.lat, doc.view.lon], zoom_start=doc.view.zoom, tiles=None,
+    # doc.view is WGS-84; the page centres in its basemap's datum (the UI converts back)
+    lon, lat = _basemaps.wgs84_to_display(basemap.name, doc.view.lon, doc.view.lat)
+    m = folium.Map(location=[lat, lon], zoom_start=doc.view.zoom, tiles=None,
                    zoom_control=False, control_scale=False, zoom_snap=0.25, zoom_delta=0.5,
                    )
     # On the map itself, not the (absent) tile layer: markercluster needs it with no tiles.
@@ -150,7 +152,7 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
     config = {
         "lang": doc.lang, "title": doc.title, "subtitle": subtitle, "datum": basemap.datum,
         "basemap": basemap.name, "basemaps": _basemaps.page_spec(tianditu_key),
-        "view": {"lat": doc.view.lat, "lon": doc.view.lon, "zoom": doc.view.zoom},
+        "view": {"lat": lat, "lon": lon, "zoom": doc.view.zoom},
         "ui": UI.get(doc.lang, UI["en"]),
         "showPanel": True if show_panel is None else bool(show_panel),
         "panelCollapsed": assets == "app" and show_panel is None,

@@ -37,11 +37,20 @@ def display_to_wgs84(basemap: str, lon: float, lat: float) -> tuple[float, float
         return lon, lat
 
 
-def default_renderer(doc: MapDocument) -> str:
+def wgs84_to_display(basemap: str, lon: float, lat: float) -> tuple[float, float]:
+    try:
+        from jjjmap.render.basemaps import wgs84_to_display as convert
+
+        return convert(basemap, lon, lat)
+    except (ImportError, ValueError):
+        return lon, lat
+
+
+def default_renderer(doc: MapDocument, tianditu_key: str | None = None) -> str:
     from jjjmap.render import render_html
 
     # the window has its own layer panel; a second one inside the page could disagree with it
-    return render_html(doc, assets="app", show_panel=False)
+    return render_html(doc, assets="app", show_panel=False, tianditu_key=tianditu_key)
 
 
 class MapView(QWebEngineView):
@@ -309,8 +318,9 @@ class MapView(QWebEngineView):
             self._js_call("highlight", layer_id or "", list(rows))
         elif event == "view_changed":
             view = payload[0]
-            if view != self._page_view_echo:
-                self._js_call("setView", view.lat, view.lon, view.zoom)
+            if view != self._page_view_echo:  # the page takes positions in its own datum
+                lon, lat = wgs84_to_display(self.page_basemap, view.lon, view.lat)
+                self._js_call("setView", lat, lon, view.zoom)
         elif event in ("layer_added", "layer_removed", "language_changed"):
             self.schedule_render()
 
