@@ -144,6 +144,14 @@ def test_bundle_export_renders_offline_in_chromium(bundle, tmp_path):
 
 
 @pytest.mark.bundle
+def test_bundle_export_png_draws_the_map(bundle, tmp_path):
+    _run(bundle, ["export", "--png", "map.png", "--basemap", "none"], tmp_path)
+    colours, white = _map_area_stats(tmp_path / "map.png")
+    assert colours > 200, f"only {colours} distinct colours in the map area"
+    assert white < 0.6, f"{white:.0%} of the map area is white"
+
+
+@pytest.mark.bundle
 def test_bundle_gui_screenshot_draws_the_map(bundle, tmp_path):
     _run(bundle, ["gui", "--screenshot", "shot.png"], tmp_path)
     colours, white = _map_area_stats(tmp_path / "shot.png")
