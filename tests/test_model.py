@@ -68,3 +68,11 @@ def test_unsubscribing_twice_is_harmless():
     unsubscribe()
     doc.set_basemap("osm")
     assert seen == []
+
+
+def test_each_new_custom_layer_gets_its_own_colour_unless_styled():
+    doc = MapDocument()
+    a, b = doc.add_layer(_layer("a")), doc.add_layer(_layer("b"))
+    styled = doc.add_layer(_layer("c", style=Style(color="#000000")))
+    assert a.style.color != b.style.color
+    assert styled.style.color == "#000000"

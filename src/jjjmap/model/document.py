@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .layer import Layer
+from .style import Style
+
+# Paul Tol's "bright" scheme (colour-blind safe), for the user's own layers in turn; chosen to
+# stand apart from the built-in sector colours (Tol "muted").
+CUSTOM_COLOURS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB")
 
 # Event names a listener can receive, with what each event's payload holds.
 #   layer_added(layer), layer_removed(layer), layers_reordered(ids),
@@ -67,6 +72,11 @@ class MapDocument:
     def add_layer(self, layer: Layer, index: int | None = None) -> Layer:
         if any(existing.id == layer.id for existing in self.layers):
             raise ValueError(f"layer id {layer.id!r} is already in the map")
+        if layer.group == "custom" and layer.style == Style():
+            # As in QGIS: each new layer of the user's gets its own colour, not all one blue.
+            used = sum(1 for lyr in self.layers if lyr.group == "custom")
+            colour = CUSTOM_COLOURS[used % len(CUSTOM_COLOURS)]
+            layer.style = Style(color=colour)
         self.layers.insert(len(self.layers) if index is None else index, layer)
         self._emit("layer_added", layer)
         return layer
