@@ -30,18 +30,19 @@ def process_age() -> float:
 _IMPORTED = time.perf_counter()
 
 
-def _install_translator(app, lang: str | None) -> None:
-    from PySide6.QtCore import QLocale, QTranslator
+def choose_language(lang: str | None, remember: bool = True) -> str:
+    """The command line's choice, else the one remembered, else the system locale's."""
+    from . import i18n
 
-    code = lang or ("zh" if QLocale.system().language() == QLocale.Language.Chinese else "en")
-    if code == "en":
-        return
-    folder = Path(__file__).resolve().parents[1] / "resources" / "translations"
-    if not folder.is_dir():
-        folder = Path(__file__).resolve().parents[3] / "resources" / "translations"
-    translator = QTranslator(app)
-    if translator.load(f"jjjmap_{code}", str(folder)):
-        app.installTranslator(translator)
+    if lang:
+        return lang
+    if remember:
+        from .settings import Settings
+
+        saved = Settings().language()
+        if saved:
+            return saved
+    return i18n.system_language()
 
 
 def _chromium_flags() -> None:
@@ -78,7 +79,8 @@ def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] =
     """Run the explorer; with ``screenshot`` save a PNG of the window once drawn and exit.
 
     ``layers`` are files opened at start (errors are reported, the rest of the map stays);
-    ``basemap`` and ``lang`` ("en" | "zh") override the defaults and the remembered choice.
+    ``basemap`` and ``lang`` ("en" | "zh") override the defaults and the remembered choice;
+    with no ``lang`` the interface and the map follow the remembered choice or the locale.
     """
     started = time.perf_counter() - process_age()
     if lang not in (None, "en", "zh"):
@@ -91,8 +93,19 @@ def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] =
             print(f"jjjmap: unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}",
                   file=sys.stderr)
             return 2
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+            or os.environ.get("QT_QPA_PLATFORM")):
+        if screenshot is None:
+            print("jjjmap: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are "
+                  "unset); `jjjmap export` works headless, and `jjjmap gui --screenshot` too",
+                  file=sys.stderr)
+            return 1
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"   # a screenshot needs no screen
     app = create_app()
-    _install_translator(app, lang)
+    from . import i18n
+
+    code = choose_language(lang, remember=screenshot is None)
+    i18n.set_language(code)
 
     from PySide6.QtCore import Qt, QTimer
 
@@ -101,8 +114,7 @@ def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] =
     from .mainwindow import MainWindow
 
     doc = catalog.default_document()
-    if lang:
-        doc.lang = lang  # before anything observes the document
+    doc.lang = code  # before anything observes the document
     window = MainWindow(doc, started_at=started, restore=screenshot is None)
     if basemap:  # an explicit choice beats the remembered one; nothing is drawn yet
         doc.basemap = basemap

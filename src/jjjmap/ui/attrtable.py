@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -215,7 +216,7 @@ class AttributeTable(QWidget):
         self.view.setWordWrap(False)
 
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText(self.tr("Filter rows (any column contains…)"))
+        self._set_placeholder()
         self.filter_edit.setClearButtonEnabled(True)
         self.count_label = QLabel(self)
         self._filter_timer = QTimer(self, singleShot=True, interval=200)
@@ -270,6 +271,15 @@ class AttributeTable(QWidget):
         self._stash = (None, [])
         if layer is not None and layer is self.model.layer and rows:
             self.select_rows(rows, emit=False)
+
+    def _set_placeholder(self) -> None:
+        self.filter_edit.setPlaceholderText(self.tr("Filter rows (any column contains…)"))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self._set_placeholder()
+            self._update_count()
+        super().changeEvent(event)
 
     def _update_count(self) -> None:
         total = 0 if self.layer is None else len(self.layer.gdf)

