@@ -222,17 +222,25 @@ class FileActions(QObject):
             return
         if not path.lower().endswith((".html", ".htm")):
             path += ".html"
-        self._with_page_view(lambda _v: self.export_html(path))
+        key = self.w.tianditu_key()
+        if key is not None:
+            from . import dialogs
 
-    def export_html(self, path: str) -> bool:
+            key = key if dialogs.ask_include_tianditu_key(self.w) else ""
+        self._with_page_view(lambda _v: self.export_html(path, tianditu_key=key or ""))
+
+    def export_html(self, path: str, tianditu_key: str = "") -> bool:
         """The same page as on screen, self-contained. On this thread: the renderer's pyproj
-        objects belong to it (pyproj crashes when they are used from a worker)."""
+        objects belong to it (pyproj crashes when they are used from a worker).
+
+        The page carries a Tianditu key only when given one (the user agreed); "" keeps the
+        settings' and the environment's key out of it."""
         from jjjmap.export import write_html
 
         self.w.statusBar().showMessage(self.tr("Exporting %1…").replace("%1", path))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            write_html(self.w.doc, path, self_contained=True)
+            write_html(self.w.doc, path, self_contained=True, tianditu_key=tianditu_key)
         except Exception as exc:  # noqa: BLE001 - export errors carry the user's message
             QApplication.restoreOverrideCursor()
             log.error("export to %s failed", path, exc_info=exc)
