@@ -74,3 +74,13 @@ def test_an_explicit_empty_key_keeps_the_page_keyless(monkeypatch):
     spec = basemaps.page_spec("")["tianditu"]      # an export the user keeps keyless
     assert spec["url"] is None and spec["missing_key"] is True
     assert "envkey" not in render_html(_doc("tianditu"), tianditu_key="")
+
+
+def test_exported_pages_are_shifted_the_same_way():
+    from jjjmap.export.html import export_html_text
+
+    for self_contained in (True, False):
+        html = export_html_text(_doc("gaode"), self_contained=self_contained)
+        (lon, lat), = _points(layer_specs(html)["known"])
+        assert (lon, lat) == pytest.approx(wgs84_to_gcj02(*TIANANMEN), abs=1e-6)
+        assert page_config(html)["datum"] == "gcj02"

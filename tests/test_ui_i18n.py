@@ -306,3 +306,19 @@ def test_reloads_on_a_gcj02_basemap_do_not_drift(tmp_path, qtbot):
         assert w.map.render_count >= 4
     finally:
         _close(qtbot, w)
+
+
+def test_a_missing_qm_is_compiled_from_the_ts_into_the_cache(tmp_path, monkeypatch):
+    from PySide6.QtCore import QStandardPaths, QTranslator
+
+    shipped = i18n.translations_dir() / "jjjmap_zh_CN.ts"
+    source = tmp_path / "translations"
+    source.mkdir()
+    (source / shipped.name).write_bytes(shipped.read_bytes())   # a .ts and no .qm
+    monkeypatch.setattr(i18n, "translations_dir", lambda: source)
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda _loc: str(tmp_path / "cache"))
+    qm = i18n.qm_file("zh")
+    assert qm == tmp_path / "cache" / "translations" / "jjjmap_zh_CN.qm" and qm.is_file()
+    translator = QTranslator()
+    assert translator.load(str(qm)) and translator.translate("MainWindow", "Layers") == "图层"
+    assert i18n.qm_file("zh") == qm   # compiled once

@@ -43,7 +43,8 @@ def _add_layer_options(p: argparse.ArgumentParser) -> None:
                    help="declare that the custom layers are in GCJ-02 or BD-09 and convert them")
     p.add_argument("--style", metavar="FILE", help="style file (JSON or TOML) for the custom layers")
     p.add_argument("--basemap", help="basemap name (see `jjjmap export --list-basemaps`)")
-    p.add_argument("--lang", choices=["en", "zh"], help="language of labels and legends")
+    p.add_argument("--lang", choices=["en", "zh"],
+                   help="language of labels and legends (and of the window, for gui)")
 
 
 def _parser() -> argparse.ArgumentParser:
