@@ -33,8 +33,9 @@ from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
 from jjjmap.ui.settings import Settings  # noqa: E402
 
 # Names that stay as they are in a Chinese interface: the app, data and tile providers,
-# formats, the datum, and "English" as the language menu's own name for itself.
-PROPER = {"jjjmap", "OpenStreetMap", "CARTO", "Esri", "HTML", "PNG", "WGS", "English"}
+# file formats, the datum, and "English" as the language menu's own name for itself.
+PROPER = {"jjjmap", "OpenStreetMap", "CARTO", "Esri", "HTML", "PNG", "WGS", "English",
+          "GeoPackage", "GeoJSON", "Shapefile"}
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -281,6 +281,86 @@
     </message>
 </context>
 <context>
+    <name>LayerActions</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/layeractions.py" line="+107"/>
+        <source>La&amp;yer</source>
+        <translation>图层(&amp;Y)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Style…</source>
+        <translation>样式(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change how the current layer is drawn</source>
+        <translation>更改当前图层的绘制方式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Export layer data…</source>
+        <translation>导出图层数据(&amp;E)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save the current layer as GeoPackage, GeoJSON or Shapefile</source>
+        <translation>将当前图层保存为 GeoPackage、GeoJSON 或 Shapefile</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>GeoJSON (*.geojson *.json)</source>
+        <translation>GeoJSON (*.geojson *.json)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shapefile (*.shp)</source>
+        <translation>Shapefile (*.shp)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export layer data</source>
+        <translation>导出图层数据</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Only the features that pass the filter (%1 of %2)</source>
+        <translation>仅导出通过筛选的要素（%2 个中的 %1 个）</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Exporting %1…</source>
+        <translation>正在导出 %1…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>Exported %n feature(s) to %1 in %2.</source>
+        <translation>
+            <numerusform>已将 %n 个要素导出到 %2 中的 %1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Fields renamed for the Shapefile format: %1.</source>
+        <translation>为符合 Shapefile 格式而重命名的字段：%1。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Could not export %1</source>
+        <translation>无法导出 %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&apos;%1&apos; could not be written: %2</source>
+        <translation>无法写入“%1”：%2</translation>
+    </message>
+</context>
+<context>
     <name>LayerPanel</name>
     <message>
         <location filename="../../src/jjjmap/ui/layerpanel.py" line="+37"/>
@@ -303,7 +383,7 @@
         <translation>我的图层</translation>
     </message>
     <message>
-        <location line="+287"/>
+        <location line="+290"/>
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
@@ -314,12 +394,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+26"/>
+        <location line="+31"/>
         <source>Zoom to layer</source>
         <translation>缩放至图层</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-30"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
@@ -330,20 +410,30 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+30"/>
+        <location line="+41"/>
         <source>Remove layer</source>
         <translation>移除图层</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-11"/>
         <source>Open attribute table</source>
         <translation>打开属性表</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Style…</source>
+        <translation>样式…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export layer data…</source>
+        <translation>导出图层数据…</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/jjjmap/ui/mainwindow.py" line="+213"/>
+        <location filename="../../src/jjjmap/ui/mainwindow.py" line="+215"/>
         <source>jjjmap — Jing-Jin-Ji explorer</source>
         <translation>jjjmap — 京津冀地图浏览器</translation>
     </message>
@@ -519,6 +609,186 @@
         <location line="+1"/>
         <source>Find a feature of any layer by its Chinese or English name or by pinyin, and zoom to it</source>
         <translation>按中文名、英文名或拼音在所有图层中查找要素，并缩放至该要素</translation>
+    </message>
+</context>
+<context>
+    <name>StyleDialog</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/styledialog.py" line="+145"/>
+        <source>Style: %1</source>
+        <translation>样式：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Single symbol</source>
+        <translation>单一符号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Categorized by field</source>
+        <translation>按字段分类</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Graduated by numeric field</source>
+        <translation>按数值字段分级</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Quantiles</source>
+        <translation>分位数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Equal interval</source>
+        <translation>等间距</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Natural breaks (Jenks)</source>
+        <translation>自然间断点（Jenks）</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+57"/>
+        <source>Stroke colour</source>
+        <translation>描边颜色</translation>
+    </message>
+    <message>
+        <location line="-55"/>
+        <location line="+60"/>
+        <source>Fill colour</source>
+        <translation>填充颜色</translation>
+    </message>
+    <message>
+        <location line="-59"/>
+        <source>same as stroke</source>
+        <translation>与描边相同</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scheme</source>
+        <translation>分级方法</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classes</source>
+        <translation>类别数</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Colour ramp</source>
+        <translation>色带</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Symbol</source>
+        <translation>符号</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Stroke width</source>
+        <translation>描边宽度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fill opacity</source>
+        <translation>填充不透明度</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Points</source>
+        <translation>点</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Radius</source>
+        <translation>半径</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Size by field</source>
+        <translation>按字段设置大小</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Labels</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Label by field</source>
+        <translation>标注字段</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>This built-in layer keeps its own symbols (the sector palette and icons); its style cannot be changed here.</source>
+        <translation>此内置图层使用其固有符号（产业配色和图标），无法在此更改样式。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Built-in boundaries are drawn with a single symbol.</source>
+        <translation>内置边界图层以单一符号绘制。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>(fixed size)</source>
+        <translation>（固定大小）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(no labels)</source>
+        <translation>（无标注）</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>%1 (text)</source>
+        <translation>%1（文本）</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Choose a field to categorize by.</source>
+        <translation>请选择用于分类的字段。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This layer has no numeric field: graduated colours need one. Use Categorized instead.</source>
+        <translation>此图层没有数值字段，分级着色需要数值字段。请改用分类。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose a numeric field for graduated colours.</source>
+        <translation>请选择用于分级着色的数值字段。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&apos;%1&apos; is a text field: graduated colours need a numeric field. Choose a numeric field, or use Categorized.</source>
+        <translation>“%1”是文本字段，分级着色需要数值字段。请选择数值字段，或改用分类。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&apos;%1&apos; is a text field: point size needs a numeric field.</source>
+        <translation>“%1”是文本字段，点的大小需要数值字段。</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>The layer is no longer on the map.</source>
+        <translation>该图层已不在地图上。</translation>
     </message>
 </context>
 </TS>
