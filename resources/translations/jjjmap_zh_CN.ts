@@ -333,7 +333,7 @@
         <translation>仅导出通过筛选的要素（%2 个中的 %1 个）</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+25"/>
         <source>Exporting %1…</source>
         <translation>正在导出 %1…</translation>
     </message>
@@ -433,7 +433,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/jjjmap/ui/mainwindow.py" line="+215"/>
+        <location filename="../../src/jjjmap/ui/mainwindow.py" line="+201"/>
         <source>jjjmap — Jing-Jin-Ji explorer</source>
         <translation>jjjmap — 京津冀地图浏览器</translation>
     </message>
@@ -453,12 +453,7 @@
         <translation>识别</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>&amp;Open layer…</source>
         <translation>打开图层(&amp;O)…</translation>
     </message>
@@ -573,7 +568,20 @@
         <translation>地图已就绪，用时 %1 秒</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+105"/>
+        <source>Nothing is selected.</source>
+        <translation>未选择任何要素。</translation>
+    </message>
+</context>
+<context>
+    <name>MapStatus</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/statusbar.py" line="+46"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>lon —, lat —</source>
         <translation>经度 —，纬度 —</translation>
     </message>
@@ -591,11 +599,6 @@
         <location line="+2"/>
         <source>zoom %1</source>
         <translation>缩放级别 %1</translation>
-    </message>
-    <message>
-        <location line="+97"/>
-        <source>Nothing is selected.</source>
-        <translation>未选择任何要素。</translation>
     </message>
 </context>
 <context>

@@ -14,10 +14,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
-    QProgressBar,
-    QPushButton,
     QToolBar,
 )
 
@@ -28,9 +25,10 @@ from .attrtable import AttributeTable
 from .files import FileActions
 from .identify import IdentifyPanel
 from .layerpanel import LayerPanel
-from .mapview import MapView, Renderer, default_renderer, display_to_wgs84
+from .mapview import MapView, Renderer, default_renderer
 from .searchbox import SearchBox
 from .settings import Settings
+from .statusbar import MapStatus
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +67,6 @@ class MainWindow(QMainWindow):
         if restore:
             self._restore_map_state()
         i18n.set_language(doc.lang)   # the window speaks the map's language
-        self._cursor: tuple[float, float] | None = None   # WGS-84 lon, lat under the mouse
-        self._zoom: float | None = None
         if renderer is None:
             def renderer(d: MapDocument) -> str:
                 return default_renderer(d, tianditu_key=self.settings.tianditu_key())
@@ -117,20 +113,10 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.coord_label = QLabel(self)
-        self.coord_label.setMinimumWidth(210)
-        self.zoom_label = QLabel(self)
-        self.progress = QProgressBar(self)
-        self.progress.setMaximumWidth(160)
-        self.progress.setRange(0, 0)
-        self.cancel_button = QPushButton(self)
-        self.cancel_button.clicked.connect(self.files.cancel)
-        for w in (self.progress, self.cancel_button):
-            w.hide()
-            bar.addPermanentWidget(w)
-        bar.addPermanentWidget(self.coord_label)
-        bar.addPermanentWidget(self.zoom_label)
+        self.status = MapStatus(self, lambda: self.map.page_basemap, self.files.cancel)
+        st = self.status
+        self.coord_label, self.zoom_label = st.coord_label, st.zoom_label
+        self.progress, self.cancel_button = st.progress, st.cancel_button
 
     def _action(self, slot, shortcut=None) -> QAction:
         action = QAction(self)
@@ -214,9 +200,6 @@ class MainWindow(QMainWindow):
         self.layers_dock.setWindowTitle(self.tr("Layers"))
         self.table_dock.setWindowTitle(self.tr("Attributes"))
         self.identify_dock.setWindowTitle(self.tr("Identify"))
-        self.cancel_button.setText(self.tr("Cancel"))
-        self._show_cursor_wgs84()
-        self._show_zoom(self._zoom)
         for action, text, tip in (
                 (self.open_action, self.tr("&Open layer…"), self.tr("Add a data file as a layer")),
                 (self.open_project_action, self.tr("Open &project…"), ""),
@@ -247,8 +230,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.map.featureClicked.connect(self.on_feature_clicked)
-        self.map.mouseMoved.connect(self._show_cursor)
-        self.map.viewChanged.connect(lambda _la, _lo, z: self._show_zoom(z))
+        self.map.mouseMoved.connect(self.status.show_cursor)
+        self.map.viewChanged.connect(lambda _la, _lo, z: self.status.show_zoom(z))
         self.map.mapReady.connect(self._on_map_ready)
         self.map.renderFailed.connect(
             lambda msg: self.report_error(self.tr("The map could not be drawn"), msg))
@@ -269,7 +252,7 @@ class MainWindow(QMainWindow):
             log.info("map drawn %.2f s after start", self.startup_seconds)
             self.statusBar().showMessage(
                 self.tr("Map ready in %1 s").replace("%1", f"{self.startup_seconds:.2f}"), 8000)
-        self._show_zoom(self.doc.view.zoom)
+        self.status.show_zoom(self.doc.view.zoom)
         self.mapReady.emit()
 
     def on_feature_clicked(self, layer_id: str, row: int) -> None:
@@ -277,26 +260,6 @@ class MainWindow(QMainWindow):
             return
         self.layers.set_current(layer_id)
         self.doc.select(layer_id, [row])
-
-    def _show_cursor(self, lat: float, lon: float) -> None:
-        """The page reports positions in its basemap's datum; the user sees WGS-84."""
-        self._cursor = display_to_wgs84(self.map.page_basemap, lon, lat)
-        self._show_cursor_wgs84()
-
-    def _show_cursor_wgs84(self) -> None:
-        if self._cursor is None:
-            self.coord_label.setText(self.tr("lon —, lat —"))
-            return
-        lon, lat = self._cursor
-        self.coord_label.setText(self.tr("lon %1, lat %2 (WGS-84)")
-                                 .replace("%1", f"{lon:.5f}").replace("%2", f"{lat:.5f}"))
-
-    def _show_zoom(self, zoom: float | None) -> None:
-        self._zoom = zoom
-        if zoom is None:
-            self.zoom_label.setText(self.tr("zoom —"))
-        else:
-            self.zoom_label.setText(self.tr("zoom %1").replace("%1", f"{zoom:g}"))
 
     # -- document -> window -----------------------------------------------------------------
     def _on_doc_event(self, event: str, *payload: Any) -> None:
