@@ -323,3 +323,16 @@ def test_a_missing_qm_is_compiled_from_the_ts_into_the_cache(tmp_path, monkeypat
     translator = QTranslator()
     assert translator.load(str(qm)) and translator.translate("MainWindow", "Layers") == "图层"
     assert i18n.qm_file("zh") == qm   # compiled once
+
+
+def test_start_language_command_line_then_remembered_then_locale(monkeypatch):
+    from jjjmap.ui import app as app_module
+
+    monkeypatch.setattr(Settings, "language", lambda self: "zh")
+    monkeypatch.setattr(i18n, "system_language", lambda: "en")
+    assert app_module.choose_language("en") == "en"
+    assert app_module.choose_language(None) == "zh"                   # remembered
+    assert app_module.choose_language(None, remember=False) == "en"   # a screenshot run
+    monkeypatch.setattr(Settings, "language", lambda self: None)
+    monkeypatch.setattr(i18n, "system_language", lambda: "zh")
+    assert app_module.choose_language(None) == "zh"                   # the locale's
