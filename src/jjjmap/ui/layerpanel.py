@@ -210,6 +210,8 @@ class LayerPanel(QWidget):
     currentLayerChanged = Signal(object)  # noqa: N815 - layer id or None
     zoomToLayer = Signal(str)  # noqa: N815
     showTable = Signal(str)  # noqa: N815
+    editStyle = Signal(str)  # noqa: N815 - double-click or "Style…"
+    exportData = Signal(str)  # noqa: N815
 
     def __init__(self, doc: MapDocument, sectors=None, parent=None):
         super().__init__(parent)
@@ -225,6 +227,7 @@ class LayerPanel(QWidget):
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.tree.doubleClicked.connect(self._double_clicked)
 
         self.opacity_label = QLabel(self)
         self.opacity = QSlider(Qt.Orientation.Horizontal, self)
@@ -345,6 +348,11 @@ class LayerPanel(QWidget):
         if layer is not None and layer.group == "custom":
             self.doc.remove_layer(layer.id)
 
+    def _double_clicked(self, index: QModelIndex) -> None:
+        layer_id = index.data(ROLE_LAYER) if index.isValid() else None
+        if self._layer(layer_id) is not None:
+            self.editStyle.emit(layer_id)
+
     def _context_menu(self, pos) -> None:
         index = self.tree.indexAt(pos)
         layer = self._layer(index.data(ROLE_LAYER) if index.isValid() else None)
@@ -358,6 +366,12 @@ class LayerPanel(QWidget):
         table.triggered.connect(lambda: self.showTable.emit(layer.id))
         menu.addAction(zoom)
         menu.addAction(table)
+        style = QAction(self.tr("Style…"), menu)
+        style.triggered.connect(lambda: self.editStyle.emit(layer.id))
+        export = QAction(self.tr("Export layer data…"), menu)
+        export.triggered.connect(lambda: self.exportData.emit(layer.id))
+        menu.addAction(style)
+        menu.addAction(export)
         if layer.group == "custom":
             remove = QAction(self.tr("Remove layer"), menu)
             remove.triggered.connect(lambda: self.doc.remove_layer(layer.id))

@@ -24,6 +24,7 @@ from . import dialogs, i18n
 from .attrtable import AttributeTable
 from .files import FileActions
 from .identify import IdentifyPanel
+from .layeractions import LayerActions
 from .layerpanel import LayerPanel
 from .mapview import MapView, Renderer, default_renderer
 from .searchbox import SearchBox
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.retranslate_ui()
         self._connect()
+        self.layer_actions = LayerActions(self)  # Layer menu: Style…, Export layer data…
         self.resize(1280, 800)
         self.resizeDocks([self.layers_dock, self.identify_dock], [300, 280],
                          Qt.Orientation.Horizontal)

@@ -5,13 +5,31 @@ task's result is dropped when it arrives and the user can carry on at once.
 """
 from __future__ import annotations
 
+import ctypes
 import logging
+import threading
 import traceback
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
+
+_pinned = threading.local()
+
+
+def _pin_thread_state() -> None:
+    """Keep this pooled thread's Python thread state for the thread's whole life.
+
+    PySide makes and drops a thread state around each task on a pooled thread. pyproj keeps
+    its PROJ context pointer in OS-thread storage but frees the context with the thread
+    state's ``threading.local``, so the next task on that thread used a freed context and
+    the process died (SIGSEGV in proj_create, e.g. exporting a layer twice). One extra,
+    never released PyGILState_Ensure keeps the state, so the context stays valid.
+    """
+    if not getattr(_pinned, "done", False):
+        ctypes.pythonapi.PyGILState_Ensure()
+        _pinned.done = True
 
 
 class _Signals(QObject):
@@ -44,6 +62,8 @@ class Task(QRunnable):
 
     @Slot()
     def run(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            _pin_thread_state()
         try:
             if self.wants_progress:
                 result = self.fn(*self.args, progress=self._progress, **self.kwargs)
@@ -70,6 +90,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
+        self.pool.setExpiryTimeout(-1)   # the threads keep their (pinned) thread states
         self.active: list[Task] = []
         self._alive: list[Task] = []  # cancelled tasks still running keep a reference here
 
