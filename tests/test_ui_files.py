@@ -141,3 +141,23 @@ def test_sector_filter_on_real_page(window, qtbot):
                     timeout=5000)
     qtbot.wait(200)
     assert window.map.load_count == loads
+
+
+def test_reprojected_files_open_one_after_another(window, qtbot, tmp_path):
+    """Each open reprojects with pyproj on a worker thread; a second one on a reused thread
+    used a freed PROJ context and crashed the app when workers were Qt pool threads."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    paths = []
+    for i in range(3):
+        path = tmp_path / f"gk_{i}.gpkg"
+        gpd.GeoDataFrame({"n": [i]}, geometry=[Point(116.3 + i / 10, 39.9)], crs=4326) \
+            .to_crs(4548).to_file(path)
+        paths.append(path)
+    for path in paths:
+        window.files.open_path(str(path))
+        qtbot.waitUntil(lambda: not window.files.runner.active, timeout=30000)
+    mine = [lyr for lyr in window.doc.layers if lyr.group == "custom"]
+    assert [lyr.title_en for lyr in mine] == ["gk_0", "gk_1", "gk_2"]
+    assert abs(mine[2].gdf.geometry.iloc[0].x - 116.5) < 1e-6

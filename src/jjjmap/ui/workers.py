@@ -5,31 +5,20 @@ task's result is dropped when it arrives and the user can carry on at once.
 """
 from __future__ import annotations
 
-import ctypes
+import concurrent.futures
 import logging
-import threading
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
 
-_pinned = threading.local()
-
-
-def _pin_thread_state() -> None:
-    """Keep this pooled thread's Python thread state for the thread's whole life.
-
-    PySide makes and drops a thread state around each task on a pooled thread. pyproj keeps
-    its PROJ context pointer in OS-thread storage but frees the context with the thread
-    state's ``threading.local``, so the next task on that thread used a freed context and
-    the process died (SIGSEGV in proj_create, e.g. exporting a layer twice). One extra,
-    never released PyGILState_Ensure keeps the state, so the context stays valid.
-    """
-    if not getattr(_pinned, "done", False):
-        ctypes.pythonapi.PyGILState_Ensure()
-        _pinned.done = True
+# Plain Python threads, not QThreadPool: PySide makes and drops a Python thread state around
+# each task on a Qt pool thread, and pyproj frees its per-thread PROJ context with that state
+# while keeping the pointer, so the next task on the thread crashed (SIGSEGV in proj_create,
+# e.g. exporting a layer twice). A Python thread keeps one thread state for its whole life.
+MAX_WORKERS = 2
 
 
 class _Signals(QObject):
@@ -38,18 +27,15 @@ class _Signals(QObject):
     failed = Signal(object)          # the exception
 
 
-class Task(QRunnable):
+class Task:
     """``fn(*args, progress=callback, **kwargs)`` if ``wants_progress``, else ``fn(*args)``."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any, wants_progress: bool = False,
                  **kwargs: Any):
-        super().__init__()
-        self.setAutoDelete(False)  # Python keeps the reference; Qt must not delete it
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.wants_progress = wants_progress
         self.signals = _Signals()
         self.cancelled = False
-        self.done = False
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -60,10 +46,7 @@ class Task(QRunnable):
             self.signals.progress.emit(int(percent), message)
         return not self.cancelled
 
-    @Slot()
     def run(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            _pin_thread_state()
         try:
             if self.wants_progress:
                 result = self.fn(*self.args, progress=self._progress, **self.kwargs)
@@ -71,11 +54,9 @@ class Task(QRunnable):
                 result = self.fn(*self.args, **self.kwargs)
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
             log.debug("task failed:\n%s", traceback.format_exc())
-            self.done = True
             if not self.cancelled:
                 self.signals.failed.emit(exc)
             return
-        self.done = True
         if not self.cancelled:
             self.signals.finished.emit(result)
 
@@ -88,11 +69,9 @@ class TaskRunner(QObject):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(2)
-        self.pool.setExpiryTimeout(-1)   # the threads keep their (pinned) thread states
+        self.pool = concurrent.futures.ThreadPoolExecutor(MAX_WORKERS, "jjjmap-task")
+        self._futures: list[concurrent.futures.Future] = []
         self.active: list[Task] = []
-        self._alive: list[Task] = []  # cancelled tasks still running keep a reference here
 
     def submit(self, task: Task, on_done: Callable[[Any], None],
                on_error: Callable[[BaseException], None]) -> Task:
@@ -106,11 +85,10 @@ class TaskRunner(QObject):
 
         task.signals.finished.connect(finish)
         task.signals.failed.connect(fail)
-        self._alive = [t for t in self._alive if not t.done]
-        self._alive.append(task)
         self.active.append(task)
         self.started.emit(task)
-        self.pool.start(task)
+        self._futures = [f for f in self._futures if not f.done()]
+        self._futures.append(self.pool.submit(task.run))
         return task
 
     def cancel(self, task: Task) -> None:
@@ -127,4 +105,6 @@ class TaskRunner(QObject):
             self.ended.emit(task)
 
     def wait(self, msecs: int = 5000) -> bool:
-        return self.pool.waitForDone(msecs)
+        """Wait for every task started so far; False if some are still running."""
+        _, running = concurrent.futures.wait(self._futures, timeout=msecs / 1000)
+        return not running
