@@ -1,8 +1,11 @@
 """Shared test set-up: headless Qt and Chromium flags, before anything imports Qt."""
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+# the display-geometry cache of a test run stays out of the user's ~/.cache
+os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="jjjmap-test-cache-"))
 
 # jjjmap:// must be registered before the QApplication exists, i.e. before pytest-qt makes it.
 try:

@@ -44,9 +44,31 @@
     return ui.popup({t: label || (spec.title + ' #' + row), r: rows}, T);
   }
 
+  // Packed polygons (render/geometry.py pack_polygons): per geometry, polygons of rings of
+  // flat integer deltas x0,y0,dx,dy,... times `scale`, without the closing vertex.
+  function unpack(polys, scale, asLatLng) {
+    return polys.map(function (rings) {
+      return rings.map(function (r) {
+        var out = new Array(r.length / 2), x = 0, y = 0;
+        for (var i = 0, j = 0; i < r.length; i += 2, j++) {
+          x += r[i]; y += r[i + 1];
+          out[j] = asLatLng ? L.latLng(y / scale, x / scale) : [x / scale, y / scale];
+        }
+        if (!asLatLng && out.length) out.push(out[0]);
+        return out;
+      });
+    });
+  }
+
   // ---- layer builders -----------------------------------------------------------------
   function buildGeoJson(spec, pane, entry) {
     var base = spec.style || {};
+    if (spec.packed) {
+      spec.data.features.forEach(function (f, i) {
+        f.geometry = {type: 'MultiPolygon', coordinates: unpack(spec.packed.geoms[i], spec.packed.scale, false)};
+      });
+      spec.packed = null;
+    }
     var renderer = spec.canvas ? L.canvas({pane: pane}) : L.svg({pane: pane});
     function styleOf(f) {
       var p = f.properties, s = L.extend({}, base);
@@ -99,26 +121,60 @@
     });
     entry.data = gj;
     entry.count = function () { return gj.getLayers().length; };
-    if (spec.detail) {
-      // swap in finer outlines when zoomed in (and back): same layers, same rows, new shape
-      var fine = false, feats = spec.data.features, geoms = spec.detail.geoms;
-      var swap = function () {
-        var want = map.getZoom() >= spec.detail.minZoom;
-        if (want === fine) return;
-        fine = want;
-        var layersByIndex = gj.getLayers();
-        for (var i = 0; i < layersByIndex.length; i++) {
-          var g = fine ? geoms[i] : feats[i].geometry, l = layersByIndex[i];
-          if (!l.setLatLngs || !g) continue;
-          var depth = g.type === 'MultiPolygon' ? 2 : (g.type === 'Polygon' || g.type === 'MultiLineString') ? 1 : 0;
-          l.setLatLngs(L.GeoJSON.coordsToLatLngs(g.coordinates, depth));
-        }
-      };
-      map.on('zoomend', swap);
-      entry.detailActive = function () { return fine; };
-      swap();
-    }
+    if (spec.detail) setUpDetail(spec, gj, entry);
     return L.featureGroup([gj, labels]);
+  }
+
+  // Level of detail: level z is simplified to half a pixel at zoom z; the page shows level
+  // ceil(zoom), from the app's scheme (fetched once per level) or from levels embedded in
+  // the page (the finest it has), and its own initial outlines at or below the base zoom.
+  function setUpDetail(spec, gj, entry) {
+    var d = spec.detail, shown = null, got = {}, asked = {};
+    var base = {};
+    spec.data.features.forEach(function (f) { base[f.properties._row] = f.geometry; });
+    Object.keys(d.levels || {}).forEach(function (z) { got[z] = d.levels[z]; });
+    var apply = function (level, data) {
+      var rows = data ? data.rows : Object.keys(base), geoms = data ? data.geoms : null;
+      for (var i = 0; i < rows.length; i++) {
+        var l = entry.byRow[rows[i]], g = geoms ? geoms[i] : base[rows[i]];
+        if (!l || !l.setLatLngs || !g) continue;
+        if (data && data.scale) { l.setLatLngs(unpack(g, data.scale, true)); continue; }
+        var depth = g.type === 'MultiPolygon' ? 2 : (g.type === 'Polygon' || g.type === 'MultiLineString') ? 1 : 0;
+        l.setLatLngs(L.GeoJSON.coordsToLatLngs(g.coordinates, depth));
+      }
+      shown = level;
+      entry.detailLevel = level;
+    };
+    var wanted = function () {
+      var z = map.getZoom();
+      if (z <= d.base + 1e-9) return null;
+      return Math.min(d.max, Math.ceil(z - 1e-9));
+    };
+    var swap = function () {
+      var want = wanted();
+      if (want === null) { if (shown !== null) apply(null, null); return; }
+      if (d.url) {
+        if (got[want]) { if (shown !== want) apply(want, got[want]); return; }
+        if (asked[want]) return;
+        asked[want] = true;
+        fetch(d.url.replace('{z}', String(want))).then(function (r) {
+          if (!r.ok) throw new Error('HTTP ' + r.status);
+          return r.json();
+        }).then(function (data) {
+          got[want] = data;
+          if (wanted() === want) apply(want, data);
+        }).catch(function (e) { asked[want] = false; console.warn('jjjmap: no detail', want, e); });
+        return;
+      }
+      var levels = Object.keys(got).map(Number).sort(function (a, b) { return a - b; });
+      var pick = levels.filter(function (z) { return z >= want; })[0];
+      if (pick === undefined) pick = levels[levels.length - 1];
+      if (pick !== undefined && shown !== pick) apply(pick, got[pick]);
+    };
+    entry.detailLevel = null;
+    map.on('zoomend', swap);
+    entry.detailActive = function () { return shown !== null; };
+    swap();
   }
 
   function markerIcon(icon, lit) {
@@ -399,6 +455,7 @@
   jjj.setView = function (lat, lon, zoom) { map.setView([lat, lon], zoom); return true; };
 
   jjj.detailActive = function (id) { var e = layers[id]; return !!(e && e.detailActive && e.detailActive()); };
+  jjj.detailLevel = function (id) { var e = layers[id]; return e && e.detailLevel !== undefined ? e.detailLevel : null; };
   jjj.featureCount = function (id) { var e = layers[id]; return e && e.count ? e.count() : 0; };
   jjj.layerIds = function () { return order.slice(); };
   jjj.order = function () { return order.slice(); };

@@ -7,7 +7,8 @@ from jjjmap.model import Layer, Style
 from .common import both_names, popup, text
 import shapely
 
-from .geometry import decimals_for, simplified, to_feature_geometries
+from .detail import row_positions
+from .geometry import decimals_for, packed_or_geojson, simplified
 
 # Stroke hierarchy: what a printed atlas does (dark, heavier lines for higher levels).
 LEVEL_STYLE = {
@@ -42,19 +43,18 @@ def level_of(layer: Layer) -> str:
 
 
 def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
-                  detail: tuple[float, float] | None = None) -> dict:
-    """``detail=(min_zoom, finer_tolerance)`` adds a second, finer set of coordinates the
-    page swaps in from ``min_zoom`` on (same features, same rows)."""
+                  detail: dict | None = None) -> dict:
+    """``detail`` (from ``detail.page_spec``) tells the page where finer outlines come from
+    when the user zooms in (same features, same rows)."""
     level = level_of(layer)
     gdf = layer.filtered()
-    rows = [layer.gdf.index.get_loc(i) for i in gdf.index] if len(gdf) != len(layer.gdf) \
-        else list(range(len(gdf)))
+    rows = row_positions(layer, gdf)
     geoms = simplified(gdf, tolerance)
     if shift is not None:
         geoms = shift(geoms)
-    coords = to_feature_geometries(geoms, decimals_for(tolerance))
+    coords, scale = packed_or_geojson(geoms, decimals_for(tolerance))
+    packed: list = []
     features = []
-    kept: list[int] = []
     label_points = []
     shown = {"name_zh", "name_en", "code", "area_km2", "level", "parent", "geometry"}
     extras = [f for f in layer.style.tooltip_fields if f in gdf.columns and f not in shown]
@@ -71,19 +71,12 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
         for extra in extras:   # e.g. Xiongan's note and member counties
             rows_.append((extra, text(rec.get(extra, ""))))
         props["_p"] = popup(first, second, rows_)
+        if scale is not None:   # the page unpacks it into the feature (resources/web/jjj.js)
+            packed.append(geom)
+            geom = None
         features.append({"type": "Feature", "geometry": geom, "properties": props})
-        kept.append(pos)
         if level == "prefecture":
             label_points.append((len(features) - 1, pos))
-    detail_spec = None
-    if detail is not None and features:
-        fine = simplified(gdf, detail[1])
-        if shift is not None:
-            fine = shift(fine)
-        fine_geoms = to_feature_geometries(fine.iloc[kept], decimals_for(detail[1]))
-        detail_spec = {"minZoom": detail[0],
-                       "geoms": [g if g is not None else f["geometry"]
-                                 for g, f in zip(fine_geoms, features)]}
     if label_points:
         pts = shapely.point_on_surface(geoms.values[[p for _, p in label_points]])
         for (fi, _), pt in zip(label_points, pts):
@@ -111,8 +104,10 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
         "data": {"type": "FeatureCollection", "features": features},
         "legend": legend,
     }
-    if detail_spec:
-        spec["detail"] = detail_spec
+    if scale is not None:
+        spec["packed"] = {"scale": scale, "geoms": packed}
+    if detail and features:
+        spec["detail"] = detail
     return spec
 
 

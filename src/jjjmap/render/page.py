@@ -15,6 +15,7 @@ from jjjmap.model import Layer, MapDocument
 
 from . import assets as _assets
 from . import basemaps as _basemaps
+from . import detail as _detail
 from .boundaries import boundary_spec, level_of
 from .common import UI, script_json
 from .geometry import display_tolerance
@@ -67,7 +68,8 @@ class JjjFinish(_Script):
         super().__init__("jjj.finish();")
 
 
-DETAIL_FROM, DETAIL_ZOOMS = 1.5, 2
+# where boundaries get finer outlines when zoomed in (see render.detail); light: none
+DETAIL_MODE = {"app": "fetch", "inline": "embed"}
 
 
 def _shift_for(datum: str):
@@ -93,11 +95,13 @@ def _subtitle(doc: MapDocument) -> str:
 
 
 def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
-               detail: tuple[float, float] | None = None) -> dict:
+               detail: str | None = None) -> dict:
     """What the page needs to draw one layer (data, styles, legend), keyed by Layer.id."""
     lang = doc.lang
     if layer.kind == "boundary":
-        spec = boundary_spec(layer, lang, tolerance, shift, detail)
+        datum = "gcj02" if shift is not None else "wgs84"
+        spec = boundary_spec(layer, lang, tolerance, shift,
+                             _detail.page_spec(layer, doc.view.zoom, detail, shift, datum))
     elif layer.kind == "clusters":
         spec = clusters_spec(layer, lang, shift)
     elif layer.kind == "institutions":
@@ -143,12 +147,7 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
     fig.title = _escape(doc.title)   # branca writes <title>{{ title }}</title> unescaped
 
     tolerance = display_tolerance(doc.view.zoom)
-    # Boundaries carry a second level of detail for zooming in: from DETAIL_FROM zoom levels
-    # deeper, about one pixel at DETAIL_ZOOMS levels deeper (~1 MB more for the region);
-    # not in the light export, which stays small.
-    detail = None
-    if assets != "cdn":
-        detail = (doc.view.zoom + DETAIL_FROM, 2 * display_tolerance(doc.view.zoom + DETAIL_ZOOMS))
+    detail = DETAIL_MODE.get(assets)
     config = {
         "lang": doc.lang, "title": doc.title, "subtitle": subtitle, "datum": basemap.datum,
         "basemap": basemap.name, "basemaps": _basemaps.page_spec(tianditu_key),

@@ -111,6 +111,7 @@ class MapView(QWebEngineView):
         self._rendered_filters: dict[str, dict[str, set]] = {}
         self._page_view_echo: View | None = None
         self._unsubscribe = doc.subscribe(self._on_doc_event)
+        self._handler.details[self._page_path.rpartition("/")[0]] = self._detail_json
 
     # -- page life --------------------------------------------------------------------------
     @property
@@ -228,6 +229,15 @@ class MapView(QWebEngineView):
                 pass
             self._unsubscribe = None
         self._handler.pages.pop(self._page_path, None)
+        self._handler.details.pop(self._page_path.rpartition("/")[0], None)
+
+    def _detail_json(self, layer_id: str, level: int, datum: str) -> bytes:
+        """Finer outlines the page asks for when zoomed in (see render.detail)."""
+        from jjjmap.render.detail import level_json
+        from jjjmap.render.page import _shift_for
+
+        layer = next(lyr for lyr in self.doc.layers if lyr.id == layer_id)
+        return level_json(layer, level, _shift_for(datum))
 
     # -- JavaScript -------------------------------------------------------------------------
     def run_js(self, script: str, callback: Callable[[Any], None] | None = None) -> None:

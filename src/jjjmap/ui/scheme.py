@@ -7,7 +7,9 @@ before the ``QApplication`` exists (see ``register_scheme``).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Callable
+from urllib.parse import parse_qs, unquote
 
 from PySide6.QtCore import QBuffer, QIODevice, QObject
 from PySide6.QtWebEngineCore import (
@@ -27,6 +29,9 @@ USER_AGENT = "jjjmap/0.1 (+https://pypi.org/project/jjjmap)"
 REFERER = b"https://pypi.org/project/jjjmap/"
 
 AssetProvider = Callable[[str], "tuple[bytes, str]"]
+# (layer id, level, datum) -> JSON bytes of that layer's outlines at that level
+DetailProvider = Callable[[str, int, str], bytes]
+_DETAIL = re.compile(r"^(?:(?P<page>.+)/)?detail/(?P<layer>[^/]+)/(?P<level>\d{1,2})\.json$")
 
 
 def register_scheme() -> None:
@@ -35,9 +40,11 @@ def register_scheme() -> None:
         return
     scheme = QWebEngineUrlScheme(SCHEME)
     scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
+    # FetchApiAllowed: the page fetches finer boundary outlines (detail/...) when zoomed in
     scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme
                     | QWebEngineUrlScheme.Flag.LocalAccessAllowed
-                    | QWebEngineUrlScheme.Flag.CorsEnabled)
+                    | QWebEngineUrlScheme.Flag.CorsEnabled
+                    | QWebEngineUrlScheme.Flag.FetchApiAllowed)
     QWebEngineUrlScheme.registerScheme(scheme)
 
 
@@ -48,12 +55,15 @@ def default_assets(name: str) -> tuple[bytes, str]:
 
 
 class SchemeHandler(QWebEngineUrlSchemeHandler):
-    """Answers ``jjjmap://app/<page>`` from ``pages`` and ``jjjmap://app/assets/<name>``."""
+    """Answers ``jjjmap://app/<page>`` from ``pages``, ``jjjmap://app/assets/<name>``, and
+    ``jjjmap://app/[<dir>/]detail/<layer>/<level>.json`` from ``details[<dir>]`` (finer
+    boundary outlines for the page in that directory, made when first asked)."""
 
     def __init__(self, parent: QObject | None = None, assets: AssetProvider | None = None):
         super().__init__(parent)
         self.pages: dict[str, bytes] = {}
         self.assets = assets or default_assets
+        self.details: dict[str, DetailProvider] = {}
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt name)
         url = job.requestUrl()
@@ -65,6 +75,11 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
                 data, mime = self.pages[path], "text/html;charset=utf-8"
             elif path.startswith("assets/"):
                 data, mime = self.assets(path[len("assets/"):])
+            elif (m := _DETAIL.match(path)) is not None:
+                datum = parse_qs(url.query()).get("datum", ["wgs84"])[0]
+                provider = self.details[m["page"] or ""]
+                data = provider(unquote(m["layer"]), int(m["level"]), datum)
+                mime = "application/json"
             else:
                 raise KeyError(path)
         except Exception:  # noqa: BLE001 - any miss is a 404 for the page

@@ -1,0 +1,92 @@
+"""Display geometries kept on disk between runs, so a start of the app skips simplification.
+
+Keyed by a hash of the source geometries (WKB) and the tolerance, so edited data or another
+tolerance is simply another entry. Files are written atomically (temporary file, then rename);
+a file that cannot be read is ignored (and removed), never trusted. Lives in
+``$XDG_CACHE_HOME/jjjmap/display`` (``~/.cache/jjjmap/display``); ``JJJMAP_NO_DISK_CACHE=1``
+turns it off.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+log = logging.getLogger(__name__)
+
+VERSION = f"1-geos{shapely.geos_version_string}"
+
+
+def directory() -> Path | None:
+    if os.environ.get("JJJMAP_NO_DISK_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "jjjmap" / "display"
+
+
+def key(geoms, tolerance: float) -> str:
+    h = hashlib.sha256(VERSION.encode())
+    h.update(repr(round(float(tolerance), 15)).encode())
+    wkb = shapely.to_wkb(np.asarray(geoms, dtype=object))
+    h.update(np.asarray([len(b) if b is not None else -1 for b in wkb], dtype=np.int64).tobytes())
+    h.update(b"".join(b for b in wkb if b is not None))
+    return h.hexdigest()[:40]
+
+
+def load(k: str, count: int) -> np.ndarray | None:
+    """The stored geometries for key ``k`` (``count`` of them), or None."""
+    folder = directory()
+    if folder is None:
+        return None
+    path = folder / f"{k}.npz"
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            lengths, blob = data["lengths"], data["blob"].tobytes()
+        if len(lengths) != count or int(lengths[lengths > 0].sum()) != len(blob):
+            raise ValueError("size mismatch")
+        out = np.empty(count, dtype=object)
+        pos = 0
+        parts = []
+        for n in lengths:
+            if n < 0:
+                parts.append(None)
+                continue
+            parts.append(blob[pos:pos + n])
+            pos += n
+        out[:] = shapely.from_wkb(np.asarray(parts, dtype=object))
+        return out
+    except Exception as exc:  # noqa: BLE001 - a bad cache file is a miss, never an error
+        log.warning("ignoring unreadable display cache %s: %s", path, exc)
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
+
+def store(k: str, geoms: np.ndarray) -> None:
+    folder = directory()
+    if folder is None:
+        return
+    try:
+        wkb = shapely.to_wkb(geoms)
+        lengths = np.asarray([len(b) if b is not None else -1 for b in wkb], dtype=np.int64)
+        blob = np.frombuffer(b"".join(b for b in wkb if b is not None), dtype=np.uint8)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, lengths=lengths, blob=blob)
+            os.replace(tmp, folder / f"{k}.npz")
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as exc:  # read-only home, full disk: carry on without the cache
+        log.info("display cache not written: %s", exc)

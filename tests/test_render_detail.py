@@ -1,0 +1,81 @@
+"""Boundary level of detail and the on-disk cache of display geometries."""
+import numpy as np
+import pytest
+import shapely
+
+from jjjmap import catalog
+from jjjmap.render import detail, displaycache
+from jjjmap.render.boundaries import level_of
+from jjjmap.render.geometry import simplified
+
+
+@pytest.fixture(scope="module")
+def counties():
+    doc = catalog.default_document()
+    return next(lyr for lyr in doc.layers if lyr.kind == "boundary" and level_of(lyr) == "county")
+
+
+def pixel_m(zoom, lat):
+    return 156543.03392 * np.cos(np.radians(lat)) / 2 ** zoom
+
+
+def unpack(polys, scale):
+    """What resources/web/jjj.js does with packed polygons."""
+    out = []
+    for rings in polys:
+        shells = []
+        for r in rings:
+            xy = np.cumsum(np.asarray(r, dtype=np.int64).reshape(-1, 2), axis=0) / scale
+            shells.append(np.vstack([xy, xy[:1]]))
+        out.append(shapely.Polygon(shells[0], shells[1:]))
+    return shapely.MultiPolygon(out)
+
+
+@pytest.mark.parametrize("level", [7, 9])   # deeper levels: Hausdorff takes minutes
+def test_each_level_stays_within_a_pixel_of_the_source(counties, level):
+    got = detail.level_geometries(counties, level)
+    assert got["rows"] == list(range(len(counties.gdf)))
+    drawn = [unpack(g, got["scale"]) for g in got["geoms"]]
+    assert all(shapely.is_valid(drawn))
+    src = counties.gdf.to_crs(32650).geometry.values
+    import geopandas as gpd
+    out = gpd.GeoSeries(drawn, crs=4326).to_crs(32650).values
+    north = counties.gdf.bounds["maxy"].to_numpy()   # a pixel is smallest at a county's north
+    assert (shapely.hausdorff_distance(src, out) <= pixel_m(level, north)).all()
+
+
+def test_levels_get_finer_and_the_app_page_only_links_them(counties):
+    sizes = [len(detail.level_json(counties, z)) for z in (8, 10, 12)]
+    assert sizes == sorted(sizes)
+    spec = detail.page_spec(counties, 7.0, "fetch")
+    assert spec["url"].startswith(f"detail/{counties.id}/{{z}}.json") and "levels" not in spec
+    embedded = detail.page_spec(counties, 7.0, "embed")
+    assert list(embedded["levels"]) == ["9"]
+    assert detail.page_spec(counties, 7.0, "none") is None
+
+
+def test_display_cache_round_trips_and_ignores_a_corrupt_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    geoms = np.array([shapely.box(0, 0, 1, 1), None, shapely.Point(1, 2)], dtype=object)
+    key = displaycache.key(geoms, 0.01)
+    assert displaycache.load(key, 3) is None
+    displaycache.store(key, geoms)
+    files = list((tmp_path / "jjjmap" / "display").iterdir())
+    assert [f.name for f in files] == [f"{key}.npz"]          # no temporary file left
+    back = displaycache.load(key, 3)
+    assert back[1] is None and shapely.equals(back[0], geoms[0]) and back[2] == geoms[2]
+    assert displaycache.key(geoms, 0.02) != key
+    files[0].write_bytes(b"not a cache file")
+    assert displaycache.load(key, 3) is None and not files[0].exists()
+
+
+def test_a_second_process_reads_simplified_outlines_from_disk(counties, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    from jjjmap.render import geometry
+
+    first = simplified(counties.gdf, 0.0123)
+    geometry._CACHE.clear()           # as if the app started again
+    calls = []
+    monkeypatch.setattr(geometry, "_simplify", lambda *a: calls.append(a))
+    again = simplified(counties.gdf, 0.0123)
+    assert calls == [] and all(shapely.equals(first.values, again.values))

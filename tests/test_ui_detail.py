@@ -1,0 +1,49 @@
+"""Finer boundary outlines reach the app's page from the jjjmap:// scheme when zooming in."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import shiboken6
+
+pytest.importorskip("PySide6.QtWebEngineWidgets")
+pytestmark = pytest.mark.gui
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from test_ui_helpers import SECTORS, synthetic_document  # noqa: E402
+
+from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
+from jjjmap.ui.settings import Settings  # noqa: E402
+
+
+def js(qtbot, view, script):
+    box = []
+    view.run_js(f"JSON.stringify({script})", box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=5000)
+    return json.loads(box[0]) if box[0] is not None else None
+
+
+def test_zooming_in_fetches_finer_outlines_without_a_reload(qtbot, tmp_path):
+    doc = synthetic_document()
+    doc.basemap = "none"
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(doc, settings=settings, sectors=SECTORS, restore=False)   # the real page
+    try:
+        with qtbot.waitSignal(w.mapReady, timeout=30000):
+            w.show()
+        counties = doc.layers[0]
+        qtbot.waitUntil(lambda: w.map.load_count == 1)   # ready can come before loadFinished
+        loads, base = w.map.load_count, doc.view.zoom
+        assert js(qtbot, w.map, f"jjj.detailLevel('{counties.id}')") is None
+        w.map.run_js(f"jjj.setView({doc.view.lat}, {doc.view.lon}, {int(base) + 3})")
+        qtbot.waitUntil(lambda: js(qtbot, w.map, f"jjj.detailLevel('{counties.id}')")
+                        == int(base) + 3, timeout=10000)
+        assert js(qtbot, w.map, f"jjj.featureCount('{counties.id}')") == len(counties.gdf)
+        w.map.run_js(f"jjj.setView({doc.view.lat}, {doc.view.lon}, {base})")
+        qtbot.waitUntil(lambda: js(qtbot, w.map, f"jjj.detailLevel('{counties.id}')") is None,
+                        timeout=10000)
+        assert w.map.load_count == loads
+    finally:
+        if shiboken6.isValid(w):
+            w.close()
+        qtbot.wait(10)
