@@ -51,6 +51,12 @@ class _Script(MacroElement):
         self._name = "JjjScript"
         self.code = code
 
+    def render(self, **kwargs) -> None:
+        # MacroElement.render compiles its output as a Jinja template: 0.7 s for a layer of
+        # a million points, and data holding "{{" would be read as template code. The code
+        # goes into the script section as it is.
+        self.get_root().script.add_child(RawHtml(self.code), name=self.get_name())
+
 
 class JjjInit(_Script):
     def __init__(self, map_name: str, config: dict):

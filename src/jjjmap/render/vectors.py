@@ -16,7 +16,7 @@ import pandas as pd
 
 from jjjmap.model import Layer, Style
 
-from .common import popup, text
+from .common import popup, text, texts
 from .geometry import decimals_for, lonlat_arrays, simplified, to_feature_geometries
 
 CATEGORY_PALETTE = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
@@ -151,7 +151,7 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
         identity = bool(good.all()) and len(gdf) == len(layer.gdf)
         xy = np.empty(2 * int(good.sum()), dtype=np.float32)
         xy[0::2], xy[1::2] = lon[good], lat[good]
-        cols = {f: [text(v) for v in gdf[f].to_numpy()[good]] for f in fields}
+        cols = {f: texts(gdf[f][good]) for f in fields}
         out = dict(base, render="points", n=int(good.sum()), xy=_b64(xy),
                    rows=None if identity else _b64(rows[good].astype(np.int32)),
                    ci=(_b64(idx[good].astype(np.uint8 if len(colours) <= 256 else np.uint16))
@@ -159,7 +159,7 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
                    ciBytes=1 if len(colours) <= 256 else 2,
                    r=_b64(r[good]) if r is not None else None,
                    attrs=[cols[f] for f in fields],
-                   label=[text(v) for v in gdf[label].to_numpy()[good]] if label else None,
+                   label=texts(gdf[label][good]) if label else None,
                    labelField=label)
         return out
     tol = tolerance if types & {"Polygon", "MultiPolygon", "LineString", "MultiLineString"} else 0
