@@ -25,6 +25,7 @@ from .scheme import HOST, SCHEME, shared_profile
 log = logging.getLogger(__name__)
 
 Renderer = Callable[[MapDocument], str]
+BACKGROUND_FEATURES = 200_000
 
 
 
@@ -111,6 +112,7 @@ class MapView(QWebEngineView):
         self._rendered_filters: dict[str, dict[str, set]] = {}
         self._page_view_echo: View | None = None
         self._unsubscribe = doc.subscribe(self._on_doc_event)
+        self._runner = None   # a TaskRunner for the renders of big documents
         self._handler.details[self._page_path.rpartition("/")[0]] = self._detail_json
 
     # -- page life --------------------------------------------------------------------------
@@ -121,18 +123,41 @@ class MapView(QWebEngineView):
     def render(self) -> bool:
         """Render the document and load it; False (and renderFailed) if rendering failed.
 
-        Rendering stays on this thread: pyproj objects used from a worker crashed it.
+        Rendering stays on this thread (pyproj objects used from a Qt pool thread crashed it),
+        except for documents of more than BACKGROUND_FEATURES features: their render (about
+        a second per million points) runs on a plain Python thread (ui.workers) so the window
+        keeps answering; the result of a render overtaken by a newer one is dropped.
         """
         self._reload_timer.stop()
         self._ready_poll.stop()
         self.ready = False
         self._generation += 1
+        if sum(len(lyr.gdf) for lyr in self.doc.layers) > BACKGROUND_FEATURES:
+            return self._render_in_background()
         try:
             html = self.renderer(self.doc)
         except Exception as exc:  # noqa: BLE001 - shown to the user, logged with traceback
             self._render_failed(exc)
             return False
         self._show(html)
+        return True
+
+    def _render_in_background(self) -> bool:
+        from .workers import Task, TaskRunner
+
+        if self._runner is None:
+            self._runner = TaskRunner(self)
+        generation = self._generation
+
+        def done(html: str) -> None:
+            if generation == self._generation:
+                self._show(html)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self._render_failed(exc)
+
+        self._runner.submit(Task(self.renderer, self.doc), done, failed)
         return True
 
     def _render_failed(self, exc: BaseException) -> None:
