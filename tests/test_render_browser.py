@@ -278,3 +278,15 @@ def test_small_views_fold_legend_and_panel(chromium, default_page_file):
         page.evaluate("document.body.classList.add('jjj-print')")
         assert page.evaluate(OVERLAPS) == []
     assert real_errors(log) == []
+
+
+@pytest.mark.parametrize("size, zoomed_out", [((1400, 900), False), ((700, 500), True)])
+def test_the_whole_region_shows_in_any_window(chromium, default_page_file, size, zoomed_out):
+    doc, path = default_page_file
+    west, south, east, north = doc.view.fit
+    with open_page(path, size=size, b=chromium) as (page, log):
+        shown = page.evaluate("(() => { const b = jjj.map.getBounds();"
+                              " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; })()")
+        zoom = page.evaluate("jjj.map.getZoom()")
+    assert shown[0] <= west and shown[1] <= south and shown[2] >= east and shown[3] >= north
+    assert (zoom < doc.view.zoom) == zoomed_out   # a big enough window keeps the set zoom

@@ -267,6 +267,10 @@
     note = ui.noteControl().addTo(map);
     legend = ui.legendControl(jjj, cfg).addTo(map);
     if (cfg.showPanel !== false) panel = ui.panelControl(jjj, cfg).addTo(map);
+    if (cfg.fit) {   // a window too small for the region at the set zoom shows it whole
+      var whole = L.latLngBounds([cfg.fit[1], cfg.fit[0]], [cfg.fit[3], cfg.fit[2]]);
+      if (!map.getBounds().contains(whole)) map.fitBounds(whole, {animate: false, padding: [8, 8]});
+    }
     map.on('moveend', function () {
       var c = map.getCenter();
       callBridge('viewChanged', [c.lat, c.lng, map.getZoom()]);
@@ -350,6 +354,8 @@
       requestAnimationFrame(function () {
         jjj.ready = true;
         document.body.setAttribute('data-jjj-ready', '1');
+        var c = map.getCenter();   // the view may have been fitted to the window on init
+        callBridge('viewChanged', [c.lat, c.lng, map.getZoom()]);
         callBridge('mapReady', []);
       });
     });

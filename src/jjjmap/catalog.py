@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from jjjmap.model import Layer, MapDocument, Style
+from jjjmap.model import Layer, MapDocument, Style, View
 
 # Drawing order, bottom to top.
 LAYER_KEYS = ("counties", "prefectures", "provinces", "xiongan",
@@ -152,4 +152,6 @@ def default_document() -> MapDocument:
     doc = MapDocument(title="Jing-Jin-Ji / 京津冀")
     for layer in load_all():
         doc.add_layer(layer)
+        if layer.meta.get("level") == "province":
+            doc.view = View(fit=tuple(float(v) for v in layer.gdf.total_bounds))
     return doc

@@ -32,6 +32,9 @@ class View:
     lat: float = 39.3
     lon: float = 116.4
     zoom: float = 7.0
+    # (west, south, east, north) in WGS-84 that the map zooms out to show whole when the
+    # window is too small for it at ``zoom``; None once the user has moved the map.
+    fit: tuple[float, float, float, float] | None = None
 
 
 class MapDocument:

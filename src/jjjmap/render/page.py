@@ -158,6 +158,7 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
         "lang": doc.lang, "title": doc.title, "subtitle": subtitle, "datum": basemap.datum,
         "basemap": basemap.name, "basemaps": _basemaps.page_spec(tianditu_key),
         "view": {"lat": lat, "lon": lon, "zoom": doc.view.zoom},
+        "fit": _display_bounds(basemap.name, doc.view.fit),
         "ui": UI.get(doc.lang, UI["en"]),
         "showPanel": True if show_panel is None else bool(show_panel),
         "panelCollapsed": assets == "app" and show_panel is None,
@@ -171,6 +172,15 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
         m.add_child(JjjLayer(spec))
     m.add_child(JjjFinish())
     return m
+
+
+def _display_bounds(basemap: str, bounds) -> list[float] | None:
+    if bounds is None:
+        return None
+    west, south, east, north = bounds
+    west, south = _basemaps.wgs84_to_display(basemap, west, south)
+    east, north = _basemaps.wgs84_to_display(basemap, east, north)
+    return [west, south, east, north]
 
 
 def _escape(s: str) -> str:
