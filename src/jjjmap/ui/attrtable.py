@@ -210,6 +210,9 @@ class AttributeTable(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setDefaultSectionSize(120)
         self.view.verticalHeader().setDefaultSectionSize(22)
+        # sizing columns to their contents reads this many rows (Qt's default, 1000, took
+        # 0.3 s on the GUI thread when a layer of 100k points opened)
+        self.view.horizontalHeader().setResizeContentsPrecision(100)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setAlternatingRowColors(True)
