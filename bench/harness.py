@@ -70,7 +70,8 @@ def run_worker(case: str, side: str, params: dict, timeout: float) -> Sample:
     return Sample(True, values, peak / 2**20)
 
 
-def alternate(case: str, params: dict, reps: int, timeout: float) -> dict[str, list[Sample]]:
+def alternate(case: str, params: dict, reps: int, timeout: float,
+              sides: tuple[str, ...] = ("jjjmap", "baseline")) -> dict[str, list[Sample]]:
     """jjjmap and baseline turn about, so drifts in machine load hit both alike.
 
     A side that did not finish once is not run again: it would only burn the time limit.
@@ -79,6 +80,8 @@ def alternate(case: str, params: dict, reps: int, timeout: float) -> dict[str, l
     for rep in range(reps):
         order = ("jjjmap", "baseline") if rep % 2 == 0 else ("baseline", "jjjmap")
         for side in order:
+            if side not in sides:
+                continue
             if samples[side] and not samples[side][-1].ok:
                 continue
             samples[side].append(run_worker(case, side, params, timeout))

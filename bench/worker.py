@@ -1,11 +1,17 @@
 """One side of one case, in a fresh process: ``python -m bench.worker CASE SIDE PARAMS_JSON``.
 
-Prints one JSON line of what it measured. Timing starts inside the process for export cases
-(imports are not what we compare) and at process creation for the start-up case.
+Prints one JSON line of what it measured. Timing starts inside the process for export and
+app cases (imports are not what we compare) and at process creation for ``time_to_map``
+(the app, and the baseline's viewer, are started as their own processes).
 """
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -14,6 +20,7 @@ from pathlib import Path
 from bench.harness import Stopwatch
 
 TMP = Path(tempfile.mkdtemp(prefix="jjjbench-"))
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)
 
 
 def _doc(extra_layers=()):
@@ -35,6 +42,9 @@ def default_map_html_jjjmap(params):
         path = TMP / f"{mode}.html"
         export.write_html(_doc(), path, self_contained=self_contained)
         out[mode] = path.stat().st_size
+    from jjjmap.render import render_html
+
+    out["app_page_bytes"] = len(render_html(_doc(), assets="app").encode("utf-8"))
     doc = _doc()
     # Pixels are smallest (in ground metres) at the region's northern edge: judge there.
     north = max(lyr.gdf.total_bounds[3] for lyr in doc.layers if lyr.kind == "boundary")
@@ -67,12 +77,29 @@ def boundary_deviation_m(doc) -> float:
 
 
 def export_html_jjjmap(params):
+    """The export as usual (display cache as the app left it), and a first one with an
+    empty display cache (``first_export_s``)."""
     from jjjmap import export
+    from jjjmap.render import geometry
 
+    usual = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cache-", dir=TMP)
+    with Stopwatch() as first:
+        export.write_html(_doc(), TMP / "first.html", self_contained=True)
+    geometry._CACHE.clear()
+    if usual is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = usual
+    export.write_html(_doc(), TMP / "warm-up.html", self_contained=True)   # fills the cache
+    geometry._CACHE.clear()
     doc = _doc()
     with Stopwatch() as sw:
         export.write_html(doc, TMP / "e.html", self_contained=True)
-    return {"seconds": sw.seconds}
+    export.write_html(doc, TMP / "light.html", self_contained=False)
+    return {"seconds": sw.seconds, "first_export_s": first.seconds,
+            "bytes": (TMP / "e.html").stat().st_size,
+            "light_bytes": (TMP / "light.html").stat().st_size}
 
 
 def export_html_baseline(params):
@@ -110,10 +137,92 @@ def points_baseline(params):
             "bytes": size}
 
 
+# -- the desktop window ----------------------------------------------------------------------
+def _started_app_seconds(cache_dir: Path) -> float:
+    """``jjjmap gui --screenshot``: its own "map drawn X s after process start" line."""
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_dir), XDG_CONFIG_HOME=str(TMP / "config"))
+    proc = subprocess.run([sys.executable, "-m", "jjjmap", "gui", "--basemap", "none",
+                           "--screenshot", str(TMP / "shot.png")],
+                          env=env, capture_output=True, text=True, timeout=110)
+    found = re.search(r"map drawn ([0-9.]+) s after process start", proc.stderr)
+    if proc.returncode != 0 or not found:
+        raise RuntimeError(f"jjjmap gui failed: {proc.stderr.strip()[-300:]}")
+    return float(found.group(1))
+
+
+def time_to_map_jjjmap(params):
+    """A first start (empty display cache), then a usual one (the cache the first one wrote)."""
+    cache = Path(tempfile.mkdtemp(prefix="cache-", dir=TMP))
+    cold = _started_app_seconds(cache)
+    warm = _started_app_seconds(cache)
+    return {"seconds": warm, "first_start_s": cold}
+
+
+def time_to_map_baseline(params):
+    from bench.baseline import folium_map
+
+    path = TMP / "base.html"
+    folium_map.save(folium_map.default_map(), path)
+    proc = subprocess.run([sys.executable, "-m", "bench.baseline.viewer", str(path)],
+                          capture_output=True, text=True, timeout=110)
+    found = re.search(r"drawn ([0-9.]+) s after process start", proc.stdout)
+    if proc.returncode != 0 or not found:
+        raise RuntimeError(f"viewer failed: {proc.stderr.strip()[-300:]}")
+    return {"seconds": float(found.group(1))}
+
+
+def points_app_jjjmap(params):
+    from bench import app
+
+    return app.points(params["csv"])
+
+
+def points_app_baseline(params):
+    from bench.baseline import folium_map
+    from bench.baseline.viewer import Viewer
+
+    viewer = Viewer()
+    path = TMP / "p.html"
+    with Stopwatch() as build:
+        folium_map.save(folium_map.points_map(params["csv"]), path)
+    draw = viewer.load_until_drawn(path)
+    return {"seconds": build.seconds + draw, "build_s": build.seconds, "draw_s": draw}
+
+
+def toggle_layer_jjjmap(params):
+    from bench import app
+
+    return app.toggle()
+
+
+def toggle_layer_baseline(params):
+    """Hide the counties the notebook way: build the map again without them, save, reload."""
+    import statistics
+
+    from bench.baseline import folium_map
+    from bench.baseline.viewer import Viewer
+
+    viewer = Viewer()
+    path = TMP / "t.html"
+    folium_map.save(folium_map.default_map(), path)
+    viewer.load_until_drawn(path)
+    samples = []
+    for n in range(params.get("times", 4)):
+        without = ("counties",) if n % 2 == 0 else ()
+        with Stopwatch() as sw:
+            folium_map.save(folium_map.default_map(without=without), path)
+            viewer.load_until_drawn(path)
+        samples.append(sw.seconds)
+    return {"seconds": statistics.median(samples), "max_s": max(samples)}
+
+
 CASES = {
     "default_map_html": (default_map_html_jjjmap, default_map_html_baseline),
     "export_html": (export_html_jjjmap, export_html_baseline),
     "points_export": (points_jjjmap, points_baseline),
+    "time_to_map": (time_to_map_jjjmap, time_to_map_baseline),
+    "points_app": (points_app_jjjmap, points_app_baseline),
+    "toggle_layer": (toggle_layer_jjjmap, toggle_layer_baseline),
 }
 
 

@@ -1,9 +1,9 @@
 """The notebook way: read the full-resolution files with geopandas, hand them to folium, save.
 
-The only help it gets from jjjmap is the offline copy of the same Leaflet and MarkerCluster
-files, so that both pages render with no network (folium would link them from CDNs), and the
-Bootstrap/jQuery/awesome-markers links that this map does not use are dropped for the same
-reason.
+The only help it gets is offline copies (from the xstatic wheels) of Leaflet, MarkerCluster
+and jQuery (folium's popups use it), so that both pages render with no network (folium would
+link them from CDNs); the Bootstrap and awesome-markers links this map does not use are
+dropped for the same reason.
 """
 from __future__ import annotations
 
@@ -22,15 +22,19 @@ STROKE = {"counties": 0.5, "prefectures": 1.2, "provinces": 2.5, "xiongan": 2.5}
 
 
 def _offline(m: folium.Map) -> None:
-    keep = ("leaflet",)
+    keep = ("leaflet", "jquery")   # folium's popups are built with jQuery
     m.default_js = [(n, u) for n, u in m.default_js if n in keep]
     m.default_css = [(n, u) for n, u in m.default_css if n in ("leaflet_css",)]
 
 
-def default_map() -> folium.Map:
+def default_map(without: tuple[str, ...] = ()) -> folium.Map:
+    """The default JJJ map; ``without`` names boundary layers left out (how a notebook hides
+    one: run the cell again without it)."""
     m = folium.Map(location=[39.3, 116.4], zoom_start=7, tiles=None)
     _offline(m)
     for name in BOUNDARIES:
+        if name in without:
+            continue
         gdf = gpd.read_file(GEODATA / "boundaries" / f"{name}.shp")
         folium.GeoJson(gdf, name=name, style_function=lambda f, w=STROKE[name]: {
             "weight": w, "color": "#444", "fillOpacity": 0.05},
@@ -63,18 +67,22 @@ _SRC = re.compile(r'<script src="(https://[^"]+)"></script>|<link rel="styleshee
 
 
 def inline_assets(html: str) -> str:
-    """Swap the CDN links of Leaflet and MarkerCluster for the same files jjjmap inlines."""
-    from jjjmap.render import assets
+    """Swap the CDN links of Leaflet and MarkerCluster for the pip-installed copies of them."""
+    import xstatic.pkg.jquery as jquery
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as markercluster
 
-    by_file = {a.cdn.rsplit("/", 1)[-1]: a.name for a in assets.page_scripts_and_styles() if a.cdn}
+    files = {p.name: p for base in (leaflet.BASE_DIR, markercluster.BASE_DIR)
+             for p in Path(base).rglob("*") if p.suffix in (".js", ".css")}
+    files["jquery-3.7.1.min.js"] = Path(jquery.BASE_DIR) / "jquery.min.js"
 
     def swap(match: re.Match) -> str:
         url = match.group(1) or match.group(2)
-        name = by_file.get(url.rsplit("/", 1)[-1])
-        if name is None:
-            raise RuntimeError(f"the baseline links an asset jjjmap has no offline copy of: {url}")
+        local = files.get(url.rsplit("/", 1)[-1])
+        if local is None:
+            raise RuntimeError(f"the baseline links an asset with no offline copy: {url}")
         tag = "script" if match.group(1) else "style"
-        return f"<{tag}>{assets.inline_text(name)}</{tag}>"
+        return f"<{tag}>{local.read_text(encoding='utf-8')}</{tag}>"
 
     return _SRC.sub(swap, html)
 

@@ -1,0 +1,74 @@
+"""The jjjmap side of the desktop cases, in one process: the real main window, offscreen.
+
+"Drawn" is what the page says: ``mapReady`` comes from ``jjj.finish()`` two animation frames
+after every layer was added; a visibility change is confirmed by two animation frames
+requested after it, seen through a title change.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+
+from bench.qt import DRAWN_TITLE_JS, StallWatch, wait
+
+TIMEOUT_S = 110
+
+
+def open_window():
+    from jjjmap import catalog
+    from jjjmap.ui.app import create_app
+    from jjjmap.ui.mainwindow import MainWindow
+
+    app = create_app()
+    doc = catalog.default_document()
+    doc.basemap = "none"   # tiles would measure the network, which is not there
+    window = MainWindow(doc, restore=False)
+    window.quiet_errors = True
+    window.resize(1400, 900)
+    window.show()
+    if not wait(window.map.mapReady, TIMEOUT_S, lambda: window.map.ready):
+        raise TimeoutError("the default map was not drawn")
+    if window.map.load_count == 0:   # the page can say ready before Qt says it loaded
+        wait(window.map.loadFinished, 10)
+    return app, window
+
+
+def points(csv: str) -> dict:
+    """File opened through the window (read in a worker) to the map drawn with it."""
+    _app, window = open_window()
+    before = {lyr.id for lyr in window.doc.layers}
+
+    def drawn() -> bool:
+        return window.map.ready and any(lyr.id not in before for lyr in window.doc.layers)
+
+    with StallWatch() as stall:
+        start = time.perf_counter()
+        window.files.open_path(csv)
+        ok = wait(window.map.mapReady, TIMEOUT_S, drawn)
+        seconds = time.perf_counter() - start
+    if not ok:
+        raise TimeoutError("the points were not drawn")
+    new = next(lyr for lyr in window.doc.layers if lyr.id not in before)
+    return {"seconds": seconds, "max_stall_ms": stall.max_gap * 1000, "features": len(new.gdf)}
+
+
+def toggle(times: int = 10) -> dict:
+    """Hide/show the county boundaries (the heaviest layer) until the page has drawn it."""
+    from jjjmap.render.boundaries import level_of
+
+    _app, window = open_window()
+    doc, view = window.doc, window.map
+    layer = next(lyr for lyr in doc.layers if lyr.kind == "boundary" and level_of(lyr) == "county")
+    loads = view.load_count
+    samples = []
+    for n in range(times):
+        mark = f"toggled-{n}"
+        start = time.perf_counter()
+        doc.set_visible(layer.id, not layer.visible)   # the window sends jjj.setVisible
+        view.run_js(DRAWN_TITLE_JS % f"'{mark}'")
+        if not wait(view.titleChanged, 30, lambda m=mark: view.title() == m):
+            raise TimeoutError("the visibility change did not show")
+        samples.append(time.perf_counter() - start)
+    if view.load_count != loads:
+        raise RuntimeError("a visibility change reloaded the page")
+    return {"seconds": statistics.median(samples), "max_s": max(samples)}
