@@ -31,4 +31,4 @@ def test_layer_data_is_not_read_as_template_code():
                            geometry=[Point(116.4, 39.9)], crs=4326)
     doc.add_layer(Layer(gdf=gdf, title_en="t"))
     html = render_html(doc, assets="cdn")
-    assert "{{ 7 * 7 }}{% if true %}x{% endif %}" in html and "49" not in html.split("name")[-1][:40]
+    assert "{{ 7 * 7 }}{% if true %}x{% endif %}" in html   # as written, not evaluated

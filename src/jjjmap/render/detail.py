@@ -51,7 +51,8 @@ def level_json(layer: Layer, level: int, shift=None) -> bytes:
                       ensure_ascii=False).encode("utf-8")
 
 
-def page_spec(layer: Layer, zoom: float, mode: str, shift=None, datum: str = "wgs84") -> dict | None:
+def page_spec(layer: Layer, zoom: float, mode: str | None, shift=None,
+              datum: str = "wgs84") -> dict | None:
     """What the page needs to get finer outlines: ``mode`` "fetch" (the app), "embed" (the
     self-contained export) or anything else for none."""
     first = level_of_zoom(zoom) if level_of_zoom(zoom) > zoom else level_of_zoom(zoom) + 1

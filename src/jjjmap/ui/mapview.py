@@ -124,9 +124,10 @@ class MapView(QWebEngineView):
         """Render the document and load it; False (and renderFailed) if rendering failed.
 
         Rendering stays on this thread (pyproj objects used from a Qt pool thread crashed it),
-        except for documents of more than BACKGROUND_FEATURES features: their render (0.2 s
-        for 100k points, 0.9 s for a million) runs on a plain Python thread (ui.workers) so the window
-        keeps answering; the result of a render overtaken by a newer one is dropped.
+        except for documents of more than BACKGROUND_FEATURES features: their render
+        (0.2 s for 100k points, 0.9 s for a million) runs on a plain Python thread
+        (ui.workers) so the window keeps answering; a render overtaken by a newer one is
+        dropped.
         """
         self._reload_timer.stop()
         self._ready_poll.stop()
