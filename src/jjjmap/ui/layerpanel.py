@@ -137,12 +137,7 @@ class LayerTreeModel(QStandardItemModel):
                 self._building = False
 
     def detach(self) -> None:
-        if self._unsubscribe is not None:
-            try:
-                self._unsubscribe()
-            except ValueError:
-                pass
-            self._unsubscribe = None
+        self._unsubscribe()  # idempotent
 
     # -- items -> document ------------------------------------------------------------------
     def _on_item_changed(self, item: QStandardItem) -> None:

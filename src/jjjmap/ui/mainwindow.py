@@ -406,12 +406,7 @@ class MainWindow(QMainWindow):
         self.search.detach()
         self.map.shutdown()
         self.layers.model.detach()
-        if self._unsubscribe is not None:
-            try:
-                self._unsubscribe()
-            except ValueError:
-                pass
-            self._unsubscribe = None
+        self._unsubscribe()  # idempotent
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

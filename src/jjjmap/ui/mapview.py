@@ -248,12 +248,7 @@ class MapView(QWebEngineView):
         """Stop observing the document (call before the view goes away)."""
         self._ready_poll.stop()
         self._reload_timer.stop()
-        if self._unsubscribe is not None:
-            try:
-                self._unsubscribe()
-            except ValueError:
-                pass
-            self._unsubscribe = None
+        self._unsubscribe()  # idempotent
         self._handler.pages.pop(self._page_path, None)
         self._handler.details.pop(self._page_path.rpartition("/")[0], None)
 

@@ -54,9 +54,7 @@ class SearchBox(QLineEdit):
             self._index = None
 
     def detach(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        self._unsubscribe()  # idempotent
 
     @property
     def index(self):
