@@ -76,3 +76,11 @@ def test_each_new_custom_layer_gets_its_own_colour_unless_styled():
     styled = doc.add_layer(_layer("c", style=Style(color="#000000")))
     assert a.style.color != b.style.color
     assert styled.style.color == "#000000"
+
+
+def test_find_returns_none_for_unknown_or_removed_layers():
+    doc = MapDocument()
+    a = doc.add_layer(_layer())
+    assert doc.find(a.id) is a
+    doc.remove_layer(a.id)
+    assert doc.find(a.id) is None and doc.find(None) is None

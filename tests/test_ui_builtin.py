@@ -1,7 +1,6 @@
 """The window on the real built-in map (catalog + renderer + jjj.js), offscreen."""
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -16,13 +15,9 @@ from PySide6.QtWidgets import QMessageBox  # noqa: E402
 from jjjmap import catalog  # noqa: E402
 from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
 from jjjmap.ui.settings import Settings  # noqa: E402
+from test_ui_helpers import js  # noqa: E402
 
 
-def js(qtbot, view, script):
-    box = []
-    view.run_js(f"JSON.stringify({script})", box.append)
-    qtbot.waitUntil(lambda: bool(box), timeout=10000)
-    return json.loads(box[0]) if box[0] else None
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Finer boundary outlines reach the app's page from the jjjmap:// scheme when zooming in."""
 from __future__ import annotations
 
-import json
 
 import pytest
 import shiboken6
@@ -10,17 +9,12 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
 from PySide6.QtCore import QSettings  # noqa: E402
-from test_ui_helpers import SECTORS, synthetic_document  # noqa: E402
+from test_ui_helpers import SECTORS, synthetic_document, js  # noqa: E402
 
 from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
 from jjjmap.ui.settings import Settings  # noqa: E402
 
 
-def js(qtbot, view, script):
-    box = []
-    view.run_js(f"JSON.stringify({script})", box.append)
-    qtbot.waitUntil(lambda: bool(box), timeout=5000)
-    return json.loads(box[0]) if box[0] is not None else None
 
 
 def test_zooming_in_fetches_finer_outlines_without_a_reload(qtbot, tmp_path):

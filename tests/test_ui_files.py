@@ -1,7 +1,6 @@
 """File actions on the real map: export, projects, dropping files on the window."""
 from __future__ import annotations
 
-import json
 
 import pytest
 import shiboken6
@@ -17,13 +16,9 @@ from jjjmap import catalog  # noqa: E402
 from jjjmap.ui.layerpanel import MIME, ROLE_SECTOR  # noqa: E402
 from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
 from jjjmap.ui.settings import Settings  # noqa: E402
+from test_ui_helpers import js  # noqa: E402
 
 
-def js(qtbot, view, script):
-    box = []
-    view.run_js(f"JSON.stringify({script})", box.append)
-    qtbot.waitUntil(lambda: bool(box), timeout=10000)
-    return json.loads(box[0]) if box[0] else None
 
 
 @pytest.fixture

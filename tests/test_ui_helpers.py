@@ -13,6 +13,14 @@ from shapely.geometry import Point, box
 
 from jjjmap.model import Layer, MapDocument
 
+def js(qtbot, view, script, timeout=10000):
+    """Run ``script`` in the page and return its (JSON-decoded) result."""
+    box = []
+    view.run_js(f"JSON.stringify({script})", box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=timeout)
+    return json.loads(box[0]) if box[0] is not None else None
+
+
 SECTORS = {"ai": {"en": "Artificial intelligence", "zh": "人工智能"},
            "bio": {"en": "Biomedicine", "zh": "生物医药"}}
 

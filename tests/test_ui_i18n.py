@@ -1,7 +1,6 @@
 """Bilingual window, search box, Tianditu key and WGS-84 coordinates over a GCJ-02 basemap."""
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QMenu,
     QToolBar,
 )
-from test_ui_helpers import SECTORS, standin_renderer, synthetic_document  # noqa: E402
+from test_ui_helpers import SECTORS, standin_renderer, synthetic_document, js  # noqa: E402
 
 from jjjmap import catalog  # noqa: E402
 from jjjmap.geo.datum import wgs84_to_gcj02  # noqa: E402
@@ -39,11 +38,6 @@ PROPER = {"jjjmap", "OpenStreetMap", "CARTO", "Esri", "HTML", "PNG", "WGS", "Eng
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def js(qtbot, view, script):
-    box = []
-    view.run_js(f"JSON.stringify({script})", box.append)
-    qtbot.waitUntil(lambda: bool(box), timeout=5000)
-    return json.loads(box[0]) if box[0] is not None else None
 
 
 def _settings(tmp_path) -> Settings:

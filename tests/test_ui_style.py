@@ -2,7 +2,6 @@
 map page is re-rendered with the style applied (real renderer, no tiles)."""
 from __future__ import annotations
 
-import json
 
 import geopandas as gpd
 import pytest
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.gui
 
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
-from test_ui_helpers import SECTORS, cluster_layer, county_layer  # noqa: E402
+from test_ui_helpers import SECTORS, cluster_layer, county_layer, js  # noqa: E402
 
 from jjjmap.model import Layer, MapDocument, Style  # noqa: E402
 from jjjmap.render.vectors import ramp  # noqa: E402
@@ -43,11 +42,6 @@ def firms_layer() -> Layer:
     return Layer(gdf, "Firms", "企业")
 
 
-def js(qtbot, view, script):
-    box_ = []
-    view.run_js(f"JSON.stringify({script})", box_.append)
-    qtbot.waitUntil(lambda: bool(box_), timeout=10000)
-    return json.loads(box_[0]) if box_[0] else None
 
 
 @pytest.fixture

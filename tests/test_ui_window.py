@@ -11,19 +11,13 @@ pytestmark = pytest.mark.gui
 
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
-from test_ui_helpers import SECTORS, standin_renderer, synthetic_document  # noqa: E402
+from test_ui_helpers import SECTORS, standin_renderer, synthetic_document, js  # noqa: E402
 
 from jjjmap.ui.layerpanel import ROLE_SECTOR  # noqa: E402
 from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
 from jjjmap.ui.settings import Settings  # noqa: E402
 
 
-def js(qtbot, view, script):
-    """Run ``script`` in the page and return its (JSON-decoded) result."""
-    box = []
-    view.run_js(f"JSON.stringify({script})", box.append)
-    qtbot.waitUntil(lambda: bool(box), timeout=5000)
-    return json.loads(box[0]) if box[0] is not None else None
 
 
 @pytest.fixture

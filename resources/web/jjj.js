@@ -5,7 +5,7 @@
   'use strict';
   var jjj = window.jjj = window.jjj || {};
   var ui = window.jjjUi;
-  var map, cfg, T, layers = {}, order = [], hl = {}, hlLayers = {};
+  var map, cfg, T, layers = {}, order = [], hl = {}, hlLayers = {}, fitted = false;
   var tileLayers = [], basemapName = null, tileStats = {ok: 0, err: 0};
   var panel, legend, note, land = null;
   // keep popups clear of the title (top left) when Leaflet pans them into view
@@ -269,7 +269,10 @@
     if (cfg.showPanel !== false) panel = ui.panelControl(jjj, cfg).addTo(map);
     if (cfg.fit) {   // a window too small for the region at the set zoom shows it whole
       var whole = L.latLngBounds([cfg.fit[1], cfg.fit[0]], [cfg.fit[3], cfg.fit[2]]);
-      if (!map.getBounds().contains(whole)) map.fitBounds(whole, {animate: false, padding: [8, 8]});
+      if (!map.getBounds().contains(whole)) {
+        map.fitBounds(whole, {animate: false, padding: [8, 8]});
+        fitted = true;
+      }
     }
     map.on('moveend', function () {
       var c = map.getCenter();
@@ -354,8 +357,10 @@
       requestAnimationFrame(function () {
         jjj.ready = true;
         document.body.setAttribute('data-jjj-ready', '1');
-        var c = map.getCenter();   // the view may have been fitted to the window on init
-        callBridge('viewChanged', [c.lat, c.lng, map.getZoom()]);
+        if (fitted) {   // the window was told the set view; it shows another one
+          var c = map.getCenter();
+          callBridge('viewChanged', [c.lat, c.lng, map.getZoom()]);
+        }
         callBridge('mapReady', []);
       });
     });
@@ -455,10 +460,16 @@
   };
 
   jjj.getView = function () {
+    // during a zoom animation Leaflet still reports where it came from: say where it goes
+    if (map._animatingZoom && map._animateToCenter) {
+      var t = map._animateToCenter;
+      return {lat: t.lat, lon: t.lng, zoom: map._animateToZoom};
+    }
     var c = map.getCenter();
     return {lat: c.lat, lon: c.lng, zoom: map.getZoom()};
   };
-  jjj.setView = function (lat, lon, zoom) { map.setView([lat, lon], zoom); return true; };
+  // the app moves the map to a known place at once: an animation would report the old view
+  jjj.setView = function (lat, lon, zoom) { map.setView([lat, lon], zoom, {animate: false}); return true; };
 
   jjj.detailActive = function (id) { var e = layers[id]; return !!(e && e.detailActive && e.detailActive()); };
   jjj.detailLevel = function (id) { var e = layers[id]; return e && e.detailLevel !== undefined ? e.detailLevel : null; };

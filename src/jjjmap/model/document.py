@@ -72,6 +72,10 @@ class MapDocument:
                 return layer
         raise KeyError(layer_id)
 
+    def find(self, layer_id: str | None) -> Layer | None:
+        """The layer with this id, or None (no id, or a layer removed meanwhile)."""
+        return next((lyr for lyr in self.layers if lyr.id == layer_id), None)
+
     def add_layer(self, layer: Layer, index: int | None = None) -> Layer:
         if any(existing.id == layer.id for existing in self.layers):
             raise ValueError(f"layer id {layer.id!r} is already in the map")

@@ -305,12 +305,7 @@ class LayerPanel(QWidget):
         self._set_current(keep)
 
     def _layer(self, layer_id: str | None) -> Layer | None:
-        if layer_id is None:
-            return None
-        try:
-            return self.doc.layer(layer_id)
-        except KeyError:
-            return None
+        return self.doc.find(layer_id)
 
     # -- actions ----------------------------------------------------------------------------
     def _opacity_moved(self, value: int) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from jjjmap.model import MapDocument
+from jjjmap.model import Layer, MapDocument
 
 from . import dialogs, i18n
 from .attrtable import AttributeTable
@@ -305,13 +305,8 @@ class MainWindow(QMainWindow):
         else:
             dialogs.show_error(self, title, text)
 
-    def _layer(self, layer_id):
-        if layer_id is None:
-            return None
-        try:
-            return self.doc.layer(layer_id)
-        except KeyError:
-            return None
+    def _layer(self, layer_id: str | None) -> Layer | None:
+        return self.doc.find(layer_id)
 
     # -- actions ----------------------------------------------------------------------------
     def set_language(self, code: str) -> None:
