@@ -148,11 +148,9 @@ def load_all() -> list[Layer]:
 
 
 def default_document() -> MapDocument:
-    """The map the app opens with: every built-in layer, each with its key as its id (stable
-    from one run to the next: a warm start's stored page names the layers so)."""
+    """The map the app opens with: every built-in layer."""
     doc = MapDocument(title="Jing-Jin-Ji / 京津冀")
     for layer in load_all():
-        layer.id = layer.meta["key"]
         doc.add_layer(layer)
         if layer.meta.get("level") == "province":
             doc.view = View(fit=tuple(float(v) for v in layer.gdf.total_bounds))

@@ -86,6 +86,13 @@ def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] =
     if lang not in (None, "en", "zh"):
         print(f"jjjmap: unknown language {lang!r}; use 'en' or 'zh'", file=sys.stderr)
         return 2
+    if basemap is not None:
+        from jjjmap.render.basemaps import BASEMAPS
+
+        if basemap not in BASEMAPS:
+            print(f"jjjmap: unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}",
+                  file=sys.stderr)
+            return 2
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
             or os.environ.get("QT_QPA_PLATFORM")):
         if screenshot is None:
@@ -99,19 +106,6 @@ def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] =
 
     code = choose_language(lang, remember=screenshot is None)
     i18n.set_language(code)
-    warm = None
-    if not layers:  # the default map: show the page the last identical start drew, if kept
-        from .warmstart import WarmStart
-
-        warm = WarmStart.for_start(lang=code, basemap=basemap, restore=screenshot is None)
-        warm.show(app)
-    if basemap is not None and not (warm is not None and warm.hit):  # a hit was checked
-        from jjjmap.render.basemaps import BASEMAPS
-
-        if basemap not in BASEMAPS:
-            print(f"jjjmap: unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}",
-                  file=sys.stderr)
-            return 2
 
     from PySide6.QtCore import Qt, QTimer
 
@@ -121,7 +115,7 @@ def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] =
 
     doc = catalog.default_document()
     doc.lang = code  # before anything observes the document
-    window = MainWindow(doc, started_at=started, restore=screenshot is None, warm=warm)
+    window = MainWindow(doc, started_at=started, restore=screenshot is None)
     if basemap:  # an explicit choice beats the remembered one; nothing is drawn yet
         doc.basemap = basemap
     window.quiet_errors = screenshot is not None

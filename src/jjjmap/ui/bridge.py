@@ -59,27 +59,6 @@ class PageBridge(QObject):
         self._bridge.mapReady.emit()
 
 
-def new_page(profile, parent=None):
-    """A page on ``profile`` with the bridge injected: (page, Bridge, PageBridge, channel)."""
-    from PySide6.QtWebChannel import QWebChannel
-    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
-
-    page = QWebEnginePage(profile, parent)
-    script = QWebEngineScript()
-    script.setName("jjjmap-bridge")
-    script.setSourceCode(qwebchannel_js() + BRIDGE_BOOT)
-    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
-    script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
-    script.setRunsOnSubFrames(False)
-    page.scripts().insert(script)
-    bridge = Bridge(parent)
-    page_bridge = PageBridge(bridge)
-    channel = QWebChannel(page)
-    channel.registerObject("bridge", page_bridge)
-    page.setWebChannel(channel)
-    return page, bridge, page_bridge, channel
-
-
 def qwebchannel_js() -> str:
     f = QFile(":/qtwebchannel/qwebchannel.js")
     if not f.open(QIODevice.OpenModeFlag.ReadOnly):

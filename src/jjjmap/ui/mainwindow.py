@@ -47,7 +47,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, doc: MapDocument | None = None, *, renderer: Renderer | None = None,
                  settings: Settings | None = None, sectors: dict | None = None,
-                 started_at: float | None = None, restore: bool = True, warm=None):
+                 started_at: float | None = None, restore: bool = True):
         super().__init__()
         self.started_at = started_at if started_at is not None else time.perf_counter()
         self.startup_seconds: float | None = None
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         # deleting the window deletes its web page before the shared web profile goes
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.map = MapView(doc, renderer, self, warm=warm)  # warm: ui.warmstart
+        self.map = MapView(doc, renderer, self)
         self.map.setAcceptDrops(False)  # dropped files go to the window, not the browser
         self.setCentralWidget(self.map)
 
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
                 self.restoreState(state)
         self.table.set_layer(self._layer(self.layers.current_layer_id()))
         # on the first turn of the event loop: the window shows before the map is built
-        QTimer.singleShot(0, self, self.map.start)
+        QTimer.singleShot(0, self, self.map.render)
 
     # -- construction -----------------------------------------------------------------------
     def _dock(self, name: str, widget, area) -> QDockWidget:
@@ -250,8 +250,7 @@ class MainWindow(QMainWindow):
     # -- map -> window ----------------------------------------------------------------------
     def _on_map_ready(self) -> None:
         if self.startup_seconds is None:
-            drawn = self.map.drawn_at or time.perf_counter()   # a warm start drew earlier
-            self.startup_seconds = drawn - self.started_at
+            self.startup_seconds = time.perf_counter() - self.started_at
             log.info("map drawn %.2f s after start", self.startup_seconds)
             self.statusBar().showMessage(
                 self.tr("Map ready in %1 s").replace("%1", f"{self.startup_seconds:.2f}"), 8000)

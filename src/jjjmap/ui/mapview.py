@@ -12,12 +12,14 @@ import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
 
 from jjjmap.model import LIVE_CHANGES, MapDocument, View
 
-from .bridge import new_page
+from .bridge import BRIDGE_BOOT, Bridge, PageBridge, qwebchannel_js
 from .scheme import HOST, SCHEME, shared_profile
 
 log = logging.getLogger(__name__)
@@ -63,8 +65,7 @@ class MapView(QWebEngineView):
 
     _numbers = itertools.count(1)
 
-    def __init__(self, doc: MapDocument, renderer: Renderer | None = None, parent=None,
-                 warm=None):
+    def __init__(self, doc: MapDocument, renderer: Renderer | None = None, parent=None):
         super().__init__(parent)
         self.doc = doc
         self.renderer = renderer or default_renderer
@@ -76,19 +77,21 @@ class MapView(QWebEngineView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
         profile, self._handler = shared_profile(QApplication.instance())
-        self._warm = warm   # ui.warmstart: a page already drawn to adopt, or where to keep one
-        self.drawn_at: float | None = None
-        if warm is not None and warm.hit:
-            page, self.bridge, self._page_bridge, self._channel = (
-                warm.page, warm.bridge, warm.page_bridge, warm.channel)
-            page.setParent(self)
-            self.bridge.setParent(self)
-            self.setPage(page)
-            self._page_path = warm.page_path
-            warm.close_view()
-        else:
-            page, self.bridge, self._page_bridge, self._channel = new_page(profile, self)
-            self.setPage(page)
+        page = QWebEnginePage(profile, self)
+        self.setPage(page)
+        script = QWebEngineScript()
+        script.setName("jjjmap-bridge")
+        script.setSourceCode(qwebchannel_js() + BRIDGE_BOOT)
+        script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+        script.setRunsOnSubFrames(False)
+        page.scripts().insert(script)
+
+        self.bridge = Bridge(self)
+        self._page_bridge = PageBridge(self.bridge)
+        self._channel = QWebChannel(page)
+        self._channel.registerObject("bridge", self._page_bridge)
+        page.setWebChannel(self._channel)
 
         self.bridge.featureClicked.connect(self.featureClicked)
         self.bridge.mouseMoved.connect(self.mouseMoved)
@@ -102,7 +105,6 @@ class MapView(QWebEngineView):
         self._ready_poll = QTimer(self, interval=150)
         self._ready_poll.timeout.connect(self._poll_ready)
         self._polls_left = 0
-        self._loading = False
         self._live_filter: tuple[str, str] | None = None
         self._generation = 0  # pages rendered; answers about an older page are ignored
         self.page_basemap = doc.basemap
@@ -112,28 +114,11 @@ class MapView(QWebEngineView):
         self._unsubscribe = doc.subscribe(self._on_doc_event)
         self._runner = None   # a TaskRunner for the renders of big documents
         self._handler.details[self._page_path.rpartition("/")[0]] = self._detail_json
-        if warm is not None and warm.hit:
-            self._handler.release_held()   # detail requests the early page made
 
     # -- page life --------------------------------------------------------------------------
     @property
     def url_for_page(self) -> QUrl:
         return QUrl(f"{SCHEME.decode()}://{HOST}/{self._page_path}")
-
-    def start(self) -> None:
-        """The first page: adopt the warm start's (already drawn), else render."""
-        warm = self._warm
-        if warm is None or not warm.hit:
-            self.render()
-            return
-        warm.release()
-        self._generation += 1
-        self._note_rendered()
-        self.load_count += 1
-        self.drawn_at = warm.drawn_at
-        if warm.last_view is not None:
-            self._on_page_view(*warm.last_view)
-        self._on_map_ready()
 
     def render(self) -> bool:
         """Render the document and load it; False (and renderFailed) if rendering failed.
@@ -180,15 +165,12 @@ class MapView(QWebEngineView):
         log.error("rendering the map failed", exc_info=exc)
         self.renderFailed.emit(str(exc))
 
-    def _note_rendered(self) -> None:
+    def _show(self, html: str) -> None:
         self.render_count += 1
         self.page_basemap = self.doc.basemap
         # what the page holds: a live filter can narrow this, not widen it
         self._rendered_filters = {lyr.id: {k: set(map(str, v)) for k, v in lyr.filter.items()}
                                   for lyr in self.doc.layers}
-
-    def _show(self, html: str) -> None:
-        self._note_rendered()
         self._handler.pages[self._page_path] = html.encode("utf-8")
         self.ready = False
         self.load(self.url_for_page)
@@ -211,12 +193,8 @@ class MapView(QWebEngineView):
 
     def _on_load_started(self) -> None:
         self.ready = False
-        self._loading = True
 
     def _on_load_finished(self, ok: bool) -> None:
-        if not self._loading:
-            return  # a page already loaded, announced again (an adopted warm-start page)
-        self._loading = False
         if not ok:
             # an aborted load (the blank start-up page, or a page replaced mid-load)
             self.failed_loads += 1
@@ -248,12 +226,6 @@ class MapView(QWebEngineView):
         if self.ready:
             return
         self.ready = True
-        warm, self._warm = self._warm, None
-        if warm is not None and not warm.hit and warm.key and self.render_count == 1:
-            from .warmstart import save   # the first page of a default start: keep it
-
-            save(warm.key, self._handler.pages[self._page_path].decode("utf-8"),
-                 (self.width(), self.height()))
         if self._missed:
             self._sync_live_state()
         layer_id, rows = self.doc.selection

@@ -64,10 +64,6 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         self.pages: dict[str, bytes] = {}
         self.assets = assets or default_assets
         self.details: dict[str, DetailProvider] = {}
-        # a warm start (ui.warmstart) shows a page before its document exists: its detail
-        # requests are held until the document's provider comes (release_held)
-        self.hold_details = False
-        self._held: list[QWebEngineUrlRequestJob] = []
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt name)
         url = job.requestUrl()
@@ -80,9 +76,6 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
             elif path.startswith("assets/"):
                 data, mime = self.assets(path[len("assets/"):])
             elif (m := _DETAIL.match(path)) is not None:
-                if self.hold_details and (m["page"] or "") not in self.details:
-                    self._held.append(job)
-                    return
                 datum = parse_qs(url.query()).get("datum", ["wgs84"])[0]
                 provider = self.details[m["page"] or ""]
                 data = provider(unquote(m["layer"]), int(m["level"]), datum)
@@ -97,19 +90,6 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         buf.setData(data)
         buf.open(QIODevice.OpenModeFlag.ReadOnly)
         job.reply(mime.encode(), buf)
-
-
-    def release_held(self) -> None:
-        """Answer the held detail requests (their providers exist now, or they fail)."""
-        self.hold_details = False
-        held, self._held = self._held, []
-        for job in held:
-            try:
-                self.requestStarted(job)
-            except RuntimeError:  # the request went away meanwhile (page gone)
-                pass
-
-    fail_held = release_held
 
 
 class _RefererInterceptor(QWebEngineUrlRequestInterceptor):
