@@ -87,28 +87,37 @@ def sector_categories(layer: Layer, lang: str) -> list[dict]:
     return out
 
 
+def _placed(gdf, rows, lon, lat):
+    """(row, lon, lat, record) of every feature with a finite position (see _positions)."""
+    for row, x, y, (_, rec) in zip(rows, lon, lat, gdf.iterrows()):
+        if np.isfinite(x) and np.isfinite(y):
+            yield int(row), float(x), float(y), rec
+
+
+def _marker(row: int, x: float, y: float, rec, lang: str, details: list, cat: str,
+            icon: dict) -> dict:
+    """One marker of a built-in point layer: position, symbol, tooltip and popup."""
+    first, second = both_names(rec, lang)
+    p = popup(first, second, details, safe_url(rec.get("source_url")),
+              _precision(rec.get("coord_precision"), lang))
+    return {"row": row, "lat": round(y, 6), "lon": round(x, 6), "cat": cat, "icon": icon,
+            "tt": [first, second] if second else [first], "p": p}
+
+
 def clusters_spec(layer: Layer, lang: str, shift=None) -> dict:
     cats = sector_categories(layer, lang)
     colour = {c["key"]: c["color"] for c in cats}
     label = {c["key"]: c["label"] for c in cats}
     lab = _labels(lang)
-    gdf, rows, lon, lat = _positions(layer, shift)
     feats = []
-    for row, x, y, (_, rec) in zip(rows, lon, lat, gdf.iterrows()):
-        if not (np.isfinite(x) and np.isfinite(y)):
-            continue
-        first, second = both_names(rec, lang)
+    for row, x, y, rec in _placed(*_positions(layer, shift)):
         sector = text(rec.get("sector", ""))
-        p = popup(first, second, [
+        feats.append(_marker(row, x, y, rec, lang, [
             (lab["sector"], label.get(sector, sector)),
             (lab["city"], text(rec.get("city", ""))),
             (lab["district"], text(rec.get("district_or_county", ""))),
             (lab["evidence"], text(rec.get("evidence", ""))),
-        ], safe_url(rec.get("source_url")), _precision(rec.get("coord_precision"), lang))
-        feats.append({"row": int(row), "lat": round(float(y), 6), "lon": round(float(x), 6),
-                      "cat": sector, "icon": {"shape": "circle", "color": colour.get(sector,
-                                                                                  "#777")},
-                      "tt": [first, second] if second else [first], "p": p})
+        ], sector, {"shape": "circle", "color": colour.get(sector, "#777")}))
     legend = [{"label": c["label"], "key": c["key"],
                "symbol": {"type": "shape", "shape": "circle", "color": c["color"]}}
               for c in cats]
@@ -149,23 +158,17 @@ def institutions_spec(layer: Layer, lang: str, shift=None, counties: Layer | Non
     lab = _labels(lang)
     gdf, rows, lon, lat = _positions(layer, shift)
     feats = []
-    for row, x, y, (_, rec) in zip(rows, lon, lat, gdf.iterrows()):
-        if not (np.isfinite(x) and np.isfinite(y)):
-            continue
-        first, second = both_names(rec, lang)
+    for row, x, y, rec in _placed(gdf, rows, lon, lat):
         kind, status = text(rec.get("kind", "")), text(rec.get("status", ""))
-        p = popup(first, second, [
+        feats.append(_marker(row, x, y, rec, lang, [
             (lab["kind"], _loc(KIND_NAMES.get(kind, (_words(kind),) * 2), lang)),
             (lab["status"], _loc(STATUS_NAMES.get(status, (_words(status),) * 2), lang)),
             (lab["origin"], text(rec.get("origin", ""))),
             (lab["destination"], text(rec.get("destination", ""))),
             (lab["year"], text(rec.get("year_announced", ""))),
             (lab["evidence"], text(rec.get("evidence", ""))),
-        ], safe_url(rec.get("source_url")), _precision(rec.get("coord_precision"), lang))
-        feats.append({"row": int(row), "lat": round(float(y), 6), "lon": round(float(x), 6),
-                      "cat": kind, "icon": {"shape": KIND_SHAPE.get(kind, "circle"),
-                                            "color": STATUS_COLOR.get(status, "#444")},
-                      "tt": [first, second] if second else [first], "p": p})
+        ], kind, {"shape": KIND_SHAPE.get(kind, "circle"),
+                  "color": STATUS_COLOR.get(status, "#444")}))
     kinds = list(dict.fromkeys(text(v) for v in layer.gdf.get("kind", [])))
     statuses = [s for s in STATUS_COLOR if s in set(map(text, layer.gdf.get("status", [])))]
     zh = lang == "zh"
