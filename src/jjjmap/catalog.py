@@ -9,11 +9,13 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
-import geopandas as gpd
-import pandas as pd
-import pyogrio
 
+from jjjmap.lazy import LazyModule
 from jjjmap.model import Layer, MapDocument, Style, View
+
+gpd = LazyModule("geopandas")
+pd = LazyModule("pandas")
+pyogrio = LazyModule("pyogrio")
 
 # Drawing order, bottom to top.
 LAYER_KEYS = ("counties", "prefectures", "provinces", "xiongan",

@@ -5,9 +5,12 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-import geopandas as gpd
+
+from jjjmap.lazy import LazyModule
 
 from .style import Style
+
+gpd = LazyModule("geopandas")
 
 _ids = itertools.count(1)
 

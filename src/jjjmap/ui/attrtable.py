@@ -8,8 +8,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
@@ -31,7 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jjjmap.lazy import LazyModule
 from jjjmap.model import Layer
+
+np = LazyModule("numpy")
+pd = LazyModule("pandas")
 
 
 def format_value(value: Any) -> str:

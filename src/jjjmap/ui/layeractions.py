@@ -10,14 +10,17 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QMenu
 
+from jjjmap.lazy import LazyModule
+
 from .styledialog import StyleDialog
 from .workers import Task
+
+np = LazyModule("numpy")
+pd = LazyModule("pandas")
 
 if TYPE_CHECKING:  # pragma: no cover
     from .mainwindow import MainWindow

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -29,7 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jjjmap.lazy import LazyModule
 from jjjmap.model import Layer, MapDocument, Style
+
+pd = LazyModule("pandas")
 
 # Ramps the renderer knows (branca's linear colormaps, matched by the name before "_").
 RAMPS = ("YlOrRd", "OrRd", "Reds", "YlGnBu", "Blues", "Greens", "Purples", "PuBu",
