@@ -267,7 +267,12 @@
     note = ui.noteControl().addTo(map);
     legend = ui.legendControl(jjj, cfg).addTo(map);
     if (cfg.showPanel !== false) panel = ui.panelControl(jjj, cfg).addTo(map);
-    if (cfg.fit) {   // a window too small for the region at the set zoom shows it whole
+    // the URL's fragment may name a view and a basemap (#view=lat,lon,zoom&basemap=name):
+    // the app opens a stored page so (ui.warmstart), and a link to an export can too
+    var start = startFromHash(location.hash);
+    if (start.view) {
+      map.setView([start.view[0], start.view[1]], start.view[2], {animate: false});
+    } else if (cfg.fit) {   // a window too small for the region at the set zoom shows it whole
       var whole = L.latLngBounds([cfg.fit[1], cfg.fit[0]], [cfg.fit[3], cfg.fit[2]]);
       if (!map.getBounds().contains(whole)) {
         map.fitBounds(whole, {animate: false, padding: [8, 8]});
@@ -287,8 +292,24 @@
         callBridge('mouseMoved', [ev.latlng.lat, ev.latlng.lng]);
       });
     });
-    setTiles(cfg.basemap);
+    var chosen = cfg.basemaps[start.basemap];
+    setTiles(chosen && chosen.datum === cfg.datum ? start.basemap : cfg.basemap);
   };
+
+  function startFromHash(hash) {
+    var out = {view: null, basemap: null};
+    (hash || '').replace(/^#/, '').split('&').forEach(function (part) {
+      var kv = part.split('='), v;
+      if (kv[0] === 'view' && kv[1]) {
+        v = kv[1].split(',').map(Number);
+        if (v.length === 3 && v.every(isFinite) && Math.abs(v[0]) <= 90 &&
+            Math.abs(v[1]) <= 180 && v[2] >= 0 && v[2] <= 22) out.view = v;
+      } else if (kv[0] === 'basemap' && kv[1]) {
+        out.basemap = decodeURIComponent(kv[1]);
+      }
+    });
+    return out;
+  }
 
   jjj.addLayer = function (spec) {
     var pane = 'jjj-' + spec.id;

@@ -17,6 +17,8 @@ gpd = LazyModule("geopandas")
 pd = LazyModule("pandas")
 pyogrio = LazyModule("pyogrio")
 
+TITLE = "Jing-Jin-Ji / 京津冀"   # of the default map
+
 # Drawing order, bottom to top.
 LAYER_KEYS = ("counties", "prefectures", "provinces", "xiongan",
               "sector_clusters", "relocated_institutions")
@@ -150,9 +152,11 @@ def load_all() -> list[Layer]:
 
 
 def default_document() -> MapDocument:
-    """The map the app opens with: every built-in layer."""
-    doc = MapDocument(title="Jing-Jin-Ji / 京津冀")
+    """The map the app opens with: every built-in layer, each with its key as its id (the same
+    from one run to the next, as a stored page of this map needs: ui.warmstart)."""
+    doc = MapDocument(title=TITLE)
     for layer in load_all():
+        layer.id = layer.meta["key"]
         doc.add_layer(layer)
         if layer.meta.get("level") == "province":
             doc.view = View(fit=tuple(float(v) for v in layer.gdf.total_bounds))

@@ -186,6 +186,7 @@ class FileActions(QObject):
             self.w.report_error(self.tr("Could not open the project"), str(exc))
             return False
         QApplication.restoreOverrideCursor()
+        self.w.give_up_builtin()
         doc = self.w.doc
         # move the loaded state into the window's document, so every observer follows it
         for layer in list(doc.layers):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 from jjjmap.model import LIVE_CHANGES, MapDocument, View
 
 from .bridge import BRIDGE_BOOT, Bridge, PageBridge, qwebchannel_js
-from .scheme import HOST, SCHEME, shared_profile
+from .scheme import HOST, SCHEME, Pending, shared_profile
 
 log = logging.getLogger(__name__)
 
@@ -111,14 +111,57 @@ class MapView(QWebEngineView):
         self._missed = False
         self._rendered_filters: dict[str, dict[str, set]] = {}
         self._page_view_echo: View | None = None
+        self._adopting = False
         self._unsubscribe = doc.subscribe(self._on_doc_event)
         self._runner = None   # a TaskRunner for the renders of big documents
         self._handler.details[self._page_path.rpartition("/")[0]] = self._detail_json
+        # A start whose built-in layers are still loading (ui.warmstart): renders wait for
+        # them (``waiting``); a stored page of them may already show (``stored``).
+        self.waiting = False
+        self.stored = False
+        self._render_deferred = False
+        self.last_html: str | None = None   # the page last rendered
 
     # -- page life --------------------------------------------------------------------------
     @property
     def url_for_page(self) -> QUrl:
         return QUrl(f"{SCHEME.decode()}://{HOST}/{self._page_path}")
+
+    def wait_for_layers(self) -> None:
+        """The document's layers are still loading: render once they are (``adopt``)."""
+        self.waiting = True
+
+    def show_stored(self, html: bytes, fragment: str = "") -> None:
+        """Show a stored page of the layers still loading, at the view and basemap that
+        ``fragment`` names (ui.warmstart); finer outlines it asks for wait for the layers."""
+        self.waiting = self.stored = True
+        self.ready = False
+        self._generation += 1
+        self._handler.pages[self._page_path] = html
+        self.page_basemap = self.doc.basemap
+        url = self.url_for_page
+        if fragment:
+            url.setFragment(fragment)
+        self.load(url)
+
+    def adopt(self, layers) -> None:
+        """The layers the start was waiting for have loaded: add them at the bottom of the
+        document (in their order), then render, unless the stored page shows exactly them
+        and nothing has changed meanwhile."""
+        self._adopting = True
+        try:
+            for index, layer in enumerate(layers):
+                self.doc.add_layer(layer, index)
+        finally:
+            self._adopting = False
+        stored, self.stored, self.waiting = self.stored, False, False
+        if stored and not self._render_deferred:
+            self.render_count += 1
+            self._note_rendered()
+        else:
+            self.render()
+        self._render_deferred = False
+        self._handler.retry_held()
 
     def render(self) -> bool:
         """Render the document and load it; False (and renderFailed) if rendering failed.
@@ -129,6 +172,9 @@ class MapView(QWebEngineView):
         (ui.workers) so the window keeps answering; a render overtaken by a newer one is
         dropped.
         """
+        if self.waiting:   # the layers still load; adopt renders
+            self._render_deferred = True
+            return True
         self._reload_timer.stop()
         self._ready_poll.stop()
         self.ready = False
@@ -165,18 +211,25 @@ class MapView(QWebEngineView):
         log.error("rendering the map failed", exc_info=exc)
         self.renderFailed.emit(str(exc))
 
-    def _show(self, html: str) -> None:
-        self.render_count += 1
+    def _note_rendered(self) -> None:
         self.page_basemap = self.doc.basemap
         # what the page holds: a live filter can narrow this, not widen it
         self._rendered_filters = {lyr.id: {k: set(map(str, v)) for k, v in lyr.filter.items()}
                                   for lyr in self.doc.layers}
+
+    def _show(self, html: str) -> None:
+        self.render_count += 1
+        self._note_rendered()
+        self.last_html = html
         self._handler.pages[self._page_path] = html.encode("utf-8")
         self.ready = False
         self.load(self.url_for_page)
 
     def schedule_render(self) -> None:
         """Re-render soon, once, however many changes arrive in this event-loop turn."""
+        if self.waiting:   # the layers still load: adopt renders (adding them is no change)
+            self._render_deferred = self._render_deferred or not self._adopting
+            return
         self._reload_timer.start()
 
     def _reload_keeping_view(self) -> None:
@@ -257,6 +310,8 @@ class MapView(QWebEngineView):
         from jjjmap.render.detail import level_json
         from jjjmap.render.page import _shift_for
 
+        if self.waiting:
+            raise Pending(layer_id)   # asked by a stored page: answered once adopted
         layer = next(lyr for lyr in self.doc.layers if lyr.id == layer_id)
         return level_json(layer, level, _shift_for(datum))
 

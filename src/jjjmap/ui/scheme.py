@@ -54,6 +54,11 @@ def default_assets(name: str) -> tuple[bytes, str]:
     return assets.asset_bytes(name), assets.asset_mime(name)
 
 
+class Pending(Exception):
+    """A provider cannot answer yet (its data still loads): the request waits for
+    ``SchemeHandler.retry_held``."""
+
+
 class SchemeHandler(QWebEngineUrlSchemeHandler):
     """Answers ``jjjmap://app/<page>`` from ``pages``, ``jjjmap://app/assets/<name>``, and
     ``jjjmap://app/[<dir>/]detail/<layer>/<level>.json`` from ``details[<dir>]`` (finer
@@ -64,6 +69,7 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         self.pages: dict[str, bytes] = {}
         self.assets = assets or default_assets
         self.details: dict[str, DetailProvider] = {}
+        self._held: list[QWebEngineUrlRequestJob] = []
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt name)
         url = job.requestUrl()
@@ -82,6 +88,9 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
                 mime = "application/json"
             else:
                 raise KeyError(path)
+        except Pending:
+            self._held.append(job)
+            return
         except Exception:  # noqa: BLE001 - any miss is a 404 for the page
             log.warning("jjjmap scheme: not found: %s", url.toString())
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
@@ -90,6 +99,15 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         buf.setData(data)
         buf.open(QIODevice.OpenModeFlag.ReadOnly)
         job.reply(mime.encode(), buf)
+
+    def retry_held(self) -> None:
+        """Ask the providers again for the requests that had to wait."""
+        held, self._held = self._held, []
+        for job in held:
+            try:
+                self.requestStarted(job)
+            except RuntimeError:   # the page went away meanwhile, and its request with it
+                log.debug("jjjmap scheme: a held request is gone")
 
 
 class _RefererInterceptor(QWebEngineUrlRequestInterceptor):

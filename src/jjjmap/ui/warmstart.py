@@ -1,0 +1,150 @@
+"""Warm start: show the built-in map the last start drew while the data stack still loads.
+
+The default map (every built-in layer, nothing else) renders to the same page whenever the
+inputs of the page are the same. After a start draws it, the page is kept in
+``$XDG_CACHE_HOME/jjjmap/pages/<key>.html`` (``~/.cache/jjjmap``), rendered at the default
+view. The key hashes only what can be read without the data stack: jjjmap's version, the
+versions of folium, branca and the Leaflet wheels, size and mtime of every file of the built-in
+data, of ``resources/web`` and of the Python code that renders (render, model, geo, catalog),
+the language, the basemap's datum and the Tianditu key.
+
+The view and the basemap are not in the key: a stored page opens at a remembered view and
+basemap through its URL fragment (``#view=lat,lon,zoom&basemap=name``, which the page reads
+in ``jjj.init``), so a user who pans or switches basemaps still gets a warm start.
+
+On a hit the main window shows at once with that page and an empty document
+(``MainWindow(warm=...)``); the built-in layers load on a worker thread and the window adopts
+them without rendering again (``MainWindow.adopt``). ``JJJMAP_NO_DISK_CACHE=1`` turns it off.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+FORMAT = "2"
+KEEP = 6   # stored pages kept, the most recently used
+
+
+def directory() -> Path | None:
+    if os.environ.get("JJJMAP_NO_DISK_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "jjjmap" / "pages"
+
+
+def _tree_stats(root: Path, pattern: str = "*") -> list[str]:
+    out = []
+    for path in sorted(root.rglob(pattern)):
+        if path.is_file() and "__pycache__" not in path.parts:
+            st = path.stat()
+            out.append(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}")
+    return out
+
+
+def _versions() -> list[str]:
+    out = []
+    for dist in ("folium", "branca", "XStatic-Leaflet", "XStatic-Leaflet-MarkerCluster"):
+        try:
+            out.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{dist}=?")
+    return out
+
+
+def cache_key(*, lang: str, datum: str, tianditu: str | None) -> str | None:
+    """The key of the default map's page for these settings; None if it cannot be made."""
+    try:
+        import jjjmap
+
+        package = Path(jjjmap.__file__).parent
+        parts = [FORMAT, jjjmap.__version__, sys.version, *_versions(),
+                 *_tree_stats(Path(str(resources.files("jjjmap.geodata")))),
+                 *_tree_stats(Path(str(resources.files("jjjmap.resources"))) / "web"),
+                 *_tree_stats(package / "render", "*.py"), *_tree_stats(package / "model", "*.py"),
+                 *_tree_stats(package / "geo", "*.py"), *_tree_stats(package, "catalog.py"),
+                 f"lang={lang}", f"datum={datum}",
+                 "tianditu=" + hashlib.sha256((tianditu or "").encode()).hexdigest()]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    except Exception:  # noqa: BLE001 - no warm start is never an error
+        log.debug("warm start: no key", exc_info=True)
+        return None
+
+
+def fragment(view: tuple[float, float, float] | None, basemap: str) -> str:
+    """The page URL's fragment for a view (in the basemap's datum) and a basemap."""
+    parts = []
+    if view is not None:
+        lat, lon, zoom = view
+        parts.append(f"view={lat:.6f},{lon:.6f},{zoom:g}")
+    parts.append(f"basemap={basemap}")
+    return "&".join(parts)
+
+
+@dataclass
+class WarmStart:
+    """What a default start knows before the data stack loads.
+
+    ``html`` is the stored page (None on a miss) and ``fit`` the default view's bounds it was
+    rendered with; ``key`` is where the first page of a miss is kept.
+    """
+
+    key: str | None
+    html: bytes | None = None
+    fit: tuple[float, float, float, float] | None = None
+
+    @property
+    def hit(self) -> bool:
+        return self.html is not None
+
+    @classmethod
+    def for_start(cls, *, lang: str, basemap: str, tianditu: str | None) -> "WarmStart":
+        from jjjmap.render.basemaps import get
+
+        key = cache_key(lang=lang, datum=get(basemap).datum, tianditu=tianditu)
+        folder = directory()
+        if key is None or folder is None:
+            return cls(None)
+        try:
+            html = (folder / f"{key}.html").read_bytes()
+            meta = json.loads((folder / f"{key}.json").read_text())
+            fit = tuple(float(v) for v in meta["fit"])
+            os.utime(folder / f"{key}.html")   # recently used: kept by _prune
+        except FileNotFoundError:
+            return cls(key)
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning("warm start: the stored page %s is unreadable; rendering", key)
+            return cls(key)
+        return cls(key, html, fit)   # type: ignore[arg-type]
+
+    def save(self, html: str, fit) -> None:
+        """Keep the default map's page (rendered at the default view) for the next start."""
+        folder = directory()
+        if folder is None or not self.key:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            meta = json.dumps({"fit": [float(v) for v in fit]})
+            for suffix, text in ((".json", meta), (".html", html)):  # the page last: it counts
+                fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+                os.replace(tmp, folder / f"{self.key}{suffix}")
+            _prune(folder)
+        except OSError:
+            log.warning("warm start: could not keep the page", exc_info=True)
+
+
+def _prune(folder: Path) -> None:
+    pages = sorted(folder.glob("*.html"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in pages[KEEP:]:
+        for path in (old, old.with_suffix(".json")):
+            path.unlink(missing_ok=True)
