@@ -72,3 +72,36 @@ def toggle(times: int = 10) -> dict:
     if view.load_count != loads:
         raise RuntimeError("a visibility change reloaded the page")
     return {"seconds": statistics.median(samples), "max_s": max(samples)}
+
+
+def warm_start(folder) -> dict:
+    """A default start with the page stored by an earlier one (XDG_CACHE_HOME set by the
+    caller; the settings go to ``folder``): the window's longest stall from show to the built-in layers adopted, while
+    the data stack is imported on a worker thread."""
+    import sys
+
+    from PySide6.QtCore import QSettings, QTimer
+
+    from jjjmap.ui.app import create_app
+    from jjjmap.ui.mainwindow import MainWindow
+    from jjjmap.ui.settings import Settings
+
+    create_app()
+    settings = Settings(QSettings(str(folder / "warm.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(None, settings=settings, restore=False, warm=True)
+    window.doc.basemap = "none"   # as `jjjmap gui --basemap none`, which stored the page
+    window.quiet_errors = True
+    window.resize(1400, 900)
+    with StallWatch() as stall:
+        window.show()
+        if not wait(window.map.mapReady, TIMEOUT_S, lambda: window.map.ready):
+            raise TimeoutError("the stored map was not drawn")
+        stack_before_draw = "geopandas" in sys.modules
+        poll = QTimer(interval=10)   # adoption changes nothing on the page: ask the window
+        poll.start()
+        if not wait(poll.timeout, TIMEOUT_S, lambda: not window.loading_builtin):
+            raise TimeoutError("the built-in layers were not adopted")
+        poll.stop()
+    if window.map.last_html is not None:
+        raise RuntimeError("the warm start rendered instead of adopting the stored page")
+    return {"max_stall_ms": stall.max_gap * 1000, "data_stack_before_draw": stack_before_draw}
