@@ -51,9 +51,9 @@ def browser():
 
 @contextmanager
 def open_page(html_path: Path, size=(1400, 900), wait_ready: bool = True, b=None,
-              before_goto=None):
-    """Open an HTML file; yields (page, log). Waits for body[data-jjj-ready].
-    ``before_goto(page)`` can install routes (e.g. a stand-in CDN)."""
+              before_goto=None, fragment: str = ""):
+    """Open an HTML file (at ``#fragment`` if given); yields (page, log). Waits for
+    body[data-jjj-ready]. ``before_goto(page)`` can install routes (e.g. a stand-in CDN)."""
     log = PageLog()
     with (browser() if b is None else _nullctx(b)) as br:
         ctx = br.new_context(viewport={"width": size[0], "height": size[1]})
@@ -68,7 +68,7 @@ def open_page(html_path: Path, size=(1400, 900), wait_ready: bool = True, b=None
         page.on("dialog", on_dialog)
         if before_goto is not None:
             before_goto(page)
-        page.goto(Path(html_path).resolve().as_uri())
+        page.goto(Path(html_path).resolve().as_uri() + (f"#{fragment}" if fragment else ""))
         if wait_ready:
             page.wait_for_selector("body[data-jjj-ready='1']", state="attached", timeout=20000)
         try:

@@ -290,3 +290,23 @@ def test_the_whole_region_shows_in_any_window(chromium, default_page_file, size,
         zoom = page.evaluate("jjj.map.getZoom()")
     assert shown[0] <= west and shown[1] <= south and shown[2] >= east and shown[3] >= north
     assert (zoom < doc.view.zoom) == zoomed_out   # a big enough window keeps the set zoom
+
+
+def test_the_address_fragment_sets_the_view_and_basemap(chromium, default_page_file):
+    """``page.html#view=lat,lon,zoom&basemap=name``: how the app opens a stored page at the
+    remembered view (ui.warmstart), and a link into an export."""
+    doc, path = default_page_file
+    with open_page(path, b=chromium, fragment="view=39.9,116.4,10&basemap=osm") as (page, log):
+        view = page.evaluate("jjj.getView()")
+        assert abs(view["lat"] - 39.9) < 1e-6 and abs(view["lon"] - 116.4) < 1e-6
+        assert view["zoom"] == 10
+        assert page.evaluate("jjj.basemap()") == "osm"
+    assert real_errors(log) == []
+    # nonsense is ignored: an impossible view, a basemap of another datum (GCJ-02), a script
+    for bad in ("view=999,116.4,10&basemap=gaode", "view=a,b,c&basemap=%3Cscript%3E",
+                "basemap=constructor"):
+        with open_page(path, b=chromium, fragment=bad) as (page, log):
+            assert page.evaluate("jjj.basemap()") == doc.basemap
+            view = page.evaluate("jjj.getView()")
+            assert 35 < view["lat"] < 43 and view["zoom"] < 9   # the region, whole
+        assert real_errors(log) == [] and log.dialogs == []

@@ -22,6 +22,14 @@
     </message>
 </context>
 <context>
+    <name>BuiltinStart</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/warmstart.py" line="+260"/>
+        <source>Could not read the built-in map</source>
+        <translation>无法读取内置地图</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <location filename="../../src/jjjmap/ui/dialogs.py" line="+25"/>

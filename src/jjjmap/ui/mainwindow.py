@@ -5,7 +5,6 @@ picked in the table and a project load all flow through ``doc`` and back out to 
 """
 from __future__ import annotations
 
-import copy
 import logging
 import sys
 import time
@@ -31,6 +30,7 @@ from .mapview import MapView, Renderer, default_renderer
 from .searchbox import SearchBox
 from .settings import Settings
 from .statusbar import MapStatus
+from .warmstart import BuiltinStart
 
 log = logging.getLogger(__name__)
 
@@ -55,17 +55,14 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.started_at = started_at if started_at is not None else time.perf_counter()
         self.startup_seconds: float | None = None
-        self.layers_seconds: float | None = None   # the built-in layers in the document
         self.settings = settings or Settings()
-        self._warm = None          # a WarmStart while the built-in layers load, then None
-        self._keep_page = None     # a miss's page to store once it has drawn
-        self._restored_view = False
-        self._builtin_runner = None
+        self.restored_view = False   # the view remembered from the last run is the doc's
+        self.builtin: BuiltinStart | None = None
         from jjjmap import catalog
 
-        if doc is None and warm:
+        builtin_start = doc is None and warm
+        if builtin_start:
             doc = MapDocument(title=catalog.TITLE, lang=i18n.current_language())
-            self._warm = True
         elif doc is None:
             doc = catalog.default_document()
         if sectors is None:
@@ -88,8 +85,8 @@ class MainWindow(QMainWindow):
         # deleting the window deletes its web page before the shared web profile goes
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.map = MapView(doc, renderer, self)
-        if self._warm:
-            self.map.wait_for_layers()   # renders wait for the built-in layers
+        if builtin_start:
+            self.builtin = BuiltinStart(self)   # renders wait for the built-in layers
         self.map.setAcceptDrops(False)  # dropped files go to the window, not the browser
         self.setCentralWidget(self.map)
 
@@ -118,7 +115,7 @@ class MainWindow(QMainWindow):
                 self.restoreState(state)
         self.table.set_layer(self._layer(self.layers.current_layer_id()))
         # on the first turn of the event loop: the window shows before the map is built
-        QTimer.singleShot(0, self, self._first_page if self._warm else self.map.render)
+        QTimer.singleShot(0, self, self.builtin.begin if self.builtin else self.map.render)
 
     # -- construction -----------------------------------------------------------------------
     def _dock(self, name: str, widget, area) -> QDockWidget:
@@ -261,98 +258,26 @@ class MainWindow(QMainWindow):
         self.table.view.doubleClicked.connect(lambda _index: self.zoom_to_selection())
         self._unsubscribe = self.doc.subscribe(self._on_doc_event)
 
-    # -- map -> window ----------------------------------------------------------------------
     # -- the built-in layers at start (ui.warmstart) ----------------------------------------
-    def _first_page(self) -> None:
-        """Show the stored page of the built-in map if there is one, and read the layers."""
-        from jjjmap.ui.mapview import wgs84_to_display
-
-        from . import warmstart
-        from .workers import Task, TaskRunner
-
-        doc = self.doc
-        self._warm = warm = warmstart.WarmStart.for_start(
-            lang=doc.lang, basemap=doc.basemap, tianditu=self.tianditu_key())
-        if warm.hit:
-            view = None
-            if self._restored_view:
-                lon, lat = wgs84_to_display(doc.basemap, doc.view.lon, doc.view.lat)
-                view = (lat, lon, doc.view.zoom)
-            else:
-                doc.view = type(doc.view)(fit=warm.fit)
-            self.map.show_stored(warm.html, warmstart.fragment(view, doc.basemap))
-        from jjjmap import catalog
-
-        # a runner of its own: the status bar's Cancel (for files) must not strand the map
-        self._builtin_runner = TaskRunner(self)
-
-        def read() -> None:
-            self._builtin_runner.submit(Task(catalog.default_document), self._adopt,
-                                        self._not_adopted)
-
-        if warm.hit:   # after the stored page has loaded: it draws sooner without the reading
-            self.map.loadFinished.connect(read, type=Qt.ConnectionType.SingleShotConnection)
-        else:
-            read()
-
     @property
     def loading_builtin(self) -> bool:
-        """The built-in layers of a warm start are still being read."""
-        return self._warm is not None
+        """The built-in layers of a ``warm`` start are still being read."""
+        return self.builtin is not None and self.builtin.loading
 
-    def _adopt(self, full: MapDocument) -> None:
-        warm, self._warm = self._warm, None
-        if warm is None:
-            return   # the start's layers were given up (a project replaced the map)
-        doc = self.doc
-        if not self._restored_view:
-            doc.view = full.view   # quietly: the default view, as the stored page shows it
-        pristine = not doc.layers   # nothing added meanwhile: the page can be stored
-        self.map.adopt(list(full.layers))
-        self.layers_seconds = time.perf_counter() - self.started_at
-        self.table.set_layer(self._layer(self.layers.current_layer_id()))
-        if not warm.hit and pristine and self.map.last_html is not None:
-            self._keep(full.view)
-
-    def _keep(self, default_view) -> None:
-        """Store the page just rendered (at the default view) for the next start, under the
-        key of the settings it was rendered with (the language may have changed meanwhile)."""
-        from jjjmap.render.basemaps import datum_of
-
-        from . import warmstart
-
-        doc = self.doc
-        key = warmstart.cache_key(lang=doc.lang, datum=datum_of(doc.basemap),
-                                  tianditu=self.tianditu_key())
-        if key is None:
-            return
-        html = self.map.last_html
-        if doc.view != default_view:   # a remembered view: store the default view's page
-            shown = copy.copy(doc)
-            shown.view = default_view
-            try:
-                html = self.map.renderer(shown)
-            except Exception:  # noqa: BLE001 - the map shows; only the next start is slower
-                log.warning("warm start: the default view's page failed", exc_info=True)
-                return
-        self._keep_page = (warmstart.WarmStart(key), html, default_view.fit)
-
-    def _not_adopted(self, exc: BaseException) -> None:
-        self._warm = None
-        self.map.waiting = self.map.stored = False
-        self.report_error(self.tr("Could not read the built-in map"), str(exc))
+    @property
+    def layers_seconds(self) -> float | None:
+        """Seconds from process start to the built-in layers in the document."""
+        return self.builtin.layers_seconds if self.builtin is not None else None
 
     def give_up_builtin(self) -> None:
         """The map is being replaced (a project): the start's layers are not wanted."""
-        if self._warm is not None:
-            self._warm = None
-            self.map.waiting = self.map.stored = False
+        if self.builtin is not None:
+            self.builtin.give_up()
 
+    # -- map -> window ----------------------------------------------------------------------
     def _on_map_ready(self) -> None:
-        if self._keep_page is not None:
-            warm, html, fit = self._keep_page
-            self._keep_page = None
-            warm.save(html, fit)
+        if self.builtin is not None:
+            self.builtin.page_drawn()
         if self.startup_seconds is None:
             self.startup_seconds = time.perf_counter() - self.started_at
             log.info("map drawn %.2f s after start", self.startup_seconds)
@@ -472,7 +397,7 @@ class MainWindow(QMainWindow):
         view = self.settings.last_view()
         if view is not None:
             self.doc.view = type(self.doc.view)(*view)
-            self._restored_view = True
+            self.restored_view = True
         basemap = self.settings.basemap()
         if basemap and basemap in _basemaps():
             self.doc.basemap = basemap  # before the first render: no event needed
@@ -503,8 +428,8 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Detach from the document (also for tests that drop a window without closing it)."""
         self.files.runner.cancel_all()
-        if self._builtin_runner is not None:
-            self._builtin_runner.cancel_all()
+        if self.builtin is not None:
+            self.builtin.shutdown()
         self.search.detach()
         self.map.shutdown()
         self.layers.model.detach()

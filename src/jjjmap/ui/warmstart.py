@@ -5,7 +5,7 @@ inputs of the page are the same. After a start draws it, the page is kept in
 ``$XDG_CACHE_HOME/jjjmap/pages/<key>.html`` (``~/.cache/jjjmap``), rendered at the default
 view. The key hashes only what can be read without the data stack: jjjmap's version, the
 versions of folium, branca and the Leaflet wheels, size and mtime of every file of the built-in
-data, of ``resources/web`` and of the Python code that renders (render, model, geo, catalog),
+data, of ``resources/web`` and of the Python code that renders (render, model, geo, catalog, ui/mapview),
 the language, the basemap's datum and the Tianditu key.
 
 The view and the basemap are not in the key: a stored page opens at a remembered view and
@@ -18,15 +18,19 @@ them without rendering again (``MainWindow.adopt``). ``JJJMAP_NO_DISK_CACHE=1`` 
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
 import os
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,7 @@ def cache_key(*, lang: str, datum: str, tianditu: str | None) -> str | None:
                  *_tree_stats(Path(str(resources.files("jjjmap.resources"))) / "web"),
                  *_tree_stats(package / "render", "*.py"), *_tree_stats(package / "model", "*.py"),
                  *_tree_stats(package / "geo", "*.py"), *_tree_stats(package, "catalog.py"),
+                 *_tree_stats(package / "ui", "mapview.py"),   # the app's render options
                  f"lang={lang}", f"datum={datum}",
                  "tianditu=" + hashlib.sha256((tianditu or "").encode()).hexdigest()]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
@@ -148,3 +153,119 @@ def _prune(folder: Path) -> None:
     for old in pages[KEEP:]:
         for path in (old, old.with_suffix(".json")):
             path.unlink(missing_ok=True)
+
+
+class BuiltinStart(QObject):
+    """A window's start on the built-in map (``MainWindow(None, warm=True)``).
+
+    The window shows at once with an empty document; the stored page, if any, loads at the
+    remembered view and basemap; the built-in layers are read on a worker (after the stored
+    page has loaded: it draws sooner without the reading beside it) and adopted by the map
+    (``MapView.adopt``: no render when the stored page shows them). A start without a stored
+    page renders once the layers are in and stores that page, at the default view, when it
+    has drawn.
+    """
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.w = window
+        self.loading = True
+        self.warm: WarmStart | None = None
+        self.layers_seconds: float | None = None
+        self._runner = None
+        self._keep: tuple[WarmStart, str, tuple] | None = None
+        window.map.wait_for_layers()
+
+    def begin(self) -> None:
+        """Show the stored page of the built-in map if there is one, and read the layers."""
+        from jjjmap import catalog
+
+        from .mapview import wgs84_to_display
+        from .workers import Task, TaskRunner
+
+        w, doc = self.w, self.w.doc
+        self.warm = warm = WarmStart.for_start(lang=doc.lang, basemap=doc.basemap,
+                                               tianditu=w.tianditu_key())
+        if warm.hit:
+            view = None
+            if w.restored_view:
+                lon, lat = wgs84_to_display(doc.basemap, doc.view.lon, doc.view.lat)
+                view = (lat, lon, doc.view.zoom)
+            else:
+                doc.view = type(doc.view)(fit=warm.fit)
+            w.map.show_stored(warm.html, fragment(view, doc.basemap))
+        # a runner of its own: the status bar's Cancel (for files) must not strand the map
+        self._runner = TaskRunner(self)
+        w.progress.show()   # busy, until the layers are in
+
+        def read() -> None:
+            if self.loading:
+                self._runner.submit(Task(catalog.default_document), self._adopt, self._failed)
+
+        if warm.hit:
+            w.map.loadFinished.connect(read, type=Qt.ConnectionType.SingleShotConnection)
+        else:
+            read()
+
+    def _done(self) -> None:
+        self.loading = False
+        self.w.progress.setVisible(bool(self.w.files.runner.active))
+
+    def _adopt(self, full) -> None:
+        if not self.loading:
+            return   # given up (a project replaced the map)
+        self._done()
+        w, doc = self.w, self.w.doc
+        if not w.restored_view:
+            doc.view = full.view   # quietly: the default view, as a stored page shows it
+        pristine = not doc.layers   # nothing added meanwhile: the page can be stored
+        w.map.adopt(list(full.layers))
+        self.layers_seconds = time.perf_counter() - w.started_at
+        w.table.set_layer(w.doc.find(w.layers.current_layer_id()))
+        if not self.warm.hit and pristine and w.map.last_html is not None:
+            self._prepare_keep(full.view)
+
+    def _prepare_keep(self, default_view) -> None:
+        """The page to store for the next start, under the key of the settings it was
+        rendered with (the language may have changed meanwhile), at the default view."""
+        from jjjmap.render.basemaps import datum_of
+
+        w, doc = self.w, self.w.doc
+        key = cache_key(lang=doc.lang, datum=datum_of(doc.basemap), tianditu=w.tianditu_key())
+        if key is None:
+            return
+        html = w.map.last_html
+        if doc.view != default_view:   # a remembered view: render the default view's page
+            shown = copy.copy(doc)
+            shown.view = default_view
+            try:
+                html = w.map.renderer(shown)
+            except Exception:  # noqa: BLE001 - the map shows; only the next start is slower
+                log.warning("warm start: the default view's page failed", exc_info=True)
+                return
+        self._keep = (WarmStart(key), html, default_view.fit)
+
+    def page_drawn(self) -> None:
+        """The map has drawn: a page waiting to be stored has proved itself."""
+        if self._keep is not None:
+            warm, html, fit = self._keep
+            self._keep = None
+            warm.save(html, fit)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not self.loading:
+            return
+        self._done()
+        self.w.map.waiting = self.w.map.stored = False
+        self.w.report_error(self.tr("Could not read the built-in map"), str(exc))
+
+    def give_up(self) -> None:
+        """The map is being replaced (a project): the start's layers are not wanted."""
+        if self.loading:
+            self._done()
+            self.w.map.waiting = self.w.map.stored = False
+
+    def shutdown(self) -> None:
+        self.loading = False
+        if self._runner is not None:
+            self._runner.cancel_all()
