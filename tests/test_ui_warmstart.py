@@ -139,3 +139,29 @@ def test_no_disk_cache_means_no_warm_start(start, cache, monkeypatch):
     start()
     w = start()
     assert w.map.last_html is not None and not cache.exists()
+
+
+def test_the_window_shows_before_the_data_stack_is_imported():
+    """What lets a warm start draw sooner than a bare viewer: the window, its modules and
+    the start's key need none of numpy, pandas, geopandas, shapely, pyproj or folium."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from jjjmap.ui.app import create_app\n"
+        "app = create_app()\n"
+        "from jjjmap.ui.mainwindow import MainWindow\n"
+        "from jjjmap.ui import warmstart\n"
+        "w = MainWindow(None, warm=True, restore=False)\n"
+        "w.show()\n"
+        "warmstart.WarmStart.for_start(lang='en', basemap='osm', tianditu=None)\n"
+        "heavy = ('numpy', 'pandas', 'geopandas', 'shapely', 'pyproj', 'folium', 'pyogrio')\n"
+        "print(json.dumps([m for m in heavy if m in sys.modules]))\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []

@@ -35,6 +35,8 @@ from jjjmap.model import Layer
 np = LazyModule("numpy")
 pd = LazyModule("pandas")
 
+NO_ROWS = ()   # the order of no layer: numpy is not needed (nor imported) for it
+
 
 def format_value(value: Any) -> str:
     if value is None:
@@ -69,7 +71,7 @@ class AttributeModel(QAbstractTableModel):
         self.layer: Layer | None = None
         self._columns: list[str] = []
         self._values: list[np.ndarray] = []
-        self.order = np.arange(0)
+        self.order = NO_ROWS
         self._inverse: np.ndarray | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._text = ""
@@ -83,7 +85,7 @@ class AttributeModel(QAbstractTableModel):
         self._sort, self._text, self._haystack = None, "", None
         if layer is None:
             self._columns, self._values = [], []
-            self.order = np.arange(0)
+            self.order = NO_ROWS
         else:
             gdf = layer.gdf
             try:

@@ -32,6 +32,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 
+from .workers import Task, TaskRunner
+
 log = logging.getLogger(__name__)
 
 FORMAT = "2"
@@ -155,6 +157,18 @@ def _prune(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def _read_builtin(prepare_render: bool, read: bool = True):
+    """On a worker: the default document (``read``), after importing the renderer (folium,
+    0.3-0.4 s) with ``prepare_render``."""
+    if prepare_render:
+        import jjjmap.render.page  # noqa: F401
+    if read:
+        from jjjmap import catalog
+
+        return catalog.default_document()
+    return None
+
+
 class BuiltinStart(QObject):
     """A window's start on the built-in map (``MainWindow(None, warm=True)``).
 
@@ -178,10 +192,7 @@ class BuiltinStart(QObject):
 
     def begin(self) -> None:
         """Show the stored page of the built-in map if there is one, and read the layers."""
-        from jjjmap import catalog
-
         from .mapview import wgs84_to_display
-        from .workers import Task, TaskRunner
 
         w, doc = self.w, self.w.doc
         self.warm = warm = WarmStart.for_start(lang=doc.lang, basemap=doc.basemap,
@@ -199,8 +210,8 @@ class BuiltinStart(QObject):
         w.progress.show()   # busy, until the layers are in
 
         def read() -> None:
-            if self.loading:
-                self._runner.submit(Task(catalog.default_document), self._adopt, self._failed)
+            if self.loading:   # a miss renders at once: the renderer's imports come along
+                self._runner.submit(Task(_read_builtin, not warm.hit), self._adopt, self._failed)
 
         if warm.hit:
             w.map.loadFinished.connect(read, type=Qt.ConnectionType.SingleShotConnection)
@@ -224,6 +235,9 @@ class BuiltinStart(QObject):
         w.table.set_layer(w.doc.find(w.layers.current_layer_id()))
         if not self.warm.hit and pristine and w.map.last_html is not None:
             self._prepare_keep(full.view)
+        elif self.warm.hit:   # the first change that re-renders need not wait for folium
+            self._runner.submit(Task(_read_builtin, True, False), lambda _r: None,
+                                lambda exc: log.debug("renderer import failed: %s", exc))
 
     def _prepare_keep(self, default_view) -> None:
         """The page to store for the next start, under the key of the settings it was
