@@ -56,6 +56,20 @@ def _tree_stats(root: Path, pattern: str = "*") -> list[str]:
     return out
 
 
+def _frozen_stats() -> list[str]:
+    """In a bundle (PyInstaller) the code is inside the executable and its archive, not in
+    .py files: a rebuilt bundle changes these."""
+    if not getattr(sys, "frozen", False):
+        return []
+    out = []
+    for path in (Path(sys.executable), *Path(sys.executable).parent.glob("*.pkg"),
+                 *Path(getattr(sys, "_MEIPASS", "/nonexistent")).glob("base_library.zip")):
+        if path.is_file():
+            st = path.stat()
+            out.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return out
+
+
 def _versions() -> list[str]:
     out = []
     for dist in ("folium", "branca", "XStatic-Leaflet", "XStatic-Leaflet-MarkerCluster"):
@@ -78,6 +92,7 @@ def cache_key(*, lang: str, datum: str, tianditu: str | None) -> str | None:
                  *_tree_stats(package / "render", "*.py"), *_tree_stats(package / "model", "*.py"),
                  *_tree_stats(package / "geo", "*.py"), *_tree_stats(package, "catalog.py"),
                  *_tree_stats(package / "ui", "mapview.py"),   # the app's render options
+                 *_frozen_stats(),
                  f"lang={lang}", f"datum={datum}",
                  "tianditu=" + hashlib.sha256((tianditu or "").encode()).hexdigest()]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
