@@ -79,3 +79,58 @@ def test_a_second_process_reads_simplified_outlines_from_disk(counties, tmp_path
     monkeypatch.setattr(geometry, "_simplify", lambda *a: calls.append(a))
     again = simplified(counties.gdf, 0.0123)
     assert calls == [] and all(shapely.equals(first.values, again.values))
+
+
+def _wiggly_parcels():
+    """A user's polygon layer: two detailed outlines (a 1,000-vertex circle and a ring)."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from jjjmap.model import Layer
+
+    circle = Point(116.0, 39.0).buffer(0.2, quad_segs=256)
+    ring = Point(116.6, 39.2).buffer(0.15, quad_segs=256).difference(
+        Point(116.6, 39.2).buffer(0.05, quad_segs=64))
+    gdf = gpd.GeoDataFrame({"name": ["circle", "ring"]}, geometry=[circle, ring], crs=4326)
+    return Layer(gdf, "Parcels")
+
+
+@pytest.mark.parametrize("assets, mode", [("app", "url"), ("inline", "levels"), ("cdn", None)])
+def test_a_users_polygons_get_finer_as_the_boundaries_do(assets, mode):
+    from jjjmap.model import MapDocument
+    from jjjmap.render.geometry import display_tolerance
+    from jjjmap.render.page import layer_spec
+
+    doc = MapDocument()
+    parcels = doc.add_layer(_wiggly_parcels())
+    tolerance = display_tolerance(doc.view.zoom)
+    mode_of = {"app": "fetch", "inline": "embed", "cdn": None}
+    spec = layer_spec(parcels, doc, tolerance, None, mode_of[assets])
+    assert "simplified" not in spec
+    if mode is None:
+        assert "detail" not in spec
+        return
+    assert mode in spec["detail"] and spec["detail"]["base"] == doc.view.zoom
+    # the initial outline is coarse; level 12 is within half a pixel of the source there
+    drawn = len(spec["data"]["features"][0]["geometry"]["coordinates"][0])
+    fine = detail.level_geometries(parcels, 12)
+    assert fine["rows"] == [0, 1] and fine["scale"] is not None
+    finer = unpack(fine["geoms"][0], fine["scale"])
+    source = parcels.gdf.geometry.iloc[0]
+    assert len(finer.exterior.coords if finer.geom_type == "Polygon"
+               else finer.geoms[0].exterior.coords) > drawn
+    error_deg = finer.hausdorff_distance(source)
+    assert error_deg * 111_320 <= pixel_m(12, 39.0)
+
+
+def test_a_users_points_have_no_levels():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from jjjmap.model import Layer, MapDocument
+    from jjjmap.render.page import layer_spec
+
+    doc = MapDocument()
+    pts = doc.add_layer(Layer(gpd.GeoDataFrame(geometry=[Point(116, 39)], crs=4326), "P"))
+    spec = layer_spec(pts, doc, 0.01, None, "fetch")
+    assert spec["render"] == "points" and "detail" not in spec and "simplified" not in spec

@@ -41,3 +41,33 @@ def test_zooming_in_fetches_finer_outlines_without_a_reload(qtbot, tmp_path):
         if shiboken6.isValid(w):
             w.close()
         qtbot.wait(10)
+
+
+def test_a_users_polygons_get_finer_outlines_too(qtbot, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from jjjmap.model import Layer
+
+    doc = synthetic_document()
+    doc.basemap = "none"
+    circle = Point(115.3, 38.05).buffer(0.2, quad_segs=256)
+    parcels = doc.add_layer(Layer(gpd.GeoDataFrame({"name": ["c"]}, geometry=[circle],
+                                                   crs=4326), "Parcels"))
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(doc, settings=settings, sectors=SECTORS, restore=False)
+    try:
+        with qtbot.waitSignal(w.mapReady, timeout=30000):
+            w.show()
+        qtbot.waitUntil(lambda: w.map.load_count == 1)
+        loads, base = w.map.load_count, doc.view.zoom
+        level = f"jjj.detailLevel('{parcels.id}')"
+        assert js(qtbot, w.map, level) is None
+        w.map.run_js(f"jjj.setView(38.05, 115.3, {int(base) + 4})")
+        qtbot.waitUntil(lambda: js(qtbot, w.map, level) == int(base) + 4, timeout=10000)
+        assert js(qtbot, w.map, f"jjj.featureCount('{parcels.id}')") == 1
+        assert w.map.load_count == loads   # fetched, not re-rendered
+    finally:
+        if shiboken6.isValid(w):
+            w.close()
+        qtbot.wait(10)

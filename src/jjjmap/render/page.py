@@ -116,6 +116,13 @@ def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
         spec = institutions_spec(layer, lang, shift, counties)
     else:
         spec = vector_spec(layer, lang, tolerance, shift)
+        if spec.pop("simplified", False):
+            # outlines drawn at the initial zoom's tolerance get finer as the user zooms in,
+            # as the boundaries do (a user's parcels stay within a pixel at zoom 14)
+            datum = "gcj02" if shift is not None else "wgs84"
+            finer = _detail.page_spec(layer, doc.view.zoom, detail, shift, datum)
+            if finer is not None:
+                spec["detail"] = finer
     spec.update(id=layer.id, title=layer.title(lang), kind=layer.kind, group=layer.group,
                 visible=bool(layer.visible), opacity=float(layer.opacity))
     if layer.licence:

@@ -182,7 +182,7 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
         features.append({"type": "Feature", "geometry": geom, "properties": props})
     return dict(base, render="geojson", canvas=len(features) > CANVAS_PATHS_ABOVE,
                 data={"type": "FeatureCollection", "features": features}, labelField=label,
-                hover=True)
+                hover=True, simplified=bool(tol))
 
 
 def _legend(layer: Layer, types, colours, cls_legend, size_legend, lang) -> list[dict]:

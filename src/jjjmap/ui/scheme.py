@@ -6,12 +6,13 @@ before the ``QApplication`` exists (see ``register_scheme``).
 """
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import re
 from typing import Callable
 from urllib.parse import parse_qs, unquote
 
-from PySide6.QtCore import QBuffer, QIODevice, QObject
+from PySide6.QtCore import QBuffer, QIODevice, QObject, Signal
 from PySide6.QtWebEngineCore import (
     QWebEngineProfile,
     QWebEngineUrlRequestInfo,
@@ -62,7 +63,14 @@ class Pending(Exception):
 class SchemeHandler(QWebEngineUrlSchemeHandler):
     """Answers ``jjjmap://app/<page>`` from ``pages``, ``jjjmap://app/assets/<name>``, and
     ``jjjmap://app/[<dir>/]detail/<layer>/<level>.json`` from ``details[<dir>]`` (finer
-    boundary outlines for the page in that directory, made when first asked)."""
+    boundary outlines for the page in that directory, made when first asked).
+
+    Outlines are made on a worker thread (a user's 20k-polygon layer takes ~3 s a level the
+    first time) and the answer goes back to the GUI thread, so zooming never freezes the
+    window; one worker, so levels are made one at a time.
+    """
+
+    _made = Signal(object, object, object)   # job, (data, mime) or None, the exception
 
     def __init__(self, parent: QObject | None = None, assets: AssetProvider | None = None):
         super().__init__(parent)
@@ -70,6 +78,8 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         self.assets = assets or default_assets
         self.details: dict[str, DetailProvider] = {}
         self._held: list[QWebEngineUrlRequestJob] = []
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, "jjjmap-detail")
+        self._made.connect(self._answer)
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt name)
         url = job.requestUrl()
@@ -78,27 +88,49 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
             if url.host() != HOST:
                 raise KeyError(path)
             if path in self.pages:
-                data, mime = self.pages[path], "text/html;charset=utf-8"
+                self._reply(job, self.pages[path], "text/html;charset=utf-8")
             elif path.startswith("assets/"):
-                data, mime = self.assets(path[len("assets/"):])
+                self._reply(job, *self.assets(path[len("assets/"):]))
             elif (m := _DETAIL.match(path)) is not None:
                 datum = parse_qs(url.query()).get("datum", ["wgs84"])[0]
                 provider = self.details[m["page"] or ""]
-                data = provider(unquote(m["layer"]), int(m["level"]), datum)
-                mime = "application/json"
+                args = (unquote(m["layer"]), int(m["level"]), datum)
+                self._pool.submit(self._make, job, provider, args)
             else:
                 raise KeyError(path)
-        except Pending:
-            self._held.append(job)
-            return
         except Exception:  # noqa: BLE001 - any miss is a 404 for the page
-            log.warning("jjjmap scheme: not found: %s", url.toString())
-            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
-            return
+            self._fail(job)
+
+    def _make(self, job, provider: DetailProvider, args) -> None:
+        """On the worker: the outlines, handed to the GUI thread (``_answer``)."""
+        try:
+            self._made.emit(job, (provider(*args), "application/json"), None)
+        except BaseException as exc:  # noqa: BLE001 - reported on the GUI thread
+            self._made.emit(job, None, exc)
+
+    def _answer(self, job, answer, exc) -> None:
+        try:
+            if isinstance(exc, Pending):
+                self._held.append(job)
+            elif exc is not None:
+                log.debug("jjjmap scheme: no outlines", exc_info=exc)
+                self._fail(job)
+            else:
+                self._reply(job, *answer)
+        except RuntimeError:   # the page went away meanwhile, and its request with it
+            log.debug("jjjmap scheme: an answered request is gone")
+
+    @staticmethod
+    def _reply(job: QWebEngineUrlRequestJob, data: bytes, mime: str) -> None:
         buf = QBuffer(job)  # parented to the job, so it lives exactly as long as the reply
         buf.setData(data)
         buf.open(QIODevice.OpenModeFlag.ReadOnly)
         job.reply(mime.encode(), buf)
+
+    @staticmethod
+    def _fail(job: QWebEngineUrlRequestJob) -> None:
+        log.warning("jjjmap scheme: not found: %s", job.requestUrl().toString())
+        job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
 
     def retry_held(self) -> None:
         """Ask the providers again for the requests that had to wait."""
