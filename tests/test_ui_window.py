@@ -215,3 +215,24 @@ def test_file_dropped_on_the_map_goes_to_the_window(window, qtbot, tmp_path):
     QApplication.sendEvent(target, event)
     qtbot.waitUntil(lambda: len(window.doc.layers) == n + 1, timeout=20000)
     assert window.map.url().toString().startswith("jjjmap://app/")  # not navigated away
+
+
+def test_heavy_user_outlines_render_off_the_gui_thread():
+    """A user's 300k-vertex polygon goes to the worker; the built-in map (377k vertices,
+    simplified from the display cache) and small layers stay on the GUI thread."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from jjjmap import catalog
+    from jjjmap.model import Layer, MapDocument
+    from jjjmap.ui.mapview import _heavy
+
+    builtin = catalog.default_document()
+    assert not _heavy(builtin)
+    light = MapDocument()
+    light.add_layer(Layer(gpd.GeoDataFrame(geometry=[Point(116, 39).buffer(0.1)], crs=4326),
+                          "small"))
+    assert not _heavy(light)
+    big = Point(116, 39).buffer(0.5, quad_segs=75_000)   # 300,001 vertices
+    builtin.add_layer(Layer(gpd.GeoDataFrame(geometry=[big], crs=4326), "parcels"))
+    assert _heavy(builtin)

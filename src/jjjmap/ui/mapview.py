@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 
 Renderer = Callable[[MapDocument], str]
 BACKGROUND_FEATURES = 50_000
+# A user's lines and polygons cost by their vertices (simplifying them is most of a render:
+# 20k polygons of 1.75M vertices took 4 s); the built-in outlines come from the display cache.
+BACKGROUND_VERTICES = 250_000
 
 
 
@@ -52,6 +55,18 @@ def default_renderer(doc: MapDocument, tianditu_key: str | None = None) -> str:
 
     # the window has its own layer panel; a second one inside the page could disagree with it
     return render_html(doc, assets="app", show_panel=False, tianditu_key=tianditu_key)
+
+
+def _heavy(doc: MapDocument) -> bool:
+    """A render too slow for the GUI thread (see MapView.render)."""
+    if sum(len(lyr.gdf) for lyr in doc.layers) > BACKGROUND_FEATURES:
+        return True
+    vectors = [lyr.gdf.geometry.values for lyr in doc.layers if lyr.kind == "vector"]
+    if not vectors:
+        return False
+    import shapely
+
+    return sum(int(shapely.get_num_coordinates(g).sum()) for g in vectors) > BACKGROUND_VERTICES
 
 
 class MapView(QWebEngineView):
@@ -167,7 +182,8 @@ class MapView(QWebEngineView):
         """Render the document and load it; False (and renderFailed) if rendering failed.
 
         Rendering stays on this thread (pyproj objects used from a Qt pool thread crashed it),
-        except for documents of more than BACKGROUND_FEATURES features: their render
+        except for documents of more than BACKGROUND_FEATURES features or of user layers
+        with more than BACKGROUND_VERTICES vertices: their render
         (0.2 s for 100k points, 0.9 s for a million) runs on a plain Python thread
         (ui.workers) so the window keeps answering; a render overtaken by a newer one is
         dropped.
@@ -179,7 +195,7 @@ class MapView(QWebEngineView):
         self._ready_poll.stop()
         self.ready = False
         self._generation += 1
-        if sum(len(lyr.gdf) for lyr in self.doc.layers) > BACKGROUND_FEATURES:
+        if _heavy(self.doc):
             return self._render_in_background()
         try:
             html = self.renderer(self.doc)
