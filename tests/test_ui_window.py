@@ -221,7 +221,8 @@ def test_heavy_user_outlines_render_off_the_gui_thread():
     """A user's 300k-vertex polygon goes to the worker; the built-in map (377k vertices,
     simplified from the display cache) and small layers stay on the GUI thread."""
     import geopandas as gpd
-    from shapely.geometry import Point
+    import numpy as np
+    from shapely.geometry import Point, Polygon
 
     from jjjmap import catalog
     from jjjmap.model import Layer, MapDocument
@@ -233,6 +234,7 @@ def test_heavy_user_outlines_render_off_the_gui_thread():
     light.add_layer(Layer(gpd.GeoDataFrame(geometry=[Point(116, 39).buffer(0.1)], crs=4326),
                           "small"))
     assert not _heavy(light)
-    big = Point(116, 39).buffer(0.5, quad_segs=75_000)   # 300,001 vertices
+    angle = np.linspace(0, 2 * np.pi, 300_001)   # a 300,001-vertex outline
+    big = Polygon(np.c_[116 + 0.5 * np.cos(angle), 39 + 0.5 * np.sin(angle)])
     builtin.add_layer(Layer(gpd.GeoDataFrame(geometry=[big], crs=4326), "parcels"))
     assert _heavy(builtin)
