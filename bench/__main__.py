@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import platform
 import time
@@ -13,6 +14,10 @@ from bench.harness import DID_NOT_FINISH, alternate, median_of, median_rss
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TIMEOUT_S = 120
+SIDES = ("jjjmap", "baseline", "leafmap")
+NOT_INSTALLED = "not installed"
+NOT_RUN_QUICK = "not run (--quick)"
+NO_SIDE = "no leafmap side"
 
 
 @dataclass
@@ -28,6 +33,8 @@ class Case:
     quick_reps: int = 3
     in_quick: bool = True            # --quick runs it at all
     quick_baseline: bool = True      # --quick runs its baseline side (False: known to take 120 s)
+    leafmap: bool = True             # has a leafmap side (the second baseline)
+    quick_leafmap: bool = True       # --quick runs its leafmap side
 
 
 def _points(n: int) -> Callable[[bool], dict]:
@@ -65,17 +72,19 @@ CASES = [
     Case("time_to_map", "time_to_map", "seconds", "s", "no slower than baseline",
          lambda j, b, extra: None if j is None or b is None else j <= b, reps=5, quick_reps=2),
     Case("points_100k", "points_app", "seconds", "s", ">= 10x faster than baseline",
-         _faster(10), params=_points(100_000), reps=3, quick_reps=1),
+         _faster(10), params=_points(100_000), reps=3, quick_reps=1,
+         quick_leafmap=False),   # leafmap: about 90 s a sample
     Case("points_1m", "points_app", "seconds", "s",
          "< 10 s, window responsive; baseline does not finish",
          lambda j, b, extra: None if j is None else j < 10 and b is None
          and extra.get("max_stall_ms", 1e9) < 250,
-         params=_points(1_000_000), reps=1, quick_reps=1, quick_baseline=False),
+         params=_points(1_000_000), reps=1, quick_reps=1, quick_baseline=False,
+         leafmap=False),
     Case("points_100k_export", "points_export", "seconds", "s", ">= 10x faster than baseline",
          _faster(10), params=_points(100_000), reps=3, in_quick=False),
     Case("points_1m_export", "points_export", "seconds", "s", "< 10 s; baseline does not finish",
          lambda j, b, extra: None if j is None else j < 10 and b is None,
-         params=_points(1_000_000), reps=1, in_quick=False),
+         params=_points(1_000_000), reps=1, in_quick=False, leafmap=False),
     Case("toggle_layer", "toggle_layer", "seconds", "s", "< 50 ms and >= 10x faster",
          _faster(10, within=0.050), reps=3, quick_reps=1),
     Case("export_html", "export_html", "seconds", "s", "< 2 s; <= 3 MB; light <= 1 MB",
@@ -94,62 +103,125 @@ def _fmt(value, unit):
     return f"{value:g} {unit}"
 
 
+def leafmap_installed() -> bool:
+    """Whether the leafmap side can run (``pip install -e '.[bench]'``). Importing leafmap here
+    would cost seconds, so only its presence is checked: a broken install shows as the leafmap
+    samples' errors."""
+    return importlib.util.find_spec("leafmap") is not None
+
+
+def _status(case: Case, quick: bool, leafmap_ok: bool) -> dict[str, str]:
+    """Each side: "run", or why it is not."""
+    status = {"jjjmap": "run",
+              "baseline": NOT_RUN_QUICK if quick and not case.quick_baseline else "run"}
+    if not case.leafmap:
+        status["leafmap"] = NO_SIDE
+    elif not leafmap_ok:
+        status["leafmap"] = NOT_INSTALLED
+    else:
+        status["leafmap"] = NOT_RUN_QUICK if quick and not case.quick_leafmap else "run"
+    return status
+
+
+def _extras(samples: list, metric: str, prefix: str = "") -> dict:
+    """Medians of what a side measured besides the compared metric (keys of its first good
+    sample); the baselines' ``deviation_m`` (0: they draw the source) is left out."""
+    first = next((s for s in samples if s.ok), None)
+    if first is None:
+        return {}
+    skip = {metric} | ({"deviation_m"} if prefix else set())
+    return {f"{prefix}{k}": median_of(samples, k) for k in first.values if k not in skip}
+
+
 def run(cases: list[Case], quick: bool) -> dict:
+    leafmap_ok = leafmap_installed()
     rows = []
     for case in cases:
         params = case.params(quick)
         reps = case.quick_reps if quick else case.reps
-        print(f"… {case.name} ({reps} rep(s) per side)", flush=True)
-        sides = ("jjjmap",) if quick and not case.quick_baseline else ("jjjmap", "baseline")
+        status = _status(case, quick, leafmap_ok)
+        sides = tuple(side for side in SIDES if status[side] == "run")
+        print(f"… {case.name} ({reps} rep(s) per side: {', '.join(sides)})", flush=True)
         samples = alternate(case.worker, params, reps, TIMEOUT_S, sides)
-        jjj = median_of(samples["jjjmap"], case.metric)
-        base = median_of(samples["baseline"], case.metric)
-        extra = {k: median_of(samples["jjjmap"], k)
-                 for s in samples["jjjmap"][:1] if s.ok for k in s.values if k != case.metric}
-        extra.update({f"baseline_{k}": median_of(samples["baseline"], k)
-                      for s in samples["baseline"][:1] if s.ok for k in s.values
-                      if k not in (case.metric, "deviation_m")})
+        value = {side: median_of(samples.get(side, []), case.metric) for side in SIDES}
+        extra = _extras(samples["jjjmap"], case.metric)
+        for side in SIDES[1:]:
+            extra.update(_extras(samples.get(side, []), case.metric, f"{side}_"))
         if "deviation_m" in extra and extra["deviation_m"] is not None:
             extra["deviation_px"] = extra["deviation_m"] / ground_pixel_m(extra.pop("zoom"),
                                                                           extra.pop("lat"))
+        jjj, base, leaf = value["jjjmap"], value["baseline"], value["leafmap"]
         rows.append({
             "case": case.name, "metric": case.metric, "unit": case.unit,
             "jjjmap": jjj, "baseline": base, "ratio": _ratio(jjj, base),
-            "jjjmap_peak_rss_mb": median_rss(samples["jjjmap"]),
-            "baseline_peak_rss_mb": median_rss(samples["baseline"]),
+            "leafmap": leaf, "leafmap_ratio": _ratio(jjj, leaf),
+            **{f"{side}_peak_rss_mb": median_rss(samples.get(side, [])) for side in SIDES},
+            # the targets are the issue's, against the folium baseline
             "extra": extra, "target": case.target, "met": case.met(jjj, base, extra),
-            "errors": sorted({s.error for side in samples.values() for s in side if not s.ok}),
-            "baseline_run": "baseline" in sides,
+            "errors": sorted({f"{side}: {s.error}" for side, got in samples.items()
+                              for s in got if not s.ok}),
+            "status": status, "baseline_run": status["baseline"] == "run",
         })
     return {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "quick": quick,
             "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
-            "rows": rows}
+            "leafmap": _leafmap_version() if leafmap_ok else None, "rows": rows}
+
+
+def _leafmap_version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("leafmap")
+    except PackageNotFoundError:
+        return None
+
+
+def _cell(row: dict, side: str) -> str:
+    """A side's median, or why there is none."""
+    status = row.get("status", {}).get(side, "run")
+    if status == NO_SIDE:
+        return "—"
+    if status != "run":
+        return status
+    if row[side] is not None:
+        return _fmt(row[side], row["unit"])
+    return (DID_NOT_FINISH if f"{side}: {DID_NOT_FINISH}" in row["errors"] else "failed")
+
+
+def _details(row: dict, side: str) -> str:
+    prefix = "" if side == "jjjmap" else f"{side}_"
+    own = {k[len(prefix):]: v for k, v in row["extra"].items() if v is not None
+           and k.startswith(prefix) and (prefix or not k.startswith(("baseline_", "leafmap_")))}
+    parts = [f"{k} {_fmt(v, 'bytes') if k.endswith('bytes') else f'{v:.3g}'}"
+             for k, v in own.items()]
+    parts += [e[len(side) + 2:] for e in row["errors"] if e.startswith(f"{side}: ")]
+    return ", ".join(parts)
 
 
 def table(result: dict) -> str:
-    lines = ["| case | jjjmap | baseline | baseline / jjjmap | peak RSS jjjmap / baseline | "
-             "target | met |", "|---|---|---|---|---|---|---|"]
+    lines = ["| case | jjjmap | baseline | baseline / jjjmap | leafmap | leafmap / jjjmap | "
+             "peak RSS jjjmap / baseline / leafmap | target | met |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in result["rows"]:
-        ratio = f"{r['ratio']:.1f}x" if r["ratio"] else "—"
-        rss = " / ".join(f"{v:.0f} MB" if v else "—"
-                         for v in (r["jjjmap_peak_rss_mb"], r["baseline_peak_rss_mb"]))
+        ratio = {k: f"{r[k]:.1f}x" if r.get(k) else "—" for k in ("ratio", "leafmap_ratio")}
+        rss = " / ".join(f"{r.get(f'{side}_peak_rss_mb'):.0f} MB"
+                         if r.get(f"{side}_peak_rss_mb") else "—" for side in SIDES)
         met = {True: "yes", False: "NO", None: "—"}[r["met"]]
-        base = (_fmt(r["baseline"], r["unit"]) if r.get("baseline_run", True)
-                else "not run (--quick)")
-        lines.append(f"| {r['case']} | {_fmt(r['jjjmap'], r['unit'])} | "
-                     f"{base} | {ratio} | {rss} | {r['target']} | {met} |")
-        details = ", ".join(f"{k} {_fmt(v, 'bytes') if k.endswith('bytes') else f'{v:.3g}'}"
-                            for k, v in r["extra"].items() if v is not None)
-        if details or r["errors"]:
-            lines.append(f"| ↳ | {details} | {'; '.join(r['errors'])} | | | | |")
+        lines.append(f"| {r['case']} | {_cell(r, 'jjjmap')} | {_cell(r, 'baseline')} | "
+                     f"{ratio['ratio']} | {_cell(r, 'leafmap')} | {ratio['leafmap_ratio']} | "
+                     f"{rss} | {r['target']} | {met} |")
+        details = {side: _details(r, side) for side in SIDES}
+        if any(details.values()):
+            lines.append(f"| ↳ | {details['jjjmap']} | {details['baseline']} | | "
+                         f"{details['leafmap']} | | | | |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true",
-                        help="fewer repetitions, no export-path point cases, no 1M baseline "
-                             "(< 3 min)")
+                        help="fewer repetitions, no export-path point cases, no 1M baseline, "
+                             "no leafmap side of points_100k (< 3 min)")
     parser.add_argument("--only", nargs="*", help="case names to run")
     args = parser.parse_args()
     cases = [c for c in CASES if (c.name in args.only if args.only else

@@ -72,16 +72,16 @@ def run_worker(case: str, side: str, params: dict, timeout: float) -> Sample:
 
 def alternate(case: str, params: dict, reps: int, timeout: float,
               sides: tuple[str, ...] = ("jjjmap", "baseline")) -> dict[str, list[Sample]]:
-    """jjjmap and baseline turn about, so drifts in machine load hit both alike.
+    """The sides take turns, each repetition starting one further along (two sides: jjjmap,
+    baseline, then baseline, jjjmap; three: j b l, b l j, l j b), so drifts in machine load
+    hit all alike.
 
     A side that did not finish once is not run again: it would only burn the time limit.
     """
-    samples: dict[str, list[Sample]] = {"jjjmap": [], "baseline": []}
+    samples: dict[str, list[Sample]] = {side: [] for side in sides}
     for rep in range(reps):
-        order = ("jjjmap", "baseline") if rep % 2 == 0 else ("baseline", "jjjmap")
-        for side in order:
-            if side not in sides:
-                continue
+        turn = rep % len(sides)
+        for side in sides[turn:] + sides[:turn]:
             if samples[side] and not samples[side][-1].ok:
                 continue
             samples[side].append(run_worker(case, side, params, timeout))

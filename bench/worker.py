@@ -1,12 +1,17 @@
 """One side of one case, in a fresh process: ``python -m bench.worker CASE SIDE PARAMS_JSON``.
 
-Prints one JSON line of what it measured. Timing starts inside the process for export and
-app cases (imports are not what we compare) and at process creation for ``time_to_map``
-(the app, and the baseline's viewer, are started as their own processes).
+SIDE is ``jjjmap``, ``baseline`` (geopandas + folium, ``bench/baseline/folium_map.py``) or
+``leafmap`` (``bench/baseline/leafmap_map.py``: the same cases the leafmap way; the two
+baselines share every function here). Prints one JSON line of what it measured. Timing
+starts inside the process for export and app cases (imports are not what we compare) and at
+process creation for ``time_to_map`` (the app, and the baseline's viewer, are started as
+their own processes).
 """
 from __future__ import annotations
 
 import atexit
+import functools
+import importlib
 import json
 import os
 import shutil
@@ -33,6 +38,13 @@ def _doc(extra_layers=()):
     return doc
 
 
+def _baseline(side: str):
+    """The module that builds a baseline's maps: ``default_map(without)``,
+    ``points_map(csv)``, ``save(m, path) -> bytes``."""
+    return importlib.import_module({"baseline": "bench.baseline.folium_map",
+                                    "leafmap": "bench.baseline.leafmap_map"}[side])
+
+
 # -- default map and export ------------------------------------------------------------------
 def default_map_html_jjjmap(params):
     from jjjmap import export
@@ -52,11 +64,9 @@ def default_map_html_jjjmap(params):
     return out
 
 
-def default_map_html_baseline(params):
-    from bench.baseline import folium_map
-
-    return {"bytes": folium_map.save(folium_map.default_map(), TMP / "base.html"),
-            "deviation_m": 0.0}
+def default_map_html_baseline(params, side="baseline"):
+    maps = _baseline(side)
+    return {"bytes": maps.save(maps.default_map(), TMP / "base.html"), "deviation_m": 0.0}
 
 
 def boundary_deviation_m(doc) -> float:
@@ -102,11 +112,10 @@ def export_html_jjjmap(params):
             "light_bytes": (TMP / "light.html").stat().st_size}
 
 
-def export_html_baseline(params):
-    from bench.baseline import folium_map
-
+def export_html_baseline(params, side="baseline"):
+    maps = _baseline(side)
     with Stopwatch() as sw:
-        folium_map.save(folium_map.default_map(), TMP / "e.html")
+        maps.save(maps.default_map(), TMP / "e.html")
     return {"seconds": sw.seconds}
 
 
@@ -125,13 +134,13 @@ def points_jjjmap(params):
             "bytes": path.stat().st_size}
 
 
-def points_baseline(params):
-    from bench.baseline import folium_map
+def points_baseline(params, side="baseline"):
     from bench.browser import time_to_drawn
 
+    maps = _baseline(side)
     path = TMP / "p.html"
     with Stopwatch() as build:
-        size = folium_map.save(folium_map.points_map(params["csv"]), path)
+        size = maps.save(maps.points_map(params["csv"]), path)
     draw = time_to_drawn(path, jjjmap=False)
     return {"seconds": build.seconds + draw, "build_s": build.seconds, "draw_s": draw,
             "bytes": size}
@@ -168,11 +177,10 @@ def time_to_map_jjjmap(params):
             "startup_max_stall_ms": stall["max_stall_ms"]}
 
 
-def time_to_map_baseline(params):
-    from bench.baseline import folium_map
-
+def time_to_map_baseline(params, side="baseline"):
+    maps = _baseline(side)
     path = TMP / "base.html"
-    folium_map.save(folium_map.default_map(), path)
+    maps.save(maps.default_map(), path)
     proc = subprocess.run([sys.executable, "-m", "bench.baseline.viewer", str(path)],
                           capture_output=True, text=True, timeout=110)
     found = re.search(r"drawn ([0-9.]+) s after process start", proc.stdout)
@@ -187,14 +195,14 @@ def points_app_jjjmap(params):
     return app.points(params["csv"])
 
 
-def points_app_baseline(params):
-    from bench.baseline import folium_map
+def points_app_baseline(params, side="baseline"):
     from bench.baseline.viewer import Viewer
 
+    maps = _baseline(side)
     viewer = Viewer()
     path = TMP / "p.html"
     with Stopwatch() as build:
-        folium_map.save(folium_map.points_map(params["csv"]), path)
+        maps.save(maps.points_map(params["csv"]), path)
     draw = viewer.load_until_drawn(path)
     return {"seconds": build.seconds + draw, "build_s": build.seconds, "draw_s": draw}
 
@@ -205,28 +213,28 @@ def toggle_layer_jjjmap(params):
     return app.toggle()
 
 
-def toggle_layer_baseline(params):
+def toggle_layer_baseline(params, side="baseline"):
     """Hide the counties the notebook way: build the map again without them, save, reload."""
     import statistics
 
-    from bench.baseline import folium_map
     from bench.baseline.viewer import Viewer
 
+    maps = _baseline(side)
     viewer = Viewer()
     path = TMP / "t.html"
-    folium_map.save(folium_map.default_map(), path)
+    maps.save(maps.default_map(), path)
     viewer.load_until_drawn(path)
     samples = []
     for n in range(params.get("times", 4)):
         without = ("counties",) if n % 2 == 0 else ()
         with Stopwatch() as sw:
-            folium_map.save(folium_map.default_map(without=without), path)
+            maps.save(maps.default_map(without=without), path)
             viewer.load_until_drawn(path)
         samples.append(sw.seconds)
     return {"seconds": statistics.median(samples), "max_s": max(samples)}
 
 
-CASES = {
+_JJJMAP_AND_BASELINES = {
     "default_map_html": (default_map_html_jjjmap, default_map_html_baseline),
     "export_html": (export_html_jjjmap, export_html_baseline),
     "points_export": (points_jjjmap, points_baseline),
@@ -234,13 +242,14 @@ CASES = {
     "points_app": (points_app_jjjmap, points_app_baseline),
     "toggle_layer": (toggle_layer_jjjmap, toggle_layer_baseline),
 }
+CASES = {case: {"jjjmap": jjj, "baseline": functools.partial(base, side="baseline"),
+                "leafmap": functools.partial(base, side="leafmap")}
+         for case, (jjj, base) in _JJJMAP_AND_BASELINES.items()}
 
 
 def main(argv):
     case, side, params = argv[0], argv[1], json.loads(argv[2])
-    jjj, base = CASES[case]
-    result = (jjj if side == "jjjmap" else base)(params)
-    print(json.dumps(result))
+    print(json.dumps(CASES[case][side](params)))
 
 
 if __name__ == "__main__":
