@@ -3,7 +3,9 @@
 The only help it gets is offline copies (from the xstatic wheels) of Leaflet, MarkerCluster
 and jQuery (folium's popups use it), so that both pages render with no network (folium would
 link them from CDNs); the Bootstrap and awesome-markers links this map does not use are
-dropped for the same reason.
+dropped for the same reason. With no tile layer Leaflet has no maximum zoom, and
+Leaflet.markercluster then throws ("Map has no maxZoom specified") and the rest of the page's
+script never runs, so the map is given ``maxZoom=18`` (as jjjmap's page has its basemap's).
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ def _offline(m: folium.Map) -> None:
 def default_map(without: tuple[str, ...] = ()) -> folium.Map:
     """The default JJJ map; ``without`` names boundary layers left out (how a notebook hides
     one: run the cell again without it)."""
-    m = folium.Map(location=[39.3, 116.4], zoom_start=7, tiles=None)
+    m = folium.Map(location=[39.3, 116.4], zoom_start=7, tiles=None, maxZoom=18)
     _offline(m)
     for name in BOUNDARIES:
         if name in without:
@@ -55,7 +57,7 @@ def default_map(without: tuple[str, ...] = ()) -> folium.Map:
 
 def points_map(csv_path: str | Path) -> folium.Map:
     df = pd.read_csv(csv_path)
-    m = folium.Map(location=[39.3, 116.4], zoom_start=7, tiles=None)
+    m = folium.Map(location=[39.3, 116.4], zoom_start=7, tiles=None, maxZoom=18)
     _offline(m)
     cluster = MarkerCluster().add_to(m)
     for lat, lon in zip(df["lat"], df["lon"]):
