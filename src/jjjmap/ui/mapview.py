@@ -135,12 +135,18 @@ class MapView(QWebEngineView):
         self.waiting = False
         self.stored = False
         self._render_deferred = False
-        self.last_html: str | None = None   # the page last rendered
+        self._rendered_here = False   # a page of this view's own rendering is shown
 
     # -- page life --------------------------------------------------------------------------
     @property
     def url_for_page(self) -> QUrl:
         return QUrl(f"{SCHEME.decode()}://{HOST}/{self._page_path}")
+
+    @property
+    def last_html(self) -> str | None:
+        """The page this view last rendered (None if it has shown none of its own)."""
+        data = self._handler.pages.get(self._page_path) if self._rendered_here else None
+        return data.decode("utf-8") if data is not None else None
 
     def wait_for_layers(self) -> None:
         """The document's layers are still loading: render once they are (``adopt``)."""
@@ -236,7 +242,7 @@ class MapView(QWebEngineView):
     def _show(self, html: str) -> None:
         self.render_count += 1
         self._note_rendered()
-        self.last_html = html
+        self._rendered_here = True
         self._handler.pages[self._page_path] = html.encode("utf-8")
         self.ready = False
         self.load(self.url_for_page)
