@@ -31,7 +31,7 @@ def start(qtbot, tmp_path):
     """start(view=None, basemap="none") -> a MainWindow of a default start, shown."""
     windows = []
 
-    def make(view=None, basemap="none", before_show=None):
+    def make(view=None, basemap="none", before_show=None, wait_ready=True):
         settings = Settings(QSettings(str(tmp_path / f"s{len(windows)}.ini"),
                                       QSettings.Format.IniFormat))
         settings.save_basemap(basemap)
@@ -43,7 +43,10 @@ def start(qtbot, tmp_path):
         if before_show is not None:
             before_show(w)
         w.resize(1000, 700)
-        with qtbot.waitSignal(w.mapReady, timeout=60000):
+        if wait_ready:
+            with qtbot.waitSignal(w.mapReady, timeout=60000):
+                w.show()
+        else:
             w.show()
         qtbot.waitUntil(lambda: not w.loading_builtin, timeout=60000)
         return w
@@ -165,3 +168,18 @@ def test_the_window_shows_before_the_data_stack_is_imported():
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_stored_page_that_never_draws_is_rendered_and_forgotten(start, cache, qtbot,
+                                                                  monkeypatch):
+    from jjjmap.ui import mapview
+
+    start()
+    for page in cache.glob("*.html"):
+        page.write_text("<html><body>not a map</body></html>", encoding="utf-8")
+    monkeypatch.setattr(mapview, "STORED_PAGE_GRACE_MS", 300)
+    w = start(wait_ready=False)
+    qtbot.waitUntil(lambda: w.map.ready and w.map.last_html is not None, timeout=30000)
+    assert _layer_ids(w) == BUILTIN
+    assert js(qtbot, w.map, "jjj.featureCount('counties')") == 199
+    assert not list(cache.glob("*.html"))   # forgotten: the next start renders and keeps one

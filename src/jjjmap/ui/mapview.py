@@ -29,6 +29,7 @@ BACKGROUND_FEATURES = 50_000
 # A user's lines and polygons cost by their vertices (simplifying them is most of a render:
 # 20k polygons of 1.75M vertices took 4 s); the built-in outlines come from the display cache.
 BACKGROUND_VERTICES = 250_000
+STORED_PAGE_GRACE_MS = 5000   # after the layers are in, for a stored page to say it drew
 
 
 
@@ -77,6 +78,7 @@ class MapView(QWebEngineView):
     viewChanged = Signal(float, float, float)  # noqa: N815
     mapReady = Signal()  # noqa: N815
     renderFailed = Signal(str)  # noqa: N815
+    storedPageFailed = Signal()  # noqa: N815 - a stored page (ui.warmstart) did not draw
 
     _numbers = itertools.count(1)
 
@@ -179,10 +181,20 @@ class MapView(QWebEngineView):
         if stored and not self._render_deferred:
             self.render_count += 1
             self._note_rendered()
+            if not self.ready:   # a stored page that never draws is rendered anew
+                generation = self._generation
+                QTimer.singleShot(STORED_PAGE_GRACE_MS, self,
+                                  lambda: self._check_stored_page(generation))
         else:
             self.render()
         self._render_deferred = False
         self._handler.retry_held()
+
+    def _check_stored_page(self, generation: int) -> None:
+        if generation == self._generation and not self.ready:
+            log.warning("the stored page did not draw; rendering the map")
+            self.storedPageFailed.emit()
+            self.render()
 
     def render(self) -> bool:
         """Render the document and load it; False (and renderFailed) if rendering failed.

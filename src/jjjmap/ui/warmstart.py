@@ -147,6 +147,13 @@ class WarmStart:
             return cls(key)
         return cls(key, html, fit)   # type: ignore[arg-type]
 
+    def discard(self) -> None:
+        """Forget the stored page (it did not draw)."""
+        folder = directory()
+        if folder is not None and self.key:
+            for suffix in (".html", ".json"):
+                (folder / f"{self.key}{suffix}").unlink(missing_ok=True)
+
     def save(self, html: str, fit) -> None:
         """Keep the default map's page (rendered at the default view) for the next start."""
         folder = directory()
@@ -204,6 +211,7 @@ class BuiltinStart(QObject):
         self._runner = None
         self._keep: tuple[WarmStart, str, tuple] | None = None
         window.map.wait_for_layers()
+        window.map.storedPageFailed.connect(lambda: self.warm is not None and self.warm.discard())
 
     def begin(self) -> None:
         """Show the stored page of the built-in map if there is one, and read the layers."""
