@@ -54,6 +54,10 @@ def default_map_html_jjjmap(params):
         path = TMP / f"{mode}.html"
         export.write_html(_doc(), path, self_contained=self_contained)
         out[mode] = path.stat().st_size
+    # the light page's Leaflet files, beside it (the same for every light export)
+    out["light_folder_bytes"] = sum(f.stat().st_size for f in
+                                    export.files_folder(TMP / "light_bytes.html").rglob("*")
+                                    if f.is_file())
     from jjjmap.render import render_html
 
     out["app_page_bytes"] = len(render_html(_doc(), assets="app").encode("utf-8"))

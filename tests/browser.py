@@ -98,20 +98,6 @@ def non_tile_remote(requests: list[str]) -> list[str]:
     return out
 
 
-def serve_cdn_from_wheels(page) -> list[str]:
-    """Answer the light export's CDN requests with the same files from the installed wheels,
-    so the light page can be checked with the network cut. Returns the URLs served."""
-    from jjjmap.render.assets import asset_bytes, asset_mime, cdn_urls
-    by_url = cdn_urls()
-    served: list[str] = []
-
-    def handle(route):
-        name = by_url.get(route.request.url)
-        if name is None:
-            route.abort()
-            return
-        served.append(route.request.url)
-        route.fulfill(status=200, body=asset_bytes(name), content_type=asset_mime(name),
-                      headers={"Access-Control-Allow-Origin": "*"})
-    page.route("https://cdn.jsdelivr.net/**", handle)
-    return served
+def real_errors(log) -> list[str]:
+    # With the network cut, each tile fails with "Failed to load resource"; nothing else may.
+    return [e for e in log.console_errors if "ERR_NAME_NOT_RESOLVED" not in e] + log.page_errors

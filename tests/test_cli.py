@@ -65,6 +65,14 @@ def test_export_without_an_output_says_what_is_missing():
     assert_one_line_error(jjjmap("export"), "-o")
 
 
+def test_light_export_says_where_its_folder_is(tmp_path):
+    result = jjjmap("export", "-o", "map.html", "--light", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "wrote map.html", "wrote map_files/ (keep it beside the page)"]
+    assert (tmp_path / "map_files" / "leaflet.js").is_file()
+
+
 def test_convert_reports_every_file_written(tmp_path):
     src = tmp_path / "mixed.geojson"
     src.write_text(json.dumps({"type": "FeatureCollection", "features": [

@@ -6,8 +6,9 @@ import struct
 import pytest
 
 from jjjmap.export import ExportError, write_html, write_png
+from jjjmap.render.assets import asset_bytes
 
-from browser import needs_browser, non_tile_remote, open_page
+from browser import needs_browser, non_tile_remote, open_page, real_errors
 from test_render_fixtures import synthetic_document
 from test_render import layer_specs, loaded_urls
 
@@ -27,9 +28,14 @@ def test_self_contained_and_light_exports_hold_the_same_features(tmp_path):
     assert strip_detail(a) == b and len(a) == len(doc.layers)
     assert "detail" in a["counties"] and "detail" not in b["counties"]
     assert loaded_urls(full.read_text(encoding="utf-8")) == []
-    assert all(u.startswith("https://cdn.jsdelivr.net/")
-               for u in loaded_urls(light.read_text(encoding="utf-8")))
+    urls = loaded_urls(light.read_text(encoding="utf-8"))
+    assert urls and all(u.startswith("light_files/") for u in urls)   # never a CDN
+    for url in urls:   # every file the page loads is beside it, as the wheels have it
+        name = url.removeprefix("light_files/")
+        assert (tmp_path / url).read_bytes() == asset_bytes(name)
+    assert (tmp_path / "light_files" / "images" / "layers.png").is_file()   # leaflet.css's
     assert light.stat().st_size < full.stat().st_size
+    assert not (tmp_path / "full_files").exists()
 
 
 def test_export_errors_are_typed_with_a_user_message(tmp_path):
@@ -37,6 +43,13 @@ def test_export_errors_are_typed_with_a_user_message(tmp_path):
     with pytest.raises(ExportError) as err:
         write_html(doc, tmp_path / "missing" / "map.html")
     assert "does not exist" in str(err.value)
+    with pytest.raises(ExportError) as err:
+        write_html(doc, tmp_path / "missing" / "map.html", self_contained=False)
+    assert "does not exist" in str(err.value) and not (tmp_path / "missing").exists()
+    (tmp_path / "in_files").write_text("mine")   # a file where the light folder would go
+    with pytest.raises(ExportError) as err:
+        write_html(doc, tmp_path / "in.html", self_contained=False)
+    assert "in the way" in str(err.value) and (tmp_path / "in_files").read_text() == "mine"
     with pytest.raises(ExportError):
         write_html(doc, tmp_path)                        # a folder, not a file
     doc.basemap = "no-such-basemap"
@@ -68,9 +81,8 @@ def test_png_export_is_a_picture_of_the_map(tmp_path):
 @pytest.mark.browser
 @needs_browser
 def test_catalog_exports_draw_the_same_in_the_browser(tmp_path):
-    """The light export loads Leaflet from a CDN, which the cut network blocks; so we count
-    features in the self-contained export in Chromium and compare the light one's embedded
-    data structurally (same layer specs, byte for byte after parsing)."""
+    """The self-contained export draws every feature in Chromium with the network cut, and
+    the light one holds the same layer specs (byte for byte after parsing)."""
     from jjjmap import catalog
     doc = catalog.default_document()
     full = write_html(doc, tmp_path / "full.html")
@@ -85,16 +97,15 @@ def test_catalog_exports_draw_the_same_in_the_browser(tmp_path):
 
 @pytest.mark.browser
 @needs_browser
-def test_light_export_draws_the_same_given_its_cdn(tmp_path):
-    """With the CDN standing in (answered from the same wheels), the light page draws exactly
-    what the self-contained one draws."""
-    from browser import serve_cdn_from_wheels
+def test_light_export_draws_the_same_with_no_network(tmp_path):
+    """The light page, with its folder beside it and the network cut, draws exactly what the
+    self-contained one draws, and asks nothing of any other machine but tiles."""
     from jjjmap import catalog
     doc = catalog.default_document()
-    light = write_html(doc, tmp_path / "light.html", self_contained=False)
-    box: list = []
-    with open_page(light, before_goto=lambda p: box.append(serve_cdn_from_wheels(p))) as (page, log):
+    light = write_html(doc, tmp_path / "my map.html", self_contained=False)   # a space, too
+    with open_page(light) as (page, log):
         counts = dict(page.evaluate("jjj.layerIds().map(id => [id, jjj.featureCount(id)])"))
     assert counts == {lyr.id: len(lyr.gdf) for lyr in doc.layers}
-    assert any(u.endswith("leaflet.js") for u in box[0])
-    assert all(u.startswith("https://cdn.jsdelivr.net/") for u in non_tile_remote(log.requests))
+    assert any(u.endswith("/my%20map_files/leaflet.js") for u in log.requests)
+    assert non_tile_remote(log.requests) == []
+    assert real_errors(log) == []

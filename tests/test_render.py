@@ -69,10 +69,11 @@ def test_inline_page_loads_nothing_from_anywhere(doc):
         assert ok, url
 
 
-def test_cdn_page_links_leaflet_from_cdn_and_inlines_our_files(doc):
-    html = render_html(doc, assets="cdn")
+def test_files_page_links_leaflet_beside_it_and_inlines_our_files(doc):
+    html = render_html(doc, assets="files", asset_folder="a map & more_files")
     urls = loaded_urls(html)
-    assert urls and all(u.startswith("https://cdn.jsdelivr.net/npm/") for u in urls)
+    assert urls and all(u.startswith("a%20map%20%26%20more_files/") for u in urls)
+    assert not any("://" in u for u in urls)   # nothing from another machine
     assert any(u.endswith("leaflet.js") for u in urls)
     assert any(u.endswith("leaflet.markercluster.js") for u in urls)
     assert "/* jjj.js */" in html and "/* jjj.css */" in html

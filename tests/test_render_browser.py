@@ -6,15 +6,11 @@ import pytest
 
 from jjjmap.render import render_html
 
-from browser import TILE_HOSTS, browser, needs_browser, non_tile_remote, open_page
+from browser import (TILE_HOSTS, browser, needs_browser, non_tile_remote, open_page,
+                     real_errors)
 from test_render_fixtures import EVIL_IMG, EVIL_SCRIPT, synthetic_document
 
 pytestmark = [pytest.mark.browser, needs_browser]
-
-
-def real_errors(log) -> list[str]:
-    # With the network cut, each tile fails with "Failed to load resource"; nothing else may.
-    return [e for e in log.console_errors if "ERR_NAME_NOT_RESOLVED" not in e] + log.page_errors
 
 
 @pytest.fixture(scope="module")

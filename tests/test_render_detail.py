@@ -95,7 +95,7 @@ def _wiggly_parcels():
     return Layer(gdf, "Parcels")
 
 
-@pytest.mark.parametrize("assets, mode", [("app", "url"), ("inline", "levels"), ("cdn", None)])
+@pytest.mark.parametrize("assets, mode", [("app", "url"), ("inline", "levels"), ("files", None)])
 def test_a_users_polygons_get_finer_as_the_boundaries_do(assets, mode):
     from jjjmap.model import MapDocument
     from jjjmap.render.geometry import display_tolerance
@@ -104,7 +104,7 @@ def test_a_users_polygons_get_finer_as_the_boundaries_do(assets, mode):
     doc = MapDocument()
     parcels = doc.add_layer(_wiggly_parcels())
     tolerance = display_tolerance(doc.view.zoom)
-    mode_of = {"app": "fetch", "inline": "embed", "cdn": None}
+    mode_of = {"app": "fetch", "inline": "embed", "files": None}
     spec = layer_spec(parcels, doc, tolerance, None, mode_of[assets])
     assert "simplified" not in spec
     if mode is None:

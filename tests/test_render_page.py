@@ -30,5 +30,5 @@ def test_layer_data_is_not_read_as_template_code():
     gdf = gpd.GeoDataFrame({"name": ["{{ 7 * 7 }}{% if true %}x{% endif %}"]},
                            geometry=[Point(116.4, 39.9)], crs=4326)
     doc.add_layer(Layer(gdf=gdf, title_en="t"))
-    html = render_html(doc, assets="cdn")
+    html = render_html(doc, assets="files")
     assert "{{ 7 * 7 }}{% if true %}x{% endif %}" in html   # as written, not evaluated

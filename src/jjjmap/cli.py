@@ -65,8 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_layer_options(e)
     e.add_argument("-o", "--output", metavar="HTML", help="HTML file to write")
     e.add_argument("--light", action="store_true",
-                   help="reference Leaflet from public CDNs (small file for the web) instead of "
-                        "inlining every asset")
+                   help="a small page with Leaflet's files in a folder beside it (map_files/ "
+                        "for map.html; keep or publish both) instead of one self-contained file")
     e.add_argument("--png", metavar="PATH", help="also (or only) render a PNG picture of the map")
     e.add_argument("--title", help="map title")
     e.add_argument("--sectors", help="comma-separated sector keys to show (default: all)")
@@ -165,6 +165,8 @@ def cmd_export(args) -> int:
     if args.output:
         export.write_html(doc, args.output, self_contained=not args.light)
         print(f"wrote {args.output}")
+        if args.light:
+            print(f"wrote {export.files_folder(args.output)}/ (keep it beside the page)")
     if args.png:
         # Qt WebEngine draws it: every install (and the desktop bundle) has it, unlike the
         # playwright + Chromium pair that jjjmap.export.write_png (the Qt-free path) needs.

@@ -2,12 +2,14 @@
 
 The page must draw everything except basemap tiles with no network, so each asset is read
 from a pip-installed wheel (xstatic-leaflet, xstatic-leaflet-markercluster) or from our own
-``resources/web``. The same registry also knows each asset's public CDN URL (for the light
-HTML export) and serves bytes to the GUI's ``jjjmap://`` URL scheme handler.
+``resources/web``, never from a CDN. The same registry serves bytes to the GUI's ``jjjmap://``
+URL scheme handler and names the files the light HTML export writes beside its page.
 
 Modes:
   ``inline``  every asset is written into the HTML (opens from a USB stick, no network);
-  ``cdn``     third-party assets link to public CDNs, our own small files stay inline;
+  ``files``   Leaflet and MarkerCluster link to copies in a folder beside the page (the light
+              export writes them: ``map.html`` + ``map_files/``), our own small files stay
+              inline;
   ``app``     assets link to ``jjjmap://app/assets/<name>``, served by :func:`asset_bytes`.
 """
 from __future__ import annotations
@@ -18,17 +20,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 import xstatic.pkg.leaflet as _xleaflet
 import xstatic.pkg.leaflet_markercluster as _xcluster
 
-MODES = ("inline", "cdn", "app")
+MODES = ("inline", "files", "app")
 APP_URL = "jjjmap://app/assets/"
 
 _LEAFLET = Path(_xleaflet.BASE_DIR)
 _CLUSTER = Path(_xcluster.BASE_DIR)
-_LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{_xleaflet.VERSION}/dist/"
-_CLUSTER_CDN = f"https://cdn.jsdelivr.net/npm/leaflet.markercluster@{_xcluster.VERSION}/dist/"
 
 _MIME = {
     ".js": "text/javascript",
@@ -42,25 +43,27 @@ _MIME = {
 class Asset:
     name: str          # path under jjjmap://app/assets/ (CSS relative URLs resolve against it)
     kind: str          # "js", "css" or "image"
-    cdn: str | None    # public URL, or None for our own files (inlined in "cdn" mode)
     local: str         # "leaflet:<file>", "cluster:<file>" or "web:<file>"
+
+    @property
+    def beside(self) -> bool:
+        """A third-party file the light export writes beside its page (ours stay inline)."""
+        return not self.local.startswith("web:")
 
 
 # Order matters: the page loads them in this order.
 _ASSETS = (
-    Asset("leaflet.css", "css", _LEAFLET_CDN + "leaflet.css", "leaflet:leaflet.css"),
-    Asset("MarkerCluster.css", "css", _CLUSTER_CDN + "MarkerCluster.css",
-          "cluster:MarkerCluster.css"),
-    Asset("jjj.css", "css", None, "web:jjj.css"),
-    Asset("leaflet.js", "js", _LEAFLET_CDN + "leaflet.js", "leaflet:leaflet.js"),
-    Asset("leaflet.markercluster.js", "js", _CLUSTER_CDN + "leaflet.markercluster.js",
-          "cluster:leaflet.markercluster.js"),
-    Asset("jjj-ui.js", "js", None, "web:jjj-ui.js"),
-    Asset("jjj-points.js", "js", None, "web:jjj-points.js"),
-    Asset("jjj.js", "js", None, "web:jjj.js"),
+    Asset("leaflet.css", "css", "leaflet:leaflet.css"),
+    Asset("MarkerCluster.css", "css", "cluster:MarkerCluster.css"),
+    Asset("jjj.css", "css", "web:jjj.css"),
+    Asset("leaflet.js", "js", "leaflet:leaflet.js"),
+    Asset("leaflet.markercluster.js", "js", "cluster:leaflet.markercluster.js"),
+    Asset("jjj-ui.js", "js", "web:jjj-ui.js"),
+    Asset("jjj-points.js", "js", "web:jjj-points.js"),
+    Asset("jjj.js", "js", "web:jjj.js"),
 )
 _IMAGES = tuple(
-    Asset(f"images/{n}", "image", _LEAFLET_CDN + f"images/{n}", f"leaflet:images/{n}")
+    Asset(f"images/{n}", "image", f"leaflet:images/{n}")
     for n in ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png",
               "marker-shadow.png")
 )
@@ -72,9 +75,10 @@ def page_assets() -> list[str]:
     return list(_BY_NAME)
 
 
-def cdn_urls() -> dict[str, str]:
-    """{public CDN URL: asset name} for every asset the light export links."""
-    return {a.cdn: a.name for a in _BY_NAME.values() if a.cdn}
+def files_beside() -> list[str]:
+    """Names of the files a ``files`` page loads from its folder (leaflet.css finds its
+    images under ``images/`` there)."""
+    return [a.name for a in _BY_NAME.values() if a.beside]
 
 
 def page_scripts_and_styles() -> list[Asset]:
@@ -101,13 +105,14 @@ def asset_mime(name: str) -> str:
     return _MIME.get(Path(name).suffix, "application/octet-stream")
 
 
-def asset_url(name: str, mode: str) -> str | None:
-    """Where the page loads ``name`` from; None means the asset is inlined."""
+def asset_url(name: str, mode: str, folder: str = "") -> str | None:
+    """Where the page loads ``name`` from (``folder``: the ``files`` page's folder, relative
+    to the page); None means the asset is inlined."""
     asset = _BY_NAME[name]
     if mode == "app":
         return APP_URL + name
-    if mode == "cdn":
-        return asset.cdn
+    if mode == "files":
+        return f"{quote(folder)}/{name}" if asset.beside else None
     if mode == "inline":
         return None
     raise ValueError(f"unknown asset mode {mode!r}; expected one of {MODES}")
@@ -139,11 +144,11 @@ def data_uri(name: str) -> str:
     return f"data:{asset_mime(name)};base64,{b64}"
 
 
-def head_html(mode: str) -> str:
+def head_html(mode: str, folder: str = "") -> str:
     """The <link>/<script>/<style> tags that load every asset, in order."""
     out = []
     for asset in _ASSETS:
-        url = asset_url(asset.name, mode)
+        url = asset_url(asset.name, mode, folder)
         if asset.kind == "css":
             out.append(f'<link rel="stylesheet" href="{url}"/>' if url
                        else f"<style>/* {asset.name} */\n{inline_text(asset.name)}</style>")

@@ -137,8 +137,9 @@ def _land_layer(doc: MapDocument) -> str | None:
 
 
 def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | None = None,
-              show_panel: bool | None = None) -> folium.Map:
-    """The folium map for ``doc``. ``assets``: "inline", "cdn" or "app" (see render.assets)."""
+              show_panel: bool | None = None, asset_folder: str = "") -> folium.Map:
+    """The folium map for ``doc``. ``assets``: "inline", "files" (loaded from
+    ``asset_folder``, relative to the page) or "app" (see render.assets)."""
     if assets not in _assets.MODES:
         raise ValueError(f"unknown asset mode {assets!r}; expected one of {_assets.MODES}")
     basemap = _basemaps.get(doc.basemap)
@@ -155,7 +156,7 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
     m.default_js = []
     m.default_css = []
     fig = m.get_root()
-    fig.header.add_child(RawHtml(_assets.head_html(assets)), name="jjj_assets")
+    fig.header.add_child(RawHtml(_assets.head_html(assets, asset_folder)), name="jjj_assets")
     subtitle = _subtitle(doc)
     fig.title = _escape(doc.title)   # branca writes <title>{{ title }}</title> unescaped
 
@@ -196,7 +197,7 @@ def _escape(s: str) -> str:
 
 
 def render_html(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | None = None,
-                show_panel: bool | None = None) -> str:
+                show_panel: bool | None = None, asset_folder: str = "") -> str:
     """The whole page as one HTML string."""
-    return build_map(doc, assets=assets, tianditu_key=tianditu_key,
-                     show_panel=show_panel).get_root().render()
+    return build_map(doc, assets=assets, tianditu_key=tianditu_key, show_panel=show_panel,
+                     asset_folder=asset_folder).get_root().render()
