@@ -6,17 +6,15 @@ import subprocess
 import sys
 
 import pytest
-import shiboken6
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from test_ui_helpers import SECTORS, standin_renderer, synthetic_document  # noqa: E402
+from test_ui_helpers import (SECTORS, shown_window, standin_renderer,  # noqa: E402
+                             synthetic_document, temp_settings)
 
 from jjjmap.ui import dialogs  # noqa: E402
 from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
-from jjjmap.ui.settings import Settings  # noqa: E402
 
 
 def _run_main(tmp_path, **kwargs) -> subprocess.CompletedProcess:
@@ -45,15 +43,9 @@ def test_main_rejects_unknown_basemap(tmp_path):
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(synthetic_document(), renderer=standin_renderer, settings=settings,
-                   sectors=SECTORS, restore=False)
-    with qtbot.waitSignal(w.mapReady, timeout=20000):
-        w.show()
-    yield w
-    if shiboken6.isValid(w):
-        w.close()
-    qtbot.wait(10)
+    with shown_window(qtbot, synthetic_document(), tmp_path, renderer=standin_renderer,
+                      sectors=SECTORS) as w:
+        yield w
 
 
 def test_status_bar_cursor_in_wgs84(window, qtbot):
@@ -69,7 +61,7 @@ def test_status_bar_cursor_in_wgs84(window, qtbot):
 
 
 def test_last_view_and_basemap_restored(qtbot, tmp_path):
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    settings = temp_settings(tmp_path)
     settings.save_view(40.1, 116.2, 10)
     settings.save_basemap("osm")
     settings.add_recent("/data/a.gpkg")

@@ -4,18 +4,15 @@ from __future__ import annotations
 import time
 
 import pytest
-import shiboken6
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from jjjmap import catalog  # noqa: E402
-from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
-from jjjmap.ui.settings import Settings  # noqa: E402
-from test_ui_helpers import js  # noqa: E402
+from test_ui_helpers import js, shown_window  # noqa: E402
 
 
 
@@ -23,17 +20,10 @@ from test_ui_helpers import js  # noqa: E402
 @pytest.fixture
 def window(qtbot, tmp_path):
     started = time.perf_counter()
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     doc = catalog.default_document()
     doc.basemap = "none"  # no tiles: loadFinished does not wait on the network
-    w = MainWindow(doc, settings=settings, started_at=started,
-                   restore=False)
-    with qtbot.waitSignal(w.mapReady, timeout=60000):
-        w.show()
-    yield w
-    if shiboken6.isValid(w):
-        w.close()
-    qtbot.wait(10)
+    with shown_window(qtbot, doc, tmp_path, timeout=60000, started_at=started) as w:
+        yield w
 
 
 def layer_by_key(doc, key):

@@ -3,16 +3,12 @@ from __future__ import annotations
 
 
 import pytest
-import shiboken6
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from test_ui_helpers import SECTORS, synthetic_document, js  # noqa: E402
+from test_ui_helpers import SECTORS, js, shown_window, synthetic_document  # noqa: E402
 
-from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
-from jjjmap.ui.settings import Settings  # noqa: E402
 
 
 
@@ -20,11 +16,7 @@ from jjjmap.ui.settings import Settings  # noqa: E402
 def test_zooming_in_fetches_finer_outlines_without_a_reload(qtbot, tmp_path):
     doc = synthetic_document()
     doc.basemap = "none"
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(doc, settings=settings, sectors=SECTORS, restore=False)   # the real page
-    try:
-        with qtbot.waitSignal(w.mapReady, timeout=30000):
-            w.show()
+    with shown_window(qtbot, doc, tmp_path, timeout=30000, sectors=SECTORS) as w:  # real page
         counties = doc.layers[0]
         qtbot.waitUntil(lambda: w.map.load_count == 1)   # ready can come before loadFinished
         loads, base = w.map.load_count, doc.view.zoom
@@ -37,10 +29,6 @@ def test_zooming_in_fetches_finer_outlines_without_a_reload(qtbot, tmp_path):
         qtbot.waitUntil(lambda: js(qtbot, w.map, f"jjj.detailLevel('{counties.id}')") is None,
                         timeout=10000)
         assert w.map.load_count == loads
-    finally:
-        if shiboken6.isValid(w):
-            w.close()
-        qtbot.wait(10)
 
 
 def test_a_users_polygons_get_finer_outlines_too(qtbot, tmp_path):
@@ -54,11 +42,7 @@ def test_a_users_polygons_get_finer_outlines_too(qtbot, tmp_path):
     circle = Point(115.3, 38.05).buffer(0.2, quad_segs=256)
     parcels = doc.add_layer(Layer(gpd.GeoDataFrame({"name": ["c"]}, geometry=[circle],
                                                    crs=4326), "Parcels"))
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(doc, settings=settings, sectors=SECTORS, restore=False)
-    try:
-        with qtbot.waitSignal(w.mapReady, timeout=30000):
-            w.show()
+    with shown_window(qtbot, doc, tmp_path, timeout=30000, sectors=SECTORS) as w:
         qtbot.waitUntil(lambda: w.map.load_count == 1)
         loads, base = w.map.load_count, doc.view.zoom
         level = f"jjj.detailLevel('{parcels.id}')"
@@ -67,7 +51,3 @@ def test_a_users_polygons_get_finer_outlines_too(qtbot, tmp_path):
         qtbot.waitUntil(lambda: js(qtbot, w.map, level) == int(base) + 4, timeout=10000)
         assert js(qtbot, w.map, f"jjj.featureCount('{parcels.id}')") == 1
         assert w.map.load_count == loads   # fetched, not re-rendered
-    finally:
-        if shiboken6.isValid(w):
-            w.close()
-        qtbot.wait(10)

@@ -6,32 +6,20 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-import shiboken6
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from test_ui_helpers import SECTORS, standin_renderer, synthetic_document  # noqa: E402
+from test_ui_helpers import SECTORS, shown_window, standin_renderer, synthetic_document  # noqa: E402,E501
 
 from jjjmap.ui.layeractions import with_extension  # noqa: E402
-from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
-from jjjmap.ui.settings import Settings  # noqa: E402
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    doc = synthetic_document()
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(doc, renderer=standin_renderer, settings=settings, sectors=SECTORS,
-                   restore=False)
-    w.quiet_errors = True
-    with qtbot.waitSignal(w.mapReady, timeout=20000):
-        w.show()
-    yield w
-    if shiboken6.isValid(w):
-        w.close()
-    qtbot.wait(10)
+    with shown_window(qtbot, synthetic_document(), tmp_path, quiet=True,
+                      renderer=standin_renderer, sectors=SECTORS) as w:
+        yield w
 
 
 def export(window, qtbot, layer, path, filtered=False):

@@ -3,38 +3,29 @@ from __future__ import annotations
 
 
 import pytest
-import shiboken6
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl  # noqa: E402
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from jjjmap import catalog  # noqa: E402
 from jjjmap.ui.layerpanel import MIME, ROLE_SECTOR  # noqa: E402
-from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
-from jjjmap.ui.settings import Settings  # noqa: E402
-from test_ui_helpers import js  # noqa: E402
+from test_ui_helpers import js, shown_window  # noqa: E402
 
 
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     doc = catalog.default_document()
     doc.basemap = "none"  # no tiles: loadFinished does not wait on the network
-    w = MainWindow(doc, settings=settings, restore=False)
-    with qtbot.waitSignal(w.mapReady, timeout=60000):
-        w.show()
-    # loadFinished comes once every subresource has (no tiles here, so soon)
-    qtbot.waitUntil(lambda: w.map.load_count == 1, timeout=30000)
-    yield w
-    if shiboken6.isValid(w):
-        w.close()
-    qtbot.wait(10)
+    with shown_window(qtbot, doc, tmp_path, timeout=60000) as w:
+        # loadFinished comes once every subresource has (no tiles here, so soon)
+        qtbot.waitUntil(lambda: w.map.load_count == 1, timeout=30000)
+        yield w
 
 
 @pytest.fixture

@@ -6,12 +6,47 @@ the window's wiring can be tested without folium, tiles or the built-in data.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import geopandas as gpd
 import numpy as np
 from shapely.geometry import Point, box
 
 from jjjmap.model import Layer, MapDocument
+
+
+def temp_settings(tmp_path, name: str = "s.ini"):
+    """Settings in an .ini under ``tmp_path``: a test never reads or writes the user's."""
+    from PySide6.QtCore import QSettings
+
+    from jjjmap.ui.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / name), QSettings.Format.IniFormat))
+
+
+@contextmanager
+def shown_window(qtbot, doc, tmp_path, *, timeout: int = 20000, quiet: bool = False,
+                 **kwargs):
+    """A MainWindow on ``doc`` (``restore=False`` and temp settings unless given), shown until
+    its map says it has drawn; closed afterwards (WA_DeleteOnClose: the page goes before the
+    shared web profile does)."""
+    import shiboken6
+
+    from jjjmap.ui.mainwindow import MainWindow
+
+    kwargs.setdefault("restore", False)
+    kwargs.setdefault("settings", temp_settings(tmp_path))
+    w = MainWindow(doc, **kwargs)
+    w.quiet_errors = quiet
+    try:
+        with qtbot.waitSignal(w.mapReady, timeout=timeout):
+            w.show()
+        yield w
+    finally:
+        if shiboken6.isValid(w):
+            w.close()
+        qtbot.wait(10)
+
 
 def js(qtbot, view, script, timeout=10000):
     """Run ``script`` in the page and return its (JSON-decoded) result."""

@@ -9,7 +9,7 @@ import shiboken6
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractButton,
@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (  # noqa: E402
     QMenu,
     QToolBar,
 )
-from test_ui_helpers import SECTORS, standin_renderer, synthetic_document, js  # noqa: E402
+from test_ui_helpers import (SECTORS, js, standin_renderer,  # noqa: E402
+                             synthetic_document, temp_settings)
 
 from jjjmap import catalog  # noqa: E402
 from jjjmap.geo.datum import wgs84_to_gcj02  # noqa: E402
 from jjjmap.render import basemaps  # noqa: E402
 from jjjmap.ui import i18n  # noqa: E402
 from jjjmap.ui.dialogs import TiandituKeyDialog  # noqa: E402
-from jjjmap.ui.layerpanel import ROLE_LAYER  # noqa: E402
 from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
 from jjjmap.ui.settings import Settings  # noqa: E402
 
@@ -38,10 +38,6 @@ PROPER = {"jjjmap", "OpenStreetMap", "CARTO", "Esri", "HTML", "PNG", "WGS", "Eng
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-
-
-def _settings(tmp_path) -> Settings:
-    return Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
 
 
 def _open(qtbot, doc, settings, renderer=standin_renderer, sectors=SECTORS) -> MainWindow:
@@ -60,7 +56,7 @@ def _close(qtbot, w) -> None:
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    w = _open(qtbot, synthetic_document(), _settings(tmp_path))
+    w = _open(qtbot, synthetic_document(), temp_settings(tmp_path))
     yield w
     _close(qtbot, w)
 
@@ -156,7 +152,7 @@ def test_qt_standard_buttons_are_translated_too(window, qtbot):
 
 @pytest.fixture
 def builtin_window(qtbot, tmp_path):
-    w = _open(qtbot, catalog.default_document(), _settings(tmp_path), sectors=None)
+    w = _open(qtbot, catalog.default_document(), temp_settings(tmp_path), sectors=None)
     yield w
     _close(qtbot, w)
 
@@ -262,7 +258,7 @@ def test_the_app_page_gets_the_key_but_an_export_only_when_agreed(tmp_path, qtbo
     from jjjmap.ui import dialogs
 
     monkeypatch.setenv(basemaps.TIANDITU_ENV, "envkey")
-    settings = _settings(tmp_path)
+    settings = temp_settings(tmp_path)
     settings.save_tianditu_key("mykey")
     pages = []
     w = MainWindow(synthetic_document(), settings=settings, sectors=SECTORS, restore=False)
@@ -288,7 +284,7 @@ def test_reloads_on_a_gcj02_basemap_do_not_drift(tmp_path, qtbot):
     doc = render_document()
     doc.basemap = "gaode"
     doc.view.lat, doc.view.lon, doc.view.zoom = 39.05, 115.9, 10
-    w = _open(qtbot, doc, _settings(tmp_path), renderer=None)
+    w = _open(qtbot, doc, temp_settings(tmp_path), renderer=None)
     try:
         for _ in range(3):
             view = js(qtbot, w.map, "window.jjj.getView()")

@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pytest
-import shiboken6
 from shapely.geometry import Point, box
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
-from test_ui_helpers import SECTORS, cluster_layer, county_layer, js  # noqa: E402
+from test_ui_helpers import SECTORS, cluster_layer, county_layer, js, shown_window  # noqa: E402,E501
 
 from jjjmap.model import Layer, MapDocument, Style  # noqa: E402
 from jjjmap.render.vectors import ramp  # noqa: E402
-from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
 from jjjmap.ui.mapview import default_renderer  # noqa: E402
-from jjjmap.ui.settings import Settings  # noqa: E402
 from jjjmap.ui.styledialog import StyleDialog  # noqa: E402
 
 
@@ -51,16 +47,10 @@ def window(qtbot, tmp_path):
     doc.add_layer(cluster_layer())
     doc.add_layer(parks_layer())
     doc.add_layer(firms_layer())
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(doc, renderer=lambda d: default_renderer(d, tianditu_key=""),
-                   settings=settings, sectors=SECTORS, restore=False)
-    w.quiet_errors = True
-    with qtbot.waitSignal(w.mapReady, timeout=60000):
-        w.show()
-    yield w
-    if shiboken6.isValid(w):
-        w.close()
-    qtbot.wait(10)
+    with shown_window(qtbot, doc, tmp_path, timeout=60000, quiet=True,
+                      renderer=lambda d: default_renderer(d, tianditu_key=""),
+                      sectors=SECTORS) as w:
+        yield w
 
 
 def by_title(doc, title):

@@ -8,13 +8,11 @@ import shiboken6
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from test_ui_helpers import county_layer, js  # noqa: E402
+from test_ui_helpers import county_layer, js, temp_settings  # noqa: E402
 
 from jjjmap.catalog import LAYER_KEYS  # noqa: E402
 from jjjmap.ui import warmstart  # noqa: E402
 from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
-from jjjmap.ui.settings import Settings  # noqa: E402
 
 BUILTIN = set(LAYER_KEYS)
 
@@ -32,8 +30,7 @@ def start(qtbot, tmp_path):
     windows = []
 
     def make(view=None, basemap="none", before_show=None, wait_ready=True):
-        settings = Settings(QSettings(str(tmp_path / f"s{len(windows)}.ini"),
-                                      QSettings.Format.IniFormat))
+        settings = temp_settings(tmp_path, f"s{len(windows)}.ini")
         settings.save_basemap(basemap)
         if view is not None:
             settings.save_view(*view)

@@ -4,34 +4,25 @@ from __future__ import annotations
 import json
 
 import pytest
-import shiboken6
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
-from test_ui_helpers import SECTORS, standin_renderer, synthetic_document, js  # noqa: E402
+from test_ui_helpers import (SECTORS, js, shown_window, standin_renderer,  # noqa: E402
+                             synthetic_document)
 
 from jjjmap.ui.layerpanel import ROLE_SECTOR  # noqa: E402
-from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
-from jjjmap.ui.settings import Settings  # noqa: E402
 
 
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    doc = synthetic_document()
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(doc, renderer=standin_renderer, settings=settings, sectors=SECTORS,
-                   restore=False)
-    with qtbot.waitSignal(w.mapReady, timeout=20000):
-        w.show()
-    yield w
-    if shiboken6.isValid(w):
-        w.close()  # WA_DeleteOnClose: the page goes before the shared web profile does
-    qtbot.wait(10)
+    with shown_window(qtbot, synthetic_document(), tmp_path, renderer=standin_renderer,
+                      sectors=SECTORS) as w:
+        yield w
 
 
 def test_map_ready_and_startup_measured(window):
