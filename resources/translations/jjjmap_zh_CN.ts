@@ -24,7 +24,7 @@
 <context>
     <name>BuiltinStart</name>
     <message>
-        <location filename="../../src/jjjmap/ui/warmstart.py" line="+260"/>
+        <location filename="../../src/jjjmap/ui/warmstart.py" line="+292"/>
         <source>Could not read the built-in map</source>
         <translation>无法读取内置地图</translation>
     </message>

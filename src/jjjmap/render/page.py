@@ -104,10 +104,13 @@ def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
                detail: str | None = None) -> dict:
     """What the page needs to draw one layer (data, styles, legend), keyed by Layer.id."""
     lang = doc.lang
-    if layer.kind == "boundary":
+
+    def finer() -> dict | None:   # how the page gets finer outlines as the user zooms in
         datum = "gcj02" if shift is not None else "wgs84"
-        spec = boundary_spec(layer, lang, tolerance, shift,
-                             _detail.page_spec(layer, doc.view.zoom, detail, shift, datum))
+        return _detail.page_spec(layer, doc.view.zoom, detail, shift, datum)
+
+    if layer.kind == "boundary":
+        spec = boundary_spec(layer, lang, tolerance, shift, finer())
     elif layer.kind == "clusters":
         spec = clusters_spec(layer, lang, shift)
     elif layer.kind == "institutions":
@@ -116,13 +119,10 @@ def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
         spec = institutions_spec(layer, lang, shift, counties)
     else:
         spec = vector_spec(layer, lang, tolerance, shift)
-        if spec.pop("simplified", False):
-            # outlines drawn at the initial zoom's tolerance get finer as the user zooms in,
-            # as the boundaries do (a user's parcels stay within a pixel at zoom 14)
-            datum = "gcj02" if shift is not None else "wgs84"
-            finer = _detail.page_spec(layer, doc.view.zoom, detail, shift, datum)
-            if finer is not None:
-                spec["detail"] = finer
+        # outlines drawn at the initial zoom's tolerance get finer as the user zooms in, as
+        # the boundaries do (a user's parcels stay within a pixel at zoom 14)
+        if spec.pop("simplified", False) and (levels := finer()) is not None:
+            spec["detail"] = levels
     spec.update(id=layer.id, title=layer.title(lang), kind=layer.kind, group=layer.group,
                 visible=bool(layer.visible), opacity=float(layer.opacity))
     if layer.licence:

@@ -154,18 +154,17 @@ class MapView(QWebEngineView):
         """The document's layers are still loading: render once they are (``adopt``)."""
         self.waiting = True
 
+    def stop_waiting(self) -> None:
+        """The layers will not come (they failed, or a project replaced the map)."""
+        self.waiting = self.stored = False
+
     def show_stored(self, html: bytes, fragment: str = "") -> None:
         """Show a stored page of the layers still loading, at the view and basemap that
         ``fragment`` names (ui.warmstart); finer outlines it asks for wait for the layers."""
         self.waiting = self.stored = True
-        self.ready = False
         self._generation += 1
-        self._handler.pages[self._page_path] = html
         self.page_basemap = self.doc.basemap
-        url = self.url_for_page
-        if fragment:
-            url.setFragment(fragment)
-        self.load(url)
+        self._load_page(html, fragment)
 
     def adopt(self, layers) -> None:
         """The layers the start was waiting for have loaded: add them at the bottom of the
@@ -255,9 +254,16 @@ class MapView(QWebEngineView):
         self.render_count += 1
         self._note_rendered()
         self._rendered_here = True
-        self._handler.pages[self._page_path] = html.encode("utf-8")
+        self._load_page(html.encode("utf-8"))
+
+    def _load_page(self, data: bytes, fragment: str = "") -> None:
+        """Serve ``data`` as this view's page and load it (at ``#fragment``)."""
+        self._handler.pages[self._page_path] = data
         self.ready = False
-        self.load(self.url_for_page)
+        url = self.url_for_page
+        if fragment:
+            url.setFragment(fragment)
+        self.load(url)
 
     def schedule_render(self) -> None:
         """Re-render soon, once, however many changes arrive in this event-loop turn."""

@@ -57,17 +57,12 @@ def _tree_stats(root: Path, pattern: str = "*") -> list[str]:
 
 
 def _frozen_stats() -> list[str]:
-    """In a bundle (PyInstaller) the code is inside the executable and its archive, not in
-    .py files: a rebuilt bundle changes these."""
+    """In a bundle (PyInstaller) the code is in the executable's archive, not in .py files:
+    a rebuilt bundle has another executable."""
     if not getattr(sys, "frozen", False):
         return []
-    out = []
-    for path in (Path(sys.executable), *Path(sys.executable).parent.glob("*.pkg"),
-                 *Path(getattr(sys, "_MEIPASS", "/nonexistent")).glob("base_library.zip")):
-        if path.is_file():
-            st = path.stat()
-            out.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
-    return out
+    st = Path(sys.executable).stat()
+    return [f"executable:{st.st_size}:{st.st_mtime_ns}"]
 
 
 def _versions() -> list[str]:
@@ -179,16 +174,18 @@ def _prune(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _read_builtin(prepare_render: bool, read: bool = True):
-    """On a worker: the default document (``read``), after importing the renderer (folium,
-    0.3-0.4 s) with ``prepare_render``."""
-    if prepare_render:
-        import jjjmap.render.page  # noqa: F401
-    if read:
-        from jjjmap import catalog
+def _import_renderer() -> None:
+    """On a worker: folium and the renderer (0.3-0.4 s), so a render need not wait for them."""
+    import jjjmap.render.page  # noqa: F401
 
-        return catalog.default_document()
-    return None
+
+def _read_builtin(prepare_render: bool):
+    """On a worker: the default document, after the renderer with ``prepare_render``."""
+    from jjjmap import catalog
+
+    if prepare_render:
+        _import_renderer()
+    return catalog.default_document()
 
 
 class BuiltinStart(QObject):
@@ -259,7 +256,7 @@ class BuiltinStart(QObject):
         if not self.warm.hit and pristine and w.map.last_html is not None:
             self._prepare_keep(full.view)
         elif self.warm.hit:   # the first change that re-renders need not wait for folium
-            self._runner.submit(Task(_read_builtin, True, False), lambda _r: None,
+            self._runner.submit(Task(_import_renderer), lambda _r: None,
                                 lambda exc: log.debug("renderer import failed: %s", exc))
 
     def _prepare_keep(self, default_view) -> None:
@@ -290,17 +287,15 @@ class BuiltinStart(QObject):
             warm.save(html, fit)
 
     def _failed(self, exc: BaseException) -> None:
-        if not self.loading:
-            return
-        self._done()
-        self.w.map.waiting = self.w.map.stored = False
-        self.w.report_error(self.tr("Could not read the built-in map"), str(exc))
+        if self.loading:
+            self.give_up()
+            self.w.report_error(self.tr("Could not read the built-in map"), str(exc))
 
     def give_up(self) -> None:
-        """The map is being replaced (a project): the start's layers are not wanted."""
+        """The layers will not be adopted (they failed, or a project replaces the map)."""
         if self.loading:
             self._done()
-            self.w.map.waiting = self.w.map.stored = False
+            self.w.map.stop_waiting()
 
     def shutdown(self) -> None:
         self.loading = False
