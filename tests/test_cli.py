@@ -98,3 +98,24 @@ def test_export_png_draws_the_map_headless(tmp_path):
     # Drawn, not blank: the boundaries, symbols and legend give the picture many colours.
     colours = {image.pixel(x, y) for x in range(0, 1400, 7) for y in range(0, 900, 7)}
     assert len(colours) > 50
+
+
+def test_a_command_module_plugs_in_through_the_registry(monkeypatch, capsys):
+    """jjjmap.commands.NAMES is the one place a new subcommand is listed."""
+    import sys
+    import types
+
+    from jjjmap import cli, commands
+
+    mod = types.ModuleType("jjjmap.commands.hello")
+
+    def add_parser(sub, common):
+        p = sub.add_parser("hello", parents=[common])
+        p.add_argument("--who", default="world")
+
+    mod.add_parser = add_parser
+    mod.run = lambda args: print(f"hello {args.who}") or 7
+    monkeypatch.setitem(sys.modules, "jjjmap.commands.hello", mod)
+    monkeypatch.setattr(commands, "NAMES", ("hello",))
+    assert cli.main(["hello", "--who", "海淀"]) == 7
+    assert capsys.readouterr().out == "hello 海淀\n"

@@ -81,7 +81,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--crs")
     c.add_argument("--encoding")
     c.add_argument("--datum", choices=["wgs84", "gcj02", "bd09"], default=None)
+    for module in _command_modules():
+        module.add_parser(sub, common)
     return p
+
+
+def _command_modules() -> list:
+    import importlib
+
+    from jjjmap import commands
+
+    return [importlib.import_module(f"jjjmap.commands.{name}") for name in commands.NAMES]
 
 
 def _open_custom_layers(args) -> list:
@@ -205,6 +215,14 @@ def cmd_gui(args) -> int:
 COMMANDS = {"gui": cmd_gui, "export": cmd_export, "info": cmd_info, "convert": cmd_convert}
 
 
+def _run(args) -> int:
+    if args.command in COMMANDS:
+        return COMMANDS[args.command](args)
+    import importlib
+
+    return importlib.import_module(f"jjjmap.commands.{args.command}").run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = _parser()
@@ -214,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        return COMMANDS[args.command](args)
+        return _run(args)
     except _user_errors() as exc:
         if args.debug:
             log.exception("failed")
