@@ -48,6 +48,14 @@ def shown_window(qtbot, doc, tmp_path, *, timeout: int = 20000, quiet: bool = Fa
         qtbot.wait(10)
 
 
+def capture_errors(monkeypatch) -> list[tuple[str, str]]:
+    """The (title, text) of every error the window reports, instead of a modal message box."""
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr("jjjmap.ui.dialogs.show_error",
+                        lambda parent, title, text: shown.append((title, text)))
+    return shown
+
+
 def js(qtbot, view, script, timeout=10000):
     """Run ``script`` in the page and return its (JSON-decoded) result."""
     box = []

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog
 
+from . import plaintext
 from .workers import Task, TaskRunner
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -118,7 +119,7 @@ class FileActions(QObject):
         menu.clear()
         recent = self.w.settings.recent_files()
         for path in recent:
-            act = QAction(path, menu)
+            act = QAction(plaintext.action_text(path), menu)
             act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
             menu.addAction(act)
         if not recent:
