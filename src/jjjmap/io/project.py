@@ -124,8 +124,13 @@ def _jsonable(value):
 
 # -- loading --------------------------------------------------------------------------------
 def read_project_dict(path) -> dict[str, Any]:
+    from .projectcheck import MAX_BYTES, check_project
+
     path = Path(path)
     try:
+        if path.is_file() and path.stat().st_size > MAX_BYTES:
+            raise ProjectFileError(f"{display_name(path)} is larger than a project file can be "
+                                   f"({MAX_BYTES // 2**20} MiB).", path)
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise ProjectFileError(f"The project {display_name(path)} does not exist.", path) from exc
@@ -140,19 +145,20 @@ def read_project_dict(path) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProjectFileError(f"The project {display_name(path)} is damaged: it is not valid "
                                f"JSON ({exc}).", path) from exc
+    except RecursionError as exc:
+        raise ProjectFileError(f"The project {display_name(path)} is damaged: it nests too "
+                               f"deeply.", path) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ProjectFileError(f"{display_name(path)} is not a jjjmap project file.", path)
     version = data.get("version")
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProjectFileError(f"The project {display_name(path)} has no valid format version.",
                                path)
     if version > VERSION:
         raise ProjectFileError(
             f"The project {display_name(path)} was written by a newer jjjmap (format version "
             f"{version}; this one reads up to {VERSION}). Update jjjmap to open it.", path)
-    if not isinstance(data.get("layers", []), list):
-        raise ProjectFileError(f"The project {display_name(path)} is damaged: 'layers' is not a "
-                               f"list.", path)
+    check_project(data, path)   # every value, before anything is applied (io.projectcheck)
     return data
 
 
