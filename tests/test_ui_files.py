@@ -87,8 +87,9 @@ def test_bad_project_shows_error(window, qtbot, tmp_path, monkeypatch):
     bad.write_text("{not json", encoding="utf-8")
     shown = capture_errors(monkeypatch)
     ids = [lyr.id for lyr in window.doc.layers]
-    assert not window.files.open_project(str(bad))
-    assert shown and "bad.jjjmap" in shown[0][1]
+    window.files.open_project(str(bad))
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "bad.jjjmap" in shown[0][1]
     assert [lyr.id for lyr in window.doc.layers] == ids
 
 
