@@ -204,7 +204,15 @@ def _escape(s: str) -> str:
 def render_html(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | None = None,
                 show_panel: bool | None = None, asset_folder: str = "",
                 include_hidden: bool = True) -> str:
-    """The whole page as one HTML string."""
-    return build_map(doc, assets=assets, tianditu_key=tianditu_key, show_panel=show_panel,
+    """The whole page as one HTML string; the app's page (``assets="app"``) with its
+    Content-Security-Policy (render.csp)."""
+    html = build_map(doc, assets=assets, tianditu_key=tianditu_key, show_panel=show_panel,
                      asset_folder=asset_folder,
                      include_hidden=include_hidden).get_root().render()
+    if assets != "app":
+        return html
+    from .csp import with_policy
+
+    spec = _basemaps.page_spec(tianditu_key)
+    return with_policy(html, [u for b in spec.values()
+                              for u in (b["url"], *(b.get("overlays") or ()))])
