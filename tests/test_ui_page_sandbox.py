@@ -129,3 +129,28 @@ def test_bridge_ignores_values_it_cannot_use(window, qtbot):
     qtbot.waitUntil(lambda: bool(seen["view"]), timeout=5000)
     assert seen["view"] == [(39.5, 116.5, 8.0)] and seen["mouse"] == []
     assert window.doc.view.lat == 39.5 and before != (39.5, 116.5, 8.0)
+
+
+@pytest.mark.parametrize("basemap", ["osm", "positron", "satellite", "tianditu"])
+def test_the_policy_lets_basemap_tiles_through(window, qtbot, basemap):
+    """A wrong policy would silently blank every basemap: tiles may fail here (no network),
+    but never because the policy blocked them."""
+    view = window.map
+    js(qtbot, view, "(window.__blocked = [], document.addEventListener("
+                    "'securitypolicyviolation', function (e) { "
+                    "window.__blocked.push(e.blockedURI + ' ' + e.violatedDirective); }), 1)")
+    assert js(qtbot, view, f"window.jjj.setBasemap('{basemap}')") is True
+    settled = ("(function () { var t = document.querySelectorAll('img.leaflet-tile'); "
+               "return t.length > 0 && [].every.call(t, function (i) { return i.complete; }); })()")
+    if basemap != "tianditu":   # without a key Tianditu draws no tiles
+        qtbot.waitUntil(lambda: js(qtbot, view, settled) is True, timeout=20000)
+    assert js(qtbot, view, "window.__blocked") == []
+
+
+def test_tile_sources_cover_the_templates():
+    from jjjmap.render.csp import tile_sources
+
+    assert tile_sources(["https://{s}.basemaps.cartocdn.com/a/{z}/{x}/{y}{r}.png",
+                         "https://webrd0{s}.is.autonavi.com/t?x={x}", "https://t.example/{z}",
+                         None, "javascript:alert(1)", "https://{s}{s}/x"]) == [
+        "https://*.basemaps.cartocdn.com", "https://*.is.autonavi.com", "https://t.example"]
