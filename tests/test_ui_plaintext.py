@@ -19,8 +19,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import Qt as GuiQt  # noqa: E402 - Qt.mightBeRichText lives in QtGui
 from PySide6.QtGui import QTextDocument  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox  # noqa: E402
-from test_ui_helpers import (SECTORS, shown_window, standin_renderer,  # noqa: E402
-                             synthetic_document)
+from test_ui_helpers import standin_window  # noqa: E402
 
 from jjjmap.io import open_layer  # noqa: E402
 from jjjmap.ui import dialogs, plaintext  # noqa: E402
@@ -73,8 +72,7 @@ def hostile_zip(folder):
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    with shown_window(qtbot, synthetic_document(), tmp_path, renderer=standin_renderer,
-                      sectors=SECTORS) as w:
+    with standin_window(qtbot, tmp_path) as w:
         yield w
 
 

@@ -15,8 +15,7 @@ pytestmark = pytest.mark.gui
 
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QCheckBox  # noqa: E402
-from test_ui_helpers import (SECTORS, capture_errors, shown_window,  # noqa: E402
-                             standin_renderer, synthetic_document)
+from test_ui_helpers import capture_errors, standin_window  # noqa: E402
 
 from jjjmap.model import Layer  # noqa: E402
 
@@ -26,8 +25,7 @@ SECRET = "private-note-31337"
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    with shown_window(qtbot, synthetic_document(), tmp_path, renderer=standin_renderer,
-                      sectors=SECTORS) as w:
+    with standin_window(qtbot, tmp_path) as w:
         yield w
 
 

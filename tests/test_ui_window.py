@@ -9,8 +9,7 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
 from PySide6.QtCore import Qt  # noqa: E402
-from test_ui_helpers import (SECTORS, capture_errors, js, shown_window,  # noqa: E402
-                             standin_renderer, synthetic_document)
+from test_ui_helpers import capture_errors, js, standin_window  # noqa: E402
 
 from jjjmap.ui.layerpanel import ROLE_SECTOR  # noqa: E402
 
@@ -19,8 +18,7 @@ from jjjmap.ui.layerpanel import ROLE_SECTOR  # noqa: E402
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    with shown_window(qtbot, synthetic_document(), tmp_path, renderer=standin_renderer,
-                      sectors=SECTORS) as w:
+    with standin_window(qtbot, tmp_path) as w:
         yield w
 
 

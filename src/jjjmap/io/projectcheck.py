@@ -160,8 +160,9 @@ class _Checker:
             return
         if not isinstance(opts, dict):
             raise self.fail(f"the open options of {where} must be an object")
-        if opts.get("layer") is not None:
-            self.text(f"the 'layer' option of {where}", opts["layer"], 1024)
+        chosen = opts.get("layer")
+        if chosen is not None and not (isinstance(chosen, int) and not isinstance(chosen, bool)):
+            self.text(f"the 'layer' option of {where}", chosen, 1024)   # a name, or an index
         crs = opts.get("crs")
         if crs is not None and not (isinstance(crs, int) and not isinstance(crs, bool)):
             self.text(f"the 'crs' option of {where}", crs, 4000)
