@@ -115,6 +115,10 @@
 <context>
     <name>FileActions</name>
     <message>
+        <source>Include the hidden layers (%1): they are in the page, hidden, and anyone who has the file can show them</source>
+        <translation>包含隐藏的图层（%1 个）：它们在网页中处于隐藏状态，任何拿到该文件的人都能显示它们</translation>
+    </message>
+    <message>
         <location filename="../../src/jjjmap/ui/files.py" line="+59"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>

@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--title", help="map title")
     e.add_argument("--sectors", help="comma-separated sector keys to show (default: all)")
     e.add_argument("--list-basemaps", action="store_true", help="list basemap names and exit")
+    e.add_argument("--tianditu-key-in-page", action="store_true",
+                   help="write the Tianditu key (JJJMAP_TIANDITU_KEY) into a page on a Tianditu "
+                        "basemap; anyone with the file can read and use it")
+    e.add_argument("--include-hidden", action="store_true",
+                   help="also put hidden layers into the page (hidden, to be ticked on)")
 
     i = sub.add_parser("info", parents=[common], help="describe what a file holds")
     i.add_argument("path")
@@ -173,7 +178,9 @@ def cmd_export(args) -> int:
 
     doc = _document(args)
     if args.output:
-        export.write_html(doc, args.output, self_contained=not args.light)
+        export.write_html(doc, args.output, self_contained=not args.light,
+                          tianditu_key=_page_key(args, doc),
+                          include_hidden=args.include_hidden)
         print(f"wrote {args.output}")
         if args.light:
             print(f"wrote {export.files_folder(args.output)}/ (keep it beside the page)")
@@ -185,6 +192,25 @@ def cmd_export(args) -> int:
         write_png(doc, args.png)
         print(f"wrote {args.png}")
     return 0
+
+
+def _page_key(args, doc) -> str:
+    """The Tianditu key for the exported page: only on a Tianditu basemap, only when asked."""
+    from jjjmap.render import basemaps
+
+    uses = basemaps.get(doc.basemap).needs_key
+    if not uses:
+        return ""
+    key = basemaps.tianditu_key()
+    if not args.tianditu_key_in_page:
+        print(f"jjjmap: note: the page shows no {doc.basemap} tiles without a key; "
+              f"--tianditu-key-in-page writes yours ({basemaps.TIANDITU_ENV}) into it, "
+              f"where anyone with the file can read it", file=sys.stderr)
+        return ""
+    if key is None:
+        raise CliError(f"--tianditu-key-in-page needs a key in {basemaps.TIANDITU_ENV} "
+                       "(a free key from https://console.tianditu.gov.cn/)")
+    return key
 
 
 def cmd_info(args) -> int:

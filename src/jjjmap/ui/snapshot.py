@@ -38,7 +38,10 @@ def write_png(doc: MapDocument, path, *, size=(1400, 900), tile_timeout_s: float
               ready_timeout_s: float = 60.0, print_look: bool = True) -> Path:
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    html = export_html_text(doc, self_contained=True)
+    from jjjmap.render.basemaps import tianditu_key
+
+    # the page stays in memory and the PNG is pixels: Tianditu tiles may use the key
+    html = export_html_text(doc, self_contained=True, tianditu_key=tianditu_key())
 
     from PySide6.QtCore import QUrl, Qt
     from PySide6.QtWebEngineCore import QWebEnginePage
