@@ -20,9 +20,10 @@ DEFAULT_DISTANCES_KM = (30.0, 50.0, 100.0)
 RING_COLOUR = "#d35400"
 
 
-def ring_frame(place: Place, distances_km) -> gpd.GeoDataFrame:
-    """One row per distance: place, distance_km, label ("50 km"), area_km2, geometry.
-    ``_label_lon``/``_label_lat`` put each label on the ring's northern edge."""
+def ring_rows(place: Place, distances_km) -> list[dict]:
+    """One dict per distance, largest first: place, distance_km, label ("50 km"), area_km2,
+    geometry; ``_label_lon``/``_label_lat`` put each label on the ring's northern edge.
+    Plain shapely and floats (no CRS object), so a worker thread can compute them."""
     distances = sorted({check_distance(float(d)) for d in distances_km}, reverse=True)
     if not distances:
         raise AnalysisError("give at least one ring distance, e.g. 30,50,100km")
@@ -37,11 +38,18 @@ def ring_frame(place: Place, distances_km) -> gpd.GeoDataFrame:
         rows.append({"place": place.name, "distance_km": km, "label": km_label(km),
                      "area_km2": round(area_km2(ring), 1),
                      "_label_lon": float(x), "_label_lat": float(north), "geometry": ring})
+    return rows
+
+
+def ring_frame(place: Place, distances_km, rows: list[dict] | None = None) -> gpd.GeoDataFrame:
+    """The rings as a GeoDataFrame (see ring_rows)."""
+    rows = ring_rows(place, distances_km) if rows is None else rows
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
 
-def rings_layer(place: Place, distances_km, *, lang: str = "en") -> Layer:
-    gdf = ring_frame(place, distances_km)
+def rings_layer(place: Place, distances_km, *, rows: list[dict] | None = None) -> Layer:
+    """The rings as a labelled vector layer; ``rows`` from ring_rows if already computed."""
+    gdf = ring_frame(place, distances_km, rows)
     kms = sorted(gdf["distance_km"])
     title_en = f"Rings around {place.name} ({', '.join(km_label(k) for k in kms)})"
     title_zh = f"{place.name} 周边距离圈（{'、'.join(km_label(k).replace('km', '公里') for k in kms)}）"

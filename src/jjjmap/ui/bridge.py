@@ -29,6 +29,7 @@ class Bridge(QObject):
     viewChanged = Signal(float, float, float)  # noqa: N815
     mouseMoved = Signal(float, float)  # noqa: N815
     mapReady = Signal()  # noqa: N815
+    shapeDrawn = Signal(str, list)  # noqa: N815 - "line" | "polygon", WGS-84 [lon, lat] pairs
 
 
 class PageBridge(QObject):
@@ -57,6 +58,12 @@ class PageBridge(QObject):
     @Slot()
     def mapReady(self) -> None:  # noqa: N802
         self._bridge.mapReady.emit()
+
+    @Slot(str, list)
+    def shapeDrawn(self, kind: str, coords: list) -> None:  # noqa: N802
+        """jjj-measure.js: keep the drawn line or polygon as a layer."""
+        if kind in ("line", "polygon") and isinstance(coords, list):
+            self._bridge.shapeDrawn.emit(kind, coords)
 
 
 def qwebchannel_js() -> str:
