@@ -123,3 +123,27 @@ def test_bad_input_gives_a_message_not_a_traceback(window, qtbot):
     clusters = _layer(w.doc, "sector_clusters")
     _wait_task(qtbot, w, w.spatial.add_nearest(clusters.id, clusters.id))
     assert (w.doc.find(clusters.id).gdf["nearest_km"] >= 0).all()
+
+
+def test_a_polygon_drawn_in_the_page_becomes_a_study_area_to_select_with(window, qtbot):
+    w = window
+    # invented study area around the Xiongan point (115.904 E 39.048 N), drawn with crossing
+    # edges: the app repairs it
+    pts = [(115.8, 39.0), (116.0, 39.1), (116.0, 39.0), (115.8, 39.1)]
+    before = len(w.doc.layers)
+    w.spatial.start_measure("polygon")
+    w.map.run_js("(function (pts) { var m = jjj.map; pts.forEach(function (p) {"
+                 " var ll = L.latLng(p[1], p[0]); m.fire('click', {latlng: ll,"
+                 " layerPoint: m.latLngToLayerPoint(ll), containerPoint: m.latLngToContainerPoint(ll)});"
+                 " }); jjjMeasure.finish(); jjjMeasure.keep(); })(%s)" % [list(p) for p in pts])
+    qtbot.waitUntil(lambda: len(w.doc.layers) == before + 1, timeout=15000)
+    area = w.doc.layers[-1]
+    assert area.title_en == "Study area 1"
+    geom = area.gdf.geometry.iloc[0]
+    assert geom.is_valid and geom.geom_type == "MultiPolygon"
+    assert geom.bounds == pytest.approx((115.8, 39.0, 116.0, 39.1), abs=1e-9)
+    clusters = _layer(w.doc, "sector_clusters")
+    _wait_task(qtbot, w, w.spatial.select_by_location(clusters.id, area.id, "inside",
+                                                      only_selected=False))
+    # the three clusters on the Xiongan point (rows 10, 24, 39) lie in the right-hand lobe
+    assert w.doc.selection == (clusters.id, (10, 24, 39))
