@@ -147,3 +147,46 @@ def test_a_polygon_drawn_in_the_page_becomes_a_study_area_to_select_with(window,
                                                       only_selected=False))
     # the three clusters on the Xiongan point (rows 10, 24, 39) lie in the right-hand lobe
     assert w.doc.selection == (clusters.id, (10, 24, 39))
+
+
+def test_rings_around_a_point_clicked_on_the_map(window, qtbot):
+    w = window
+    before = len(w.doc.layers)
+    w.spatial.rings_at_next_click("50km")
+    qtbot.waitUntil(lambda: js(qtbot, w.map, "jjjMeasure.picking()") is True, timeout=10000)
+    w.map.run_js("(function () { var m = jjj.map, ll = L.latLng(39.048, 115.904);"
+                 " m.fire('click', {latlng: ll, layerPoint: m.latLngToLayerPoint(ll),"
+                 " containerPoint: m.latLngToContainerPoint(ll)}); })()")
+    qtbot.waitUntil(lambda: len(w.doc.layers) == before + 1, timeout=15000)
+    rings = next(lyr for lyr in w.doc.layers if lyr.meta.get("derived", {}).get("kind") == "rings")
+    assert rings.meta["derived"]["place"] == {"kind": "point", "lon": 115.904, "lat": 39.048}
+    import pyproj
+    lon, lat = rings.gdf["_label_lon"].iloc[0], rings.gdf["_label_lat"].iloc[0]
+    assert pyproj.Geod(ellps="WGS84").inv(115.904, 39.048, lon, lat)[2] == pytest.approx(50000, abs=1)
+
+
+def test_the_dialogs_ask_and_run(window, qtbot, monkeypatch):
+    """Each dialog, accepted as it opens (its defaults), runs its question."""
+    from PySide6.QtWidgets import QDialog
+
+    w = window
+    monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    xiongan = _layer(w.doc, "xiongan")
+    w.doc.select(xiongan.id, [0])
+    before = len(w.doc.layers)
+    w.spatial.rings_dialog()             # default: around the selection, 30/50/100 km
+    qtbot.waitUntil(lambda: len(w.doc.layers) == before + 1, timeout=15000)
+    rings = w.doc.find(w.layers.current_layer_id())
+    assert rings.gdf["label"].tolist() == ["100 km", "50 km", "30 km"]
+    assert rings.gdf["place"].iloc[0] == "Xiongan New Area"   # name_en of the selection
+
+    clusters = _layer(w.doc, "sector_clusters")
+    w.layers.set_current(clusters.id)
+    w.doc.select(xiongan.id, [0])
+    w.spatial.select_dialog()            # clusters within 50 km of the selected Xiongan
+    qtbot.waitUntil(lambda: w.doc.selection[0] == clusters.id, timeout=15000)
+    assert set(w.doc.selection[1]) == set(INSIDE_50KM)
+
+    w.spatial.nearest_dialog()
+    qtbot.waitUntil(lambda: "nearest_km" in w.doc.find(w.layers.current_layer_id()).gdf,
+                    timeout=15000)

@@ -810,6 +810,14 @@
         <translation>分析(&amp;A)</translation>
     </message>
     <message>
+        <source>A point I click on the map next</source>
+        <translation>接下来在地图上单击的点</translation>
+    </message>
+    <message>
+        <source>Click on the map where the rings should be centred.</source>
+        <translation>请在地图上单击距离圈的中心位置。</translation>
+    </message>
+    <message>
         <source>&amp;Clear measurement</source>
         <translation>清除量测(&amp;C)</translation>
     </message>

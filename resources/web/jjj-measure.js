@@ -129,7 +129,7 @@
   var M = window.jjjMeasure = {vincenty: vincenty, lengthOf: lengthOf, areaOf: areaOf,
                                gcjToWgs: gcjToWgs};
   var map = null, cfg = null, W = WORDS.en, mode = null, clicks = [], finished = false;
-  var drawn = null, readout = null, keepButton = null, dblZoom = false, box = null;
+  var drawn = null, readout = null, keepButton = null, dblZoom = false, box = null, picking = false;
 
   function wgs84(ll) {
     return (window.jjj && window.jjj.datum === 'gcj02') ? gcjToWgs(ll.lng, ll.lat) : [ll.lng, ll.lat];
@@ -173,6 +173,14 @@
   }
 
   function onClick(e) {
+    if (picking) {            // one point for the app (rings around a clicked point)
+      picking = false;
+      map.getContainer().style.cursor = '';
+      var b = window.jjjBridge, p = wgs84(e.latlng);
+      map.closePopup();
+      if (b && typeof b.shapeDrawn === 'function') b.shapeDrawn('point', [p]);
+      return;
+    }
     if (!mode || finished) return;
     clicks.push(e.latlng);
     map.closePopup();
@@ -185,6 +193,16 @@
     M.finish();
     if (e && e.originalEvent) L.DomEvent.stop(e.originalEvent);
   }
+
+  /* the next click on the map is reported to the app as a point (WGS-84) */
+  M.pick = function () {
+    if (!map) return false;
+    M.clear();
+    picking = true;
+    map.getContainer().style.cursor = 'crosshair';
+    return true;
+  };
+  M.picking = function () { return picking; };
 
   M.start = function (kind) {
     if (!map) return false;
@@ -207,7 +225,7 @@
   };
   M.clear = function () {
     if (!map) return false;
-    clicks = []; finished = false;
+    clicks = []; finished = false; picking = false;
     if (mode && dblZoom) map.doubleClickZoom.enable();
     mode = null;
     map.getContainer().style.cursor = '';

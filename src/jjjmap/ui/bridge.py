@@ -29,7 +29,7 @@ class Bridge(QObject):
     viewChanged = Signal(float, float, float)  # noqa: N815
     mouseMoved = Signal(float, float)  # noqa: N815
     mapReady = Signal()  # noqa: N815
-    shapeDrawn = Signal(str, list)  # noqa: N815 - "line" | "polygon", WGS-84 [lon, lat] pairs
+    shapeDrawn = Signal(str, list)  # noqa: N815 - "point" | "line" | "polygon", WGS-84 [lon, lat]s
 
 
 class PageBridge(QObject):
@@ -61,8 +61,8 @@ class PageBridge(QObject):
 
     @Slot(str, list)
     def shapeDrawn(self, kind: str, coords: list) -> None:  # noqa: N802
-        """jjj-measure.js: keep the drawn line or polygon as a layer."""
-        if kind in ("line", "polygon") and isinstance(coords, list):
+        """jjj-measure.js: a picked point, or a drawn line or polygon to keep as a layer."""
+        if kind in ("point", "line", "polygon") and isinstance(coords, list):
             self._bridge.shapeDrawn.emit(kind, coords)
 
 

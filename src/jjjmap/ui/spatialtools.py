@@ -91,6 +91,7 @@ class SpatialTools(QObject):
         self.w = window
         self.last_message = ""
         self.last_distances: dict[int, float] | None = None   # of the last distance select
+        self._pending_rings: str | None = None   # distances for rings at the next map click
         self.menu = QMenu(window)
         self.rings_action = self._action(self.rings_dialog)
         self.select_action = self._action(self.select_dialog)
@@ -250,6 +251,7 @@ class SpatialTools(QObject):
         form = QFormLayout(dlg)
         around_sel = QRadioButton(self.tr("The selected feature(s)"), dlg)
         around_place = QRadioButton(self.tr("A place or LON,LAT:"), dlg)
+        around_click = QRadioButton(self.tr("A point I click on the map next"), dlg)
         place = QLineEdit(dlg)
         place.setPlaceholderText("雄安, Xiongan, 115.904,39.048")
         has_sel = self._selection()[0] is not None
@@ -260,6 +262,7 @@ class SpatialTools(QObject):
         distances = QLineEdit("30,50,100km", dlg)
         form.addRow(around_sel)
         form.addRow(around_place, place)
+        form.addRow(around_click)
         form.addRow(self.tr("Distances:"), distances)
         note = QLabel(self.tr("Geodesic distances on the WGS-84 ellipsoid."), dlg)
         note.setTextFormat(Qt.TextFormat.PlainText)
@@ -269,8 +272,18 @@ class SpatialTools(QObject):
         buttons.accepted.connect(dlg.accept)
         buttons.rejected.connect(dlg.reject)
         form.addRow(buttons)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        if around_click.isChecked():
+            self.rings_at_next_click(distances.text())
+        else:
             self.make_rings(None if around_sel.isChecked() else place.text(), distances.text())
+
+    def rings_at_next_click(self, distances: str = "30,50,100km") -> None:
+        """The page reports the next click on the map (jjjMeasure.pick); rings go there."""
+        self._pending_rings = distances
+        self.w.map.run_js("window.jjjMeasure && window.jjjMeasure.pick()")
+        self._say(self.tr("Click on the map where the rings should be centred."))
 
     # -- select by location -----------------------------------------------------------------
     def select_by_location(self, layer_id: str, of_id: str, relation: str = "within",
@@ -484,6 +497,12 @@ class SpatialTools(QObject):
         from jjjmap.analysis.errors import AnalysisError
         from jjjmap.analysis.rings import study_area_layer
 
+        if kind == "point":
+            distances, self._pending_rings = self._pending_rings, None
+            if distances is not None and coords:
+                lon, lat = (float(v) for v in coords[0])
+                self.make_rings(f"{lon:.6f},{lat:.6f}", distances)
+            return
         try:
             pts = [(float(x), float(y)) for x, y in coords][:10000]
             if kind == "polygon":
