@@ -83,6 +83,16 @@ def _write_selection(attrs, geoms, geom: str, path: str) -> str:
     return str(write_rows(gdf, path))
 
 
+def _ok_cancel(dlg: QDialog, form: QFormLayout) -> QDialog.DialogCode:
+    """OK / Cancel under the form; runs the dialog."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel, dlg)
+    buttons.accepted.connect(dlg.accept)
+    buttons.rejected.connect(dlg.reject)
+    form.addRow(buttons)
+    return dlg.exec()
+
+
 class SpatialTools(QObject):
     """Owns the Analysis menu of a MainWindow and the answers it last gave."""
 
@@ -107,12 +117,7 @@ class SpatialTools(QObject):
                     self.export_selection_action, None, self.measure_line_action,
                     self.measure_area_action, self.clear_measure_action):
             self.menu.addSeparator() if act is None else self.menu.addAction(act)
-        bar = window.menuBar()
-        help_menu = getattr(window, "help_menu", None)
-        if help_menu is not None:
-            bar.insertMenu(help_menu.menuAction(), self.menu)
-        else:  # pragma: no cover
-            bar.addMenu(self.menu)
+        window.menuBar().insertMenu(window.help_menu.menuAction(), self.menu)   # before Help
         window.map.bridge.shapeDrawn.connect(self.keep_drawn_shape)
         window.installEventFilter(self)
         self.retranslate()
@@ -267,12 +272,7 @@ class SpatialTools(QObject):
         note = QLabel(self.tr("Geodesic distances on the WGS-84 ellipsoid."), dlg)
         note.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow(note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, dlg)
-        buttons.accepted.connect(dlg.accept)
-        buttons.rejected.connect(dlg.reject)
-        form.addRow(buttons)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
+        if _ok_cancel(dlg, form) != QDialog.DialogCode.Accepted:
             return
         if around_click.isChecked():
             self.rings_at_next_click(distances.text())
@@ -350,12 +350,7 @@ class SpatialTools(QObject):
         form.addRow(inside)
         form.addRow(self.tr("the features of:"), ref)
         form.addRow(only)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, dlg)
-        buttons.accepted.connect(dlg.accept)
-        buttons.rejected.connect(dlg.reject)
-        form.addRow(buttons)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if _ok_cancel(dlg, form) == QDialog.DialogCode.Accepted:
             self.select_by_location(target.currentData(), ref.currentData(),
                                     "within" if within.isChecked() else "inside",
                                     distance.text(), only.isChecked())
@@ -449,12 +444,7 @@ class SpatialTools(QObject):
         ref = self._layer_combo(dlg)
         form.addRow(self.tr("For each feature of:"), target)
         form.addRow(self.tr("distance to the nearest of:"), ref)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, dlg)
-        buttons.accepted.connect(dlg.accept)
-        buttons.rejected.connect(dlg.reject)
-        form.addRow(buttons)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if _ok_cancel(dlg, form) == QDialog.DialogCode.Accepted:
             self.add_nearest(target.currentData(), ref.currentData())
 
     def distance_table(self, path: str) -> Task | None:
