@@ -131,7 +131,7 @@ def test_a_polygon_drawn_in_the_page_becomes_a_study_area_to_select_with(window,
     # edges: the app repairs it
     pts = [(115.8, 39.0), (116.0, 39.1), (116.0, 39.0), (115.8, 39.1)]
     before = len(w.doc.layers)
-    w.spatial.start_measure("polygon")
+    w.spatial.draw.start_measure("polygon")
     w.map.run_js("(function (pts) { var m = jjj.map; pts.forEach(function (p) {"
                  " var ll = L.latLng(p[1], p[0]); m.fire('click', {latlng: ll,"
                  " layerPoint: m.latLngToLayerPoint(ll), containerPoint: m.latLngToContainerPoint(ll)});"
@@ -152,7 +152,7 @@ def test_a_polygon_drawn_in_the_page_becomes_a_study_area_to_select_with(window,
 def test_rings_around_a_point_clicked_on_the_map(window, qtbot):
     w = window
     before = len(w.doc.layers)
-    w.spatial.rings_at_next_click("50km")
+    w.spatial.draw.rings_at_next_click("50km")
     qtbot.waitUntil(lambda: js(qtbot, w.map, "jjjMeasure.picking()") is True, timeout=10000)
     w.map.run_js("(function () { var m = jjj.map, ll = L.latLng(39.048, 115.904);"
                  " m.fire('click', {latlng: ll, layerPoint: m.latLngToLayerPoint(ll),"

@@ -803,6 +803,34 @@
     </message>
 </context>
 <context>
+    <name>DrawTools</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/drawtools.py" line="+1"/>
+        <source>Click on the map to add points; double-click to finish.</source>
+        <translation>在地图上单击添加点，双击结束。</translation>
+    </message>
+    <message>
+        <source>Click on the map where the rings should be centred.</source>
+        <translation>请在地图上单击距离圈的中心位置。</translation>
+    </message>
+    <message>
+        <source>A line needs two points or more.</source>
+        <translation>线至少需要两个点。</translation>
+    </message>
+    <message>
+        <source>A study area needs three points or more.</source>
+        <translation>研究区至少需要三个点。</translation>
+    </message>
+    <message>
+        <source>Keep the drawing</source>
+        <translation>保留绘制的图形</translation>
+    </message>
+    <message>
+        <source>Added %1.</source>
+        <translation>已添加 %1。</translation>
+    </message>
+</context>
+<context>
     <name>SpatialTools</name>
     <message>
         <location filename="../../src/jjjmap/ui/spatialtools.py" line="+1"/>
@@ -812,10 +840,6 @@
     <message>
         <source>A point I click on the map next</source>
         <translation>接下来在地图上单击的点</translation>
-    </message>
-    <message>
-        <source>Click on the map where the rings should be centred.</source>
-        <translation>请在地图上单击距离圈的中心位置。</translation>
     </message>
     <message>
         <source>&amp;Clear measurement</source>
@@ -830,16 +854,8 @@
         <translation>最近距离字段(&amp;N)…</translation>
     </message>
     <message>
-        <source>A line needs two points or more.</source>
-        <translation>线至少需要两个点。</translation>
-    </message>
-    <message>
         <source>A place or LON,LAT:</source>
         <translation>地点或 经度,纬度：</translation>
-    </message>
-    <message>
-        <source>A study area needs three points or more.</source>
-        <translation>研究区至少需要三个点。</translation>
     </message>
     <message>
         <source>Add each feature&apos;s distance to the nearest feature of another layer</source>
@@ -856,10 +872,6 @@
     <message>
         <source>Added the columns nearest_km and nearest_name to %1.</source>
         <translation>已为 %1 添加字段 nearest_km 和 nearest_name。</translation>
-    </message>
-    <message>
-        <source>Click on the map to add points; double-click to finish.</source>
-        <translation>在地图上单击添加点，双击结束。</translation>
     </message>
     <message>
         <source>Click on the map to draw a line; double-click to finish</source>
@@ -916,10 +928,6 @@
     <message>
         <source>Inside</source>
         <translation>位于其内部</translation>
-    </message>
-    <message>
-        <source>Keep the drawing</source>
-        <translation>保留绘制的图形</translation>
     </message>
     <message>
         <source>Measure &amp;area / draw study area</source>

@@ -70,7 +70,7 @@ def nearest(gdf, others, *, label_column: str | None = None, same_layer: bool = 
     out = gdf.copy()
     out[f"{prefix}_km"] = np.where(np.isfinite(best), np.round(best, 3), np.nan)
     if label_column is None:
-        label_column = _label_column(others)
+        label_column = label_column_of(others)
     labels = others[label_column].astype(str).to_numpy() if label_column else \
         np.array([str(i) for i in others.index])
     out[f"{prefix}_name"] = [labels[j] if j >= 0 else "" for j in which]
@@ -90,13 +90,13 @@ def distance_matrix(gdf, *, label_column: str | None = None) -> pd.DataFrame:
     for j in range(n):
         m[:, j] = distances_km(geoms, valid_geometry(geoms[j], "a feature"))
     m = np.round((m + m.T) / 2.0, 3)   # the nearest-point search is symmetric up to rounding
-    label_column = label_column or _label_column(gdf)
+    label_column = label_column or label_column_of(gdf)
     names = gdf[label_column].astype(str).tolist() if label_column else [str(i) for i in gdf.index]
     names = _unique(names)
     return pd.DataFrame(m, index=pd.Index(names, name="km"), columns=names)
 
 
-def _label_column(gdf) -> str | None:
+def label_column_of(gdf) -> str | None:
     from jjjmap.search import name_columns
 
     cols = name_columns(gdf)

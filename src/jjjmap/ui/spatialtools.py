@@ -1,5 +1,5 @@
 """The Analysis menu: distance rings, select by location, nearest, distance table, and the
-page's measure / draw tools (resources/web/jjj-measure.js).
+page's measure / draw tools (ui.drawtools, resources/web/jjj-measure.js).
 
 Every answer comes from the Qt-free ``jjjmap.analysis``; this module only asks, runs the work
 on the window's task runner and shows the result as ordinary layers, columns and selections
@@ -18,6 +18,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QLabel, QLineEdit, QMenu, QRadioButton)
 
+from jjjmap.analysis import tasks   # plain-data entry points; heavy imports inside
+
+from .drawtools import DrawTools
 from .layeractions import detach
 from .workers import Task
 
@@ -28,59 +31,6 @@ log = logging.getLogger(__name__)
 
 SELECTION_FORMATS = ((".gpkg", "GeoPackage (*.gpkg)"), (".geojson", "GeoJSON (*.geojson)"),
                      (".csv", "CSV (*.csv)"))
-
-
-# -- worker side: plain data in, plain data out -------------------------------------------
-def _ring_rows(place, distances):
-    from jjjmap.analysis.rings import ring_rows
-
-    return ring_rows(place, distances)
-
-
-def _select_rows(geoms, target, relation: str, km: float | None, name: str):
-    """Row positions (nearest first for a distance) and their distances (km)."""
-    import geopandas as gpd
-
-    from jjjmap.analysis.proximity import inside, within_distance
-
-    gdf = gpd.GeoDataFrame({"_pos": range(len(geoms))}, geometry=list(geoms))
-    if relation == "inside":
-        found = inside(gdf, target, name=name)
-        return found["_pos"].tolist(), None
-    found = within_distance(gdf, target, km, name=name)
-    return found["_pos"].tolist(), found["distance_km"].tolist()
-
-
-def _nearest(geoms, other_geoms, labels, same_layer: bool):
-    import geopandas as gpd
-
-    from jjjmap.analysis.proximity import nearest
-
-    a = gpd.GeoDataFrame(geometry=list(geoms))
-    b = gpd.GeoDataFrame({"label": list(labels)}, geometry=list(other_geoms))
-    out = nearest(a, b, label_column="label", same_layer=same_layer)
-    return out["nearest_km"].tolist(), out["nearest_name"].tolist()
-
-
-def _write_matrix(geoms, labels, path: str) -> int:
-    import geopandas as gpd
-
-    from jjjmap.analysis.output import write_csv
-    from jjjmap.analysis.proximity import distance_matrix
-
-    gdf = gpd.GeoDataFrame({"label": list(labels)}, geometry=list(geoms))
-    table = distance_matrix(gdf, label_column="label")
-    write_csv(table, path, index=True)
-    return len(table)
-
-
-def _write_selection(attrs, geoms, geom: str, path: str) -> str:
-    import geopandas as gpd
-
-    from jjjmap.analysis.output import write_rows
-
-    gdf = gpd.GeoDataFrame(attrs.assign(**{geom: geoms}), geometry=geom, crs="EPSG:4326")
-    return str(write_rows(gdf, path))
 
 
 def _ok_cancel(dlg: QDialog, form: QFormLayout) -> QDialog.DialogCode:
@@ -101,7 +51,6 @@ class SpatialTools(QObject):
         self.w = window
         self.last_message = ""
         self.last_distances: dict[int, float] | None = None   # of the last distance select
-        self._pending_rings: str | None = None   # distances for rings at the next map click
         self.menu = QMenu(window)
         self.rings_action = self._action(self.rings_dialog)
         self.select_action = self._action(self.select_dialog)
@@ -109,16 +58,16 @@ class SpatialTools(QObject):
         self.matrix_action = self._action(self.matrix_dialog)
         self.save_selection_action = self._action(self.save_selection_as_layer)
         self.export_selection_action = self._action(self.export_selection_dialog)
-        self.measure_line_action = self._action(lambda: self.start_measure("line"))
-        self.measure_area_action = self._action(lambda: self.start_measure("polygon"))
-        self.clear_measure_action = self._action(self.clear_measure)
+        self.draw = DrawTools(self)   # the page's measure / draw / pick tools
+        self.measure_line_action = self._action(lambda: self.draw.start_measure("line"))
+        self.measure_area_action = self._action(lambda: self.draw.start_measure("polygon"))
+        self.clear_measure_action = self._action(self.draw.clear_measure)
         for act in (self.rings_action, self.select_action, self.nearest_action,
                     self.matrix_action, None, self.save_selection_action,
                     self.export_selection_action, None, self.measure_line_action,
                     self.measure_area_action, self.clear_measure_action):
             self.menu.addSeparator() if act is None else self.menu.addAction(act)
         window.menuBar().insertMenu(window.help_menu.menuAction(), self.menu)   # before Help
-        window.map.bridge.shapeDrawn.connect(self.keep_drawn_shape)
         window.installEventFilter(self)
         self.retranslate()
 
@@ -156,11 +105,11 @@ class SpatialTools(QObject):
         return False
 
     # -- shared -----------------------------------------------------------------------------
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
         self.last_message = text
         self.w.statusBar().showMessage(text, 15000)
 
-    def _failed(self, title: str) -> Callable[[BaseException], None]:
+    def failed(self, title: str) -> Callable[[BaseException], None]:
         def show(exc: BaseException) -> None:
             from jjjmap.analysis.errors import AnalysisError
             from jjjmap.io import JjjmapIOError
@@ -177,7 +126,7 @@ class SpatialTools(QObject):
 
     def _run(self, title: str, fn, *args, on_done: Callable[[Any], None]) -> Task:
         self.w.statusBar().showMessage(self.tr("Working…"))
-        return self.w.files.runner.submit(Task(fn, *args), on_done, self._failed(title))
+        return self.w.files.runner.submit(Task(fn, *args), on_done, self.failed(title))
 
     def _selection(self):
         """(layer, rows) of the document's selection, or (None, [])."""
@@ -185,13 +134,10 @@ class SpatialTools(QObject):
         layer = self.w.doc.find(layer_id)
         return (layer, list(rows)) if layer is not None and rows else (None, [])
 
-    def _label_column(self, layer) -> str | None:
-        from jjjmap.analysis.proximity import _label_column
-
-        return _label_column(layer.gdf)
-
     def _labels(self, layer, rows=None) -> list[str]:
-        col = self._label_column(layer)
+        from jjjmap.analysis.proximity import label_column_of
+
+        col = label_column_of(layer.gdf)
         gdf = layer.gdf if rows is None else layer.gdf.iloc[rows]
         return gdf[col].astype(str).tolist() if col else [str(i) for i in gdf.index]
 
@@ -231,18 +177,18 @@ class SpatialTools(QObject):
             if place is None:
                 raise AnalysisError(self.tr("Nothing is selected: select a feature, or give a place or LON,LAT."))  # noqa: E501
         except AnalysisError as exc:
-            self._failed(title)(exc)
+            self.failed(title)(exc)
             return None
 
-        def done(rows) -> None:
-            from jjjmap.analysis.rings import rings_layer
+        from jjjmap.analysis.rings import ring_rows, rings_layer
 
+        def done(rows) -> None:
             layer = rings_layer(place, kms, rows=rows)
             self.w.doc.add_layer(layer, index=self._above_boundaries())
             self.w.layers.set_current(layer.id)
-            self._say(self.tr("Added %1.").replace("%1", layer.title(self.w.doc.lang)))
+            self.say(self.tr("Added %1.").replace("%1", layer.title(self.w.doc.lang)))
 
-        return self._run(title, _ring_rows, place, kms, on_done=done)
+        return self._run(title, ring_rows, place, kms, on_done=done)
 
     def _above_boundaries(self) -> int:
         """Rings go above the boundaries and below the point layers (points stay clickable)."""
@@ -275,15 +221,9 @@ class SpatialTools(QObject):
         if _ok_cancel(dlg, form) != QDialog.DialogCode.Accepted:
             return
         if around_click.isChecked():
-            self.rings_at_next_click(distances.text())
+            self.draw.rings_at_next_click(distances.text())
         else:
             self.make_rings(None if around_sel.isChecked() else place.text(), distances.text())
-
-    def rings_at_next_click(self, distances: str = "30,50,100km") -> None:
-        """The page reports the next click on the map (jjjMeasure.pick); rings go there."""
-        self._pending_rings = distances
-        self.w.map.run_js("window.jjjMeasure && window.jjjMeasure.pick()")
-        self._say(self.tr("Click on the map where the rings should be centred."))
 
     # -- select by location -----------------------------------------------------------------
     def select_by_location(self, layer_id: str, of_id: str, relation: str = "within",
@@ -308,7 +248,7 @@ class SpatialTools(QObject):
             name = ref.title(self.w.doc.lang)
             target = union_of(ref.gdf.geometry.iloc[rows].tolist(), name)
         except AnalysisError as exc:
-            self._failed(title)(exc)
+            self.failed(title)(exc)
             return None
         geoms = list(layer.gdf.geometry.array)
 
@@ -318,11 +258,11 @@ class SpatialTools(QObject):
             self.w.layers.set_current(layer.id)
             self.w.doc.select(layer.id, sorted(positions))
             self.w.table.select_rows(sorted(positions))
-            self._say(self.tr("Selected %1 of %2 features of %3.")
+            self.say(self.tr("Selected %1 of %2 features of %3.")
                       .replace("%1", str(len(positions))).replace("%2", str(len(geoms)))
                       .replace("%3", layer.title(self.w.doc.lang)))
 
-        return self._run(title, _select_rows, geoms, target, relation, km, name, on_done=done)
+        return self._run(title, tasks.select_rows, geoms, target, relation, km, name, on_done=done)
 
     def _layer_combo(self, parent, current: str | None = None) -> QComboBox:
         combo = QComboBox(parent)
@@ -370,7 +310,7 @@ class SpatialTools(QObject):
 
         layer, gdf = self._selected_frame()
         if layer is None:
-            self._say(self.tr("Nothing is selected."))
+            self.say(self.tr("Nothing is selected."))
             return None
         new = Layer(gdf=gdf.reset_index(drop=True),
                     title_en=f"Selection of {layer.title_en} ({len(gdf)})",
@@ -378,19 +318,19 @@ class SpatialTools(QObject):
                     kind="vector", group="custom", source=layer.source,
                     licence=layer.licence, precision=layer.precision)
         self.w.doc.add_layer(new)
-        self._say(self.tr("Added %1.").replace("%1", new.title(self.w.doc.lang)))
+        self.say(self.tr("Added %1.").replace("%1", new.title(self.w.doc.lang)))
         return new
 
     def export_selection(self, path: str) -> Task | None:
         layer, gdf = self._selected_frame()
         if layer is None:
-            self._say(self.tr("Nothing is selected."))
+            self.say(self.tr("Nothing is selected."))
             return None
         count = len(gdf)
         name = Path(path).name
         return self._run(self.tr("Could not export %1").replace("%1", name),
-                         _write_selection, *detach(gdf), str(path),
-                         on_done=lambda _p: self._say(
+                         tasks.write_selection, *detach(gdf), str(path),
+                         on_done=lambda _p: self.say(
                              self.tr("Exported %n feature(s) to %1.", "", count)
                              .replace("%1", str(path))))
 
@@ -407,7 +347,7 @@ class SpatialTools(QObject):
 
     def export_selection_dialog(self) -> None:
         if self._selection()[0] is None:
-            self._say(self.tr("Nothing is selected."))
+            self.say(self.tr("Nothing is selected."))
             return
         path = self._save_name(self.tr("Export selection"), "selection", SELECTION_FORMATS)
         if path:
@@ -430,10 +370,10 @@ class SpatialTools(QObject):
             gdf = layer.gdf.copy()
             gdf["nearest_km"], gdf["nearest_name"] = kms, names
             self.w.doc.replace_data(layer.id, gdf)
-            self._say(self.tr("Added the columns nearest_km and nearest_name to %1.")
+            self.say(self.tr("Added the columns nearest_km and nearest_name to %1.")
                       .replace("%1", layer.title(self.w.doc.lang)))
 
-        return self._run(self.tr("Nearest distance"), _nearest, geoms, others,
+        return self._run(self.tr("Nearest distance"), tasks.nearest_columns, geoms, others,
                          self._labels(ref), layer is ref, on_done=done)
 
     def nearest_dialog(self) -> None:
@@ -452,68 +392,24 @@ class SpatialTools(QObject):
 
         layer, rows = self._selection()
         if layer is None or len(rows) < 2:
-            self._failed(self.tr("Distance table"))(AnalysisError(
+            self.failed(self.tr("Distance table"))(AnalysisError(
                 self.tr("Select two features or more to compare.")))
             return None
         geoms = list(layer.gdf.geometry.iloc[rows].array)
-        return self._run(self.tr("Distance table"), _write_matrix, geoms,
+        return self._run(self.tr("Distance table"), tasks.write_matrix, geoms,
                          self._labels(layer, rows), str(path),
-                         on_done=lambda n: self._say(
+                         on_done=lambda n: self.say(
                              self.tr("Saved the distances between %1 features to %2.")
                              .replace("%1", str(n)).replace("%2", str(path))))
 
     def matrix_dialog(self) -> None:
         layer, rows = self._selection()
         if layer is None or len(rows) < 2:
-            self._say(self.tr("Select two features or more to compare."))
+            self.say(self.tr("Select two features or more to compare."))
             return
         path = self._save_name(self.tr("Distance table"), "distances", ((".csv", "CSV (*.csv)"),))
         if path:
             self.distance_table(path)
-
-    # -- the page's measure and draw tools (jjj-measure.js) ------------------------------------
-    def start_measure(self, mode: str) -> None:
-        self.w.map.run_js(f"window.jjjMeasure && window.jjjMeasure.start('{mode}')")
-        self._say(self.tr("Click on the map to add points; double-click to finish."))
-
-    def clear_measure(self) -> None:
-        self.w.map.run_js("window.jjjMeasure && window.jjjMeasure.clear()")
-
-    def keep_drawn_shape(self, kind: str, coords: list) -> None:
-        """The page's "keep as layer": ``coords`` are WGS-84 [lon, lat] pairs (the page
-        converted them back from a GCJ-02 basemap)."""
-        import shapely
-
-        from jjjmap.analysis.errors import AnalysisError
-        from jjjmap.analysis.rings import study_area_layer
-
-        if kind == "point":
-            distances, self._pending_rings = self._pending_rings, None
-            if distances is not None and coords:
-                lon, lat = (float(v) for v in coords[0])
-                self.make_rings(f"{lon:.6f},{lat:.6f}", distances)
-            return
-        try:
-            pts = [(float(x), float(y)) for x, y in coords][:10000]
-            if kind == "polygon":
-                if len(pts) < 3:
-                    raise AnalysisError(self.tr("A study area needs three points or more."))
-                geom = shapely.Polygon(pts)
-                name, name_zh = "Study area", "研究区"
-            else:
-                if len(pts) < 2:
-                    raise AnalysisError(self.tr("A line needs two points or more."))
-                geom = shapely.LineString(pts)
-                name, name_zh = "Measured line", "量测线"
-            n = sum(1 for lyr in self.w.doc.layers if lyr.title_en.startswith(name)) + 1
-            layer = study_area_layer(geom, f"{name} {n}", f"{name_zh} {n}")
-        except (AnalysisError, TypeError, ValueError) as exc:
-            self._failed(self.tr("Keep the drawing"))(
-                exc if isinstance(exc, AnalysisError) else AnalysisError(str(exc)))
-            return
-        self.w.doc.add_layer(layer)
-        self.w.layers.set_current(layer.id)
-        self._say(self.tr("Added %1.").replace("%1", layer.title(self.w.doc.lang)))
 
 
 __all__ = ["SpatialTools"]
