@@ -806,4 +806,232 @@
         <translation>该图层已不在地图上。</translation>
     </message>
 </context>
+<context>
+    <name>DrawTools</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/drawtools.py" line="+1"/>
+        <source>Click on the map to add points; double-click to finish.</source>
+        <translation>在地图上单击添加点，双击结束。</translation>
+    </message>
+    <message>
+        <source>Click on the map where the rings should be centred.</source>
+        <translation>请在地图上单击距离圈的中心位置。</translation>
+    </message>
+    <message>
+        <source>A line needs two points or more.</source>
+        <translation>线至少需要两个点。</translation>
+    </message>
+    <message>
+        <source>A study area needs three points or more.</source>
+        <translation>研究区至少需要三个点。</translation>
+    </message>
+    <message>
+        <source>Keep the drawing</source>
+        <translation>保留绘制的图形</translation>
+    </message>
+    <message>
+        <source>Added %1.</source>
+        <translation>已添加 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>SpatialTools</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/spatialtools.py" line="+1"/>
+        <source>&amp;Analysis</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <source>A point I click on the map next</source>
+        <translation>接下来在地图上单击的点</translation>
+    </message>
+    <message>
+        <source>&amp;Clear measurement</source>
+        <translation>清除量测(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Measure distance</source>
+        <translation>量测距离(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Nearest distance column…</source>
+        <translation>最近距离字段(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>A place or LON,LAT:</source>
+        <translation>地点或 经度,纬度：</translation>
+    </message>
+    <message>
+        <source>Add each feature&apos;s distance to the nearest feature of another layer</source>
+        <translation>为每个要素添加到另一图层最近要素的距离</translation>
+    </message>
+    <message>
+        <source>Add the selected features as a new layer</source>
+        <translation>将所选要素添加为新图层</translation>
+    </message>
+    <message>
+        <source>Added %1.</source>
+        <translation>已添加 %1。</translation>
+    </message>
+    <message>
+        <source>Added the columns nearest_km and nearest_name to %1.</source>
+        <translation>已为 %1 添加字段 nearest_km 和 nearest_name。</translation>
+    </message>
+    <message>
+        <source>Click on the map to draw a line; double-click to finish</source>
+        <translation>在地图上单击绘制线，双击结束</translation>
+    </message>
+    <message>
+        <source>Click on the map to draw a polygon; double-click to finish</source>
+        <translation>在地图上单击绘制多边形，双击结束</translation>
+    </message>
+    <message>
+        <source>Could not export %1</source>
+        <translation>无法导出 %1</translation>
+    </message>
+    <message>
+        <source>Distance &amp;rings…</source>
+        <translation>距离圈(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Distance &amp;table of the selection…</source>
+        <translation>所选要素的距离表(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Distance rings</source>
+        <translation>距离圈</translation>
+    </message>
+    <message>
+        <source>Distance table</source>
+        <translation>距离表</translation>
+    </message>
+    <message>
+        <source>Distances:</source>
+        <translation>距离：</translation>
+    </message>
+    <message>
+        <source>E&amp;xport selection…</source>
+        <translation>导出所选要素(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>Export selection</source>
+        <translation>导出所选要素</translation>
+    </message>
+    <message>
+        <source>For each feature of:</source>
+        <translation>对以下图层的每个要素：</translation>
+    </message>
+    <message>
+        <source>Geodesic distances on the WGS-84 ellipsoid.</source>
+        <translation>WGS-84 椭球面上的大地线距离。</translation>
+    </message>
+    <message>
+        <source>Geodesic rings around the selection, a place or a point</source>
+        <translation>围绕所选要素、地点或点的大地线距离圈</translation>
+    </message>
+    <message>
+        <source>Inside</source>
+        <translation>位于其内部</translation>
+    </message>
+    <message>
+        <source>Measure &amp;area / draw study area</source>
+        <translation>量测面积 / 绘制研究区(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Nearest distance</source>
+        <translation>最近距离</translation>
+    </message>
+    <message>
+        <source>Nearest distance column</source>
+        <translation>最近距离字段</translation>
+    </message>
+    <message>
+        <source>Nothing is selected.</source>
+        <translation>未选择任何要素。</translation>
+    </message>
+    <message>
+        <source>Nothing is selected: select a feature, or give a place or LON,LAT.</source>
+        <translation>未选择任何要素：请选择一个要素，或输入地点或 经度,纬度。</translation>
+    </message>
+    <message>
+        <source>Only its selected features</source>
+        <translation>仅限其所选要素</translation>
+    </message>
+    <message>
+        <source>Save selection as &amp;layer</source>
+        <translation>将所选要素另存为图层(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Save the distances between the selected features as CSV</source>
+        <translation>将所选要素之间的距离保存为 CSV</translation>
+    </message>
+    <message>
+        <source>Save the selected features as GeoPackage, GeoJSON or CSV</source>
+        <translation>将所选要素保存为 GeoPackage、GeoJSON 或 CSV</translation>
+    </message>
+    <message>
+        <source>Saved the distances between %1 features to %2.</source>
+        <translation>已将 %1 个要素之间的距离保存到 %2。</translation>
+    </message>
+    <message>
+        <source>Select by &amp;location…</source>
+        <translation>按位置选择(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Select by location</source>
+        <translation>按位置选择</translation>
+    </message>
+    <message>
+        <source>Select features of:</source>
+        <translation>选择以下图层的要素：</translation>
+    </message>
+    <message>
+        <source>Select the features within a distance of, or inside, others</source>
+        <translation>选择位于其他要素一定距离内或其内部的要素</translation>
+    </message>
+    <message>
+        <source>Select two features or more to compare.</source>
+        <translation>请选择两个或更多要素进行比较。</translation>
+    </message>
+    <message>
+        <source>Selected %1 of %2 features of %3.</source>
+        <translation>已选择 %3 的 %2 个要素中的 %1 个。</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1</source>
+        <translation>出现错误：%1</translation>
+    </message>
+    <message>
+        <source>The selected feature(s)</source>
+        <translation>所选要素</translation>
+    </message>
+    <message>
+        <source>Within a distance of</source>
+        <translation>位于以下距离内</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>distance to the nearest of:</source>
+        <translation>到以下图层最近要素的距离：</translation>
+    </message>
+    <message>
+        <source>the features of:</source>
+        <translation>参照图层的要素：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected feature(s) of %1</source>
+        <translation>
+            <numerusform>%1 的 %n 个所选要素</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n feature(s) to %1.</source>
+        <translation>
+            <numerusform>已将 %n 个要素导出到 %1。</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

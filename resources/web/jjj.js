@@ -267,6 +267,7 @@
     note = ui.noteControl().addTo(map);
     legend = ui.legendControl(jjj, cfg).addTo(map);
     if (cfg.showPanel !== false) panel = ui.panelControl(jjj, cfg).addTo(map);
+    if (window.jjjMeasure) window.jjjMeasure.attach(map, cfg);   // jjj-measure.js
     // the URL's fragment may name a view and a basemap (#view=lat,lon,zoom&basemap=name):
     // the app opens a stored page so (ui.warmstart), and a link to an export can too
     var start = startFromHash(location.hash);

@@ -39,7 +39,12 @@ def _relative(data_path: str, project_dir: Path) -> str:
 def layer_entry(layer, project_dir: Path) -> dict[str, Any]:
     builtin = layer.meta.get("builtin")
     entry: dict[str, Any] = {"builtin": builtin, "path": None, "open": {}}
-    if builtin is None:
+    if builtin is None and isinstance(layer.meta.get("derived"), dict):
+        # rings, a drawn study area: the question is stored and recomputed on open
+        from jjjmap.analysis.derived import entry_for
+
+        entry["derived"] = entry_for(layer, project_dir)
+    elif builtin is None:
         if not layer.path:
             raise ProjectFileError(
                 f"Layer {layer.title_en!r} has no file behind it (it was created in the program), "
@@ -265,6 +270,15 @@ def _load_entry(entry, path, project_dir, resolve_missing, cache, resolved, extr
             raise ProjectFileError(f"The project {display_name(path)} refers to the built-in "
                                    f"layer {entry['builtin']!r}, which cannot be loaded: {exc}",
                                    path) from exc
+    if isinstance(entry.get("derived"), dict):
+        from jjjmap.analysis.derived import rebuild
+        from jjjmap.analysis.errors import AnalysisError
+
+        try:
+            return rebuild(entry["derived"], str(project_dir))
+        except (AnalysisError, LayerLoadError, KeyError, TypeError, ValueError) as exc:
+            raise ProjectFileError(f"The project {display_name(path)} could not recompute layer "
+                                   f"{title!r}: {exc}", path) from exc
     rel = entry.get("path")
     if not isinstance(rel, str) or not rel:
         raise ProjectFileError(f"The project {display_name(path)} is damaged: layer {title!r} has "

@@ -30,6 +30,10 @@ MAX_FILTER_VALUES = 100_000
 LANGS = ("en", "zh")
 DATUMS = ("wgs84", "gcj02", "bd09")
 PARTS = ("points", "lines", "polygons")
+DERIVED_KINDS = ("rings", "shape")              # analysis.derived
+PLACE_KINDS = ("search", "point", "file", "shape")
+MAX_RINGS = 20
+MAX_WKT = 8 * 1024 * 1024
 TOP_KEYS = ("format", "version", "title", "basemap", "lang", "view", "layers")
 
 
@@ -139,7 +143,9 @@ class _Checker:
             self.one_of(f"the built-in layer of {where}", builtin, _builtin_keys())
         elif builtin not in (None, "", False):
             raise self.fail(f"the built-in key of {where} must be text")
-        if not builtin:
+        if entry.get("derived") is not None:
+            self.derived(where, entry["derived"])
+        elif not builtin:
             if not isinstance(path, str) or not path:
                 raise self.fail(f"{where} has neither a built-in key nor a file path")
             self.text(f"the file path of {where}", path, MAX_PATH)
@@ -154,6 +160,38 @@ class _Checker:
         self.open_options(where, entry.get("open"))
         self.style(where, entry.get("style"))
         self.filter(where, entry.get("filter"))
+
+    def derived(self, where: str, derived: Any) -> None:
+        """A layer computed in the program (rings, a drawn study area: analysis.derived)."""
+        if not isinstance(derived, dict):
+            raise self.fail(f"the computed layer of {where} is not an object")
+        kind = derived.get("kind")
+        self.one_of(f"the kind of computed layer of {where}", kind, DERIVED_KINDS)
+        for key in ("name", "name_zh"):
+            self.text(f"the {key} of {where}", derived.get(key))
+        if kind == "shape":
+            self.text(f"the shape of {where}", derived.get("wkt"), MAX_WKT, optional=False)
+            return
+        distances = derived.get("distances_km")
+        if distances is not None:
+            if not isinstance(distances, list) or not 1 <= len(distances) <= MAX_RINGS:
+                raise self.fail(f"the ring distances of {where} must be a list of 1 to "
+                                f"{MAX_RINGS} numbers")
+            for d in distances:
+                self.number(f"a ring distance of {where}", d, 0.001, 5000)
+        place = derived.get("place")
+        if not isinstance(place, dict):
+            raise self.fail(f"the rings of {where} have no place")
+        pkind = place.get("kind")
+        self.one_of(f"the place kind of {where}", pkind, PLACE_KINDS)
+        if pkind == "point":
+            self.number(f"the place longitude of {where}", place.get("lon"), -180, 180)
+            self.number(f"the place latitude of {where}", place.get("lat"), -90, 90)
+        elif pkind == "shape":
+            self.text(f"the place shape of {where}", place.get("wkt"), MAX_WKT, optional=False)
+        else:
+            field = "text" if pkind == "search" else "path"
+            self.text(f"the place of {where}", place.get(field), MAX_PATH, optional=False)
 
     def open_options(self, where: str, opts: Any) -> None:
         if opts is None:
@@ -217,6 +255,10 @@ class _Checker:
 def _data_key(entry: dict) -> tuple:
     if entry.get("builtin"):
         return ("builtin", entry["builtin"])
+    if isinstance(entry.get("derived"), dict):
+        import json
+
+        return ("derived", json.dumps(entry["derived"], sort_keys=True, default=str))
     opts = entry.get("open") or {}
     return ("file", entry.get("path"), entry.get("part"),
             tuple(sorted((str(k), str(v)) for k, v in opts.items())))

@@ -37,6 +37,10 @@ class Bridge(QObject):
     viewChanged = Signal(float, float, float)  # noqa: N815
     mouseMoved = Signal(float, float)  # noqa: N815
     mapReady = Signal()  # noqa: N815
+    shapeDrawn = Signal(str, list)  # noqa: N815 - "point" | "line" | "polygon", WGS-84 [lon, lat]s
+
+
+MAX_DRAWN_POSITIONS = 10_000   # clicks of one drawing; a page sending more is not ours
 
 
 def _number(value) -> float | None:
@@ -106,6 +110,25 @@ class PageBridge(QObject):
     @Slot()
     def mapReady(self) -> None:  # noqa: N802
         self._bridge.mapReady.emit()
+
+    @Slot("QVariant", "QVariant")
+    def shapeDrawn(self, kind, coords) -> None:  # noqa: N802
+        """jjj-measure.js: a picked point, or a drawn line or polygon to keep as a layer, as
+        [lon, lat] pairs; anything else (wrong kind, too many or non-finite positions) is
+        dropped."""
+        if kind not in ("point", "line", "polygon") or not isinstance(coords, list) \
+                or not 1 <= len(coords) <= MAX_DRAWN_POSITIONS:
+            log.debug("bridge: a drawing that is not one ignored")
+            return
+        cleaned = []
+        for pair in coords:
+            where = _position(pair[1], pair[0]) if isinstance(pair, list) and len(pair) == 2 \
+                else None
+            if where is None:
+                log.debug("bridge: a drawing with a position that is not one ignored")
+                return
+            cleaned.append([where[1], where[0]])
+        self._bridge.shapeDrawn.emit(kind, cleaned)
 
 
 def qwebchannel_js() -> str:

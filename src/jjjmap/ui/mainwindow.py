@@ -29,6 +29,7 @@ from .layerpanel import LayerPanel
 from .mapview import MapView, Renderer, default_renderer
 from .searchbox import SearchBox
 from .settings import Settings
+from .spatialtools import SpatialTools
 from .statusbar import MapStatus
 from .warmstart import BuiltinStart
 
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.retranslate_ui()
         self._connect()
         self.layer_actions = LayerActions(self)  # Layer menu: Style…, Export layer data…
+        self.spatial = SpatialTools(self)  # Analysis menu: rings, select by location, measure
         self.resize(1280, 800)
         self.resizeDocks([self.layers_dock, self.identify_dock], [300, 280],
                          Qt.Orientation.Horizontal)
