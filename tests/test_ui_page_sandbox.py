@@ -154,3 +154,19 @@ def test_tile_sources_cover_the_templates():
                          "https://webrd0{s}.is.autonavi.com/t?x={x}", "https://t.example/{z}",
                          None, "javascript:alert(1)", "https://{s}{s}/x"]) == [
         "https://*.basemaps.cartocdn.com", "https://*.is.autonavi.com", "https://t.example"]
+
+
+def test_bridge_drops_drawings_that_are_not_positions(window, qtbot):
+    view = window.map
+    seen = []
+    view.bridge.shapeDrawn.connect(lambda *a: seen.append(a))
+    bad = ["shapeDrawn('circle', [[116, 39]])", "shapeDrawn('line', 'x')",
+           "shapeDrawn('line', [[116, NaN], [117, 39]])", "shapeDrawn('line', [[116, 95]])",
+           "shapeDrawn('polygon', [[116, 39, 5]])", "shapeDrawn('line', [])",
+           "shapeDrawn('line', [['116', '39']])", "shapeDrawn(7, [[116, 39]])",
+           "shapeDrawn('line', Array(20000).fill([116, 39]))"]
+    for call in bad:
+        js(qtbot, view, f"(window.jjjBridge.{call}, 1)")
+    js(qtbot, view, "(window.jjjBridge.shapeDrawn('line', [[116, 39], [117.5, 39.25]]), 1)")
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == [("line", [[116.0, 39.0], [117.5, 39.25]])]
