@@ -26,9 +26,9 @@ FORMATS = ("pdf", "png")
 
 
 def shot_for(doc: MapDocument, layout: PrintLayout, fmt: str, what: str = "the layout",
-             parent: QObject | None = None) -> PageShot:
-    """A PageShot of the layout page, sized for ``fmt``."""
-    html, plan = print_html(doc, layout)
+             parent: QObject | None = None, page_html=None) -> PageShot:
+    """A PageShot of the layout page (``page_html``: print_html's result, if made already)."""
+    html, plan = page_html or print_html(doc, layout)
     page = plan.page
     css = (round(page.css[0]), round(page.css[1]))
     shot = PageShot(html, css, zoom=1.0, what=what, parent=parent)
@@ -139,15 +139,27 @@ class LayoutJob(QObject):
         self.doc, self.layout, self.shot = doc, layout, None
 
     def start(self) -> None:
+        """Check the options (a bad one fails at once), build the page on a worker, draw."""
+        from .workers import Task, TaskRunner
+
         try:
             if self.fmt not in FORMATS:
                 raise ExportError(f"{self.path.name}: a print layout is written as .pdf or .png.")
             self.layout.page()
             check_output(self.path)
-            self.shot = shot_for(self.doc, self.layout, self.fmt, str(self.path), parent=self)
         except ExportError as exc:
             self.failed.emit(str(exc))
             return
+        self._runner = TaskRunner(self)
+        self._runner.submit(Task(print_html, self.doc, self.layout), self._draw, self._error)
+
+    def _error(self, exc: BaseException) -> None:
+        self.failed.emit(str(exc) if isinstance(exc, ExportError)
+                         else f"The layout could not be made for {self.path}.")
+
+    def _draw(self, page_html) -> None:
+        self.shot = shot_for(self.doc, self.layout, self.fmt, str(self.path), parent=self,
+                             page_html=page_html)
         self.shot.drawn.connect(self._drawn)
         self.shot.failed.connect(self._fail)
         self.shot.start()
