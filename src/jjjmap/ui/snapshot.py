@@ -1,24 +1,22 @@
-"""Pictures of a page drawn by Qt WebEngine: `jjjmap export --png` and the print layout.
+"""A page drawn by Qt WebEngine offscreen, used once it says it is drawn: the one wait.
 
 ``jjjmap.export.write_png`` needs playwright and a Chromium install; Qt WebEngine is a
 Chromium that every jjjmap install (and the desktop bundle) already has. The page is served
 through the ``jjjmap://`` scheme (no ``setHtml`` size limit) into an offscreen view, and it is
-used when the page says it is drawn, not after a guessed sleep. :class:`PageShot` is that one
-load-and-wait, driven by timers so the window stays responsive; the PNG export, the print
-layout's PNG and PDF (ui.printout) and its preview all go through it.
+used when the page says it is drawn and its tiles have come or failed, not after a guessed
+sleep. :class:`PageShot` is that load-and-wait, driven by timers so a window stays
+responsive; `jjjmap export --png/--pdf`, ``jjjmap.Map.to_png/to_pdf`` and File › Print
+layout… (ui.printout) all go through it.
 """
 from __future__ import annotations
 
 import itertools
 import os
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from jjjmap.export.errors import ExportError
-from jjjmap.export.html import atomic_write, export_html_text
-from jjjmap.model import MapDocument
 
 POLL_MS = 100
 # The page fades markers in and the compositor needs a frame or two after the last change
@@ -116,18 +114,6 @@ class PageShot(QObject):
         else:
             self.drawn.emit()
 
-    def image_png(self) -> bytes:
-        """The view as PNG bytes, at exactly ``size`` pixels."""
-        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-
-        image = self.view.grab().toImage()
-        data = QByteArray()
-        buf = QBuffer(data)
-        buf.open(QIODevice.OpenModeFlag.WriteOnly)
-        if image.isNull() or not image.save(buf, "PNG"):
-            raise ExportError(f"Qt could not make a picture of the map for {self.what}.")
-        return bytes(data)
-
     def close(self) -> None:
         self._timer.stop()
         self._handler.pages.pop(self._page, None) if hasattr(self, "_handler") else None
@@ -174,14 +160,3 @@ def wait_for(shot: PageShot, work) -> object:
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
-
-
-def write_png(doc: MapDocument, path, *, size=(1400, 900), tile_timeout_s: float = 8.0,
-              ready_timeout_s: float = 60.0, print_look: bool = True) -> Path:
-    """The map page (as exported) at ``size`` CSS pixels, as a PNG."""
-    ensure_platform()
-    html = export_html_text(doc, self_contained=True)
-    shot = PageShot(html, size, print_look=print_look, tile_timeout_s=tile_timeout_s,
-                    ready_timeout_s=ready_timeout_s, what=str(path))
-    wait_for(shot, lambda s: atomic_write(Path(path), s.image_png()))
-    return Path(path)
