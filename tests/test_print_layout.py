@@ -80,6 +80,10 @@ def test_named_extents(builtin):
     baoding = prefectures[prefectures["name_zh"] == "保定市"].total_bounds
     for name in ("Baoding", "保定市", "保定", "baoding"):
         assert resolve_extent(builtin, name) == pytest.approx(tuple(baoding)), name
+    counties = builtin.layer("counties").gdf
+    haidian = counties[counties["name_zh"] == "海淀区"].total_bounds
+    assert len(counties[counties["name_zh"] == "海淀区"]) == 1
+    assert resolve_extent(builtin, "海淀区") == pytest.approx(tuple(haidian))
     assert resolve_extent(builtin, "115.4, 38.5, 117.6, 40.3") == (115.4, 38.5, 117.6, 40.3)
     assert resolve_extent(builtin, "layer:sector_clusters") == pytest.approx(
         tuple(builtin.layer("sector_clusters").gdf.total_bounds))

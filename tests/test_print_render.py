@@ -135,3 +135,32 @@ def test_legend_outside_the_frame_lists_only_visible_layers(doc, tmp_path):
             assert "Institutions" not in page.inner_text(".jjjp-subtitle")
             assert page.locator(".jjjp-inset-map path").count() >= 3     # the provinces
             assert log.dialogs == [] and real_errors(log) == []
+
+
+@pytest.mark.browser
+@needs_browser
+def test_a_corner_legend_sits_in_the_frame_clear_of_the_extent(doc, tmp_path):
+    from jjjmap.export.layout import resolve_extent
+
+    west, south, east, north = resolve_extent(doc, "region")
+    for corner in ("topleft", "bottomright"):
+        html, p = print_html(doc, PrintLayout(legend=corner, landscape=True))
+        page_file = tmp_path / f"{corner}.html"
+        page_file.write_text(html, encoding="utf-8")
+        size = (round(p.page.css[0]), round(p.page.css[1]))
+        with browser() as b, open_page(page_file, size=size, b=b) as (page, log):
+            boxes = page.evaluate("jjj.printBoxes()")
+            frame, legend = boxes["frame"], boxes["legend"]
+            assert frame["left"] <= legend["left"] and legend["right"] <= frame["right"]
+            assert frame["top"] <= legend["top"] and legend["bottom"] <= frame["bottom"]
+            # where Leaflet drew the region's west and east edges, in page pixels
+            edges = page.evaluate("""([w, s, e, n]) => {
+                const m = jjj.map, r = m.getContainer().getBoundingClientRect();
+                return [m.latLngToContainerPoint([(s + n) / 2, w]).x + r.left,
+                        m.latLngToContainerPoint([(s + n) / 2, e]).x + r.left]; }""",
+                                  [west, south, east, north])
+            if corner == "topleft":
+                assert edges[0] >= legend["right"] - 1, (edges, legend)
+            else:
+                assert edges[1] <= legend["left"] + 1, (edges, legend)
+            assert real_errors(log) == []
