@@ -3,6 +3,7 @@ the asked pixels, and in Chromium a legend outside the frame listing only visibl
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -109,6 +110,16 @@ def test_bad_output_folders_fail_before_drawing_and_keep_the_old_file(doc, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.png"]    # no temporary left
 
 
+@contextmanager
+def layout_page(doc, layout, page_file):
+    """The layout page in Chromium at its own size (network cut): (page, log)."""
+    html, p = print_html(doc, layout)
+    page_file.write_text(html, encoding="utf-8")
+    size = (round(p.page.css[0]), round(p.page.css[1]))
+    with browser() as b, open_page(page_file, size=size, b=b) as opened:
+        yield opened
+
+
 @pytest.mark.browser
 @needs_browser
 def test_legend_outside_the_frame_lists_only_visible_layers(doc, tmp_path):
@@ -116,11 +127,7 @@ def test_legend_outside_the_frame_lists_only_visible_layers(doc, tmp_path):
                          inset=True)
     for landscape in (False, True):
         layout.landscape = landscape
-        html, p = print_html(doc, layout)
-        page_file = tmp_path / f"layout-{landscape}.html"
-        page_file.write_text(html, encoding="utf-8")
-        size = (round(p.page.css[0]), round(p.page.css[1]))
-        with browser() as b, open_page(page_file, size=size, b=b) as (page, log):
+        with layout_page(doc, layout, tmp_path / f"layout-{landscape}.html") as (page, log):
             boxes = page.evaluate("jjj.printBoxes()")
             frame, legend = boxes["frame"], boxes["legend"]
             assert (legend["left"] >= frame["right"] or legend["top"] >= frame["bottom"]), boxes
@@ -144,11 +151,8 @@ def test_a_corner_legend_sits_in_the_frame_clear_of_the_extent(doc, tmp_path):
 
     west, south, east, north = resolve_extent(doc, "region")
     for corner in ("topleft", "bottomright"):
-        html, p = print_html(doc, PrintLayout(legend=corner, landscape=True))
-        page_file = tmp_path / f"{corner}.html"
-        page_file.write_text(html, encoding="utf-8")
-        size = (round(p.page.css[0]), round(p.page.css[1]))
-        with browser() as b, open_page(page_file, size=size, b=b) as (page, log):
+        layout = PrintLayout(legend=corner, landscape=True)
+        with layout_page(doc, layout, tmp_path / f"{corner}.html") as (page, log):
             boxes = page.evaluate("jjj.printBoxes()")
             frame, legend = boxes["frame"], boxes["legend"]
             assert frame["left"] <= legend["left"] and legend["right"] <= frame["right"]

@@ -179,7 +179,7 @@ class Map:
              *, extent=None) -> "Map":
         """Centre and zoom, or ``extent``: "region", "xiongan", a place name ("保定"), a
         layer id, or (W, S, E, N). The print outputs use the same extent by default."""
-        from jjjmap.export.layout import fit_view, resolve_extent
+        from jjjmap.export.extent import fit_view, resolve_extent
 
         if extent is not None:
             bounds = resolve_extent(self.doc, extent)

@@ -156,9 +156,9 @@ class PrintDialog(QDialog):
         row.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
 
     def _prefectures(self) -> list[str]:
-        from jjjmap.export.layout import _level_layer
+        from jjjmap.export.extent import boundary_layer
 
-        layer = _level_layer(self.doc, "prefecture")
+        layer = boundary_layer(self.doc, "prefecture")
         column = "name_zh" if self.doc.lang == "zh" else "name_en"
         if layer is None or column not in layer.gdf.columns:
             return []
