@@ -688,8 +688,8 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <source>%1: %2 × %3 px at %4 dpi</source>
-        <translation>%1：%2 × %3 像素，%4 dpi</translation>
+        <source>PNG: %1 × %2 px at %3 dpi</source>
+        <translation>PNG：%1 × %2 像素，%3 dpi</translation>
     </message>
     <message>
         <source>The layout could not be drawn.</source>

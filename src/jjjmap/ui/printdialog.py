@@ -208,11 +208,10 @@ class PrintDialog(QDialog):
         self._handler.pages[self._page] = html.encode("utf-8")
         self.preview.setZoomFactor(zoom)
         self.preview.load(QUrl(f"{SCHEME.decode()}://{HOST}/{self._page}"))
-        self.message.setText(self.tr("%1: %2 × %3 px at %4 dpi")
-                             .replace("%1", plan.page.name)
-                             .replace("%2", str(plan.page.pixels[0]))
-                             .replace("%3", str(plan.page.pixels[1]))
-                             .replace("%4", str(plan.page.dpi)))
+        self.message.setText(self.tr("PNG: %1 × %2 px at %3 dpi")
+                             .replace("%1", str(plan.page.pixels[0]))
+                             .replace("%2", str(plan.page.pixels[1]))
+                             .replace("%3", str(plan.page.dpi)))
 
     def _fail(self, exc: BaseException) -> None:
         self._task = None
