@@ -584,6 +584,145 @@
         <source>Nothing is selected.</source>
         <translation>未选择任何要素。</translation>
     </message>
+    <message>
+        <source>P&amp;rint layout…</source>
+        <translation>打印版式(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>A page with title, legend, scale bar and credits, as PDF or PNG</source>
+        <translation>带标题、图例、比例尺和数据来源的页面，导出为 PDF 或 PNG</translation>
+    </message>
+</context>
+<context>
+    <name>PrintDialog</name>
+    <message>
+        <source>Print layout</source>
+        <translation>打印版式</translation>
+    </message>
+    <message>
+        <source>What the visible layers show</source>
+        <translation>可见图层所示内容</translation>
+    </message>
+    <message>
+        <source>Custom (mm)</source>
+        <translation>自定义（毫米）</translation>
+    </message>
+    <message>
+        <source>Custom (pixels)</source>
+        <translation>自定义（像素）</translation>
+    </message>
+    <message>
+        <source>Landscape</source>
+        <translation>横向</translation>
+    </message>
+    <message>
+        <source>What the map shows now</source>
+        <translation>地图当前显示范围</translation>
+    </message>
+    <message>
+        <source>Whole region</source>
+        <translation>整个区域</translation>
+    </message>
+    <message>
+        <source>Xiong&apos;an New Area</source>
+        <translation>雄安新区</translation>
+    </message>
+    <message>
+        <source>Outside the map</source>
+        <translation>地图框外</translation>
+    </message>
+    <message>
+        <source>Top left corner</source>
+        <translation>左上角</translation>
+    </message>
+    <message>
+        <source>Top right corner</source>
+        <translation>右上角</translation>
+    </message>
+    <message>
+        <source>Bottom left corner</source>
+        <translation>左下角</translation>
+    </message>
+    <message>
+        <source>Bottom right corner</source>
+        <translation>右下角</translation>
+    </message>
+    <message>
+        <source>Inset map of the whole region</source>
+        <translation>全区位置小图</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Subtitle</source>
+        <translation>副标题</translation>
+    </message>
+    <message>
+        <source>Page</source>
+        <translation>页面</translation>
+    </message>
+    <message>
+        <source>Width × height</source>
+        <translation>宽 × 高</translation>
+    </message>
+    <message>
+        <source>Resolution (PNG)</source>
+        <translation>分辨率（PNG）</translation>
+    </message>
+    <message>
+        <source>Extent</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>PNG: %1 × %2 px at %3 dpi</source>
+        <translation>PNG：%1 × %2 像素，%3 dpi</translation>
+    </message>
+    <message>
+        <source>The layout could not be drawn.</source>
+        <translation>无法绘制版式。</translation>
+    </message>
+    <message>
+        <source>Export PDF</source>
+        <translation>导出 PDF</translation>
+    </message>
+    <message>
+        <source>Export PNG</source>
+        <translation>导出 PNG</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Exporting %1…</source>
+        <translation>正在导出 %1…</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
 </context>
 <context>
     <name>MapStatus</name>

@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
                                                 QKeySequence.StandardKey.Save)
         self.export_html_action = self._action(f.export_html_dialog)
         self.export_png_action = self._action(f.export_png_dialog)
+        self.print_action = self._action(self.show_print_layout, QKeySequence.StandardKey.Print)
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.zoom_selection_action = self._action(self.zoom_to_selection, "Ctrl+J")
         self.zoom_layer_action = self._action(self._zoom_current)
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.export_html_action)
         menu.addAction(self.export_png_action)
+        menu.addAction(self.print_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
 
@@ -223,6 +225,8 @@ class MainWindow(QMainWindow):
                  self.tr("Save the map as a web page")),
                 (self.export_png_action, self.tr("Export P&NG…"),
                  self.tr("Save a picture of the current view")),
+                (self.print_action, self.tr("P&rint layout…"),
+                 self.tr("A page with title, legend, scale bar and credits, as PDF or PNG")),
                 (self.quit_action, self.tr("&Quit"), ""),
                 (self.zoom_selection_action, self.tr("&Zoom to selection"), ""),
                 (self.zoom_layer_action, self.tr("Zoom to &layer"), ""),
@@ -327,6 +331,11 @@ class MainWindow(QMainWindow):
             shown = self._layer(self.identify.layer_id)
             if shown is not None:
                 self.identify.show_feature(shown, self.identify.row, payload[0])
+
+    def show_print_layout(self):
+        from .printdialog import show_print_dialog
+
+        return show_print_dialog(self)
 
     def report_error(self, title: str, text: str) -> None:
         """A message box, or stderr for an unattended run (``quiet_errors``, e.g. screenshots)."""
