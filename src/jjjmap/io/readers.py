@@ -14,7 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import archive, crs as crs_mod, geometry, tables
+from . import archive, crs as crs_mod, gdal, geometry, tables
 from .encoding import dbf_text_bytes, guess_encoding, label, read_cpg
 from .errors import LayerLoadError, display_name
 from .memory import check_memory
@@ -175,8 +175,6 @@ def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str], shown:
 
 
 def _read_shapefile(path: Path, encoding, warnings, shown):
-    import pyogrio
-
     warns = list(warnings)
     if encoding is None:
         encoding = read_cpg(path)
@@ -189,7 +187,8 @@ def _read_shapefile(path: Path, encoding, warnings, shown):
                                  f"{label(encoding)}.")
                 warns.append(warnings_text)
     with gdal_notes(warns):
-        gdf = pyogrio.read_dataframe(path, encoding=encoding, on_invalid="ignore")
+        gdf = gdal.read_dataframe(path, "shapefile", shown, encoding=encoding,
+                                   on_invalid="ignore")
     return {"gdf": gdf, "name": None, "title_name": False, "format": "shapefile",
             "encoding": encoding, "warnings": warns}
 
@@ -208,11 +207,9 @@ def _read_parquet(path: Path, warnings, shown):
 
 
 def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
-    import pyogrio
-
     notes: list[str] = []
     with gdal_notes(notes):
-        infos = pyogrio.list_layers(path)
+        infos = gdal.list_layers(path, fmt, shown)
     names = [str(n) for n, _ in infos]
     if not names:
         raise LayerLoadError(f"{display_name(shown)} contains no layers.", shown)
@@ -227,8 +224,8 @@ def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
     out, empty = [], []
     for name in wanted:
         with gdal_notes(notes):
-            gdf = pyogrio.read_dataframe(path, layer=name, encoding=encoding,
-                                         on_invalid="ignore")
+            gdf = gdal.read_dataframe(path, fmt, shown, layer=name, encoding=encoding,
+                                      on_invalid="ignore")
         if len(gdf) == 0 and (layer is None) and len(wanted) > 1:
             empty.append(name)
             continue
