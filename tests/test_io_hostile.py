@@ -3,6 +3,7 @@ reach the network, escape an archive, exhaust memory or hang the reader.
 
 Every fixture here is invented for the test (a "secret" CSV, VRT files, bombs); none is real data.
 """
+import os
 import socket
 import threading
 import zipfile
@@ -181,3 +182,114 @@ def test_geojson_crs_link_inside_zip_is_never_fetched(tmp_path, listener):
     except LayerLoadError:
         pass
     assert listener.connections() == 0, listener.requests
+
+
+# -- archives (items 3 and 13) -------------------------------------------------------------
+def _points_csv_text(label: str) -> str:
+    return f"name,lon,lat\n{label},116.40,39.90\n"
+
+
+@pytest.mark.parametrize("member", ["ABS", "../outside.csv", "sub/../../outside.csv",
+                                    "..\\outside.csv"])
+def test_zip_member_outside_the_folder_is_refused(tmp_path, secret_csv, member):
+    member = str(secret_csv) if member == "ABS" else member
+    # the file the member name points at exists and holds the secret
+    (tmp_path / "outside.csv").write_text(f"name,lon,lat\n{SECRET},116.4,39.9\n")
+    arc = tmp_path / "work" / "evil.zip"
+    arc.parent.mkdir()
+    with zipfile.ZipFile(arc, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(member), _points_csv_text("inside"))
+    msg = _refused(open_layer, arc)
+    assert "outside the archive" in msg
+    _refused(describe, arc)
+
+
+def test_zip_extracts_only_what_it_reads(tmp_path, monkeypatch):
+    from jjjmap.io import archive
+
+    arc = tmp_path / "mixed.zip"
+    (tmp_path / "src").mkdir()
+    shp = fx.shapefile(tmp_path / "src", "pts")
+    with zipfile.ZipFile(arc, "w") as zf:
+        for f in shp.parent.iterdir():
+            zf.write(f, f"data/{f.name}")
+        zf.writestr("big/filler.bin", b"\0" * 100_000)
+        zf.writestr("notes.txt", "not a table")
+    seen = []
+    real = archive._extract
+    monkeypatch.setattr(archive, "_extract",
+                        lambda zf, info, *a: (seen.append(info.filename), real(zf, info, *a)))
+    layers = open_layer(arc)
+    assert len(layers[0].gdf) == len(fx.KNOWN)
+    assert sorted(seen) == sorted(f"data/{f.name}" for f in shp.parent.iterdir())
+
+
+def test_zip_unpack_budget_counts_real_bytes(tmp_path, monkeypatch):
+    from jjjmap.io import archive
+
+    arc = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(arc, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.csv", "name,lon,lat\n" + "x,116.4,39.9\n" * 200_000)
+    monkeypatch.setattr(archive, "MAX_UNPACK_BYTES", 1 << 20)
+    msg = _refused(open_layer, arc, memory_limit=1 << 40)
+    assert "MiB" in msg and "bomb.zip" in msg
+
+
+def test_zip_of_thousands_of_tables_is_not_thousands_of_layers(tmp_path):
+    from jjjmap.io import archive
+
+    arc = tmp_path / "many.zip"
+    n = archive.MAX_LAYER_FILES * 15   # 3,000 with the default limit
+    with zipfile.ZipFile(arc, "w") as zf:
+        for i in range(n):
+            zf.writestr(f"t{i:04d}.csv", _points_csv_text(f"p{i}"))
+    msg = _refused(open_layer, arc)
+    assert f"{n:,} data files" in msg and f"at most {archive.MAX_LAYER_FILES}" in msg
+    # one of them can still be picked by name
+    layers = open_layer(f"{arc}::t0042.csv")
+    assert list(layers[0].gdf["name"]) == ["p42"]
+
+
+# -- special files (item 18) ----------------------------------------------------------------
+FIFO_SCRIPT = r"""
+import sys
+from jjjmap.io import LayerLoadError, open_layer
+try:
+    open_layer(sys.argv[1])
+except LayerLoadError as exc:
+    print("REFUSED", exc)
+else:
+    print("OPENED")
+"""
+
+
+def _open_in_subprocess(path) -> str:
+    """open_layer in a child process: a regression that blocks on the FIFO cannot hang the
+    suite (the timeout is a guard only; a correct refusal returns at once)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", FIFO_SCRIPT, str(path)], capture_output=True,
+                         text=True, timeout=120)
+    return out.stdout
+
+
+@pytest.mark.parametrize("name", ["pipe.csv", "pipe.geojson", "pipe.kml"])
+def test_fifo_is_refused_without_blocking(tmp_path, name):
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    out = _open_in_subprocess(fifo)
+    assert out.startswith("REFUSED") and "named pipe" in out and name in out, out
+
+
+def test_fifo_sidecar_of_a_shapefile_is_refused(tmp_path):
+    shp = fx.shapefile(tmp_path, "pts")
+    shp.with_suffix(".cpg").unlink(missing_ok=True)
+    os.mkfifo(shp.with_suffix(".cpg"))
+    out = _open_in_subprocess(shp)
+    assert out.startswith("REFUSED") and "named pipe" in out, out
+
+
+def test_device_is_refused():
+    msg = _refused(open_layer, "/dev/zero")
+    assert "device" in msg

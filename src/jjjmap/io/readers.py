@@ -69,14 +69,15 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
         if fmt in ("zip", "kmz"):
             warnings: list[str] = []
             with archive.temp_dir() as tmp:
-                members = archive.unpack(path, tmp, warnings, kmz=fmt == "kmz")
-                picked = members if layer is None else _pick_member(members, layer, path)
+                picked = archive.unpack(path, tmp, warnings, kmz=fmt == "kmz", pick=layer)
                 for member in picked:
                     # a layer name that is not a file name selects inside the (single) file
-                    inner = layer if layer not in (None, member.name, member.stem) else None
+                    inner = layer if layer not in (
+                        None, member.name, member.stem,
+                        member.relative_to(Path(tmp).resolve()).as_posix()) else None
                     for part in _read_any(member, sniff(member), inner, encoding,
                                           list(warnings), path):
-                        if len(members) > 1:
+                        if picked.total > 1:
                             sub = part.get("name")
                             part["name"] = member.stem + (f":{sub}" if sub else "")
                             part["title_name"] = True
@@ -141,16 +142,6 @@ def gdal_notes(warns: list[str]):
         text = f"GDAL: {w.message}"
         if issubclass(w.category, RuntimeWarning) and text not in warns and len(warns) < 50:
             warns.append(text)
-
-
-def _pick_member(members: list[Path], layer: str, path: Path) -> list[Path]:
-    hits = [m for m in members if layer in (m.name, m.stem, str(m))]
-    if hits:
-        return hits
-    if len(members) == 1:
-        return members
-    raise LayerLoadError(f"{display_name(path)} has no file named {layer!r}; it holds "
-                         f"{', '.join(m.name for m in members)}.", path)
 
 
 def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str], shown: Path):
