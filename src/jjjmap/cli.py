@@ -197,9 +197,12 @@ def cmd_info(args) -> int:
 def cmd_convert(args) -> int:
     from jjjmap.io import convert
 
+    notes: list[str] = []
     written = convert(args.input, args.output, crs=args.crs, encoding=args.encoding,
-                      datum=None if args.datum == "wgs84" else args.datum)
-    for path in written:   # a mixed-geometry input becomes one file per geometry type
+                      datum=None if args.datum == "wgs84" else args.datum, notes=notes)
+    for note in notes:
+        print(f"{args.input}: {note}", file=sys.stderr)
+    for path in dict.fromkeys(written):   # one line per file (several layers: several files)
         print(f"wrote {path}")
     return 0
 

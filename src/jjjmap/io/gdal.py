@@ -24,7 +24,6 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
-from pathlib import Path
 
 from .errors import LayerLoadError, display_name
 
