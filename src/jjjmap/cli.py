@@ -170,7 +170,12 @@ def cmd_export(args) -> int:
     if not args.output and not args.png:
         raise CliError("say where to write: -o map.html and/or --png map.png")
     from jjjmap import export
+    from jjjmap.export.targets import check_target
 
+    inputs = [*args.layer, *([args.style] if args.style else [])]
+    for target, kind in ((args.output, "html"), (args.png, "png")):
+        if target:
+            check_target(target, kind, inputs + [t for t in (args.output, args.png) if t != target])
     doc = _document(args)
     if args.output:
         export.write_html(doc, args.output, self_contained=not args.light)
