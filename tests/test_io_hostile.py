@@ -293,3 +293,80 @@ def test_fifo_sidecar_of_a_shapefile_is_refused(tmp_path):
 def test_device_is_refused():
     msg = _refused(open_layer, "/dev/zero")
     assert "device" in msg
+
+
+# -- memory bombs (item 10) -----------------------------------------------------------------
+def _parquet_bomb(path, rows=400_000):
+    """A few kB on disk, hundreds of MiB once read: one value repeated (dictionary + RLE)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"name": pa.array(["invented bomb row"] * rows),
+                             "lon": pa.array(np.full(rows, 116.4)),
+                             "lat": pa.array(np.full(rows, 39.9))}), path, compression="zstd")
+    return path
+
+
+def _xlsx_bomb(path, rows=40_000):
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("s")
+    ws.append(["name", "lon", "lat"])
+    for _ in range(rows):
+        ws.append(["invented", 116.4, 39.9])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def no_read(monkeypatch):
+    """Fails the test if the file's content is parsed at all."""
+    from jjjmap.io import readers
+
+    calls = []
+    monkeypatch.setattr(readers, "_read_any", lambda *a, **k: calls.append(a) or [])
+    return calls
+
+
+def _limit_from_disk_size(path, factor):
+    """What a guard judging by bytes on disk times the format's factor would let through."""
+    return os.path.getsize(path) * factor + 1
+
+
+def test_parquet_bomb_is_refused_before_it_is_read(tmp_path, no_read):
+    bomb = _parquet_bomb(tmp_path / "bomb.parquet")
+    rows = 400_000
+    # the footer says 400,000 rows x 3 columns: far more than a few kB x 6
+    msg = _refused(open_layer, bomb, memory_limit=max(_limit_from_disk_size(bomb, 6), rows * 100))
+    assert "too large" in msg and "bomb.parquet" in msg
+    assert no_read == []
+
+
+def test_xlsx_bomb_is_refused_before_it_is_read(tmp_path, no_read):
+    bomb = _xlsx_bomb(tmp_path / "bomb.xlsx")
+    with zipfile.ZipFile(bomb) as zf:
+        sheet_xml = zf.getinfo("xl/worksheets/sheet1.xml").file_size
+    assert sheet_xml > 10 * os.path.getsize(bomb)   # the bomb: its XML compresses 10x and more
+    msg = _refused(open_layer, bomb, memory_limit=max(_limit_from_disk_size(bomb, 30),
+                                                      sheet_xml * 2))
+    assert "too large" in msg
+    assert no_read == []
+
+
+def test_parquet_bomb_inside_a_zip_is_refused_before_it_is_read(tmp_path, no_read):
+    bomb = _parquet_bomb(tmp_path / "bomb.parquet")
+    arc = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(arc, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(bomb, "data/bomb.parquet")
+    msg = _refused(open_layer, arc, memory_limit=max(
+        os.path.getsize(bomb) * 8 + 1, 400_000 * 100))
+    assert "too large" in msg
+    assert no_read == []
+
+
+def test_small_parquet_and_xlsx_still_open(tmp_path):
+    (p,) = open_layer(_parquet_bomb(tmp_path / "few.parquet", rows=3))
+    (x,) = open_layer(_xlsx_bomb(tmp_path / "few.xlsx", rows=3))
+    assert len(p.gdf) == 3 and len(x.gdf) == 3
