@@ -370,3 +370,81 @@ def test_small_parquet_and_xlsx_still_open(tmp_path):
     (p,) = open_layer(_parquet_bomb(tmp_path / "few.parquet", rows=3))
     (x,) = open_layer(_xlsx_bomb(tmp_path / "few.xlsx", rows=3))
     assert len(p.gdf) == 3 and len(x.gdf) == 3
+
+
+# -- headers and cancelling (item 11) -------------------------------------------------------
+def test_repeated_header_names_are_renamed_before_pandas(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from jjjmap.io import tables
+
+    p = tmp_path / "dups.csv"
+    n = 5_000
+    p.write_text("lon,lat," + ",".join(["a"] * n) + "\n116.4,39.9" + ",1" * n + "\n")
+    seen = []
+    real = pd.read_csv
+    monkeypatch.setattr(tables.pd, "read_csv", lambda *a, **k: seen.append(k) or real(*a, **k))
+    (layer,) = open_layer(p)
+    (kwargs,) = seen
+    assert len(kwargs["names"]) == len(set(kwargs["names"])) == n + 2   # pandas renames none
+    expected = ["lon", "lat", "a"] + [f"a.{i}" for i in range(1, n)]   # pandas' own scheme
+    assert [c for c in layer.gdf.columns if c != "geometry"] == expected
+
+
+def test_unique_headers_avoid_names_already_taken():
+    from jjjmap.io.tables import unique_headers
+
+    assert unique_headers(["a", "a", "a.1", " a ", "\ufeffb", "b"]) == [
+        "a", "a.2", "a.1", "a.3", "b", "b.1"]
+
+
+def test_header_with_too_many_columns_is_refused(tmp_path):
+    from jjjmap.io import tables
+
+    p = tmp_path / "wide.csv"
+    n = tables.MAX_COLUMNS * 10   # 100,000 repeated names: minutes in pandas' renaming
+    p.write_text("lon,lat," + ",".join(["a"] * n) + "\n116.4,39.9\n")
+    msg = _refused(open_layer, p)
+    assert f"{n + 2:,} columns" in msg
+
+
+def test_cancel_stops_a_csv_read_between_chunks(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from jjjmap.io import tables
+    from jjjmap.io.cancel import LayerLoadCancelled
+
+    monkeypatch.setattr(tables, "CSV_CHUNK_ROWS", 1_000)
+    p = tmp_path / "long.csv"
+    p.write_text("name,lon,lat\n" + "invented,116.4,39.9\n" * 10_000)   # 10 chunks
+    chunks = []
+    real = pd.io.parsers.TextFileReader.__next__
+    monkeypatch.setattr(pd.io.parsers.TextFileReader, "__next__",
+                        lambda self: chunks.append(1) or real(self))
+    polls = []
+
+    def cancelled():          # the user presses Cancel while the second chunk is read
+        polls.append(1)
+        return len(chunks) >= 2
+
+    with pytest.raises(LayerLoadCancelled, match="cancelled"):
+        open_layer(p, cancel=cancelled)
+    assert len(chunks) == 2           # 8 of the 10 chunks were never parsed
+    assert len(polls) == 2
+    # without a cancel the same file reads whole, one frame from the 10 chunks
+    chunks.clear()
+    (layer,) = open_layer(p)
+    assert len(layer.gdf) == 10_000 and len(chunks) == 11   # 10 chunks and the final stop
+
+
+def test_cancel_stops_between_archive_members(tmp_path):
+    from jjjmap.io.cancel import LayerLoadCancelled
+
+    arc = tmp_path / "several.zip"
+    with zipfile.ZipFile(arc, "w") as zf:
+        for i in range(5):
+            zf.writestr(f"t{i}.csv", _points_csv_text(f"p{i}"))
+    polls = []
+    with pytest.raises(LayerLoadCancelled):
+        open_layer(arc, cancel=lambda: polls.append(1) or len(polls) > 1)
+    assert len(polls) == 2

@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import archive, crs as crs_mod, gdal, geometry, tables
+from .cancel import cancellable, checkpoint
 from .encoding import dbf_text_bytes, guess_encoding, label, read_cpg
 from .errors import LayerLoadError, display_name
 from .memory import check_memory
@@ -46,15 +47,22 @@ def file_stem(path: Path) -> str:
 
 
 def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
-               memory_limit: int | None = None) -> list:
+               memory_limit: int | None = None, cancel=None) -> list:
     """Open a data file as one or more layers in EPSG:4326.
 
     ``layer`` picks one layer of a GeoPackage/KML/GPX, one sheet of a workbook or one file of a
     ZIP (``path::layer`` does the same). ``crs`` overrides the file's CRS, ``encoding`` its text
     encoding, ``datum`` ('gcj02' | 'bd09') declares obfuscated Chinese coordinates.
     ``memory_limit`` (bytes) replaces the measured available memory in the size check.
+    ``cancel`` (returns True once the user cancelled) is polled between chunks of work; a
+    cancelled read raises ``LayerLoadCancelled`` (a LayerLoadError) soon after.
     Raises LayerLoadError, and only that, with a message naming the file and the problem.
     """
+    with cancellable(cancel, path):
+        return _open_layer(path, layer, crs, encoding, datum, memory_limit)
+
+
+def _open_layer(path, layer, crs, encoding, datum, memory_limit) -> list:
     from jjjmap.model import Layer
 
     src = path
@@ -71,6 +79,7 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
             with archive.temp_dir() as tmp:
                 picked = archive.unpack(path, tmp, warnings, kmz=fmt == "kmz", pick=layer)
                 for member in picked:
+                    checkpoint()
                     # a layer name that is not a file name selects inside the (single) file
                     inner = layer if layer not in (
                         None, member.name, member.stem,
@@ -89,6 +98,7 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
             results = _read_any(path, fmt, layer, encoding, [], path)
         layers = []
         for r in results:
+            checkpoint()
             for family, part, warns in _finish(r, path, crs, datum):
                 title = file_stem(path)
                 if r.get("name") and r.get("title_name", True):
@@ -214,6 +224,7 @@ def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
     several = len(names) > 1
     out, empty = [], []
     for name in wanted:
+        checkpoint()
         with gdal_notes(notes):
             gdf = gdal.read_dataframe(path, fmt, shown, layer=name, encoding=encoding,
                                       on_invalid="ignore")
