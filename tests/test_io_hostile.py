@@ -448,3 +448,35 @@ def test_cancel_stops_between_archive_members(tmp_path):
     with pytest.raises(LayerLoadCancelled):
         open_layer(arc, cancel=lambda: polls.append(1) or len(polls) > 1)
     assert len(polls) == 2
+
+
+PROJECT_SCRIPT = r"""
+import sys
+from jjjmap.io import ProjectFileError, load_project
+try:
+    load_project(sys.argv[1])
+except ProjectFileError as exc:
+    print("REFUSED", exc)
+else:
+    print("OPENED")
+"""
+
+
+def test_project_layer_that_became_a_fifo_is_refused_without_blocking(tmp_path):
+    import subprocess
+    import sys
+
+    from jjjmap.io import save_project
+    from jjjmap.model import MapDocument
+
+    data = tmp_path / "sites.csv"
+    data.write_text(_points_csv_text("invented site"))
+    doc = MapDocument()
+    for lyr in open_layer(data):
+        doc.add_layer(lyr)
+    proj = save_project(doc, tmp_path / "p.jjjmap")
+    data.unlink()
+    os.mkfifo(data)
+    out = subprocess.run([sys.executable, "-c", PROJECT_SCRIPT, str(proj)], capture_output=True,
+                         text=True, timeout=120).stdout
+    assert out.startswith("REFUSED") and "named pipe" in out and "sites.csv" in out, out

@@ -126,16 +126,15 @@ def lock_down() -> None:
             lib = _state["lib"] = _libgdal()
             lib.CPLHTTPSetFetchCallback(_refuse_fetch, None)
         extra = [d for d in pyogrio.list_drivers() if d not in ALLOWED]
-        if extra or not _state.get("config"):
-            for name in extra:
-                handle = lib.GDALGetDriverByName(name.encode())
-                if handle:
-                    lib.GDALDeregisterDriver(handle)
-            dropped = sorted(set(_state.get("dropped", ())) | set(extra))
-            _state["dropped"] = dropped
-            pyogrio.set_gdal_config_options({**CONFIG, "GDAL_SKIP": " ".join(
-                d for d in dropped if " " not in d)})
-            _state["config"] = True
+        for name in extra:
+            handle = lib.GDALGetDriverByName(name.encode())
+            if handle:
+                lib.GDALDeregisterDriver(handle)
+        dropped = _state["dropped"] = sorted(set(_state.get("dropped", ())) | set(extra))
+        # re-asserted on every call: some other code may have changed GDAL's global config
+        pyogrio.set_gdal_config_options({**CONFIG, "GDAL_SKIP": " ".join(
+            d for d in dropped if " " not in d)})
+        if extra:
             left = set(pyogrio.list_drivers()) - ALLOWED
             if left:   # pragma: no cover - GDAL refused to drop a driver: never read then
                 raise RuntimeError(f"GDAL drivers could not be disabled: {sorted(left)}")
