@@ -251,26 +251,26 @@ def test_zip_of_thousands_of_tables_is_not_thousands_of_layers(tmp_path):
 
 
 # -- special files (item 18) ----------------------------------------------------------------
-FIFO_SCRIPT = r"""
+OPEN_SCRIPT = r"""
 import sys
-from jjjmap.io import LayerLoadError, open_layer
+from jjjmap.io import JjjmapIOError, load_project, open_layer
 try:
-    open_layer(sys.argv[1])
-except LayerLoadError as exc:
+    (load_project if sys.argv[1] == "project" else open_layer)(sys.argv[2])
+except JjjmapIOError as exc:
     print("REFUSED", exc)
 else:
     print("OPENED")
 """
 
 
-def _open_in_subprocess(path) -> str:
-    """open_layer in a child process: a regression that blocks on the FIFO cannot hang the
-    suite (the timeout is a guard only; a correct refusal returns at once)."""
+def _open_in_subprocess(path, what="layer") -> str:
+    """open_layer / load_project in a child process: a regression that blocks on a FIFO
+    cannot hang the suite (the timeout is a guard only; a correct refusal returns at once)."""
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", FIFO_SCRIPT, str(path)], capture_output=True,
-                         text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", OPEN_SCRIPT, what, str(path)],
+                         capture_output=True, text=True, timeout=120)
     return out.stdout
 
 
@@ -450,22 +450,7 @@ def test_cancel_stops_between_archive_members(tmp_path):
     assert len(polls) == 2
 
 
-PROJECT_SCRIPT = r"""
-import sys
-from jjjmap.io import ProjectFileError, load_project
-try:
-    load_project(sys.argv[1])
-except ProjectFileError as exc:
-    print("REFUSED", exc)
-else:
-    print("OPENED")
-"""
-
-
 def test_project_layer_that_became_a_fifo_is_refused_without_blocking(tmp_path):
-    import subprocess
-    import sys
-
     from jjjmap.io import save_project
     from jjjmap.model import MapDocument
 
@@ -477,6 +462,5 @@ def test_project_layer_that_became_a_fifo_is_refused_without_blocking(tmp_path):
     proj = save_project(doc, tmp_path / "p.jjjmap")
     data.unlink()
     os.mkfifo(data)
-    out = subprocess.run([sys.executable, "-c", PROJECT_SCRIPT, str(proj)], capture_output=True,
-                         text=True, timeout=120).stdout
+    out = _open_in_subprocess(proj, "project")
     assert out.startswith("REFUSED") and "named pipe" in out and "sites.csv" in out, out

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from .atomic import fsync_dir as _fsync_dir
 from .errors import LayerLoadError, ProjectFileError, display_name
 
 FORMAT = "jjjmap-project"
@@ -97,21 +98,6 @@ def save_project(doc, path) -> Path:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
     return path
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _jsonable(value):
