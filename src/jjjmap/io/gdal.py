@@ -93,11 +93,35 @@ def _refuse_fetch(url, _options, _progress, _progress_arg, _write, _write_arg, _
     return res
 
 
-def _libgdal():
-    """GDAL's C API from the library pyogrio itself loaded (dlsym searches its dependencies)."""
+def _gdal_candidates() -> list[str]:
+    """Where the GDAL that pyogrio uses can be: its extension module (on ELF/Mach-O, symbol
+    lookup through it reaches the GDAL it links), else the library its wheel bundles."""
+    import glob
+
+    import pyogrio
     import pyogrio._ogr as ogr
 
-    lib = ctypes.CDLL(ogr.__file__)
+    pkg = os.path.dirname(pyogrio.__file__)
+    found = [ogr.__file__]
+    for pattern in ("../pyogrio.libs/*gdal*", ".dylibs/*gdal*", "*gdal*.dll",
+                    "../pyogrio.libs/*gdal*.dll"):
+        found += sorted(glob.glob(os.path.join(pkg, pattern)))
+    return found
+
+
+def _libgdal():
+    """GDAL's C API from the very library pyogrio loaded (not a second copy)."""
+    lib = None
+    for cand in _gdal_candidates():
+        try:
+            lib = ctypes.CDLL(cand)
+            lib.GDALIdentifyDriverEx   # noqa: B018 - raises AttributeError if not reachable
+            break
+        except (OSError, AttributeError):
+            lib = None
+    if lib is None:   # fail closed: without the C API no user file is opened through GDAL
+        raise LayerLoadError("jjjmap cannot restrict GDAL on this system, so it does not open "
+                             "files through it.")
     lib.GDALGetDriverByName.restype = ctypes.c_void_p
     lib.GDALGetDriverByName.argtypes = [ctypes.c_char_p]
     lib.GDALDeregisterDriver.restype = None
