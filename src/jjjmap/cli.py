@@ -173,9 +173,10 @@ def cmd_export(args) -> int:
     from jjjmap.export.targets import check_target
 
     inputs = [*args.layer, *([args.style] if args.style else [])]
+    outputs = [t for t in (args.output, args.png) if t]
     for target, kind in ((args.output, "html"), (args.png, "png")):
         if target:
-            check_target(target, kind, inputs + [t for t in (args.output, args.png) if t != target])
+            check_target(target, kind, inputs + [t for t in outputs if t != target])
     doc = _document(args)
     if args.output:
         export.write_html(doc, args.output, self_contained=not args.light)
