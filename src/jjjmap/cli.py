@@ -179,7 +179,13 @@ def cmd_export(args) -> int:
         raise CliError("say where to write: -o map.html, --pdf map.pdf and/or --png map.png")
     from jjjmap import export
     from jjjmap.commands import layoutopts
+    from jjjmap.export.targets import check_target
 
+    inputs = [*args.layer, *([args.style] if args.style else [])]
+    outputs = [t for t in (args.output, args.png, args.pdf) if t]
+    for target, kind in ((args.output, "html"), (args.png, "png"), (args.pdf, "pdf")):
+        if target:
+            check_target(target, kind, inputs + [t for t in outputs if t != target])
     doc = _document(args)
     layoutopts.hide_layers(args, doc)
     layout = layoutopts.prepare(args, doc)     # bad layout options fail before any writing
@@ -225,9 +231,12 @@ def cmd_info(args) -> int:
 def cmd_convert(args) -> int:
     from jjjmap.io import convert
 
+    notes: list[str] = []
     written = convert(args.input, args.output, crs=args.crs, encoding=args.encoding,
-                      datum=None if args.datum == "wgs84" else args.datum)
-    for path in written:   # a mixed-geometry input becomes one file per geometry type
+                      datum=None if args.datum == "wgs84" else args.datum, notes=notes)
+    for note in notes:
+        print(f"{args.input}: {note}", file=sys.stderr)
+    for path in dict.fromkeys(written):   # one line per file (several layers: several files)
         print(f"wrote {path}")
     return 0
 

@@ -3,8 +3,6 @@ or light (a much smaller page with Leaflet's files in a folder beside it, ``map_
 also works with no network, and is what to put on a web server: both, side by side)."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from jjjmap.model import MapDocument
@@ -47,23 +45,13 @@ def _folder_of(path: Path) -> Path:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file next to ``path`` and rename it over: never a half file."""
+    from jjjmap.io.atomic import write_bytes
+
     path = Path(path)
-    folder = _folder_of(path)
+    _folder_of(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        write_bytes(path, data)
     except OSError as exc:
-        raise ExportError(f"Cannot write into {folder}: {exc.strerror or exc}.",
-                          detail=repr(exc)) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.", detail=repr(exc)) from exc
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from . import archive
+from . import archive, gdal
 from .crs import crs_label
 from .encoding import dbf_text_bytes, guess_encoding, read_cpg
 from .errors import LayerLoadError, display_name
@@ -32,8 +32,6 @@ def _wgs84_bounds(bounds, crs_text):
 
 
 def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
-    import pyogrio
-
     encoding = None
     if fmt == "shapefile":
         from .shapefile import check_shapefile, sidecar
@@ -45,7 +43,7 @@ def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
             encoding = guess_encoding(dbf_text_bytes(dbf))[0] if dbf else None
     notes: list[str] = []
     with gdal_notes(notes):
-        names = [str(n) for n, _ in pyogrio.list_layers(path)]
+        names = [str(n) for n, _ in gdal.list_layers(path, fmt)]
     if only is not None:
         if only not in names:
             raise LayerLoadError(f"{display_name(path)} has no layer named {only!r}; its layers "
@@ -54,7 +52,7 @@ def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
     out = []
     for name in names:
         with gdal_notes(notes):
-            info = pyogrio.read_info(path, layer=name, encoding=encoding,
+            info = gdal.read_info(path, fmt, layer=name, encoding=encoding,
                                      force_feature_count=True, force_total_bounds=True)
         crs_text = info.get("crs")
         bounds = info.get("total_bounds")

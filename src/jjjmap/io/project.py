@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import stat
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from . import atomic
 from .errors import LayerLoadError, ProjectFileError, display_name
 
 FORMAT = "jjjmap-project"
@@ -85,66 +84,12 @@ def save_project(doc, path) -> Path:
         text = json.dumps(project_dict(doc, path), ensure_ascii=False, indent=2, default=_jsonable)
     except (TypeError, ValueError) as exc:
         raise ProjectFileError(f"Cannot save {display_name(path)}: {exc}", path) from exc
-    tmp = None
-    try:
-        mode = _mode_for(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        if mode is not None:   # mkstemp makes 0600: keep the old file's mode, or the umask's
-            os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
-        _fsync_dir(path.parent)
+    try:   # temp sibling, then replace: keeps an existing file's mode, new ones the umask's
+        atomic.write_bytes(path, (text + "\n").encode("utf-8"))
     except OSError as exc:
         raise ProjectFileError(f"Cannot save {display_name(path)}: {exc.strerror or exc}",
                                path) from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
     return path
-
-
-def _mode_for(path: Path) -> int | None:
-    """The mode a saved project gets: the existing file's, else 0666 less the umask."""
-    if not hasattr(os, "fchmod"):
-        return None
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        pass
-    return 0o666 & ~_umask()
-
-
-def _umask() -> int:
-    try:   # Linux says it without changing it (os.umask would, for a moment, for all threads)
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _jsonable(value):

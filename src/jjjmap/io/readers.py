@@ -14,7 +14,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import archive, crs as crs_mod, geometry, tables
+from . import archive, crs as crs_mod, gdal, geometry, tables
+from .cancel import cancellable, checkpoint
 from .encoding import dbf_text_bytes, guess_encoding, label, read_cpg
 from .errors import LayerLoadError, display_name
 from .memory import check_memory
@@ -46,15 +47,22 @@ def file_stem(path: Path) -> str:
 
 
 def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
-               memory_limit: int | None = None) -> list:
+               memory_limit: int | None = None, cancel=None) -> list:
     """Open a data file as one or more layers in EPSG:4326.
 
     ``layer`` picks one layer of a GeoPackage/KML/GPX, one sheet of a workbook or one file of a
     ZIP (``path::layer`` does the same). ``crs`` overrides the file's CRS, ``encoding`` its text
     encoding, ``datum`` ('gcj02' | 'bd09') declares obfuscated Chinese coordinates.
     ``memory_limit`` (bytes) replaces the measured available memory in the size check.
+    ``cancel`` (returns True once the user cancelled) is polled between chunks of work; a
+    cancelled read raises ``LayerLoadCancelled`` (a LayerLoadError) soon after.
     Raises LayerLoadError, and only that, with a message naming the file and the problem.
     """
+    with cancellable(cancel, path):
+        return _open_layer(path, layer, crs, encoding, datum, memory_limit)
+
+
+def _open_layer(path, layer, crs, encoding, datum, memory_limit) -> list:
     from jjjmap.model import Layer
 
     src = path
@@ -69,14 +77,16 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
         if fmt in ("zip", "kmz"):
             warnings: list[str] = []
             with archive.temp_dir() as tmp:
-                members = archive.unpack(path, tmp, warnings, kmz=fmt == "kmz")
-                picked = members if layer is None else _pick_member(members, layer, path)
+                picked = archive.unpack(path, tmp, warnings, kmz=fmt == "kmz", pick=layer)
                 for member in picked:
+                    checkpoint()
                     # a layer name that is not a file name selects inside the (single) file
-                    inner = layer if layer not in (None, member.name, member.stem) else None
+                    inner = layer if layer not in (
+                        None, member.name, member.stem,
+                        member.relative_to(Path(tmp).resolve()).as_posix()) else None
                     for part in _read_any(member, sniff(member), inner, encoding,
                                           list(warnings), path):
-                        if len(members) > 1:
+                        if picked.total > 1:
                             sub = part.get("name")
                             part["name"] = member.stem + (f":{sub}" if sub else "")
                             part["title_name"] = True
@@ -88,6 +98,7 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
             results = _read_any(path, fmt, layer, encoding, [], path)
         layers = []
         for r in results:
+            checkpoint()
             for family, part, warns in _finish(r, path, crs, datum):
                 title = file_stem(path)
                 if r.get("name") and r.get("title_name", True):
@@ -143,16 +154,6 @@ def gdal_notes(warns: list[str]):
             warns.append(text)
 
 
-def _pick_member(members: list[Path], layer: str, path: Path) -> list[Path]:
-    hits = [m for m in members if layer in (m.name, m.stem, str(m))]
-    if hits:
-        return hits
-    if len(members) == 1:
-        return members
-    raise LayerLoadError(f"{display_name(path)} has no file named {layer!r}; it holds "
-                         f"{', '.join(m.name for m in members)}.", path)
-
-
 def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str], shown: Path):
     """Raw reads: list of dicts with gdf, name, format, encoding, crs_in, warnings."""
     if fmt in ("csv", "xlsx"):
@@ -175,8 +176,6 @@ def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str], shown:
 
 
 def _read_shapefile(path: Path, encoding, warnings, shown):
-    import pyogrio
-
     warns = list(warnings)
     if encoding is None:
         encoding = read_cpg(path)
@@ -189,7 +188,8 @@ def _read_shapefile(path: Path, encoding, warnings, shown):
                                  f"{label(encoding)}.")
                 warns.append(warnings_text)
     with gdal_notes(warns):
-        gdf = pyogrio.read_dataframe(path, encoding=encoding, on_invalid="ignore")
+        gdf = gdal.read_dataframe(path, "shapefile", shown, encoding=encoding,
+                                   on_invalid="ignore")
     return {"gdf": gdf, "name": None, "title_name": False, "format": "shapefile",
             "encoding": encoding, "warnings": warns}
 
@@ -208,11 +208,9 @@ def _read_parquet(path: Path, warnings, shown):
 
 
 def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
-    import pyogrio
-
     notes: list[str] = []
     with gdal_notes(notes):
-        infos = pyogrio.list_layers(path)
+        infos = gdal.list_layers(path, fmt, shown)
     names = [str(n) for n, _ in infos]
     if not names:
         raise LayerLoadError(f"{display_name(shown)} contains no layers.", shown)
@@ -226,9 +224,10 @@ def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
     several = len(names) > 1
     out, empty = [], []
     for name in wanted:
+        checkpoint()
         with gdal_notes(notes):
-            gdf = pyogrio.read_dataframe(path, layer=name, encoding=encoding,
-                                         on_invalid="ignore")
+            gdf = gdal.read_dataframe(path, fmt, shown, layer=name, encoding=encoding,
+                                      on_invalid="ignore")
         if len(gdf) == 0 and (layer is None) and len(wanted) > 1:
             empty.append(name)
             continue

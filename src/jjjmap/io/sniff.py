@@ -6,6 +6,7 @@ content decides, and a disagreement with the extension becomes a clear error.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .errors import LayerLoadError, display_name
@@ -161,9 +162,36 @@ def _mismatch(path: Path, expected: str, found: str) -> LayerLoadError:
         f"meant.", path)
 
 
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+            (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def special_kind(path) -> str | None:
+    """What ``path`` is if it is neither a regular file nor a folder (opening a FIFO or a device
+    blocks or never ends), else None. ``os.stat`` itself never blocks on them."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((what for test, what in _SPECIAL if test(mode)), "not a regular file")
+
+
+def check_regular(path: Path, shown: Path | None = None) -> None:
+    """LayerLoadError unless ``path`` is a regular file or a folder."""
+    kind = special_kind(path)
+    if kind is not None:
+        shown = path if shown is None else shown
+        what = "" if shown == path else f" (its part {path.name})"
+        raise LayerLoadError(f"{display_name(shown)}{what} is {kind}, not a data file; jjjmap "
+                             f"only opens regular files.", shown)
+
+
 def check_readable(path: Path) -> None:
     if not path.exists():
         raise LayerLoadError(f"{display_name(path)} does not exist. Was it moved or deleted?", path)
+    check_regular(path)
     if path.is_dir():
         raise LayerLoadError(
             f"{display_name(path)} is a folder, not a file. Open one of the data files inside it.",

@@ -23,10 +23,13 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 
-def _open_layer(path: str):
+def _open_layer(path: str, progress=None):
+    """``progress`` (from Task) returns False once the user cancelled: the read then stops at
+    its next checkpoint and frees the worker, instead of running on."""
     from jjjmap import io
 
-    return io.open_layer(path)
+    cancelled = None if progress is None else (lambda: not progress(-1, ""))
+    return io.open_layer(path, cancel=cancelled)
 
 
 def _load_project(path: str, answers: dict | None, missing: list[str]):
@@ -92,7 +95,7 @@ class FileActions(QObject):
         path = os.fspath(path)
         name = Path(path).name
         self.w.settings.save_last_dir(str(Path(path).parent))
-        task = Task(_open_layer, path)
+        task = Task(_open_layer, path, wants_progress=True)
         task.signals.progress.connect(self._progress)
         self.w.statusBar().showMessage(self.tr("Opening %1…").replace("%1", name))
         return self.runner.submit(task, lambda layers: self._opened(path, layers),
