@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import archive
 from .crs import crs_label
-from .encoding import dbf_text_bytes, guess_encoding, read_cpg
+from .encoding import gdal_name, label, shapefile_encoding
 from .errors import LayerLoadError, display_name
 from .readers import file_stem, gdal_notes, open_layer, split_layer_syntax
 from .sniff import check_readable, sniff
@@ -34,15 +34,14 @@ def _wgs84_bounds(bounds, crs_text):
 def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
     import pyogrio
 
-    encoding = None
+    encoding = encoding_note = None
     if fmt == "shapefile":
         from .shapefile import check_shapefile, sidecar
 
         check_shapefile(path, path)
-        encoding = read_cpg(path)
-        if encoding is None:
-            dbf = sidecar(path, ".dbf")
-            encoding = guess_encoding(dbf_text_bytes(dbf))[0] if dbf else None
+        encoding, note = shapefile_encoding(path, sidecar(path, ".dbf"))
+        if note:
+            encoding_note = note
     notes: list[str] = []
     with gdal_notes(notes):
         names = [str(n) for n, _ in pyogrio.list_layers(path)]
@@ -54,7 +53,7 @@ def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
     out = []
     for name in names:
         with gdal_notes(notes):
-            info = pyogrio.read_info(path, layer=name, encoding=encoding,
+            info = pyogrio.read_info(path, layer=name, encoding=gdal_name(encoding),
                                      force_feature_count=True, force_total_bounds=True)
         crs_text = info.get("crs")
         bounds = info.get("total_bounds")
@@ -69,8 +68,8 @@ def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
                        for n, t in zip(info.get("fields", []), info.get("dtypes", []))],
             "bounds": bounds,
             "bounds_wgs84": _wgs84_bounds(bounds, crs_text),
-            "encoding": encoding or info.get("encoding"),
-            "warnings": list(notes),
+            "encoding": label(encoding) if encoding else info.get("encoding"),
+            "warnings": list(notes) + ([encoding_note] if encoding_note else []),
         })
     return out
 

@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import archive, crs as crs_mod, geometry, tables
-from .encoding import dbf_text_bytes, guess_encoding, label, read_cpg
+from .encoding import gdal_name, normalise, shapefile_encoding
 from .errors import LayerLoadError, display_name
 from .memory import check_memory
 from .sniff import check_readable, sniff
@@ -61,6 +61,7 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
     try:
         path, layer = split_layer_syntax(path, layer)
         check_readable(path)
+        encoding = _codec(encoding, path)
         fmt = sniff(path)
         check_memory(path, fmt, memory_limit)
         opts = {k: v for k, v in (("crs", crs), ("encoding", encoding), ("datum", datum))
@@ -116,6 +117,17 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
                                  f"appears to be. GDAL says: {_short(exc)}", src) from exc
         raise LayerLoadError(f"{display_name(src)} could not be opened: "
                              f"{type(exc).__name__}: {_short(exc)}", src) from exc
+
+
+def _codec(encoding, path):
+    """The user's encoding in any spelling (latin-1, ISO 8859-1, ANSI 1252 ...) as a codec."""
+    if encoding is None:
+        return None
+    codec = normalise(encoding)
+    if codec is None:
+        raise LayerLoadError(f"{display_name(path)}: {encoding!r} is not a text encoding jjjmap "
+                             f"knows (try utf-8, gbk, big5, cp1252 or latin-1).", path)
+    return codec
 
 
 def _is_gdal_error(exc: BaseException) -> bool:
@@ -177,19 +189,14 @@ def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str], shown:
 def _read_shapefile(path: Path, encoding, warnings, shown):
     import pyogrio
 
+    from .shapefile import sidecar
+
     warns = list(warnings)
-    if encoding is None:
-        encoding = read_cpg(path)
-        if encoding is None:
-            dbf = next((p for p in path.parent.glob(path.stem + ".*")
-                        if p.suffix.lower() == ".dbf"), None)
-            encoding, ascii_only = guess_encoding(dbf_text_bytes(dbf)) if dbf else ("utf-8", True)
-            if not ascii_only:
-                warnings_text = (f"No .cpg file says how the text is encoded; it was detected as "
-                                 f"{label(encoding)}.")
-                warns.append(warnings_text)
+    encoding, note = shapefile_encoding(path, sidecar(path, ".dbf"), encoding)
+    if note:
+        warns.append(note)
     with gdal_notes(warns):
-        gdf = pyogrio.read_dataframe(path, encoding=encoding, on_invalid="ignore")
+        gdf = pyogrio.read_dataframe(path, encoding=gdal_name(encoding), on_invalid="ignore")
     return {"gdf": gdf, "name": None, "title_name": False, "format": "shapefile",
             "encoding": encoding, "warnings": warns}
 
@@ -227,7 +234,7 @@ def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
     out, empty = [], []
     for name in wanted:
         with gdal_notes(notes):
-            gdf = pyogrio.read_dataframe(path, layer=name, encoding=encoding,
+            gdf = pyogrio.read_dataframe(path, layer=name, encoding=gdal_name(encoding),
                                          on_invalid="ignore")
         if len(gdf) == 0 and (layer is None) and len(wanted) > 1:
             empty.append(name)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .encoding import detect_text_file, label
+from .encoding import detect_text, label
 from .errors import LayerLoadError, display_name
 
 # normalised column names: (x candidates, y candidates), most specific first
@@ -66,9 +66,10 @@ def _separator(path: Path, encoding: str) -> str:
 
 def read_csv(path: Path, encoding: str | None, warnings: list[str]) -> tuple[pd.DataFrame, str]:
     if encoding is None:
-        encoding, ascii_only = detect_text_file(path)
-        if encoding not in ("utf-8", "utf-8-sig") or not ascii_only:
-            warnings.append(f"Text encoding detected as {label(encoding)}.")
+        found = detect_text(path)
+        encoding = found.codec
+        if encoding not in ("utf-8", "utf-8-sig"):
+            warnings.append(found.warning("No encoding is declared for a text table"))
     sep = _separator(path, encoding)
     try:
         df = pd.read_csv(path, sep=sep, encoding=encoding, low_memory=False,
