@@ -39,23 +39,36 @@ def crs_label(crs: CRS | None) -> str:
     return f"EPSG:{epsg} ({crs.name})" if epsg else crs.name
 
 
+# Northings of China's mainland, Hainan to Mohe (about 18 to 54 degrees north), in metres.
+_CHINA_NORTHING = (1.9e6, 6.0e6)
+
+
 def _gk_hint(bounds) -> str:
-    """A guess at the CGCS2000 Gauss-Kruger zone, from the easting of projected coordinates."""
-    xmin, _, xmax, _ = bounds
-    x = (xmin + xmax) / 2
-    if not math.isfinite(x):
+    """A guess at the projected CRS from the coordinates: a CGCS2000 Gauss-Kruger zone only
+    when the false easting and the northing fit China, otherwise UTM when the easting looks
+    like one (its zone cannot be read from the numbers), else nothing."""
+    xmin, ymin, xmax, ymax = bounds
+    x, y = (xmin + xmax) / 2, (ymin + ymax) / 2
+    if not (math.isfinite(x) and math.isfinite(y)):
         return ""
-    if 1e6 <= x < 1e8:
-        zone = int(x // 1e6)
-        if 25 <= zone <= 45:
-            return (f" The x values start with {zone}, which suggests CGCS2000 3-degree "
-                    f"Gauss-Kruger zone {zone}: EPSG:{4513 + zone - 25}.")
-        if 13 <= zone <= 23:
-            return (f" The x values start with {zone}, which suggests CGCS2000 6-degree "
-                    f"Gauss-Kruger zone {zone}: EPSG:{4491 + zone - 13}.")
-    if 0 < x < 1e6:
-        return (" For Beijing/Tianjin/Hebei without a zone prefix this is often CGCS2000 "
-                "3-degree Gauss-Kruger CM 117E (EPSG:4548) or CM 114E (EPSG:4547).")
+    in_china = _CHINA_NORTHING[0] <= y <= _CHINA_NORTHING[1]
+    if in_china and 1e6 <= x < 1e8:
+        zone, easting = int(x // 1e6), x % 1e6
+        if 100e3 <= easting <= 900e3:
+            if 25 <= zone <= 45:
+                return (f" The x values start with {zone}, which suggests CGCS2000 3-degree "
+                        f"Gauss-Kruger zone {zone}: EPSG:{4513 + zone - 25}.")
+            if 13 <= zone <= 23:
+                return (f" The x values start with {zone}, which suggests CGCS2000 6-degree "
+                        f"Gauss-Kruger zone {zone}: EPSG:{4491 + zone - 13}.")
+    if 100e3 <= x <= 900e3:
+        if in_china:
+            return (" For Beijing/Tianjin/Hebei without a zone prefix this is often CGCS2000 "
+                    "3-degree Gauss-Kruger CM 117E (EPSG:4548) or CM 114E (EPSG:4547), or UTM "
+                    "zone 50N (EPSG:32650).")
+        if 0 <= y <= 10e6:
+            return (" The x values look like UTM eastings (around 500,000); the zone is not in "
+                    "the numbers: UTM zone NN north is EPSG:326NN, south EPSG:327NN.")
     return ""
 
 

@@ -12,7 +12,7 @@ from . import archive
 from .crs import crs_label
 from .encoding import gdal_name, label, shapefile_encoding
 from .errors import LayerLoadError, display_name
-from .readers import file_stem, gdal_notes, open_layer, split_layer_syntax
+from .readers import file_stem, gdal_notes, open_layer, split_layer_syntax, user_error
 from .sniff import check_readable, sniff
 
 
@@ -116,7 +116,7 @@ def describe(path, *, layer: str | None = None) -> dict:
         check_readable(path)
         fmt = sniff(path)
         result = {"path": str(path), "format": fmt, "size_bytes": path.stat().st_size}
-        if fmt in ("shapefile", "gpkg", "geojson", "kml", "gpx", "fgb"):
+        if fmt in ("shapefile", "gpkg", "geojson", "geojsonseq", "kml", "gpx", "fgb"):
             result["layers"] = _describe_vector(path, fmt, layer)
         elif fmt in ("zip", "kmz"):
             warnings: list[str] = []
@@ -124,7 +124,7 @@ def describe(path, *, layer: str | None = None) -> dict:
             with archive.temp_dir() as tmp:
                 for member in archive.unpack(path, tmp, warnings, kmz=fmt == "kmz"):
                     mfmt = sniff(member)
-                    if mfmt in ("shapefile", "gpkg", "geojson", "kml", "gpx", "fgb"):
+                    if mfmt in ("shapefile", "gpkg", "geojson", "geojsonseq", "kml", "gpx", "fgb"):
                         found = _describe_vector(member, mfmt, None)
                     else:
                         found = _describe_loaded(member)
@@ -139,8 +139,7 @@ def describe(path, *, layer: str | None = None) -> dict:
     except LayerLoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - a traceback never reaches the user
-        raise LayerLoadError(f"{display_name(src)} could not be described: "
-                             f"{type(exc).__name__}: {exc}", src) from exc
+        raise user_error(exc, src) from exc
 
 
 def _fmt_bounds(b) -> str:

@@ -18,7 +18,7 @@ from . import archive, crs as crs_mod, geometry, tables
 from .encoding import gdal_name, normalise, shapefile_encoding
 from .errors import LayerLoadError, display_name
 from .memory import check_memory
-from .sniff import check_readable, sniff
+from .sniff import EXTENSIONS, check_readable, sniff
 
 _SKIP_GPX = {"route_points", "track_points"}
 _FAMILY_TITLES = {"points": "points", "lines": "lines", "polygons": "polygons"}
@@ -37,8 +37,7 @@ def file_stem(path: Path) -> str:
     name = path.name
     for _ in range(3):
         stem, ext = os.path.splitext(name)
-        if ext.lower() in (".zip", ".shp", ".kmz", ".kml", ".geojson", ".json", ".gpkg", ".gpx",
-                           ".fgb", ".parquet", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm") and stem:
+        if ext.lower() in EXTENSIONS and stem:
             name = stem
         else:
             break
@@ -87,9 +86,18 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
                         results.append(part)
         else:
             results = _read_any(path, fmt, layer, encoding, [], path)
-        layers = []
+        layers, unplaced = [], []
         for r in results:
-            for family, part, warns in _finish(r, path, crs, datum):
+            try:
+                finished = list(_finish(r, path, crs, datum))
+            except LayerLoadError as exc:
+                # one layer of several that cannot be placed (no CRS, out of range) does not
+                # cost the user the others: they open, and the note says which one is missing
+                if len(results) < 2 or not r.get("name"):
+                    raise
+                unplaced.append(f"Layer {r['name']!r} was not opened: {exc}")
+                continue
+            for family, part, warns in finished:
                 title = file_stem(path)
                 if r.get("name") and r.get("title_name", True):
                     title += f":{r['name']}"
@@ -104,19 +112,32 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
                         "layer_name": r.get("name"), "part": family, "open": open_kwargs}
                 layers.append(Layer(gdf=part, title_en=title, kind="vector", group="custom",
                                     path=str(path), source=str(path), meta=meta))
+        if not layers and unplaced:
+            raise LayerLoadError(unplaced[0].split(": ", 1)[1], path)
         if not layers:
             raise LayerLoadError(f"{display_name(path)} contains no features to show.", path)
+        for lyr in layers:
+            lyr.meta["warnings"].extend(unplaced)
         return layers
     except LayerLoadError:
         raise
-    except MemoryError as exc:
-        raise LayerLoadError(f"{display_name(src)} is too large to load into memory.", src) from exc
     except Exception as exc:  # noqa: BLE001 - a traceback never reaches the user
-        if _is_gdal_error(exc):
-            raise LayerLoadError(f"{display_name(src)} is damaged or not readable as the format it "
-                                 f"appears to be. GDAL says: {_short(exc)}", src) from exc
-        raise LayerLoadError(f"{display_name(src)} could not be opened: "
-                             f"{type(exc).__name__}: {_short(exc)}", src) from exc
+        raise user_error(exc, src) from exc
+
+
+def user_error(exc: BaseException, src) -> LayerLoadError:
+    """A failure below us (GDAL, pandas, memory) as one sentence for the user: the file
+    they chose and what went wrong, never a Python exception's name."""
+    if isinstance(exc, MemoryError):
+        return LayerLoadError(f"{display_name(src)} is too large to load into memory.", src)
+    if _is_gdal_error(exc):
+        return LayerLoadError(f"{display_name(src)} is damaged or not readable as the format it "
+                              f"appears to be. GDAL says: {_short(exc)}", src)
+    if isinstance(exc, UnicodeDecodeError):
+        return LayerLoadError(f"{display_name(src)}: its text is not in the {exc.encoding} "
+                              f"encoding; choose the right one (for example gbk, big5 or "
+                              f"cp1252).", src)
+    return LayerLoadError(f"{display_name(src)} could not be opened: {_short(exc)}", src)
 
 
 def _codec(encoding, path):
@@ -202,16 +223,62 @@ def _read_shapefile(path: Path, encoding, warnings, shown):
 
 
 def _read_parquet(path: Path, warnings, shown):
+    """GeoParquet when the file's metadata says so ('geo' key); otherwise a plain Parquet
+    (DuckDB, Spark, newer writers) whose geometry is a WKB column, found by its Arrow type
+    and extension metadata, or coordinate / WKT columns like a text table."""
+    import pyarrow.parquet as pq
+
     warns = list(warnings)
-    try:
+    schema = pq.read_schema(path)
+    if b"geo" in (schema.metadata or {}):
         gdf = gpd.read_parquet(path)
-    except ValueError as exc:
-        if "geo" not in str(exc).lower():
-            raise
-        df = pd.read_parquet(path)
-        gdf = tables.to_geodataframe(df, shown, warns)
+    else:
+        column, crs = parquet_wkb_column(schema)
+        if column is None:
+            gdf = tables.to_geodataframe(pd.read_parquet(path), shown, warns)
+        else:
+            import shapely
+
+            table = pq.read_table(path)
+            wkb = table.column(column).to_numpy(zero_copy_only=False)
+            geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+            gdf = gpd.GeoDataFrame(table.drop([column]).to_pandas(), geometry=geoms, crs=crs)
+            warns.append(f"The Parquet file has no GeoParquet metadata; its column {column!r} "
+                         f"was read as WKB geometry.")
     return {"gdf": gdf, "name": None, "title_name": False, "format": "parquet",
             "encoding": None, "warnings": warns}
+
+
+_WKB_NAMES = ("geometry", "geom", "wkb_geometry", "the_geom", "wkb", "shape", "geog")
+
+
+def parquet_wkb_column(schema):
+    """(name, crs or None) of the WKB geometry column of a plain Parquet schema, or (None,
+    None). A GeoArrow ``geoarrow.wkb`` / ``ogc.wkb`` field wins (its CRS comes from the
+    field's extension metadata); else a binary column with a usual geometry name."""
+    import json
+
+    import pyarrow as pa
+
+    binary = []
+    for field in schema:
+        storage = getattr(field.type, "storage_type", field.type)
+        if not (pa.types.is_binary(storage) or pa.types.is_large_binary(storage)
+                or pa.types.is_binary_view(storage)):
+            continue
+        meta = field.metadata or {}
+        ext = getattr(field.type, "extension_name", None) or \
+            meta.get(b"ARROW:extension:name", b"").decode("utf-8", "replace")
+        if ext in ("geoarrow.wkb", "ogc.wkb"):
+            raw = meta.get(b"ARROW:extension:metadata") or b"{}"
+            try:
+                crs = json.loads(raw).get("crs") or None
+            except (ValueError, AttributeError):
+                crs = None
+            return field.name, crs
+        binary.append(field.name)
+    named = [n for n in binary if n.lower() in _WKB_NAMES]
+    return (named[0] if named else None), None
 
 
 def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
