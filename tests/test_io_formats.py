@@ -2,16 +2,21 @@
 
 All data here is invented for the tests and written by the tests themselves.
 """
+import contextlib
 import json
+import math
+import struct
 import subprocess
 import sys
 
 import geopandas as gpd
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pyogrio
 import pytest
 import shapely
+from pyogrio.raw import write as raw_write
 from pyproj import Transformer
 from shapely.geometry import Point
 
@@ -170,3 +175,57 @@ def test_convert_writes_arrays_and_objects_as_json_text(tmp_path):
         assert json.loads(back["parent"][0]) == {"adcode": 100000}
         assert json.loads(back["acroutes"][0]) == [100000]
         assert back["name"][0] == "重庆市"
+
+
+# -- curves and surfaces (WKT in tables; TIN and MultiPatch from GDAL) ----------------------
+
+
+def test_wkt_curves_in_a_csv_are_linearised(tmp_path):
+    path = tmp_path / "curves.csv"
+    path.write_text(
+        'name,wkt\n'
+        'arc,"CIRCULARSTRING(116 39, 116.5 39.5, 117 39)"\n'
+        'comp,"COMPOUNDCURVE(CIRCULARSTRING(116 39,116.5 39.5,117 39),(117 39,117.5 39))"\n'
+        'disc,"CURVEPOLYGON(CIRCULARSTRING(116 39, 116.5 39.5, 117 39, 116.5 38.5, 116 39))"\n'
+        'ms,"MULTISURFACE(CURVEPOLYGON(CIRCULARSTRING(116 39, 116.5 39.5, 117 39, 116.5 38.5, '
+        '116 39)),((118 39,119 39,119 40,118 39)))"\n'
+        'plain,"POLYGON((118 41,119 41,119 42,118 41))"\n', encoding="utf-8")
+    layers = {lyr.title_en: lyr for lyr in open_layer(path)}
+    lines = layers["curves (lines)"].gdf.set_index("name").geometry
+    polys = layers["curves (polygons)"].gdf.set_index("name").geometry
+    # a half circle of radius 0.5: pi/2 long; chords of 4 degrees lose at most 0.03 %
+    assert lines["arc"].length == pytest.approx(math.pi / 2, rel=3e-4)
+    assert lines["comp"].length == pytest.approx(math.pi / 2 + 0.5, rel=3e-4)
+    assert polys["disc"].area == pytest.approx(math.pi * 0.25, rel=1e-3)
+    assert polys["ms"].area == pytest.approx(math.pi * 0.25 + 0.5, rel=1e-3)
+    assert polys["plain"].area == pytest.approx(0.5)
+    assert any("Linearised 4 curve" in w for w in layers["curves (lines)"].meta["warnings"])
+
+
+def _tin_wkb():
+    """A TIN Z of two triangles covering the unit square at (116, 39), written by hand."""
+    def triangle(*pts):
+        pts = list(pts) + [pts[0]]
+        return struct.pack("<BIII", 1, 1017, 1, len(pts)) + b"".join(
+            struct.pack("<ddd", *p) for p in pts)
+    return struct.pack("<BII", 1, 1016, 2) + triangle((116, 39, 0), (117, 39, 0), (116, 40, 5)) \
+        + triangle((117, 39, 0), (117, 40, 0), (116, 40, 5))
+
+
+@pytest.mark.parametrize("name,driver,options", [("tin.gpkg", "GPKG", {}),
+                                                 ("patch.shp", "ESRI Shapefile",
+                                                  {"SHPT": "MULTIPATCH"})])
+def test_tin_and_multipatch_become_polygons(tmp_path, name, driver, options):
+    path = tmp_path / name
+    with pytest.warns(RuntimeWarning) if driver == "GPKG" else contextlib.nullcontext():
+        raw_write(path, geometry=np.array([_tin_wkb()], dtype=object),
+                  field_data=[np.array(["roof"], dtype=object)], fields=["n"],
+                  geometry_type="Unknown", crs="EPSG:4326", driver=driver,
+                  layer_options=options)
+    assert describe(path)["layers"][0]["feature_count"] == 1
+    (lyr,) = open_layer(path)
+    geom = lyr.gdf.geometry.iloc[0]
+    assert geom.geom_type == "Polygon" and geom.area == pytest.approx(1.0)
+    assert geom.bounds == (116.0, 39.0, 117.0, 40.0)
+    assert any("TIN" in w for w in lyr.meta["warnings"])
+

@@ -12,6 +12,7 @@ import warnings as _pywarnings
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from . import archive, crs as crs_mod, geometry, tables
@@ -218,6 +219,7 @@ def _read_shapefile(path: Path, encoding, warnings, shown):
         warns.append(note)
     with gdal_notes(warns):
         gdf = pyogrio.read_dataframe(path, encoding=gdal_name(encoding), on_invalid="ignore")
+        gdf = _surfaces_read_again(gdf, path, None, warns)
     return {"gdf": gdf, "name": None, "title_name": False, "format": "shapefile",
             "encoding": encoding, "warnings": warns}
 
@@ -303,6 +305,7 @@ def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
         with gdal_notes(notes):
             gdf = pyogrio.read_dataframe(path, layer=name, encoding=gdal_name(encoding),
                                          on_invalid="ignore")
+            gdf = _surfaces_read_again(gdf, path, name, notes)
         if len(gdf) == 0 and (layer is None) and len(wanted) > 1:
             empty.append(name)
             continue
@@ -316,6 +319,35 @@ def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
         if r["open_layer"] is None:
             del r["open_layer"]
     return out
+
+
+def _surfaces_read_again(gdf, path: Path, layer, warns: list[str]):
+    """Geometries GEOS cannot hold (TIN, triangles, polyhedral surfaces: a Shapefile
+    MultiPatch is read as TINs) come back empty from pyogrio; read their WKB once more and
+    turn them into (multi)polygons. GDAL itself already linearises curves."""
+    import pyogrio.raw
+    import shapely
+
+    from .curves import from_wkb_any
+
+    if not isinstance(gdf, gpd.GeoDataFrame) or len(gdf) == 0:
+        return gdf
+    missing = shapely.is_missing(np.asarray(gdf.geometry.array, dtype=object))
+    if not missing.any():
+        return gdf
+    _, _, wkb, _ = pyogrio.raw.read(path, layer=layer, columns=[])
+    if wkb is None or len(wkb) != len(gdf):
+        return gdf
+    rows = np.flatnonzero(missing & np.array([w is not None for w in wkb]))
+    if len(rows) == 0:
+        return gdf
+    fixed, converted = from_wkb_any(wkb[rows])
+    geoms = np.asarray(gdf.geometry.array, dtype=object).copy()
+    geoms[rows] = fixed
+    if converted:
+        warns.append(f"Turned {converted:,} TIN, triangle or polyhedral-surface geometr"
+                     f"{'y' if converted == 1 else 'ies'} into polygons (as 2-D outlines).")
+    return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
 
 
 def _finish(r: dict, path: Path, crs, datum):

@@ -116,6 +116,13 @@ def _points(x: np.ndarray, y: np.ndarray) -> gpd.array.GeometryArray:
     return gpd.array.GeometryArray(out)
 
 
+def _wkt_or_none(text: str):
+    try:
+        return shapely.from_wkt(text, on_invalid="ignore")
+    except NotImplementedError:
+        return None
+
+
 def to_geodataframe(df: pd.DataFrame, path: Path, warnings: list[str]) -> gpd.GeoDataFrame:
     """Build geometry from coordinate or WKT columns; the CRS is left unset for the caller."""
     if df.shape[0] == 0:
@@ -142,8 +149,23 @@ def to_geodataframe(df: pd.DataFrame, path: Path, warnings: list[str]) -> gpd.Ge
     wkt_col = find_wkt(df.columns)
     if wkt_col is not None:
         text = df[wkt_col].astype("string").fillna("").to_numpy(dtype=object)
-        geoms = shapely.from_wkt(text, on_invalid="ignore")
+        try:
+            geoms = shapely.from_wkt(text, on_invalid="ignore")
+        except NotImplementedError:   # GEOS refuses curves outright, even when told to ignore
+            geoms = np.array([_wkt_or_none(t) for t in text], dtype=object)
         bad = shapely.is_missing(geoms)
+        retry = np.flatnonzero(bad & (text != ""))
+        if len(retry):
+            # curves and surfaces GEOS cannot read: linearised the way GDAL does
+            from .curves import from_wkt_any
+
+            fixed, converted = from_wkt_any(text[retry])
+            geoms[retry] = fixed
+            bad = shapely.is_missing(geoms)
+            if converted:
+                warnings.append(f"Linearised {converted:,} curve or surface geometr"
+                                f"{'y' if converted == 1 else 'ies'} in {wkt_col!r} (arcs as "
+                                f"segments of 4 degrees, surfaces as polygons).")
         if bad.all():
             raise LayerLoadError(f"{display_name(path)}: the column {wkt_col!r} holds no readable "
                                  f"WKT geometry.", path)
