@@ -22,10 +22,16 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 
-def _open_layer(path: str):
+def _open_layer(path: str, options: dict | None = None, style: dict | None = None):
     from jjjmap import io
 
-    return io.open_layer(path)
+    layers = io.open_layer(path, **(options or {}))
+    if style is not None:
+        from jjjmap.model import Style
+
+        for layer in layers:
+            layer.style = Style.from_dict(style)
+    return layers
 
 
 class FileActions(QObject):
@@ -72,12 +78,16 @@ class FileActions(QObject):
         for path in paths:
             self.open_path(path)
 
-    def open_path(self, path: str) -> Task:
-        """Open ``path`` in the background; its layers join the map when it is read."""
+    def open_path(self, path: str, options: dict | None = None,
+                  style: dict | None = None) -> Task:
+        """Open ``path`` in the background; its layers join the map when it is read.
+
+        ``options`` go to ``io.open_layer`` (crs, encoding, datum: `gui --layer F --crs ...`),
+        ``style`` (a style file's options) is given to every layer the file holds."""
         path = os.fspath(path)
         name = Path(path).name
         self.w.settings.save_last_dir(str(Path(path).parent))
-        task = Task(_open_layer, path)
+        task = Task(_open_layer, path, options, style)
         task.signals.progress.connect(self._progress)
         self.w.statusBar().showMessage(self.tr("Opening %1…").replace("%1", name))
         return self.runner.submit(task, lambda layers: self._opened(path, layers),
@@ -94,6 +104,7 @@ class FileActions(QObject):
         self.w.settings.add_recent(path)
         if layers:
             self.w.layers.set_current(layers[-1].id)
+            self.w.doc.frame(layers)   # a file far from Jing-Jin-Ji is brought into view
         warnings = [w for lyr in layers for w in lyr.meta.get("warnings", [])]
         message = self.tr("Opened %1: %n layer(s).", "", added).replace("%1", Path(path).name)
         if warnings:
