@@ -41,6 +41,16 @@ class LayerLoadError(JjjmapIOError):
     """A data file could not be opened as a map layer."""
 
 
+class MissingCRSError(LayerLoadError):
+    """A file whose coordinates are projected but which does not say in which CRS: the GUI
+    asks (a CRS picker with these suggestions), the CLI names --crs."""
+
+    def __init__(self, message: str, path, bounds, suggestions: list[str]):
+        super().__init__(message, path)
+        self.bounds = tuple(float(v) for v in bounds)
+        self.suggestions = list(suggestions)
+
+
 class LayerExportError(JjjmapIOError):
     """A layer could not be written to a file."""
 
