@@ -48,8 +48,9 @@ EXTENSIONS = {
 
 SIDECARS = {".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".qmd", ".xml"}
 
-SUPPORTED_TEXT = ("Shapefile (.shp or zipped), GeoJSON, GeoPackage, KML/KMZ, GPX, FlatGeobuf, "
-                  "GeoParquet, and CSV/TSV/TXT/XLSX tables with coordinate or WKT columns")
+SUPPORTED_TEXT = ("Shapefile (.shp or zipped), GeoJSON and GeoJSON sequences, GeoPackage, "
+                  "KML/KMZ, GPX, FlatGeobuf, (Geo)Parquet, and CSV/TSV/TXT/XLSX tables with "
+                  "coordinate or WKT columns")
 
 
 def _sniff_bytes(head: bytes) -> str:
