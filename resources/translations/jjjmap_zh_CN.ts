@@ -258,6 +258,10 @@
         <source>&apos;%1&apos; could not be written.</source>
         <translation>无法写入“%1”。</translation>
     </message>
+    <message>
+        <source>Only Shapefiles and text tables have a text encoding to choose.</source>
+        <translation>只有 Shapefile 和文本表格可以选择文本编码。</translation>
+    </message>
 </context>
 <context>
     <name>IdentifyPanel</name>
@@ -440,6 +444,10 @@
         <location line="+2"/>
         <source>Export layer data…</source>
         <translation>导出图层数据…</translation>
+    </message>
+    <message>
+        <source>Text encoding…</source>
+        <translation>文本编码…</translation>
     </message>
 </context>
 <context>
@@ -1171,6 +1179,49 @@
         <translation>
             <numerusform>已将 %n 个要素导出到 %1。</numerusform>
         </translation>
+    <name>CrsDialog</name>
+    <message>
+        <source>Choose the CRS of %1</source>
+        <translation>选择 %1 的坐标参考系</translation>
+    </message>
+    <message>
+        <source>%1 does not say which coordinate reference system its coordinates are in. Search by EPSG code or name (CGCS2000, Gauss-Kruger, UTM ...).</source>
+        <translation>%1 未说明其坐标所用的坐标参考系。可按 EPSG 代码或名称搜索（CGCS2000、高斯-克吕格、UTM……）。</translation>
+    </message>
+    <message>
+        <source>EPSG code or name</source>
+        <translation>EPSG 代码或名称</translation>
+    </message>
+    <message>
+        <source>(suggested from the coordinates)</source>
+        <translation>（根据坐标推荐）</translation>
+    </message>
+    <message>
+        <source>Choose a CRS to see where the layer would land.</source>
+        <translation>选择一个坐标参考系，查看图层将落在何处。</translation>
+    </message>
+    <message>
+        <source>In %1 the layer lands at %2°E %3°N: %4.</source>
+        <translation>按 %1，图层落在东经 %2°、北纬 %3°：%4。</translation>
+    </message>
+    <message>
+        <source>outside Jing-Jin-Ji</source>
+        <translation>京津冀以外</translation>
+    </message>
+</context>
+<context>
+    <name>EncodingDialog</name>
+    <message>
+        <source>Text encoding of %1</source>
+        <translation>%1 的文本编码</translation>
+    </message>
+    <message>
+        <source>Choose the encoding in which the names read right; the layer is read again with it.</source>
+        <translation>选择能正确显示名称的编码；图层将按该编码重新读取。</translation>
+    </message>
+    <message>
+        <source>(no text values)</source>
+        <translation>（没有文本值）</translation>
     </message>
 </context>
 </TS>

@@ -109,8 +109,7 @@ def _open_custom_layers(args) -> list:
     style = _read_style(args.style) if getattr(args, "style", None) else None
     layers = []
     for path in args.layer:
-        for layer in open_layer(path, crs=args.crs, encoding=args.encoding,
-                                datum=None if args.datum == "wgs84" else args.datum):
+        for layer in open_layer(path, **_layer_open_options(args)):
             if style is not None:
                 layer.style = Style.from_dict(style)
             for warning in layer.meta.get("warnings", []):
@@ -164,8 +163,10 @@ def _document(args):
         for layer in doc.layers:
             if layer.kind == "clusters":
                 doc.set_filter(layer.id, "sector", wanted)
-    for layer in _open_custom_layers(args):
+    custom = _open_custom_layers(args)
+    for layer in custom:
         doc.add_layer(layer)
+    doc.frame(custom)
     return doc
 
 
@@ -232,8 +233,7 @@ def cmd_convert(args) -> int:
     from jjjmap.io import convert
 
     notes: list[str] = []
-    written = convert(args.input, args.output, crs=args.crs, encoding=args.encoding,
-                      datum=None if args.datum == "wgs84" else args.datum, notes=notes)
+    written = convert(args.input, args.output, notes=notes, **_layer_open_options(args))
     for note in notes:
         print(f"{args.input}: {note}", file=sys.stderr)
     for path in dict.fromkeys(written):   # one line per file (several layers: several files)
@@ -241,12 +241,23 @@ def cmd_convert(args) -> int:
     return 0
 
 
+def _layer_open_options(args) -> dict:
+    """--crs / --encoding / --datum as ``io.open_layer`` keywords (one reading for every
+    command that opens custom layers)."""
+    datum = getattr(args, "datum", None)
+    options = {"crs": getattr(args, "crs", None), "encoding": getattr(args, "encoding", None),
+               "datum": None if datum == "wgs84" else datum}
+    return {k: v for k, v in options.items() if v is not None}
+
+
 def cmd_gui(args) -> int:
     from jjjmap.ui.app import main as gui_main
 
+    style = _read_style(args.style) if getattr(args, "style", None) else None
     return gui_main(screenshot=getattr(args, "screenshot", None),
                     layers=tuple(getattr(args, "layer", ()) or ()),
-                    basemap=getattr(args, "basemap", None), lang=getattr(args, "lang", None))
+                    basemap=getattr(args, "basemap", None), lang=getattr(args, "lang", None),
+                    layer_options=_layer_open_options(args), style=style)
 
 
 COMMANDS = {"gui": cmd_gui, "export": cmd_export, "info": cmd_info, "convert": cmd_convert}

@@ -29,7 +29,7 @@ from .errors import LayerLoadError, display_name
 
 # sniffed format -> the only GDAL driver that may open it
 DRIVER_FOR = {"shapefile": "ESRI Shapefile", "geojson": "GeoJSON", "gpkg": "GPKG",
-              "kml": "KML", "gpx": "GPX", "fgb": "FlatGeobuf"}
+              "kml": "KML", "gpx": "GPX", "fgb": "FlatGeobuf", "geojsonseq": "GeoJSONSeq"}
 ALLOWED = frozenset(DRIVER_FOR.values())
 
 # Deny-everything settings; none of them is needed by jjjmap. They are set process-wide (GDAL's

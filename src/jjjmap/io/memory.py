@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import LayerLoadError, display_name
 
-EXPANSION = {"csv": 8, "geojson": 10, "kml": 10, "gpx": 10, "xlsx": 30, "zip": 8, "kmz": 10,
+EXPANSION = {"csv": 8, "geojson": 10, "geojsonseq": 10, "kml": 10, "gpx": 10, "xlsx": 30, "zip": 8, "kmz": 10,
              "shapefile": 4, "gpkg": 4, "fgb": 4, "parquet": 6}
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from .cancel import checkpoint
-from .encoding import detect_text_file, label
+from .encoding import detect_text, label
 from .errors import LayerLoadError, display_name
 
 # normalised column names: (x candidates, y candidates), most specific first
@@ -138,9 +138,10 @@ def _read_csv_chunks(path: Path, **kwargs) -> pd.DataFrame:
 
 def read_csv(path: Path, encoding: str | None, warnings: list[str]) -> tuple[pd.DataFrame, str]:
     if encoding is None:
-        encoding, ascii_only = detect_text_file(path)
-        if encoding not in ("utf-8", "utf-8-sig") or not ascii_only:
-            warnings.append(f"Text encoding detected as {label(encoding)}.")
+        found = detect_text(path)
+        encoding = found.codec
+        if encoding not in ("utf-8", "utf-8-sig"):
+            warnings.append(found.warning("No encoding is declared for a text table"))
     sep = _separator(path, encoding)
     names = header_names(path, encoding, sep)
     try:
@@ -190,6 +191,13 @@ def _points(x: np.ndarray, y: np.ndarray) -> gpd.array.GeometryArray:
     return gpd.array.GeometryArray(out)
 
 
+def _wkt_or_none(text: str):
+    try:
+        return shapely.from_wkt(text, on_invalid="ignore")
+    except NotImplementedError:
+        return None
+
+
 def to_geodataframe(df: pd.DataFrame, path: Path, warnings: list[str]) -> gpd.GeoDataFrame:
     """Build geometry from coordinate or WKT columns; the CRS is left unset for the caller."""
     if df.shape[0] == 0:
@@ -216,8 +224,23 @@ def to_geodataframe(df: pd.DataFrame, path: Path, warnings: list[str]) -> gpd.Ge
     wkt_col = find_wkt(df.columns)
     if wkt_col is not None:
         text = df[wkt_col].astype("string").fillna("").to_numpy(dtype=object)
-        geoms = shapely.from_wkt(text, on_invalid="ignore")
+        try:
+            geoms = shapely.from_wkt(text, on_invalid="ignore")
+        except NotImplementedError:   # GEOS refuses curves outright, even when told to ignore
+            geoms = np.array([_wkt_or_none(t) for t in text], dtype=object)
         bad = shapely.is_missing(geoms)
+        retry = np.flatnonzero(bad & (text != ""))
+        if len(retry):
+            # curves and surfaces GEOS cannot read: linearised the way GDAL does
+            from .curves import from_wkt_any
+
+            fixed, converted = from_wkt_any(text[retry])
+            geoms[retry] = fixed
+            bad = shapely.is_missing(geoms)
+            if converted:
+                warnings.append(f"Linearised {converted:,} curve or surface geometr"
+                                f"{'y' if converted == 1 else 'ies'} in {wkt_col!r} (arcs as "
+                                f"segments of 4 degrees, surfaces as polygons).")
         if bad.all():
             raise LayerLoadError(f"{display_name(path)}: the column {wkt_col!r} holds no readable "
                                  f"WKT geometry.", path)

@@ -13,6 +13,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from jjjmap.values import NESTED, json_text
+
 from . import atomic
 from .errors import LayerExportError, display_name
 
@@ -72,12 +74,13 @@ def _prepare(gdf: gpd.GeoDataFrame, path: Path, driver: str) -> tuple[gpd.GeoDat
         renamed = shapefile_field_names(attrs)
         if renamed:
             gdf = gdf.rename(columns=renamed)
-    # types the drivers reject: lists/dicts become text
+    # arrays and objects (DataV/GeoAtlas 'center', 'parent', 'acroutes') become JSON text,
+    # never numpy's or Python's repr
     for col in gdf.columns:
         if col != gdf.geometry.name and gdf[col].dtype == object:
             sample = gdf[col].dropna().head(50)
-            if any(isinstance(v, (list, dict, tuple, set)) for v in sample):
-                gdf = gdf.assign(**{col: gdf[col].map(lambda v: None if v is None else str(v))})
+            if any(isinstance(v, NESTED) for v in sample):
+                gdf = gdf.assign(**{col: gdf[col].map(json_text)})
     return gdf, renamed
 
 

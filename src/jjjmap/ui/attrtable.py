@@ -47,6 +47,10 @@ def format_value(value: Any) -> str:
         if math.isnan(value):
             return ""
         return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, (list, tuple, dict, set)) or getattr(value, "ndim", 0) > 0:
+        from jjjmap.values import json_text   # numpy: only once such a value is there
+
+        return json_text(value)
     try:
         if pd.isna(value):
             return ""

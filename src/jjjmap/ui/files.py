@@ -23,13 +23,21 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 
-def _open_layer(path: str, progress=None):
-    """``progress`` (from Task) returns False once the user cancelled: the read then stops at
+def _open_layer(path: str, options: dict | None = None, style: dict | None = None,
+                progress=None):
+    """``options`` go to ``io.open_layer`` (crs, encoding, datum), ``style`` to every layer.
+    ``progress`` (from Task) returns False once the user cancelled: the read then stops at
     its next checkpoint and frees the worker, instead of running on."""
     from jjjmap import io
 
     cancelled = None if progress is None else (lambda: not progress(-1, ""))
-    return io.open_layer(path, cancel=cancelled)
+    layers = io.open_layer(path, cancel=cancelled, **(options or {}))
+    if style is not None:
+        from jjjmap.model import Style
+
+        for layer in layers:
+            layer.style = Style.from_dict(style)
+    return layers
 
 
 def _load_project(path: str, answers: dict | None, missing: list[str]):
@@ -90,16 +98,20 @@ class FileActions(QObject):
         for path in paths:
             self.open_path(path)
 
-    def open_path(self, path: str) -> Task:
-        """Open ``path`` in the background; its layers join the map when it is read."""
+    def open_path(self, path: str, options: dict | None = None,
+                  style: dict | None = None) -> Task:
+        """Open ``path`` in the background; its layers join the map when it is read.
+
+        ``options`` go to ``io.open_layer`` (crs, encoding, datum: `gui --layer F --crs ...`),
+        ``style`` (a style file's options) is given to every layer the file holds."""
         path = os.fspath(path)
         name = Path(path).name
         self.w.settings.save_last_dir(str(Path(path).parent))
-        task = Task(_open_layer, path, wants_progress=True)
+        task = Task(_open_layer, path, options, style, wants_progress=True)
         task.signals.progress.connect(self._progress)
         self.w.statusBar().showMessage(self.tr("Opening %1…").replace("%1", name))
         return self.runner.submit(task, lambda layers: self._opened(path, layers),
-                                  lambda exc: self._open_failed(path, exc))
+                                  lambda exc: self._open_failed(path, exc, options, style))
 
     def _opened(self, path: str, layers) -> None:
         added = 0
@@ -112,16 +124,28 @@ class FileActions(QObject):
         self.w.settings.add_recent(path)
         if layers:
             self.w.layers.set_current(layers[-1].id)
+            self.w.doc.frame(layers)   # a file far from Jing-Jin-Ji is brought into view
         warnings = [w for lyr in layers for w in lyr.meta.get("warnings", [])]
         message = self.tr("Opened %1: %n layer(s).", "", added).replace("%1", Path(path).name)
         if warnings:
             message += " " + " ".join(str(w) for w in warnings)
         self.w.statusBar().showMessage(message, 10000)
 
-    def _open_failed(self, path: str, exc: BaseException) -> None:
+    def _open_failed(self, path: str, exc: BaseException, options: dict | None = None,
+                     style: dict | None = None) -> None:
         from jjjmap.io import LayerLoadError
+        from jjjmap.io.errors import MissingCRSError
 
         self.w.statusBar().clearMessage()
+        if isinstance(exc, MissingCRSError) and not self.w.quiet_errors:
+            # as QGIS does: ask for the CRS instead of refusing the file
+            from .crsdialog import CrsDialog
+
+            dialog = CrsDialog(self.w, Path(path).name, exc.bounds, exc.suggestions,
+                               self.w.doc.lang)
+            if dialog.exec() == CrsDialog.DialogCode.Accepted and dialog.code():
+                self.open_path(path, {**(options or {}), "crs": dialog.code()}, style)
+            return
         title = self.tr("Could not open %1").replace("%1", Path(path).name)
         if isinstance(exc, LayerLoadError):
             text = str(exc)
@@ -130,6 +154,60 @@ class FileActions(QObject):
             text = self.tr("'%1' could not be opened: %2").replace("%1", path).replace(
                 "%2", f"{type(exc).__name__}: {exc}")
         self.w.report_error(title, text)
+
+    # -- encoding -----------------------------------------------------------------------------
+    def text_sample(self, layer) -> bytes | None:
+        """Raw text bytes of a user's layer whose encoding can be chosen (Shapefile, text
+        table), or None."""
+        from jjjmap.io.encoding import dbf_text_bytes
+        from jjjmap.io.shapefile import sidecar
+
+        fmt = layer.meta.get("format")
+        if not layer.path or fmt not in ("shapefile", "csv"):
+            return None
+        path = Path(layer.path)
+        try:
+            if fmt == "shapefile":
+                dbf = sidecar(path, ".dbf")
+                return dbf_text_bytes(dbf, limit=1 << 20) if dbf else None
+            with open(path, "rb") as fh:
+                return fh.read(1 << 16)
+        except OSError:
+            return None
+
+    def choose_encoding(self, layer_id: str) -> None:
+        """Layer > Text encoding…: pick one with a preview, read the layer again in place."""
+        from .crsdialog import EncodingDialog
+
+        layer = self.w.doc.find(layer_id)
+        raw = self.text_sample(layer) if layer is not None else None
+        if raw is None:
+            self.w.statusBar().showMessage(
+                self.tr("Only Shapefiles and text tables have a text encoding to choose."), 6000)
+            return
+        dialog = EncodingDialog(self.w, Path(layer.path).name, raw, layer.meta.get("encoding"))
+        if dialog.exec() == EncodingDialog.DialogCode.Accepted and dialog.codec():
+            self.reread(layer_id, {"encoding": dialog.codec()})
+
+    def reread(self, layer_id: str, changes: dict) -> Task | None:
+        """Read a user's layer again with changed open options; its data is replaced in place
+        (same layer, style and place in the list), its options remembered for the project."""
+        layer = self.w.doc.find(layer_id)
+        if layer is None or not layer.path:
+            return None
+        options = {**layer.meta.get("open", {}), **changes}
+        task = Task(_open_layer, layer.path, options)
+
+        def done(layers) -> None:
+            current = self.w.doc.find(layer_id)
+            part = layer.meta.get("part")
+            new = next((lyr for lyr in layers if lyr.meta.get("part") == part), None)
+            if current is None or new is None:
+                return
+            current.meta.update({k: new.meta.get(k) for k in ("encoding", "warnings", "open")})
+            self.w.doc.replace_data(layer_id, new.gdf)
+
+        return self.runner.submit(task, done, lambda exc: self._open_failed(layer.path, exc))
 
     def fill_recent_menu(self) -> None:
         menu = self.w.recent_menu

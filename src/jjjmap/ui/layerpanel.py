@@ -209,6 +209,7 @@ class LayerPanel(QWidget):
     showTable = Signal(str)  # noqa: N815
     editStyle = Signal(str)  # noqa: N815 - double-click or "Style…"
     exportData = Signal(str)  # noqa: N815
+    chooseEncoding = Signal(str)  # noqa: N815 - "Text encoding…" of a user's layer
 
     def __init__(self, doc: MapDocument, sectors=None, parent=None):
         super().__init__(parent)
@@ -364,6 +365,10 @@ class LayerPanel(QWidget):
         export.triggered.connect(lambda: self.exportData.emit(layer.id))
         menu.addAction(style)
         menu.addAction(export)
+        if layer.group == "custom" and layer.meta.get("format") in ("shapefile", "csv"):
+            encoding = QAction(self.tr("Text encoding…"), menu)
+            encoding.triggered.connect(lambda: self.chooseEncoding.emit(layer.id))
+            menu.addAction(encoding)
         if layer.group == "custom":
             remove = QAction(self.tr("Remove layer"), menu)
             remove.triggered.connect(lambda: self.doc.remove_layer(layer.id))

@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
         self.layers.currentLayerChanged.connect(
             lambda layer_id: self.table.set_layer(self._layer(layer_id)))
         self.layers.zoomToLayer.connect(self.zoom_to_layer)
+        self.layers.chooseEncoding.connect(self.files.choose_encoding)
         self.layers.showTable.connect(lambda _id: (self.table_dock.show(),
                                                    self.table_dock.raise_()))
         self.layers.model.sectorFilterChanged.connect(self.map.set_sector_filter)
