@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--title", help="map title")
     e.add_argument("--sectors", help="comma-separated sector keys to show (default: all)")
     e.add_argument("--list-basemaps", action="store_true", help="list basemap names and exit")
+    e.add_argument("--join", metavar="TABLE",
+                   help="join TABLE to the layer named by --to and map it (styled by --style)")
+    from jjjmap.commands.join import add_join_options
+    add_join_options(e, required_to=False)
 
     i = sub.add_parser("info", parents=[common], help="describe what a file holds")
     i.add_argument("path")
@@ -158,6 +162,9 @@ def _document(args):
                 doc.set_filter(layer.id, "sector", wanted)
     for layer in _open_custom_layers(args):
         doc.add_layer(layer)
+    if getattr(args, "join", None):
+        from jjjmap.commands.join import add_joined_layer
+        add_joined_layer(doc, args, _read_style(args.style) if args.style else None)
     return doc
 
 
