@@ -208,3 +208,26 @@ def aggregate_layers(point_layer, polygon_layer, *, stat="count", field=None, by
                     progress=progress)
     res.spec.update(points=point_layer.id, polygons=polygon_layer.id)
     return res
+
+
+def aggregated_layer(result: AggregateResult, point_layer, polygon_layer):
+    """A new Layer: the polygons with the counts; meta["aggregate"] says how to redo it."""
+    from jjjmap.model import Layer, Style
+
+    gdf = result.gdf
+    if gdf.crs is None:
+        gdf = gdf.set_crs("EPSG:4326")
+    spec = dict(result.spec)
+    spec["points"] = point_layer.meta.get("builtin") or point_layer.path or point_layer.id
+    spec["polygons"] = polygon_layer.meta.get("builtin") or polygon_layer.path or polygon_layer.id
+    meta = {k: v for k, v in polygon_layer.meta.items() if k not in ("builtin", "join")}
+    meta["aggregate"] = spec
+    if "join" in polygon_layer.meta:
+        meta["aggregate"]["on_join"] = dict(polygon_layer.meta["join"])
+    what = "/".join(spec["stat"]) + (f" {spec['field']}" if spec.get("field") else "")
+    return Layer(gdf=gdf, kind=polygon_layer.kind, group=polygon_layer.group,
+                 title_en=f"{polygon_layer.title('en')}: {what} of {point_layer.title('en')}",
+                 title_zh=f"{polygon_layer.title('zh')}：{point_layer.title('zh')} {what}",
+                 style=Style.from_dict(polygon_layer.style.to_dict()), path=polygon_layer.path,
+                 source=f"{polygon_layer.source}; points: {point_layer.source}",
+                 licence=polygon_layer.licence, precision=polygon_layer.precision, meta=meta)

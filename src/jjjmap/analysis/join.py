@@ -445,11 +445,12 @@ def match_table(table, target_layer, *, key: str | None = None, parent: str | No
     if key is not None and key not in df.columns:
         raise JoinError(f"{path} has no column {key!r}; its columns are: "
                         f"{', '.join(repr(str(c)) for c in df.columns[:30])}.")
-    if parent is not None and parent not in df.columns:
+    if parent and parent not in df.columns:
         raise JoinError(f"{path} has no column {parent!r} (the city column).")
     key = key if key is not None else _guess_key(df, t, path)
     _check_key_column(df, key, path)
-    parent = parent if parent is not None else _guess_parent(df, key, t)
+    # parent: a column, None (guess one) or "" (the table has no city column)
+    parent = (parent or None) if parent is not None else _guess_parent(df, key, t)
     _check_duplicates(df, key, parent, path)
     rows = [match_row(i + 1, v, df[parent].iloc[i] if parent else None, t)
             for i, v in enumerate(df[key])]

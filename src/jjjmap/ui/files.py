@@ -104,6 +104,9 @@ class FileActions(QObject):
         from jjjmap.io import LayerLoadError
 
         self.w.statusBar().clearMessage()
+        joins = getattr(self.w, "join_actions", None)   # a table without coordinates: join it
+        if joins is not None and joins.offer_join(path, exc):
+            return
         title = self.tr("Could not open %1").replace("%1", Path(path).name)
         if isinstance(exc, LayerLoadError):
             text = str(exc)
