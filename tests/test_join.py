@@ -279,3 +279,17 @@ def test_joined_columns_never_overwrite_the_layer(counties):
     assert g.loc["110108", "name_zh"] == "海淀区"
     assert g.loc["110108", "name_zh_table"] == "海淀"
     assert "code_table" in res.columns and len(res.gdf) == 199
+
+
+def test_class_breaks_for_humans():
+    from jjjmap.render.legendfmt import class_label, human_number, legend_header
+    from jjjmap.model import Style
+
+    assert human_number(1234, "en") == "1.23k" and human_number(1234, "zh") == "1234"
+    assert human_number(34000, "zh") == "3.4万" and human_number(34000, "en") == "34k"
+    assert human_number(2.5e8, "zh") == "2.5亿" and human_number(2.5e9, "en") == "2.5B"
+    assert human_number(0.0123, "en") == "0.0123" and human_number(-1500, "en") == "-1.5k"
+    assert class_label(10, 1.2e6, "en") == "10 – 1.2M"
+    st = Style(field="gdp", legend_title="GDP", units="亿元")
+    assert legend_header(st, "en") == "GDP (亿元)" and legend_header(st, "zh") == "GDP（亿元）"
+    assert legend_header(Style(field="gdp"), "en") == "gdp"

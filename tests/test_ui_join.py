@@ -108,3 +108,32 @@ def test_attribute_table_sorts_joined_numbers_and_filters_one_column(qtbot):
     assert sorted(table.model.order) == [0, 1, 2]      # any column
     table.set_filter("tianjin", "city")
     assert sorted(table.model.order) == [1, 2]         # the city column only
+
+
+def test_count_points_per_region_on_a_worker(window, qtbot):
+    import geopandas as gpd
+    import shapely
+
+    from jjjmap.model import Layer
+
+    counties = window.doc.layer("counties")
+    # invented data: three points inside Haidian, one inside Binhai (GEOS point_on_surface)
+    inside = {c: shapely.point_on_surface(counties.gdf.loc[counties.gdf["code"] == c]
+                                          .geometry.iloc[0]) for c in ("110108", "120116")}
+    pts = gpd.GeoDataFrame({"staff": [1, 2, 3, 10]},
+                           geometry=[inside["110108"]] * 3 + [inside["120116"]], crs=4326)
+    firms = window.doc.add_layer(Layer(pts, "Firms"))
+    dlg = window.join_actions.aggregate_dialog()
+    dlg.points.setCurrentIndex(dlg.points.findData(firms.id))
+    assert dlg.polygons.currentData() == "counties"
+    dlg.stat.setCurrentIndex(dlg.stat.findData("sum"))
+    dlg.field.setCurrentIndex(dlg.field.findData("staff"))
+    task = dlg.start()
+    assert task.wants_progress          # run by the window's task runner, reporting progress
+    qtbot.waitUntil(lambda: any("aggregate" in lyr.meta for lyr in window.doc.layers),
+                    timeout=60000)
+    layer = next(lyr for lyr in window.doc.layers if "aggregate" in lyr.meta)
+    g = layer.gdf.set_index("code")
+    assert (g.loc["110108", "sum_staff"], g.loc["120116", "sum_staff"]) == (6, 10)
+    assert g["sum_staff"].sum() == 16
+    assert window.table.layer is layer and "sum_staff" in window.table.model.columns
