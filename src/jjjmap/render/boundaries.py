@@ -120,7 +120,8 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
         legend = vector_legend(layer, {"Polygon"}, classes[1], classes[2], [], lang)
         for entry in legend:
             if "symbol" in entry:
-                entry["symbol"].update(color=style["color"], weight=style["weight"])
+                entry["symbol"].update(color=style["color"], weight=style["weight"],
+                                       fillOpacity=style["fillOpacity"])   # as on the map
     spec = {
         "render": "geojson",
         "level": level,
