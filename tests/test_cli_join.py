@@ -60,3 +60,17 @@ def test_export_join_maps_it(tmp_path):
     assert r.returncode == 0, r.stderr
     page = html.read_text(encoding="utf-8")
     assert "Firms (count)" in page and "no data" in page
+
+
+def test_export_join_refuses_graduated_text(tmp_path):
+    src = tmp_path / "firms.csv"
+    # invented data: "firms" is mostly words
+    src.write_text("code,firms\n110108,many\n130109,few\n130902,35\n", encoding="utf-8")
+    style = tmp_path / "style.json"
+    style.write_text('{"mode": "graduated", "field": "firms"}')
+    html = tmp_path / "map.html"
+    r = jjjmap("export", "--join", str(src), "--to", "counties", "--style", str(style),
+               "-o", str(html))
+    assert r.returncode == 1 and not html.exists()
+    last = r.stderr.strip().splitlines()[-1]
+    assert "firms.csv" in last and "'firms' is mostly text" in last and "numeric" in last

@@ -104,12 +104,33 @@ def add_joined_layer(doc, args, style: dict | None) -> None:
 
     if not args.to:
         raise CliError("--join needs --to counties|prefectures|provinces|xiongan|FILE")
-    layer, _ = join_from_args(args, out=sys.stderr)
+    layer, report = join_from_args(args, out=sys.stderr)
     if style is not None:
         layer.style = Style.from_dict(style)
+        check_style_field(layer, report, args.join)
     index = None
     for i, other in enumerate(doc.layers):
         if other.meta.get("builtin") == args.to:
             other.visible = False
             index = i + 1
     doc.add_layer(layer, index)
+
+
+def check_style_field(layer, report, table: str) -> None:
+    """A style by a field the join did not bring, or graduated by a text column: say so."""
+    import pandas as pd
+
+    from jjjmap.cli import CliError
+
+    st = layer.style
+    if st.mode == "single" or not st.field:
+        return
+    gdf = layer.gdf
+    if st.field not in gdf.columns:
+        raise CliError(f"{table}: the style's field {st.field!r} is not a column of the joined "
+                       f"layer; its columns are: "
+                       f"{', '.join(repr(str(c)) for c in gdf.columns if c != 'geometry')}")
+    if st.mode == "graduated" and not pd.api.types.is_numeric_dtype(gdf[st.field]):
+        why = next((n.text for n in report.notes if n.column == st.field and n.problem),
+                   f"{table}: column {st.field!r} holds text, not numbers")
+        raise CliError(f"{why} Graduated colours need a numeric column.")
