@@ -225,7 +225,7 @@ def aggregated_layer(result: AggregateResult, point_layer, polygon_layer):
     if "join" in polygon_layer.meta:
         meta["aggregate"]["on_join"] = dict(polygon_layer.meta["join"])
     what = "/".join(spec["stat"]) + (f" {spec['field']}" if spec.get("field") else "")
-    return Layer(gdf=gdf, kind=polygon_layer.kind, group=polygon_layer.group,
+    return Layer(gdf=gdf, kind=polygon_layer.kind, group="custom",
                  title_en=f"{polygon_layer.title('en')}: {what} of {point_layer.title('en')}",
                  title_zh=f"{polygon_layer.title('zh')}：{point_layer.title('zh')} {what}",
                  style=Style.from_dict(polygon_layer.style.to_dict()), path=polygon_layer.path,

@@ -531,7 +531,8 @@ def apply_join(table, target_layer, report: MatchReport) -> JoinResult:
 
 
 def joined_layer(result: JoinResult, target_layer, table_path: str):
-    """A new Layer: the target with the table's columns; meta["join"] says how to redo it."""
+    """A new Layer (among the user's own, so it can be removed): the target with the table's
+    columns, drawn as the target is; meta["join"] says how to redo it."""
     from jjjmap.model import Layer, Style
 
     rep = result.report
@@ -548,6 +549,6 @@ def joined_layer(result: JoinResult, target_layer, table_path: str):
     style = Style.from_dict(target_layer.style.to_dict())
     return Layer(gdf=result.gdf, title_en=f"{target_layer.title('en')} + {stem}",
                  title_zh=f"{target_layer.title('zh')} + {stem}", kind=kind,
-                 group=target_layer.group, style=style, path=target_layer.path,
+                 group="custom", style=style, path=target_layer.path,
                  source=f"{target_layer.source}; table {table_path}",
                  licence=target_layer.licence, precision=target_layer.precision, meta=meta)
