@@ -243,7 +243,7 @@ class MatchReport:
             return f"{where} -> {t.labels[r.feature]}" + (f": {r.rule}" if r.rule else "")
         if r.candidates:
             cands = " | ".join(t.labels[i] for i in r.candidates)
-            return f"{where}: {r.reason} candidates: {cands}"
+            return f"{where}: {r.reason}; candidates: {cands}"
         return f"{where}: {r.reason}"
 
 
@@ -350,7 +350,7 @@ def match_row(row: int, value, parent, t: Target) -> RowMatch:
         kept = {i: r for i, r in hits.items() if t.parents[i] & pkeys}
         if not kept:
             m.status, m.candidates = "unmatched", sorted(hits)
-            m.reason = f"none of the places named {key!r} is in {par or m.parent!r};"
+            m.reason = f"none of the places named {key!r} is in {par or m.parent!r}"
             return m
         if len(kept) < len(hits):
             hits = {i: (r + "; " if r else "") + "duplicate name told apart by the city"
@@ -359,11 +359,11 @@ def match_row(row: int, value, parent, t: Target) -> RowMatch:
         (only,) = hits
         if t.parents[only] and not (t.parents[only] & pkeys):
             m.status, m.candidates = "unmatched", [only]
-            m.reason = f"the only place named {key!r} is not in {par or m.parent!r};"
+            m.reason = f"the only place named {key!r} is not in {par or m.parent!r}"
             return m
     if len(hits) > 1:
         m.status, m.candidates = "ambiguous", sorted(hits)
-        m.reason = "several places have this name; add a city column or fix it by hand;"
+        m.reason = "several places have this name: add a city column or fix it by hand"
         return m
     ((pos, rule),) = hits.items()
     m.feature, m.rule = pos, rule
@@ -477,7 +477,7 @@ def match_table(table, target_layer, *, key: str | None = None, parent: str | No
                 if r.status == "manual":
                     continue
                 r.status, r.candidates, r.feature = "conflict", [pos], None
-                r.reason = f"rows {others} all match the same feature;"
+                r.reason = f"rows {others} all match the same feature"
     _, notes, _ = numeric_columns(df, {key} | ({parent} if parent else set()), path)
     return MatchReport(table=str(table.path), target=t, key_column=str(key),
                        parent_column=None if parent is None else str(parent), rows=rows,

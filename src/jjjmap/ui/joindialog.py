@@ -105,6 +105,9 @@ class JoinDialog(QDialog):
         self.rows.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rows.horizontalHeader().setStretchLastSection(True)
+        self.rows.verticalHeader().setVisible(False)   # the table's own row numbers are shown
+        self.rows.setWordWrap(True)
+        self.detail = _plain_label(self)     # the selected row's whole rule or reason
         self.fix_to = QComboBox(self)
         self.fix_button = QPushButton(self.tr("Match the selected row"), self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
@@ -114,6 +117,8 @@ class JoinDialog(QDialog):
         form = QFormLayout()
         if len(self.table.sheets) > 1:
             form.addRow(self.tr("Sheet"), self.sheet)
+        else:
+            self.sheet.hide()
         form.addRow(self.tr("Join to"), self.target)
         form.addRow(self.tr("Key column"), self.key)
         form.addRow(self.tr("City column"), self.city)
@@ -126,6 +131,7 @@ class JoinDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.summary)
         layout.addWidget(self.rows, 1)
+        layout.addWidget(self.detail)
         layout.addLayout(fix_row)
         layout.addWidget(self.allow)
         layout.addWidget(self.buttons)
@@ -239,6 +245,7 @@ class JoinDialog(QDialog):
         self.fix_to.clear()
         r = self._selected_row()
         self.fix_button.setEnabled(r is not None)
+        self.detail.setText("" if r is None else self.report.describe(r))
         if r is None:
             return
         t = self.report.target
