@@ -21,7 +21,7 @@ def add_join_options(p, *, required_to: bool = True) -> None:
     p.add_argument("--table-encoding", metavar="NAME", help="text encoding of a CSV table")
     p.add_argument("--fix", action="append", default=[], metavar="ROW=CODE",
                    help="match data row ROW to the feature with code CODE by hand "
-                        "(ROW=none leaves it out); repeatable")
+                        "(CODE none leaves the row out); repeatable")
     p.add_argument("--allow-unmatched", action="store_true",
                    help="write the result even if some rows are ambiguous or unmatched")
 
