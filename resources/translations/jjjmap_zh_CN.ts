@@ -4,6 +4,11 @@
 <context>
     <name>AttributeTable</name>
     <message>
+        <location filename="../../src/jjjmap/ui/attrtable.py"/>
+        <source>any column</source>
+        <translation>任一列</translation>
+    </message>
+    <message>
         <location filename="../../src/jjjmap/ui/attrtable.py" line="+276"/>
         <source>Filter rows (any column contains…)</source>
         <translation>筛选行（任一列包含…）</translation>
@@ -776,6 +781,26 @@
 <context>
     <name>StyleDialog</name>
     <message>
+        <location filename="../../src/jjjmap/ui/styledialog.py"/>
+        <source>(the field's name)</source>
+        <translation>（字段名）</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/styledialog.py"/>
+        <source>e.g. 亿元, %, firms</source>
+        <translation>例如 亿元、%、家</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/styledialog.py"/>
+        <source>Legend title</source>
+        <translation>图例标题</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/styledialog.py"/>
+        <source>Units</source>
+        <translation>单位</translation>
+    </message>
+    <message>
         <location filename="../../src/jjjmap/ui/styledialog.py" line="+145"/>
         <source>Style: %1</source>
         <translation>样式：%1</translation>
@@ -1179,6 +1204,9 @@
         <translation>
             <numerusform>已将 %n 个要素导出到 %1。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
     <name>CrsDialog</name>
     <message>
         <source>Choose the CRS of %1</source>
@@ -1222,6 +1250,260 @@
     <message>
         <source>(no text values)</source>
         <translation>（没有文本值）</translation>
+    </message>
+</context>
+<context>
+    <name>JoinDialog</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Add the layer although some rows are left out</source>
+        <translation>即使有行未匹配也添加图层</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Match the selected row</source>
+        <translation>匹配所选行</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Add joined layer</source>
+        <translation>添加连接后的图层</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Join to</source>
+        <translation>连接到</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Key column</source>
+        <translation>键字段</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>City column</source>
+        <translation>城市字段</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>matched</source>
+        <translation>已匹配</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>by a rule</source>
+        <translation>按规则匹配</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>by hand</source>
+        <translation>手动匹配</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>ambiguous</source>
+        <translation>有歧义</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>unmatched</source>
+        <translation>未匹配</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>(leave this row out)</source>
+        <translation>（不使用此行）</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Feature</source>
+        <translation>要素</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Rule or reason</source>
+        <translation>规则或原因</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>There is no boundary or polygon layer to join to.</source>
+        <translation>没有可连接的边界或面图层。</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Join table: %1</source>
+        <translation>连接表格：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>(guess)</source>
+        <translation>（自动识别）</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Joined %1 to %2: %3 of %4 rows.</source>
+        <translation>已将 %1 连接到 %2：%4 行中的 %3 行。</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>%1 rows: %2 matched, %3 by a rule, %4 by hand; %5 ambiguous, %6 unmatched, %7 in conflict. %8 features have no row. Key column: %9.</source>
+        <translation>%1 行：%2 行已匹配，%3 行按规则匹配，%4 行手动匹配；%5 行有歧义，%6 行未匹配，%7 行冲突。%8 个要素没有对应的行。键字段：%9。</translation>
+    </message>
+</context>
+<context>
+    <name>AggregateDialog</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Count points per region</source>
+        <translation>按区域统计点</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Points</source>
+        <translation>点</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Regions</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Statistic</source>
+        <translation>统计量</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Per category of</source>
+        <translation>按类别分</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Count</source>
+        <translation>计数</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Sum of a field</source>
+        <translation>字段求和</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Mean of a field</source>
+        <translation>字段平均值</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Choose a point layer and a polygon layer.</source>
+        <translation>请选择一个点图层和一个面图层。</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>The points have no numeric field to add up.</source>
+        <translation>这些点没有可求和的数值字段。</translation>
+    </message>
+</context>
+<context>
+    <name>JoinActions</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>&amp;Join table to boundaries…</source>
+        <translation>将表格连接到边界(&amp;J)…</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Put a table's numbers (CSV, Excel) on the counties, cities or provinces by code or name</source>
+        <translation>按代码或名称把表格（逗号分隔文本、电子表格）中的数字放到区县、城市或省份上</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>&amp;Count points per region…</source>
+        <translation>按区域统计点(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Count, sum or average points per polygon</source>
+        <translation>按面统计点的数量、总和或平均值</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Join table</source>
+        <translation>连接表格</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Tables (*.csv *.tsv *.txt *.xlsx *.xlsm)</source>
+        <translation>表格 (*.csv *.tsv *.txt *.xlsx *.xlsm)</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Could not count the points</source>
+        <translation>无法统计这些点</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>%1 has no coordinates, so it is not a layer by itself. Join it to a boundary layer by a code or name column:</source>
+        <translation>%1 没有坐标，本身不能成为图层。可按代码或名称字段把它连接到边界图层：</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Counting %1 per region…</source>
+        <translation>正在按区域统计 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Could not read %1</source>
+        <translation>无法读取 %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Added %1 (%2 points outside every region).</source>
+        <translation>已添加 %1（%2 个点不在任何区域内）。</translation>
     </message>
 </context>
 </TS>

@@ -79,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="also put hidden layers into the page (hidden, to be ticked on)")
     from jjjmap.commands import layoutopts
     layoutopts.add_options(e)
+    e.add_argument("--join", metavar="TABLE",
+                   help="join TABLE to the layer named by --to and map it (styled by --style)")
+    from jjjmap.commands.join import add_join_options
+    add_join_options(e, required_to=False)
 
     i = sub.add_parser("info", parents=[common], help="describe what a file holds")
     i.add_argument("path")
@@ -166,6 +170,9 @@ def _document(args):
     custom = _open_custom_layers(args)
     for layer in custom:
         doc.add_layer(layer)
+    if getattr(args, "join", None):
+        from jjjmap.commands.join import add_joined_layer
+        add_joined_layer(doc, args, _read_style(args.style) if args.style else None)
     doc.frame(custom)
     return doc
 

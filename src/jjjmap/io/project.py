@@ -43,6 +43,10 @@ def layer_entry(layer, project_dir: Path) -> dict[str, Any]:
         from jjjmap.analysis.derived import entry_for
 
         entry["derived"] = entry_for(layer, project_dir)
+    elif builtin is None and ("join" in layer.meta or "aggregate" in layer.meta):
+        from .derived import derived_entry   # how to redo a join or a count, not the data
+
+        entry.update(derived_entry(layer, lambda p: _relative(p, project_dir)))
     elif builtin is None:
         if not layer.path:
             raise ProjectFileError(
@@ -224,25 +228,19 @@ def _load_entry(entry, path, project_dir, resolve_missing, cache, resolved, extr
         except (AnalysisError, LayerLoadError, KeyError, TypeError, ValueError) as exc:
             raise ProjectFileError(f"The project {display_name(path)} could not recompute layer "
                                    f"{title!r}: {exc}", path) from exc
+    if entry.get("join") or entry.get("aggregate"):   # a table joined, or points counted
+        from .derived import load_derived
+
+        return load_derived(entry, lambda rel: data_file(rel, path, project_dir,
+                                                          resolve_missing, resolved, title),
+                            path)
     rel = entry.get("path")
     if not isinstance(rel, str) or not rel:
         raise ProjectFileError(f"The project {display_name(path)} is damaged: layer {title!r} has "
                                f"neither a built-in key nor a file path.", path)
-    data_path = Path(rel) if Path(rel).is_absolute() else project_dir / rel
-    data_path = Path(os.path.normpath(data_path))
-    key = str(data_path)
-    if not data_path.exists():
-        if key not in resolved:
-            if resolve_missing is None:
-                raise ProjectFileError(
-                    f"The project {display_name(path)} uses {display_name(data_path)} (layer "
-                    f"{title!r}), which is missing. Was it moved or deleted?", path)
-            new = resolve_missing(key)
-            resolved[key] = None if new is None else str(new)
-        if resolved[key] is None:
-            log.warning("project %s: layer %r left out, %s is missing", path, title, key)
-            return None
-        data_path = Path(resolved[key])
+    data_path = data_file(rel, path, project_dir, resolve_missing, resolved, title)
+    if data_path is None:
+        return None
     opts = {k: v for k, v in (entry.get("open") or {}).items() if k in _OPEN_KEYS}
     opts.update(extra)
     cache_key = (str(data_path), tuple(sorted((k, str(v)) for k, v in opts.items())))
@@ -265,6 +263,27 @@ def _load_entry(entry, path, project_dir, resolve_missing, cache, resolved, extr
         cache[cache_key] = []
     log.warning("project %s: layer %r (%s) not found in %s", path, title, part, data_path)
     return None
+
+
+def data_file(rel: str, path, project_dir, resolve_missing, resolved, title) -> Path | None:
+    """Where a file the project names is now: as saved, or where the user says it went
+    (asked once per file); None to leave the layer out."""
+    data_path = Path(rel) if Path(rel).is_absolute() else project_dir / rel
+    data_path = Path(os.path.normpath(data_path))
+    key = str(data_path)
+    if not data_path.exists():
+        if key not in resolved:
+            if resolve_missing is None:
+                raise ProjectFileError(
+                    f"The project {display_name(path)} uses {display_name(data_path)} (layer "
+                    f"{title!r}), which is missing. Was it moved or deleted?", path)
+            new = resolve_missing(key)
+            resolved[key] = None if new is None else str(new)
+        if resolved[key] is None:
+            log.warning("project %s: layer %r left out, %s is missing", path, title, key)
+            return None
+        data_path = Path(resolved[key])
+    return data_path
 
 
 def _open(data_path: Path, opts: dict) -> list:

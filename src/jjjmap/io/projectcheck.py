@@ -33,6 +33,7 @@ PARTS = ("points", "lines", "polygons")
 DERIVED_KINDS = ("rings", "shape")              # analysis.derived
 PLACE_KINDS = ("search", "point", "file", "shape")
 MAX_RINGS = 20
+STATS = ("count", "sum", "mean")                 # analysis.aggregate
 MAX_WKT = 8 * 1024 * 1024
 TOP_KEYS = ("format", "version", "title", "basemap", "lang", "view", "layers")
 
@@ -145,6 +146,10 @@ class _Checker:
             raise self.fail(f"the built-in key of {where} must be text")
         if entry.get("derived") is not None:
             self.derived(where, entry["derived"])
+        elif entry.get("join") is not None:
+            self.join(where, entry["join"])
+        elif entry.get("aggregate") is not None:
+            self.aggregate(where, entry["aggregate"])
         elif not builtin:
             if not isinstance(path, str) or not path:
                 raise self.fail(f"{where} has neither a built-in key nor a file path")
@@ -192,6 +197,51 @@ class _Checker:
         else:
             field = "text" if pkind == "search" else "path"
             self.text(f"the place of {where}", place.get(field), MAX_PATH, optional=False)
+
+    def source(self, where: str, ref: Any, joins: bool = False, level: int = 0) -> None:
+        """A layer a join or count is made from: {"builtin": key}, {"path": ...}, or (for
+        the polygons of a count) {"join": {...}} (io.derived)."""
+        if not isinstance(ref, dict):
+            raise self.fail(f"{where} does not name a layer")
+        if ref.get("builtin"):
+            self.one_of(where, ref["builtin"], _builtin_keys())
+        elif joins and ref.get("join") is not None and level < 2:
+            self.join(where, ref["join"], level + 1)
+        else:
+            self.text(where, ref.get("path"), MAX_PATH, optional=False)
+
+    def join(self, where: str, join: Any, level: int = 0) -> None:
+        """A table joined to a boundary layer (io.derived): table, sheet, key, parent, to,
+        fixes."""
+        if not isinstance(join, dict):
+            raise self.fail(f"the join of {where} is not an object")
+        self.text(f"the joined table of {where}", join.get("table"), MAX_PATH, optional=False)
+        sheet = join.get("sheet")
+        if sheet is not None and not isinstance(sheet, (str, int)) or isinstance(sheet, bool):
+            raise self.fail(f"the sheet of {where} must be a name or a number")
+        for key in ("key", "parent"):
+            self.text(f"the {key} column of {where}", join.get(key))
+        self.source(f"the layer {where} is joined to", join.get("to"), level=level)
+        fixes = join.get("fixes") or {}
+        if not isinstance(fixes, dict) or len(fixes) > MAX_FILTER_VALUES:
+            raise self.fail(f"the hand-made matches of {where} must be an object")
+        for row, code in fixes.items():
+            if not str(row).isdigit():
+                raise self.fail(f"a hand-made match of {where} names row {row!r}")
+            self.text(f"the hand-made match of row {row} of {where}", code)
+
+    def aggregate(self, where: str, agg: Any) -> None:
+        """Points counted per polygon (io.derived): points, polygons, stat, field, by."""
+        if not isinstance(agg, dict):
+            raise self.fail(f"the count of {where} is not an object")
+        self.source(f"the points counted in {where}", agg.get("points"))
+        self.source(f"the polygons of {where}", agg.get("polygons"), joins=True)
+        stat = agg.get("stat")
+        stats = stat if isinstance(stat, list) else [stat] if stat is not None else []
+        for one in stats:
+            self.one_of(f"the statistic of {where}", one, STATS)
+        for key in ("field", "by"):
+            self.text(f"the {key} of {where}", agg.get(key))
 
     def open_options(self, where: str, opts: Any) -> None:
         if opts is None:
@@ -255,10 +305,11 @@ class _Checker:
 def _data_key(entry: dict) -> tuple:
     if entry.get("builtin"):
         return ("builtin", entry["builtin"])
-    if isinstance(entry.get("derived"), dict):
-        import json
+    for member in ("derived", "join", "aggregate"):
+        if isinstance(entry.get(member), dict):
+            import json
 
-        return ("derived", json.dumps(entry["derived"], sort_keys=True, default=str))
+            return (member, json.dumps(entry[member], sort_keys=True, default=str))
     opts = entry.get("open") or {}
     return ("file", entry.get("path"), entry.get("part"),
             tuple(sorted((str(k), str(v)) for k, v in opts.items())))

@@ -177,6 +177,11 @@ def read_xlsx(path: Path, sheet: str | None, warnings: list[str]) -> pd.DataFram
     return next(iter(sheets.values())) if sheets else pd.DataFrame()
 
 
+class NoCoordinatesError(LayerLoadError):
+    """A table with no coordinates: not a layer, but it can be joined to boundaries by a key
+    (io.tabledata.read_table, analysis.join)."""
+
+
 POINTS_PER_CALL = 50_000
 
 
@@ -251,7 +256,7 @@ def to_geodataframe(df: pd.DataFrame, path: Path, warnings: list[str]) -> gpd.Ge
         return gpd.GeoDataFrame(df, geometry=list(geoms[~bad]), crs=None)
     cols = ", ".join(repr(str(c)) for c in df.columns[:30])
     more = f" and {len(df.columns) - 30} more" if len(df.columns) > 30 else ""
-    raise LayerLoadError(
+    raise NoCoordinatesError(
         f"{display_name(path)} has no coordinate columns. Found columns: {cols}{more}. "
         f"Name them lon/lat, lng/lat, longitude/latitude, x/y or 经度/纬度, or add a WKT "
         f"geometry column.", path)

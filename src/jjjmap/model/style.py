@@ -25,6 +25,8 @@ class Style:
     categories: dict[str, str] = _field(default_factory=dict)  # value -> colour overrides
     label_field: str | None = None  # permanent label from this field
     tooltip_fields: list[str] = _field(default_factory=list)
+    legend_title: str | None = None # the legend's heading for a categorized / graduated map
+    units: str | None = None        # shown after the heading, e.g. "亿元"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

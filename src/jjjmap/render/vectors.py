@@ -18,10 +18,12 @@ from jjjmap.model import Layer, Style
 
 from .common import popup, text, texts
 from .geometry import decimals_for, lonlat_arrays, simplified, to_feature_geometries
+from .legendfmt import class_label, legend_header
 
 CATEGORY_PALETTE = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
                     "#EE7733", "#0077BB", "#009988", "#CC3311", "#33BBEE", "#EE3377"]
 OTHER_COLOR = "#BBBBBB"
+NO_DATA_COLOR = "#D0D0D0"   # missing values: a light grey of their own, not a class colour
 MAX_CATEGORIES = 12
 POPUP_FIELDS = 20           # attribute columns carried per feature for popups
 FULL_ATTRS_BELOW = 20000    # above this, only tooltip/label fields travel to the page
@@ -61,19 +63,20 @@ def colour_classes(gdf, style: Style, lang: str) -> tuple[np.ndarray, list[str],
         cats = [c for c in by_count if c not in style.categories][:MAX_CATEGORIES]
         cats = [c for c in style.categories if c in counts] + cats
         cats = sorted(cats, key=lambda c: (c == "", c))
-        colours = [style.categories.get(c) or CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)]
+        colours = [style.categories.get(c) or (NO_DATA_COLOR if c == "" else
+                                               CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)])
                    for i, c in enumerate(cats)]
         index = {c: i for i, c in enumerate(cats)}
         lut = np.array([index.get(t, len(cats)) for t in utext], dtype=np.uint16)
         idx = lut[codes]
-        legend = [{"label": c or ("(empty)" if lang == "en" else "（空）"), "color": col}
+        legend = [{"label": c or ("no data" if lang == "en" else "无数据"), "color": col}
                   for c, col in zip(cats, colours)]
         if (idx == len(cats)).any():
             colours.append(OTHER_COLOR)
             legend.append({"label": "other" if lang == "en" else "其他", "color": OTHER_COLOR})
         return idx, colours, legend
     if style.mode == "graduated" and field in gdf.columns:
-        y = pd.to_numeric(gdf[field], errors="coerce").to_numpy(dtype=float)
+        y = pd.to_numeric(gdf[field], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         ok = np.isfinite(y)
         if ok.sum() >= 2 and np.unique(y[ok]).size >= 2:
             import mapclassify
@@ -89,12 +92,12 @@ def colour_classes(gdf, style: Style, lang: str) -> tuple[np.ndarray, list[str],
             lo = float(np.nanmin(y[ok]))
             legend = []
             for i, hi in enumerate(bins):
-                legend.append({"label": f"{_num(lo)} – {_num(hi)}", "color": colours[i]})
+                legend.append({"label": class_label(lo, hi, lang), "color": colours[i]})
                 lo = hi
             if (~ok).any():
-                colours.append(OTHER_COLOR)
+                colours.append(NO_DATA_COLOR)
                 legend.append({"label": "no data" if lang == "en" else "无数据",
-                               "color": OTHER_COLOR})
+                               "color": NO_DATA_COLOR})
             return idx, colours, legend
     return np.zeros(n, dtype=np.uint16), [style.color], []
 
@@ -217,7 +220,7 @@ def _legend(layer: Layer, types, colours, cls_legend, size_legend, lang) -> list
                 "fillOpacity": max(style.fill_opacity, 0.5)}
 
     if cls_legend:
-        head = [{"label": str(style.field), "header": True}]
+        head = [{"label": legend_header(style, lang), "header": True}]
         return head + [{"label": e["label"], "symbol": sym(e["color"])} for e in cls_legend] + [
             {"label": e["label"], "symbol": {"type": "circle", "color": colours[0],
                                              "radius": e["radius"]}} for e in size_legend]

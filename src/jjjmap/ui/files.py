@@ -146,6 +146,9 @@ class FileActions(QObject):
             if dialog.exec() == CrsDialog.DialogCode.Accepted and dialog.code():
                 self.open_path(path, {**(options or {}), "crs": dialog.code()}, style)
             return
+        joins = getattr(self.w, "join_actions", None)   # a table without coordinates: join it
+        if joins is not None and joins.offer_join(path, exc):
+            return
         title = self.tr("Could not open %1").replace("%1", Path(path).name)
         if isinstance(exc, LayerLoadError):
             text = str(exc)

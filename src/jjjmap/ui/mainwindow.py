@@ -24,6 +24,7 @@ from . import dialogs, i18n
 from .attrtable import AttributeTable
 from .files import FileActions
 from .identify import IdentifyPanel
+from .joindialog import JoinActions
 from .layeractions import LayerActions
 from .layerpanel import LayerPanel
 from .mapview import MapView, Renderer, default_renderer
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.layer_actions = LayerActions(self)  # Layer menu: Style…, Export layer data…
         self.spatial = SpatialTools(self)  # Analysis menu: rings, select by location, measure
+        self.join_actions = JoinActions(self)    # Layer menu: Join table…, Count points…
         self.resize(1280, 800)
         self.resizeDocks([self.layers_dock, self.identify_dock], [300, 280],
                          Qt.Orientation.Horizontal)
