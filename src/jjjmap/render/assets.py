@@ -60,6 +60,9 @@ _ASSETS = (
     Asset("leaflet.markercluster.js", "js", "cluster:leaflet.markercluster.js"),
     Asset("jjj-ui.js", "js", "web:jjj-ui.js"),
     Asset("jjj-points.js", "js", "web:jjj-points.js"),
+    Asset("jjj-time.js", "js", "web:jjj-time.js"),
+    Asset("jjj-heat.js", "js", "web:jjj-heat.js"),
+    Asset("jjj-hexbin.js", "js", "web:jjj-hexbin.js"),
     Asset("jjj.js", "js", "web:jjj.js"),
 )
 _IMAGES = tuple(
