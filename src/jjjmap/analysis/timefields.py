@@ -18,7 +18,8 @@ import pandas as pd
 YEAR_RANGE = (1000, 2200)          # outside: out of range (0, 9999 are placeholders)
 _EPOCH = np.datetime64("1970-01-01", "D")
 
-_NAME_HINT = re.compile(r"(year|date|time|day|month|年|日期|时间|月份)", re.I)
+_NAME_HINT = re.compile(r"(year|date|time|day|month|found|establish|regist|opened|announced|"
+                        r"年|日期|时间|月份|成立|注册|登记)", re.I)
 
 # (name, regex, granularity): tried in order on the text of each value
 _FORMATS = (
@@ -31,6 +32,8 @@ _FORMATS = (
      "zh"),
     ("month", re.compile(r"^\s*(\d{4})[-/.](\d{1,2})\s*$"), "month"),
     ("compact", re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$"), "day"),
+    # any other whole number is a year, which then is out of range ("0", "99999")
+    ("year", re.compile(r"^\s*(-?\d{1,7})(?:\.0+)?\s*$"), "year"),
 )
 
 

@@ -189,6 +189,8 @@ class StyleDialog(QDialog):
         self.radius.setSuffix(" px")
         self.radius_field = QComboBox(self)
         self.label_field = QComboBox(self)
+        from jjjmap.ui.densitytime import DensityTimeBox   # renderer, weight, time slider
+        self.density = DensityTimeBox(self.layer, doc.lang, self.caps.points, self)
 
         self.message = QLabel(self)
         self.message.setObjectName("style-message")
@@ -255,6 +257,7 @@ class StyleDialog(QDialog):
         layout.addWidget(symbol)
         layout.addWidget(points)
         layout.addWidget(labels)
+        layout.addWidget(self.density)
         layout.addWidget(self.note)
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -263,6 +266,7 @@ class StyleDialog(QDialog):
         symbol.setVisible(self.caps.symbol)
         points.setVisible(self.caps.points)
         labels.setVisible(self.caps.labels)
+        self.density.setVisible(self.layer.kind == "vector")
         self.mode.setVisible(bool(self.caps.modes))
         top.labelForField(self.mode).setVisible(bool(self.caps.modes))
         classes.setVisible(len(self.caps.modes) > 1)
@@ -295,6 +299,7 @@ class StyleDialog(QDialog):
         self._fill_combo(self.label_field, self.tr("(no labels)"), fields, style.label_field)
         self._fill_fields(style.field)
         self._update_swatch()
+        self.density.load(style)
 
     @staticmethod
     def _select(combo: QComboBox, value) -> None:
@@ -378,14 +383,14 @@ class StyleDialog(QDialog):
         if size and not is_numeric(self.layer, size):
             return self.tr("'%1' is a text field: point size needs a numeric field."
                            ).replace("%1", size)
-        return None
+        return self.density.problem() if self.layer.kind == "vector" else None
 
     def style(self) -> Style:
         """The Style the dialog shows (other options of the layer's style are kept)."""
         base = self._base
         mode = self.current_mode()
         field = self.field.currentData() if mode != "single" else None
-        return replace(
+        out = replace(
             base, mode=mode, field=field,
             scheme=self.scheme.currentData() or base.scheme, k=self.k.value(),
             cmap=self.cmap.currentData() or base.cmap,
@@ -397,6 +402,7 @@ class StyleDialog(QDialog):
             label_field=self.label_field.currentData() if self.caps.labels else None,
             categories=dict(base.categories) if (mode == "categorized"
                                                  and field == base.field) else {})
+        return self.density.apply_to(out) if self.layer.kind == "vector" else out
 
     def apply(self) -> bool:
         if not self.caps.modes:
