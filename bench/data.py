@@ -39,7 +39,8 @@ def hebei_points_csv(n: int, seed: int = 20261128) -> Path:
 def clustered_points_csv(n: int, seed: int = 20261202) -> Path:
     """Invented test points (not data) for the density cases and screenshots: 70% in
     Gaussian clusters around the centroids of the built-in prefecture polygons (sizes by a
-    fixed random draw), 30% uniform over the region's box; ``value`` a random weight."""
+    fixed random draw), 30% uniform over the region's box; ``value`` a random weight,
+    ``year`` a random year 2000-2024 (for the time slider)."""
     path = CACHE / f"clustered_points_{n}.csv"
     if path.exists():
         return path
@@ -60,6 +61,7 @@ def clustered_points_csv(n: int, seed: int = 20261202) -> Path:
     y = np.concatenate([y, rng.uniform(miny, maxy, m)])
     df = pd.DataFrame({"id": np.arange(n), "lon": x.round(6), "lat": y.round(6),
                        "value": rng.integers(0, 1000, n),
+                       "year": rng.integers(2000, 2025, n),
                        "note": "invented test point"})
     CACHE.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

@@ -41,7 +41,9 @@
     // hidden(row) -> true: not drawn, not picked, until the next setHidden
     setHidden: function (hidden) {
       var n = this.n, h = this.hide || (this.hide = new Uint8Array(n)), rows = this.rows, shown = 0;
-      for (var i = 0; i < n; i++) { h[i] = hidden(rows[i]) ? 1 : 0; shown += 1 - h[i]; }
+      var mask = hidden.mask;   // by row (jjj-time.js): no call per point
+      if (mask) { for (var i = 0; i < n; i++) { h[i] = mask[rows[i]]; shown += 1 - h[i]; } }
+      else { for (var j = 0; j < n; j++) { h[j] = hidden(rows[j]) ? 1 : 0; shown += 1 - h[j]; } }
       this._shown = shown;
       this.redraw();
     },
@@ -130,8 +132,12 @@
     // rendering; writing the discs' pixels straight into an ImageData takes well under a
     // second. Later points cover earlier ones (no blending between points), as in the path.
     _bitmap: function (ctx, c, sc, size, dpr) {
-      var w = c.width, h = c.height, img = ctx.createImageData(w, h);
-      var buf = new Uint32Array(img.data.buffer), cols = this._rgba();
+      var w = c.width, h = c.height, img = this._img;
+      if (!img || img.width !== w || img.height !== h) {   // kept: 5 MB a redraw otherwise
+        img = this._img = ctx.createImageData(w, h); this._buf = new Uint32Array(img.data.buffer);
+      }
+      var buf = this._buf, cols = this._rgba();
+      buf.fill(0);
       var n = this.n, mx = this.mx, my = this.my, ci = this.ci, rr = this.r;
       var R = this.spec.style.radius || 5, spans = {}, hide = this.hide, stack = this.stack;
       var blend = this.alpha < 0.8, a = Math.round(this.alpha * 256), b = 256 - a;

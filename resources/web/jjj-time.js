@@ -34,7 +34,8 @@
     return y + '-' + m + '-' + ('0' + d.getUTCDate()).slice(-2);
   }
 
-  // how each kind of layer hides what the slider leaves out; hidden(row) -> bool
+  // how each kind of layer hides what the slider leaves out: setHidden(hidden), where
+  // hidden(row) -> bool and hidden.mask is the same as a Uint8Array by row
   function targetOf(entry) {
     if (entry.timeTarget) return entry.timeTarget;                    // canvas layers
     if (entry.applyFilter) {                                           // markers
@@ -174,16 +175,18 @@
     // the range [start of `from`, start of the period after `to`) in days
     apply: function () {
       var lo = startDay(this.from, this.step), hi = startDay(this.to + 1, this.step);
-      var show = this.showUndated, shown = 0, total = 0;
+      var undated = this.showUndated ? 0 : 1, shown = 0, total = 0;
       this.entries.forEach(function (e) {
-        var t = e.timeDays;
-        var hidden = function (row) {
-          var v = t[row];
-          if (v !== v) return !show;
-          return v < lo || v >= hi;
-        };
+        // one pass over the dates: a mask by row (NaN: no date), then the layer redraws
+        var t = e.timeDays, n = t.length, mask = e.timeMask || (e.timeMask = new Uint8Array(n));
+        for (var r = 0; r < n; r++) {
+          var v = t[r], h = v !== v ? undated : (v < lo || v >= hi ? 1 : 0);
+          mask[r] = h; shown += 1 - h;
+        }
+        total += n;
+        var hidden = function (row) { return mask[row] === 1; };
+        hidden.mask = mask;
         e.timeTarget.setHidden(hidden);
-        for (var r = 0; r < t.length; r++) { total++; if (!hidden(r)) shown++; }
       });
       this.shownCount = shown;
       if (this._shown) this._shown.textContent = this.T.shown.replace('%s', String(shown)).replace('%t', String(total));

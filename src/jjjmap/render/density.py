@@ -52,9 +52,12 @@ def stack_ranks(lon: np.ndarray, lat: np.ndarray) -> np.ndarray | None:
     None when no two points share one (or too many do to spread)."""
     if len(lon) < 2:
         return None
-    key = np.empty(len(lon), dtype=[("x", "<f4"), ("y", "<f4")])
-    key["x"], key["y"] = lon, lat
-    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    # the two float32 coordinates' bits as one uint64: a plain integer sort (a structured
+    # array's unique took 15 s for a million points here, this well under a second)
+    x = np.ascontiguousarray(lon, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    y = np.ascontiguousarray(lat, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    _, inverse, counts = np.unique((x << np.uint64(32)) | y, return_inverse=True,
+                                   return_counts=True)
     stacked = counts[inverse] > 1
     if not stacked.any() or stacked.sum() > STACK_SPREAD_MAX:
         return None
@@ -73,7 +76,9 @@ def read_weights(gdf, field: str | None) -> tuple[np.ndarray | None, dict[str, i
         return None, {}
     raw = gdf[field]
     v = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    missing = int(raw.isna().sum())
+    texty = pd.api.types.is_object_dtype(raw) or pd.api.types.is_string_dtype(raw)
+    blank = (raw.isna() | (raw.astype(str).str.strip() == "")) if texty else raw.isna()
+    missing = int(blank.sum())
     problems = {"missing": missing, "not_numeric": int(np.isnan(v).sum()) - missing,
                 "negative": int((v < 0).sum())}
     w = np.where(np.isfinite(v) & (v > 0), v, 0.0)

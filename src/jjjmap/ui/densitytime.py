@@ -87,8 +87,8 @@ class DensityTimeBox(QGroupBox):
         fields = attribute_fields(self.layer)
         self._set(self.renderer, style.renderer)
         self._fill(self.weight, self.tr("(none: every point counts 1)"),
-                   [f for f in fields if is_numeric(self.layer, f)], style.weight_field,
-                   keep=style.weight_field)
+                   [f for f in fields if is_numeric(self.layer, f) or self._mostly_numbers(f)],
+                   style.weight_field, keep=style.weight_field)
         self.heat_radius.setValue(float(style.heat_radius))
         self.heat_intensity.setValue(float(style.heat_intensity))
         self._set(self.hex_resolution, style.hex_resolution)
@@ -103,6 +103,16 @@ class DensityTimeBox(QGroupBox):
         self._enable()
         self._weight_changed()
         self._time_changed()
+
+    def _mostly_numbers(self, field: str) -> bool:
+        """A text column most of whose values are numbers (a CSV with a few bad cells): it
+        can weigh, and its bad cells are counted in the note."""
+        import pandas as pd
+
+        sample = self.layer.gdf[field].dropna().head(500)
+        if sample.empty or pd.api.types.is_bool_dtype(sample.dtype):
+            return False
+        return pd.to_numeric(sample, errors="coerce").notna().mean() >= 0.5
 
     def _current_time_field(self, style: Style) -> str | None:
         from jjjmap.render.timefilter import DEFAULT_TIME_FIELD
