@@ -129,7 +129,7 @@ def heatmap_spec(layer: Layer, lang: str, shift=None) -> dict:
 
 
 # -- hexbin ----------------------------------------------------------------------------------
-def _classes(values: np.ndarray, k: int) -> tuple[np.ndarray, list[float]]:
+def _classes(values: np.ndarray, k: int, whole: bool = False) -> tuple[np.ndarray, list[float]]:
     """Class of each value and the classes' upper breaks (quantiles, or geometric steps
     for values spanning orders of magnitude)."""
     if not len(values):
@@ -145,6 +145,8 @@ def _classes(values: np.ndarray, k: int) -> tuple[np.ndarray, list[float]]:
         breaks[-1] = hi
     else:
         breaks = np.unique(np.quantile(values, np.linspace(0, 1, k + 1)[1:])).tolist()
+    if whole:   # counts: whole-number class limits
+        breaks = np.unique(np.ceil(breaks)).tolist()
     cls = np.searchsorted(np.asarray(breaks), values, side="left")
     return np.minimum(cls, len(breaks) - 1).astype(np.uint8), breaks
 
@@ -176,7 +178,7 @@ def hexbin_spec(layer: Layer, lang: str, shift=None) -> dict:
     for level in levels:
         value = {"count": level.count.astype(float), "sum": level.total,
                  "mean": level.mean}[stat]
-        cls, breaks = _classes(value, HEX_CLASSES)
+        cls, breaks = _classes(value, HEX_CLASSES, whole=stat == "count")
         ring = cell_boundaries(level.cells)                       # WGS-84
         if shift is not None:
             from jjjmap.geo.datum import wgs84_to_gcj02
