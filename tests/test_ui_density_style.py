@@ -11,6 +11,7 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
 from test_ui_helpers import js, shown_window  # noqa: E402
+from test_ui_style import choose  # noqa: E402
 
 from jjjmap.model import Layer, MapDocument  # noqa: E402
 from jjjmap.ui.mapview import default_renderer  # noqa: E402
@@ -25,12 +26,6 @@ def firms_layer() -> Layer:
                             "staff": staff, "size": [1.0, 2, 3, 4, 5, 6, 7, 8]},
                            geometry=[Point(115.5 + i * 0.1, 39.0) for i in range(8)], crs=4326)
     return Layer(gdf, "Firms (invented)")
-
-
-def choose(combo, value):
-    i = combo.findData(value)
-    assert i >= 0, value
-    combo.setCurrentIndex(i)
 
 
 def test_section_reports_bad_dates_and_builds_the_style(qtbot):

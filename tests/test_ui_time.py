@@ -14,13 +14,7 @@ pytestmark = pytest.mark.gui
 from jjjmap import catalog  # noqa: E402
 from test_ui_helpers import js, shown_window  # noqa: E402
 
-IN_2023 = {"Beijing Jiaotong University Xiong'an campus",
-           "University of Science and Technology Beijing Xiong'an campus",
-           "Beijing Forestry University Xiong'an campus",
-           "China University of Geosciences (Beijing) Xiong'an campus",
-           "Peking University People's Hospital Xiong'an campus"}
-NO_YEAR = {"Xiong'an Xuanwu Hospital", "Beijing No.4 High School Xiong'an campus",
-           "Xiong'an Shijia Hutong Primary School", "Xiong'an Beihai Kindergarten"}
+from test_time_browser import IN_2023, NO_YEAR  # noqa: E402  (written out there)
 
 SHOWN = """(function (id) {
   var group = jjj.layerGroup(id).getLayers().filter(function (l) { return l.zoomToShowLayer; })[0];

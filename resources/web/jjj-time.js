@@ -134,7 +134,7 @@
       if (!any) this.pause();
     },
 
-    // under the map, centred: not in a corner, where the legend and the panel stack
+    // its own place along the bottom (jjj.css), not in a corner where controls stack
     addTo: function (map) {
       this.remove();
       this._map = map;
