@@ -150,3 +150,20 @@ def test_style_options_are_validated_and_round_trip():
                 {"weight_field": 3}, {"spread_stacked": "yes"}):
         with pytest.raises(ValueError, match="style option"):
             Style.from_dict(bad)
+
+
+def test_a_project_keeps_the_density_and_time_style(tmp_path):
+    from jjjmap.io import open_layer
+    from jjjmap.io.project import load_project, save_project
+
+    csv = tmp_path / "pts.csv"   # invented test points (not data)
+    csv.write_text("name,lon,lat,w,opened\n" + "".join(
+        f"p{i},{115 + i * 0.01:.2f},39.0,{i},{2000 + i}\n" for i in range(20)), encoding="utf-8")
+    doc = MapDocument()
+    layer = doc.add_layer(open_layer(str(csv))[0])
+    style = Style(renderer="hexbin", weight_field="w", hex_stat="mean", hex_resolution=6,
+                  time_field="opened", time_step="month", time_mode="window",
+                  spread_stacked=False, heat_radius=30.0, heat_intensity=2.0)
+    doc.set_style(layer.id, style)
+    back = load_project(save_project(doc, tmp_path / "p.jjjmap"))
+    assert back.layers[0].style == style
