@@ -44,6 +44,20 @@ def _points(n: int) -> Callable[[bool], dict]:
     return params
 
 
+def _clustered(n: int, **extra) -> Callable[[bool], dict]:
+    def params(quick: bool) -> dict:
+        from bench.data import clustered_points_csv
+        return {"csv": str(clustered_points_csv(n)), **extra}
+    return params
+
+
+def _density_met(j, b, extra):
+    """Drawn within 10 s and redrawn after a pan or zoom within half a second."""
+    if j is None:
+        return False
+    return j < 10 and extra.get("pan_redraw_s", 9) < 0.5 and extra.get("zoom_redraw_s", 9) < 0.5
+
+
 def ground_pixel_m(zoom: float, lat: float) -> float:
     """Ground size of one web-mercator screen pixel at ``zoom`` and latitude ``lat``."""
     import math
@@ -91,6 +105,18 @@ CASES = [
          "count + sum of 1M points per county: no slower than baseline (a few seconds)",
          lambda j, b, extra: None if j is None else (b is None or j <= b),
          params=_points(1_000_000), reps=3, quick_reps=1, leafmap=False),
+    # density / time (bench/density.py): "baseline" here is the app's canvas point layer on
+    # the same points (density cases) or a visibility toggle of the same layer (time)
+    Case("hexbin_1m", "density_app", "seconds", "s",
+         "< 10 s to drawn; pan/zoom redraw < 0.5 s", _density_met,
+         params=_clustered(1_000_000, renderer="hexbin"), reps=1, quick_reps=1, leafmap=False),
+    Case("heatmap_1m", "density_app", "seconds", "s",
+         "< 10 s to drawn; pan/zoom redraw < 0.5 s", _density_met,
+         params=_clustered(1_000_000, renderer="heatmap"), reps=1, quick_reps=1, leafmap=False),
+    Case("time_filter_100k", "time_filter", "seconds", "s",
+         "< 50 ms, like a visibility toggle",
+         lambda j, b, extra: None if j is None else j < 0.050,
+         params=_clustered(100_000), reps=3, quick_reps=1, leafmap=False),
     Case("export_html", "export_html", "seconds", "s", "< 2 s; <= 3 MB; light <= 1 MB",
          lambda j, b, extra: None if j is None else j < 2.0
          and extra.get("bytes", 9e9) <= 3e6 and extra.get("light_bytes", 9e9) <= 1e6),

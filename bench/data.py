@@ -34,3 +34,37 @@ def hebei_points_csv(n: int, seed: int = 20261128) -> Path:
     df.to_csv(tmp, index=False)
     tmp.replace(path)
     return path
+
+
+def clustered_points_csv(n: int, seed: int = 20261202) -> Path:
+    """Invented test points (not data) for the density cases and screenshots: 70% in
+    Gaussian clusters around the centroids of the built-in prefecture polygons (sizes by a
+    fixed random draw), 30% uniform over the region's box; ``value`` a random weight,
+    ``year`` a random year 2000-2024 (for the time slider)."""
+    path = CACHE / f"clustered_points_{n}.csv"
+    if path.exists():
+        return path
+    from jjjmap import catalog
+
+    pref = catalog.load_layer("prefectures").gdf
+    centres = pref.geometry.to_crs(32650).centroid.to_crs(4326)
+    cx, cy = centres.x.to_numpy(), centres.y.to_numpy()
+    rng = np.random.default_rng(seed)
+    share = rng.dirichlet(np.ones(len(cx)) * 0.7)
+    k = rng.choice(len(cx), size=int(n * 0.7), p=share)
+    spread = rng.uniform(0.05, 0.25, len(cx))[k]
+    x = cx[k] + rng.normal(0, 1, len(k)) * spread
+    y = cy[k] + rng.normal(0, 1, len(k)) * spread * 0.8
+    minx, miny, maxx, maxy = pref.total_bounds
+    m = n - len(k)
+    x = np.concatenate([x, rng.uniform(minx, maxx, m)])
+    y = np.concatenate([y, rng.uniform(miny, maxy, m)])
+    df = pd.DataFrame({"id": np.arange(n), "lon": x.round(6), "lat": y.round(6),
+                       "value": rng.integers(0, 1000, n),
+                       "year": rng.integers(2000, 2025, n),
+                       "note": "invented test point"})
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    df.to_csv(tmp, index=False)
+    tmp.replace(path)
+    return path

@@ -276,6 +276,32 @@ def aggregate_baseline(params, side="baseline"):
             "sum_value": float(out["sum"].sum())}
 
 
+# -- density and time (bench/density.py): the baseline is the app's own point rendering,
+# and for the time slider a visibility toggle of the same layer
+def density_app_jjjmap(params):
+    from bench import density
+
+    return density.density_app(params)
+
+
+def density_app_points(params, side="baseline"):
+    from bench import density
+
+    return density.density_app(dict(params, renderer="points"))
+
+
+def time_filter_jjjmap(params):
+    from bench import density
+
+    return density.time_filter(dict(params, how="time"))
+
+
+def time_filter_toggle(params, side="baseline"):
+    from bench import density
+
+    return density.time_filter(dict(params, how="toggle"))
+
+
 _JJJMAP_AND_BASELINES = {
     "aggregate": (aggregate_jjjmap, aggregate_baseline),
     "default_map_html": (default_map_html_jjjmap, default_map_html_baseline),
@@ -284,6 +310,8 @@ _JJJMAP_AND_BASELINES = {
     "time_to_map": (time_to_map_jjjmap, time_to_map_baseline),
     "points_app": (points_app_jjjmap, points_app_baseline),
     "toggle_layer": (toggle_layer_jjjmap, toggle_layer_baseline),
+    "density_app": (density_app_jjjmap, density_app_points),
+    "time_filter": (time_filter_jjjmap, time_filter_toggle),
 }
 CASES = {case: {"jjjmap": jjj, "baseline": functools.partial(base, side="baseline"),
                 "leafmap": functools.partial(base, side="leafmap")}

@@ -1394,6 +1394,15 @@
     </message>
     <message>
         <location filename="../../src/jjjmap/ui/joindialog.py"/>
+    </message>
+</context>
+<context>
+    <name>DensityTimeBox</name>
+    <message>
+        <source>Density and time</source>
+        <translation>密度与时间</translation>
+    </message>
+    <message>
         <source>Points</source>
         <translation>点</translation>
     </message>
@@ -1504,6 +1513,108 @@
         <location filename="../../src/jjjmap/ui/joindialog.py"/>
         <source>Added %1 (%2 points outside every region).</source>
         <translation>已添加 %1（%2 个点不在任何区域内）。</translation>
+        <source>Heatmap</source>
+        <translation>热力图</translation>
+    </message>
+    <message>
+        <source>Hexagons (H3)</source>
+        <translation>六边形（H3）</translation>
+    </message>
+    <message>
+        <source>follows the zoom</source>
+        <translation>随缩放变化</translation>
+    </message>
+    <message>
+        <source>count of points</source>
+        <translation>点数</translation>
+    </message>
+    <message>
+        <source>sum of the weight</source>
+        <translation>权重合计</translation>
+    </message>
+    <message>
+        <source>mean of the weight</source>
+        <translation>权重平均</translation>
+    </message>
+    <message>
+        <source>spread out points on the same spot</source>
+        <translation>散开同一位置的点</translation>
+    </message>
+    <message>
+        <source>from the dates</source>
+        <translation>按日期自动</translation>
+    </message>
+    <message>
+        <source>year</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>cumulative</source>
+        <translation>累计</translation>
+    </message>
+    <message>
+        <source>moving window</source>
+        <translation>移动时间窗</translation>
+    </message>
+    <message>
+        <source>Draw as</source>
+        <translation>绘制为</translation>
+    </message>
+    <message>
+        <source>Weight field</source>
+        <translation>权重字段</translation>
+    </message>
+    <message>
+        <source>Heatmap radius</source>
+        <translation>热力图半径</translation>
+    </message>
+    <message>
+        <source>Heatmap intensity</source>
+        <translation>热力图强度</translation>
+    </message>
+    <message>
+        <source>H3 resolution</source>
+        <translation>H3 分辨率</translation>
+    </message>
+    <message>
+        <source>Hexagon colour</source>
+        <translation>六边形颜色</translation>
+    </message>
+    <message>
+        <source>Time slider field</source>
+        <translation>时间滑块字段</translation>
+    </message>
+    <message>
+        <source>Slider step</source>
+        <translation>滑块步长</translation>
+    </message>
+    <message>
+        <source>Playback</source>
+        <translation>播放方式</translation>
+    </message>
+    <message>
+        <source>(none: every point counts 1)</source>
+        <translation>（无：每个点计 1）</translation>
+    </message>
+    <message>
+        <source>(no time slider)</source>
+        <translation>（无时间滑块）</translation>
+    </message>
+    <message>
+        <source>Hexagons coloured by a sum or mean need a weight field.</source>
+        <translation>按合计或平均着色的六边形需要一个权重字段。</translation>
+    </message>
+    <message>
+        <source>%1 (dates)</source>
+        <translation>%1（日期）</translation>
     </message>
 </context>
 </TS>

@@ -33,6 +33,27 @@
       this.r = b64(spec.r, Float32Array);
       this.rowIndex = {};
       for (var j = 0; j < n; j++) this.rowIndex[this.rows[j]] = j;
+      // points on one spot: k-th of its stack (0: the first), drawn on a spiral around it
+      this.stack = b64(spec.stack, Uint16Array);
+      this.hide = null; this._shown = n;       // time slider mask (jjj-time.js)
+      this.alpha = spec.style.alpha === undefined ? 0.85 : spec.style.alpha;
+    },
+    // hidden(row) -> true: not drawn, not picked, until the next setHidden
+    setHidden: function (hidden) {
+      var n = this.n, h = this.hide || (this.hide = new Uint8Array(n)), rows = this.rows, shown = 0;
+      var mask = hidden.mask;   // by row (jjj-time.js): no call per point
+      if (mask) { for (var i = 0; i < n; i++) { h[i] = mask[rows[i]]; shown += 1 - h[i]; } }
+      else { for (var j = 0; j < n; j++) { h[j] = hidden(rows[j]) ? 1 : 0; shown += 1 - h[j]; } }
+      this._shown = shown;
+      this.redraw();
+    },
+    shownCount: function () { return this._shown; },
+    // screen offset of a stacked point: a golden-angle spiral, a disc apart
+    _offset: function (i, R) {
+      var k = this.stack ? this.stack[i] : 0;
+      if (!k) return null;
+      var d = (2 * R + 2) * 0.62 * Math.sqrt(k), a = k * 2.39996;
+      return [d * Math.cos(a), d * Math.sin(a)];
     },
     onAdd: function (m) {
       this._canvas = L.DomUtil.create('canvas', 'jjj-points leaflet-zoom-animated');
@@ -70,8 +91,13 @@
       L.DomUtil.setPosition(c, sc.tl);
       var ctx = c.getContext('2d');
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      this._draw(ctx, c, sc, size, dpr);
+    },
+    // what the layer paints on its cleared canvas (jjj-heat.js and jjj-hexbin.js paint others)
+    _draw: function (ctx, c, sc, size, dpr) {
       var colors = this.spec.colors, st = this.spec.style, R = st.radius || 5;
       var n = this.n, mx = this.mx, my = this.my, ci = this.ci, rr = this.r;
+      var hide = this.hide, stack = this.stack;
       if (n > BITMAP_FROM) { this._bitmap(ctx, c, sc, size, dpr); return; }
       var visible = [], outline = n <= 5000;
       ctx.lineWidth = 0.8;
@@ -81,13 +107,15 @@
         ctx.fillStyle = colors[k];
         for (var i = 0; i < n; i++) {
           if (ci && ci[i] !== k) continue;
+          if (hide && hide[i]) continue;
           var x = mx[i] * sc.scale - sc.ox, y = my[i] * sc.scale - sc.oy, r = rr ? rr[i] : R;
+          if (stack && stack[i]) { var o = this._offset(i, r); x += o[0]; y += o[1]; }
           if (x < -r || y < -r || x > size.x + r || y > size.y + r) continue;
           if (r <= 2) { ctx.rect(x - r, y - r, 2 * r, 2 * r); }   // tiny: squares are faster
           else { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 6.2832); }
           if (visible.length < 400) visible.push(i);
         }
-        ctx.globalAlpha = 0.85; ctx.fill(); ctx.globalAlpha = 1;
+        ctx.globalAlpha = this.alpha; ctx.fill(); ctx.globalAlpha = 1;
         if (outline) ctx.stroke();
       }
       if (this.spec.label && visible.length < 400) {
@@ -104,12 +132,20 @@
     // rendering; writing the discs' pixels straight into an ImageData takes well under a
     // second. Later points cover earlier ones (no blending between points), as in the path.
     _bitmap: function (ctx, c, sc, size, dpr) {
-      var w = c.width, h = c.height, img = ctx.createImageData(w, h);
-      var buf = new Uint32Array(img.data.buffer), cols = this._rgba();
+      var w = c.width, h = c.height, img = this._img;
+      if (!img || img.width !== w || img.height !== h) {   // kept: 5 MB a redraw otherwise
+        img = this._img = ctx.createImageData(w, h); this._buf = new Uint32Array(img.data.buffer);
+      }
+      var buf = this._buf, cols = this._rgba();
+      buf.fill(0);
       var n = this.n, mx = this.mx, my = this.my, ci = this.ci, rr = this.r;
-      var R = this.spec.style.radius || 5, spans = {};
+      var R = this.spec.style.radius || 5, spans = {}, hide = this.hide, stack = this.stack;
+      var blend = this.alpha < 0.8, a = Math.round(this.alpha * 256), b = 256 - a;
       for (var i = 0; i < n; i++) {
-        var x = Math.round((mx[i] * sc.scale - sc.ox) * dpr), y = Math.round((my[i] * sc.scale - sc.oy) * dpr);
+        if (hide && hide[i]) continue;
+        var px = mx[i] * sc.scale - sc.ox, py = my[i] * sc.scale - sc.oy;
+        if (stack && stack[i]) { var o = this._offset(i, rr ? rr[i] : R); px += o[0]; py += o[1]; }
+        var x = Math.round(px * dpr), y = Math.round(py * dpr);
         var r = Math.max(1, Math.round((rr ? rr[i] : R) * dpr));
         if (x < -r || y < -r || x >= w + r || y >= h + r) continue;
         var col = cols[ci ? ci[i] : 0], sp = spans[r];
@@ -121,7 +157,16 @@
           var yy = y - r + 1 + k;
           if (yy < 0 || yy >= h) continue;
           var x0 = Math.max(0, x - sp[k]), x1 = Math.min(w - 1, x + sp[k]), row = yy * w;
-          for (var xx = x0; xx <= x1; xx++) buf[row + xx] = col;
+          if (!blend) { for (var xx = x0; xx <= x1; xx++) buf[row + xx] = col; continue; }
+          // translucent discs add up where points crowd: density shows as depth of colour
+          for (var xb = x0; xb <= x1; xb++) {
+            var dst = buf[row + xb];
+            if (!dst) { buf[row + xb] = col; continue; }
+            var rb = ((col & 0xff00ff) * a + (dst & 0xff00ff) * b) >>> 8 & 0xff00ff;
+            var g = ((col & 0xff00) * a + (dst & 0xff00) * b) >>> 8 & 0xff00;
+            var al = Math.min(255, (col >>> 24) + ((dst >>> 24) * b >> 8));
+            buf[row + xb] = ((al << 24) | rb | g) >>> 0;
+          }
         }
       }
       ctx.putImageData(img, 0, 0);
@@ -130,9 +175,11 @@
       if (this._cols) return this._cols;
       var probe = document.createElement('canvas').getContext('2d');
       var little = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+      var self = this;
       this._cols = this.spec.colors.map(function (css) {
         probe.clearRect(0, 0, 1, 1); probe.fillStyle = css; probe.fillRect(0, 0, 1, 1);
-        var p = probe.getImageData(0, 0, 1, 1).data, a = 217;   // 0.85 opacity, like the path
+        var p = probe.getImageData(0, 0, 1, 1).data;   // the layer's alpha, like the path
+        var a = Math.round(255 * Math.min(1, self.alpha));
         var rgb = [p[0], p[1], p[2]];                            // ImageData is not premultiplied
         return little ? ((a << 24) | (rgb[2] << 16) | (rgb[1] << 8) | rgb[0]) >>> 0
                       : ((rgb[0] << 24) | (rgb[1] << 16) | (rgb[2] << 8) | a) >>> 0;
@@ -142,7 +189,10 @@
     nearest: function (cp, slop) {
       var sc = this._screen(), best = -1, bd = Infinity, R = this.spec.style.radius || 5;
       for (var i = 0; i < this.n; i++) {
+        if (this.hide && this.hide[i]) continue;
         var dx = this.mx[i] * sc.scale - sc.ox - cp.x, dy = this.my[i] * sc.scale - sc.oy - cp.y;
+        var o = this.stack && this.stack[i] ? this._offset(i, this.r ? this.r[i] : R) : null;
+        if (o) { dx += o[0]; dy += o[1]; }
         var d = dx * dx + dy * dy, r = (this.r ? this.r[i] : R) + slop;
         if (d <= r * r && d < bd) { bd = d; best = i; }
       }

@@ -36,6 +36,7 @@
   function refreshUi() {
     if (panel) panel.refresh();
     if (legend) legend.refresh();
+    if (jjj.time) jjj.time.refresh();   // jjj-time.js: shown while a timed layer is
   }
 
   function attrPopup(spec, row, vals, label) {
@@ -220,6 +221,7 @@
       group.clearLayers();
       var keep = [];
       spec.features.forEach(function (f) {
+        if (entry.timeHidden && entry.timeHidden(f.row)) return;   // jjj-time.js
         if (!spec.filterField || entry.active.indexOf(f.cat) >= 0) keep.push(entry.byRow[f.row]);
       });
       group.addLayers(keep);
@@ -335,8 +337,13 @@
           .setContent(attrPopup(spec, row, vals, spec.label ? spec.label[i] : null)).openOn(map);
         callBridge('featureClicked', [spec.id, row]);
       });
-      entry.group = entry.cloud;
-      entry.count = function () { return entry.cloud.n; };
+      entry.group = entry.timeTarget = entry.cloud;
+      entry.count = function () { return entry.cloud.shownCount(); };
+    } else if (window.JjjDensity && window.JjjDensity[spec.render]) {   // jjj-heat.js, jjj-hexbin.js
+      entry.group = entry.timeTarget = new window.JjjDensity[spec.render](spec, pane, function (latlng, content) {
+        L.popup(POPUP).setLatLng(latlng).setContent(ui.popup(content, T)).openOn(map);
+      });
+      entry.count = function () { return entry.group.shownCount(); };
     }
     layers[spec.id] = entry;
     order.push(spec.id);
@@ -382,6 +389,7 @@
       if (layers[id].cluster) layers[id].cluster.on('animationend spiderfied unspiderfied', declutter);
     });
     requestAnimationFrame(declutter);
+    if (window.JjjTime) window.JjjTime.attach(jjj, map, order.map(function (id) { return layers[id]; }), cfg.lang);
     refreshUi();
     updateNoTiles();
     requestAnimationFrame(function () {
@@ -506,6 +514,7 @@
   jjj.detailLevel = function (id) { var e = layers[id]; return e && e.detailLevel !== undefined ? e.detailLevel : null; };
   jjj.featureCount = function (id) { var e = layers[id]; return e && e.count ? e.count() : 0; };
   jjj.layerIds = function () { return order.slice(); };
+  jjj.refreshUi = refreshUi;   // a layer whose legend changed with the zoom (jjj-hexbin.js)
   jjj.order = function () { return order.slice(); };
   jjj.layerInfo = function (id) {
     var e = layers[id];

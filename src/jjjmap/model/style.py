@@ -6,6 +6,11 @@ from dataclasses import field as _field
 from typing import Any, Literal
 
 StyleMode = Literal["single", "categorized", "graduated"]
+Renderer = Literal["points", "heatmap", "hexbin"]
+RENDERERS = ("points", "heatmap", "hexbin")
+HEX_STATS = ("count", "sum", "mean")
+TIME_STEPS = ("year", "month", "day")
+TIME_MODES = ("cumulative", "window")
 
 
 @dataclass
@@ -27,6 +32,18 @@ class Style:
     tooltip_fields: list[str] = _field(default_factory=list)
     legend_title: str | None = None # the legend's heading for a categorized / graduated map
     units: str | None = None        # shown after the heading, e.g. "亿元"
+    # density and time (render/density.py, render/timefilter.py)
+    renderer: Renderer = "points"   # how a point layer is drawn
+    weight_field: str | None = None # heatmap weight / hexbin sum and mean
+    heat_radius: float = 18.0       # heatmap kernel radius in px
+    heat_intensity: float = 1.0     # heatmap: >1 saturates sooner
+    hex_resolution: int | None = None  # fixed H3 resolution; None: follows the zoom
+    hex_stat: str = "count"         # hexbin colour: count, or sum / mean of weight_field
+    time_field: str | None = None   # time slider on this field; None: the layer's default
+                                    # (the built-in institutions: year_announced), "": off
+    time_step: str | None = None    # slider step; None: picked from the dates' span
+    time_mode: str = "cumulative"   # playback grows the range, or moves a window
+    spread_stacked: bool = True     # points on one spot are drawn spread around it
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,4 +66,41 @@ class Style:
             data["tooltip_fields"] = list(data["tooltip_fields"])
         if "categories" in data:
             data["categories"] = dict(data["categories"])
-        return cls(**data)
+        style = cls(**data)
+        style.validate()
+        return style
+
+    def validate(self) -> None:
+        """ValueError, worded for a style file's author, if an option is out of range."""
+        def one_of(name, allowed, optional=False):
+            value = getattr(self, name)
+            if (value is None and optional) or value in allowed:
+                return
+            raise ValueError(f"style option {name} = {value!r}: expected one of "
+                             + ", ".join(repr(a) for a in allowed))
+
+        def number(name, lo, hi):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not lo <= value <= hi:
+                raise ValueError(f"style option {name} = {value!r}: expected a number "
+                                 f"from {lo} to {hi}")
+
+        one_of("renderer", RENDERERS)
+        one_of("hex_stat", HEX_STATS)
+        one_of("time_step", TIME_STEPS, optional=True)
+        one_of("time_mode", TIME_MODES)
+        number("heat_radius", 1, 200)
+        number("heat_intensity", 0.01, 100)
+        if self.hex_resolution is not None:
+            if isinstance(self.hex_resolution, bool) or not isinstance(self.hex_resolution, int) \
+                    or not 0 <= self.hex_resolution <= 15:
+                raise ValueError(f"style option hex_resolution = {self.hex_resolution!r}: "
+                                 "expected a whole number from 0 to 15 (H3 resolution)")
+        for name in ("weight_field", "time_field"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"style option {name} = {value!r}: expected a field name")
+        if not isinstance(self.spread_stacked, bool):
+            raise ValueError(f"style option spread_stacked = {self.spread_stacked!r}: "
+                             "expected true or false")

@@ -61,6 +61,9 @@ _ASSETS = (
     Asset("jjj-ui.js", "js", "web:jjj-ui.js"),
     Asset("jjj-points.js", "js", "web:jjj-points.js"),
     Asset("jjj-measure.js", "js", "web:jjj-measure.js"),
+    Asset("jjj-time.js", "js", "web:jjj-time.js"),
+    Asset("jjj-heat.js", "js", "web:jjj-heat.js"),
+    Asset("jjj-hexbin.js", "js", "web:jjj-hexbin.js"),
     Asset("jjj.js", "js", "web:jjj.js"),
 )
 _IMAGES = tuple(

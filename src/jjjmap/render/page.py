@@ -21,6 +21,8 @@ from .common import UI, script_json
 from .geometry import display_tolerance
 from .points import clusters_spec, institutions_spec
 from .vectors import vector_spec
+from .density import heatmap_spec, hexbin_spec
+from .timefilter import time_spec
 
 
 class RawHtml(Element):
@@ -117,6 +119,10 @@ def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
         counties = next((lyr for lyr in doc.layers if lyr.kind == "boundary"
                          and level_of(lyr) == "county"), None)
         spec = institutions_spec(layer, lang, shift, counties)
+    elif _density_renderer(layer) == "heatmap":
+        spec = heatmap_spec(layer, lang, shift)
+    elif _density_renderer(layer) == "hexbin":
+        spec = hexbin_spec(layer, lang, shift)
     else:
         spec = vector_spec(layer, lang, tolerance, shift)
         # outlines drawn at the initial zoom's tolerance get finer as the user zooms in, as
@@ -125,9 +131,19 @@ def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
             spec["detail"] = levels
     spec.update(id=layer.id, title=layer.title(lang), kind=layer.kind, group=layer.group,
                 visible=bool(layer.visible), opacity=float(layer.opacity))
+    if spec["render"] != "hexbin" and (timed := time_spec(layer, lang)) is not None:
+        spec["time"] = timed              # the time slider (render.timefilter, jjj-time.js)
     if layer.licence:
         spec["credit"] = layer.licence    # plain text, shown under the legend (textContent)
     return spec
+
+
+def _density_renderer(layer: Layer) -> str:
+    """The style's renderer for a user layer of points only ("points" for anything else)."""
+    if layer.kind != "vector" or layer.style.renderer == "points" or not len(layer.gdf):
+        return "points"
+    types = set(layer.gdf.geom_type.dropna())
+    return layer.style.renderer if types and types <= {"Point"} else "points"
 
 
 def _land_layer(layers) -> str | None:

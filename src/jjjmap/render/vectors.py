@@ -164,6 +164,11 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
                    attrs=[cols[f] for f in fields],
                    label=texts(gdf[label][good]) if label else None,
                    labelField=label)
+        # many points: small translucent discs; points on one spot spread (render.density)
+        from .density import dense_point_style, stack_ranks
+        out["style"] = dict(out["style"], **dense_point_style(out["n"], style))
+        ranks = stack_ranks(lon[good], lat[good]) if style.spread_stacked else None
+        out["stack"] = _b64(ranks) if ranks is not None else None
         return out
     tol = tolerance if types & {"Polygon", "MultiPolygon", "LineString", "MultiLineString"} else 0
     geoms = simplified(gdf, tol)

@@ -199,6 +199,8 @@ class StyleDialog(QDialog):
         self.radius.setSuffix(" px")
         self.radius_field = QComboBox(self)
         self.label_field = QComboBox(self)
+        from jjjmap.ui.densitytime import DensityTimeBox   # renderer, weight, time slider
+        self.density = DensityTimeBox(self.layer, doc.lang, self.caps.points, self)
 
         self.message = plain_label("", self)   # names fields: text from the data
         self.message.setObjectName("style-message")
@@ -267,6 +269,7 @@ class StyleDialog(QDialog):
         layout.addWidget(symbol)
         layout.addWidget(points)
         layout.addWidget(labels)
+        layout.addWidget(self.density)
         layout.addWidget(self.note)
         layout.addWidget(self.message)
         layout.addStretch(1)
@@ -275,6 +278,7 @@ class StyleDialog(QDialog):
         symbol.setVisible(self.caps.symbol)
         points.setVisible(self.caps.points)
         labels.setVisible(self.caps.labels)
+        self.density.setVisible(self.layer.kind == "vector")
         self.mode.setVisible(bool(self.caps.modes))
         top.labelForField(self.mode).setVisible(bool(self.caps.modes))
         classes.setVisible(len(self.caps.modes) > 1)
@@ -307,6 +311,7 @@ class StyleDialog(QDialog):
         self._fill_combo(self.label_field, self.tr("(no labels)"), fields, style.label_field)
         self._fill_fields(style.field)
         self._update_swatch()
+        self.density.load(style)
 
     @staticmethod
     def _select(combo: QComboBox, value) -> None:
@@ -390,14 +395,14 @@ class StyleDialog(QDialog):
         if size and not is_numeric(self.layer, size):
             return self.tr("'%1' is a text field: point size needs a numeric field."
                            ).replace("%1", size)
-        return None
+        return self.density.problem() if self.layer.kind == "vector" else None
 
     def style(self) -> Style:
         """The Style the dialog shows (other options of the layer's style are kept)."""
         base = self._base
         mode = self.current_mode()
         field = self.field.currentData() if mode != "single" else None
-        return replace(
+        out = replace(
             base, mode=mode, field=field,
             scheme=self.scheme.currentData() or base.scheme, k=self.k.value(),
             cmap=self.cmap.currentData() or base.cmap,
@@ -411,6 +416,7 @@ class StyleDialog(QDialog):
                                                  and field == base.field) else {},
             legend_title=self.legend_title.text().strip() or None,
             units=self.units.text().strip() or self._join_units(field))
+        return self.density.apply_to(out) if self.layer.kind == "vector" else out
 
     def _join_units(self, field) -> str | None:
         """The unit a joined table's cells carried (e.g. 亿元), when the user gave none."""

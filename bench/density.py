@@ -1,0 +1,102 @@
+"""Density and time cases, in the real main window (offscreen), one process per sample.
+
+``density_app``: a CSV of invented clustered points (bench.data.clustered_points_csv)
+opened through the window with a renderer chosen ("points", "heatmap", "hexbin") until the
+map is drawn with it; then pan and zoom redraws, each until two animation frames after the
+move (the canvas layers redraw on ``moveend``, so that includes their redraw). The
+"points" side is the current canvas point rendering: the fair baseline in the same run.
+
+``time_filter``: the time slider's range changed on a 100k-point layer with a year field,
+until drawn; against a visibility toggle of the same layer (``jjj.setVisible``), the budget
+the issue names (both measured the same way, median of ten).
+"""
+from __future__ import annotations
+
+import statistics
+import time
+
+from bench.app import open_window
+from bench.qt import DRAWN_TITLE_JS, StallWatch, wait
+
+TIMEOUT_S = 110
+
+
+def _open_styled(csv: str, **style):
+    from jjjmap.model import Style
+
+    app, window = open_window()
+    doc = window.doc
+    before = {lyr.id for lyr in doc.layers}
+
+    def styled(event, *payload):   # the layer gets its style before its first render
+        if event == "layer_added" and payload[0].id not in before:
+            payload[0].style = Style(**style)
+
+    doc.subscribe(styled)
+
+    loads = window.map.load_count
+
+    def drawn() -> bool:
+        return window.map.ready and any(lyr.id not in before for lyr in doc.layers)
+
+    with StallWatch() as stall:
+        start = time.perf_counter()
+        window.files.open_path(csv)
+        ok = wait(window.map.mapReady, TIMEOUT_S, drawn)
+        seconds = time.perf_counter() - start
+    if not ok:
+        raise TimeoutError("the layer was not drawn")
+    if window.map.load_count == loads:   # the page says ready before Qt says it loaded
+        wait(window.map.loadFinished, 10)
+    layer = next(lyr for lyr in doc.layers if lyr.id not in before)
+    return window, layer, seconds, stall.max_gap
+
+
+def _until_drawn(view, script: str, mark: str) -> float:
+    start = time.perf_counter()
+    view.run_js(script)
+    view.run_js(DRAWN_TITLE_JS % f"'{mark}'")
+    if not wait(view.titleChanged, 30, lambda: view.title() == mark):
+        raise TimeoutError(f"{mark} did not show")
+    return time.perf_counter() - start
+
+
+def density_app(params: dict) -> dict:
+    window, layer, seconds, stall = _open_styled(params["csv"], renderer=params["renderer"])
+    view = window.map
+    pans, zooms = [], []
+    for n in range(4):
+        dx = 250 if n % 2 == 0 else -250
+        pans.append(_until_drawn(view, f"jjj.map.panBy([{dx}, 0], {{animate: false}}); true",
+                                 f"pan-{n}"))
+        dz = 1 if n % 2 == 0 else -1
+        zooms.append(_until_drawn(view, "var c = jjj.map.getCenter(); jjj.map.setView(c, "
+                                        f"jjj.map.getZoom() + ({dz}), {{animate: false}}); true",
+                                  f"zoom-{n}"))
+    return {"seconds": seconds, "max_stall_ms": stall * 1000,
+            "pan_redraw_s": statistics.median(pans), "zoom_redraw_s": statistics.median(zooms),
+            "features": len(layer.gdf)}
+
+
+def time_filter(params: dict) -> dict:
+    """``params["how"]``: "time" (the slider's range) or "toggle" (visibility)."""
+    window, layer, _seconds, _stall = _open_styled(params["csv"], time_field="year")
+    view, doc = window.map, window.doc
+    loads = view.load_count
+    samples = []
+    for n in range(10):
+        if params["how"] == "time":
+            script = ("jjj.time.setRange(2005, 2010); true" if n % 2 == 0
+                      else "jjj.time.setRange(2000, 2024); true")
+            samples.append(_until_drawn(view, script, f"time-{n}"))
+        else:
+            start = time.perf_counter()
+            doc.set_visible(layer.id, not layer.visible)   # the window sends jjj.setVisible
+            view.run_js(DRAWN_TITLE_JS % f"'toggle-{n}'")
+            if not wait(view.titleChanged, 30, lambda m=f"toggle-{n}": view.title() == m):
+                raise TimeoutError("the toggle did not show")
+            samples.append(time.perf_counter() - start)
+    if view.load_count != loads:
+        raise RuntimeError("the page was reloaded")
+    return {"seconds": statistics.median(samples), "max_s": max(samples),
+            "features": len(layer.gdf)}

@@ -1,0 +1,151 @@
+"""Heatmap, hexbin and dense points in headless Chromium with the network cut: they draw,
+a clicked hexagon says h3's own count, the hexagons follow the zoom, the time slider masks
+a heatmap, and an exported copy of the 28 institutions on one spot shows each of them."""
+from __future__ import annotations
+
+from collections import Counter
+
+import geopandas as gpd
+import h3
+import numpy as np
+import pytest
+from shapely.geometry import Point
+
+from jjjmap import catalog
+from jjjmap.io import open_layer
+from jjjmap.io.write import write_layer
+from jjjmap.model import Layer, MapDocument, Style
+from jjjmap.render import render_html
+
+from browser import browser, needs_browser, real_errors, open_page
+
+pytestmark = [pytest.mark.browser, needs_browser]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+def _points(n=3000, seed=7):
+    """Invented test points (not data), fixed seed, around Xiong'an; a year 2001-2010."""
+    rng = np.random.default_rng(seed)
+    lon = np.concatenate([rng.normal(115.95, 0.08, n // 2), rng.uniform(115.5, 116.5, n // 2)])
+    lat = np.concatenate([rng.normal(39.0, 0.06, n // 2), rng.uniform(38.7, 39.3, n // 2)])
+    gdf = gpd.GeoDataFrame({"year": 2001 + np.arange(n) % 10, "w": np.arange(n) % 4},
+                           geometry=[Point(x, y) for x, y in zip(lon, lat)], crs=4326)
+    return Layer(gdf, "invented points"), lon, lat
+
+
+def _page(tmp_path, layer, view=(39.0, 115.95, 10)):
+    doc = MapDocument(basemap="none")
+    doc.add_layer(layer)
+    doc.view.lat, doc.view.lon, doc.view.zoom = view
+    doc.view.fit = None
+    path = tmp_path / "p.html"
+    path.write_text(render_html(doc), encoding="utf-8")
+    return path
+
+
+CANVAS_INK = """id => {
+  const c = document.querySelector('.leaflet-jjj-' + id + '-pane canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let ink = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) ink++;
+  return ink;
+}"""
+
+
+def test_clicked_hexagon_reports_h3s_count(chromium, tmp_path):
+    layer, lon, lat = _points()
+    layer.style = Style(renderer="hexbin", hex_resolution=7, weight_field="w", hex_stat="sum")
+    counts = Counter(h3.latlng_to_cell(float(y), float(x), 7) for x, y in zip(lon, lat))
+    sums = Counter()
+    for x, y, w in zip(lon, lat, layer.gdf["w"]):
+        sums[h3.latlng_to_cell(float(y), float(x), 7)] += int(w)
+    with open_page(_page(tmp_path, layer), b=chromium) as (page, log):
+        assert page.evaluate(CANVAS_INK, layer.id) > 10000
+        for cell, n in counts.most_common(3) + counts.most_common()[-2:]:
+            lat_c, lon_c = h3.cell_to_latlng(cell)
+            # the last popup (it may have panned the map) gone, fade-out included
+            page.evaluate("jjj.map.closePopup(); jjj.setView(39.0, 115.95, 10)")
+            page.wait_for_function("!document.querySelector('.leaflet-popup')")
+            pt = page.evaluate("([a, b]) => { const p = jjj.map.latLngToContainerPoint([a, b]);"
+                               " return [p.x, p.y]; }", [lat_c, lon_c])
+            page.mouse.click(pt[0], pt[1])
+            got = page.evaluate(f"jjj.layerGroup('{layer.id}').lastIdentified")
+            assert (got["cell"], got["count"], got["sum"], got["res"]) == (cell, n, sums[cell], 7)
+            assert str(n) in page.inner_text(".leaflet-popup-content")
+    assert real_errors(log) == []
+
+
+def test_hexagons_follow_the_zoom_and_the_legend_with_them(chromium, tmp_path):
+    layer, _, _ = _points()
+    layer.style = Style(renderer="hexbin")
+    with open_page(_page(tmp_path, layer, view=(39.0, 115.95, 8)), b=chromium) as (page, log):
+        res = f"jjj.layerGroup('{layer.id}').levels[jjj.layerGroup('{layer.id}').current].res"
+        coarse = page.evaluate(res)
+        assert f"H3 resolution {coarse}" in page.inner_text(".jjj-legend")
+        page.evaluate("jjj.setView(39.0, 115.95, 12)")
+        page.wait_for_function(f"{res} > {coarse}", timeout=10000)
+        assert f"H3 resolution {page.evaluate(res)}" in page.inner_text(".jjj-legend")
+    assert real_errors(log) == []
+
+
+def test_heatmap_draws_and_the_time_slider_masks_it(chromium, tmp_path):
+    layer, _, _ = _points()
+    layer.style = Style(renderer="heatmap", weight_field="w", time_field="year")
+    with open_page(_page(tmp_path, layer), b=chromium) as (page, log):
+        full = page.evaluate(CANVAS_INK, layer.id)
+        assert full > 20000
+        page.evaluate("jjj.time.setRange(2001, 2001)")         # a tenth of the points
+        assert page.evaluate(f"jjj.featureCount('{layer.id}')") == 300
+        page.evaluate("jjj.time.setRange(1990, 1995)")         # none
+        assert page.evaluate(f"jjj.featureCount('{layer.id}')") == 0
+        assert page.evaluate(CANVAS_INK, layer.id) == 0
+        page.evaluate("jjj.time.setRange(2001, 2010)")
+        assert page.evaluate(CANVAS_INK, layer.id) == full
+    assert real_errors(log) == []
+
+
+PICKED = """id => {
+  const cloud = jjj.layerGroup(id), seen = new Set(), m = jjj.map;
+  const c = m.latLngToContainerPoint([cloud.lat[0], cloud.lon[0]]);
+  for (let dx = -90; dx <= 90; dx += 2) for (let dy = -90; dy <= 90; dy += 2) {
+    const i = cloud.nearest(L.point(c.x + dx, c.y + dy), 0);
+    if (i >= 0) seen.add(i);
+  }
+  return seen.size;
+}"""
+
+
+def test_exported_copy_of_the_institutions_shows_all_28_stacked_points(chromium, tmp_path):
+    inst = next(lyr for lyr in catalog.default_document().layers if lyr.kind == "institutions")
+    copy = tmp_path / "institutions.geojson"
+    write_layer(inst.gdf, copy)
+    layer = open_layer(str(copy))[0]
+    assert len(layer.gdf) == 28 and layer.gdf.geometry.nunique() == 1
+    with open_page(_page(tmp_path, layer, view=(39.05, 115.9, 11)), b=chromium) as (page, log):
+        assert page.evaluate(PICKED, layer.id) == 28      # each of them can be clicked
+    layer.style = Style(spread_stacked=False)
+    with open_page(_page(tmp_path, layer, view=(39.05, 115.9, 11)), b=chromium) as (page, log):
+        assert page.evaluate(PICKED, layer.id) == 1       # as before: only the top one
+    assert real_errors(log) == []
+
+
+def test_a_large_layer_draws_translucent_points(chromium, tmp_path):
+    rng = np.random.default_rng(3)   # invented test points (not data)
+    n = 60000
+    gdf = gpd.GeoDataFrame(geometry=gpd.points_from_xy(rng.normal(115.95, 0.05, n),
+                                                       rng.normal(39.0, 0.04, n)), crs=4326)
+    layer = Layer(gdf, "many invented points")
+    with open_page(_page(tmp_path, layer), b=chromium) as (page, log):
+        alphas = page.evaluate("""id => {
+          const c = document.querySelector('.leaflet-jjj-' + id + '-pane canvas');
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, a = new Set();
+          for (let i = 3; i < d.length; i += 4) if (d[i]) a.add(d[i]);
+          return [...a];
+        }""", layer.id)
+        # not one opaque colour: translucent where a point is alone, deeper where they crowd
+        assert min(alphas) <= 130 and max(alphas) > min(alphas) + 60
+    assert real_errors(log) == []
