@@ -327,6 +327,10 @@
       });
       entry.group = entry.cloud;
       entry.count = function () { return entry.cloud.n; };
+    } else if (spec.render === 'pg') {   // view-driven PostGIS layer (jjj-pg.js)
+      entry.pg = new window.JjjPgLayer(spec, pane, {T: T, popup: POPUP});
+      entry.group = entry.pg;
+      entry.count = function () { return entry.pg.count(); };
     }
     layers[spec.id] = entry;
     order.push(spec.id);
@@ -495,6 +499,7 @@
   jjj.detailActive = function (id) { var e = layers[id]; return !!(e && e.detailActive && e.detailActive()); };
   jjj.detailLevel = function (id) { var e = layers[id]; return e && e.detailLevel !== undefined ? e.detailLevel : null; };
   jjj.featureCount = function (id) { var e = layers[id]; return e && e.count ? e.count() : 0; };
+  jjj.pgState = function (id) { var e = layers[id]; return e && e.pg ? e.pg.state : null; };
   jjj.layerIds = function () { return order.slice(); };
   jjj.order = function () { return order.slice(); };
   jjj.layerInfo = function (id) {

@@ -234,7 +234,7 @@ class ViewSource:
                 xy = np.array([(r[1], r[2]) for r in rows], dtype=float).reshape(-1, 2)
                 xy = _shifted(xy, shift)
                 return {"mode": "points", "n": len(rows), "keys": [r[0] for r in rows],
-                        "xy": np.round(xy, 6).ravel().tolist()}
+                        "xy": xy.ravel()}
             cells = conn.execute(sql.SQL(
                 "SELECT ST_X(c), ST_Y(c), count(*) FROM (SELECT ST_SnapToGrid({p}, %(cell)s) AS c "
                 "FROM ({q}) q) q2 GROUP BY 1, 2").format(p=pt, q=inner), params).fetchall()
@@ -242,7 +242,7 @@ class ViewSource:
                           shift)
             counts = [int(c[2]) for c in cells]
             return {"mode": "grid", "n": int(sum(counts)), "cells": len(cells),
-                    "xy": np.round(xy, 6).ravel().tolist(), "counts": counts,
+                    "xy": xy.ravel(), "counts": counts,
                     "cell": params["cell"]}
         import shapely
 
@@ -309,7 +309,7 @@ def to_json(answer: dict | None) -> bytes:
     """The answer as the page reads it (features are already GeoJSON text)."""
     if answer is None:
         return b'{"stale":true}'
-    answer = dict(answer)
+    answer = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in answer.items()}
     feats = answer.pop("features_json", None)
     text = json.dumps(answer, default=str, ensure_ascii=False)
     if feats is not None:

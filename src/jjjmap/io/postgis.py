@@ -96,6 +96,7 @@ class Resolved:
     estimated_rows: int | None
     title: str
     warnings: list[str] = field(default_factory=list)
+    types: dict[str, str] = field(default_factory=dict)   # column -> SQL type (tables)
 
     def geom4326(self, sql):
         """The geometry in WGS-84, transformed on the server where needed."""
@@ -157,7 +158,7 @@ def _resolve_table(address: PgAddress, conn, sql) -> Resolved:
                             f"(add &geometry=COLUMN to the address for another).")
     relation = sql.Identifier(schema, table)
     cols = conn.execute(
-        "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped "
         "AND format_type(a.atttypid, a.atttypmod) !~ '^(geometry|geography)' "
@@ -175,8 +176,9 @@ def _resolve_table(address: PgAddress, conn, sql) -> Resolved:
                                  .format(relation), (WHOLE_ROWS + 1,)).fetchone()[0]
     res = Resolved(address=address, relation=relation, column=info.column, kind=info.kind,
                    srid=info.srid, geometry_type=info.geometry_type,
-                   columns=[c for (c,) in cols], key=key[0] if key else None,
-                   estimated_rows=estimated, title=table, warnings=warnings)
+                   columns=[c for c, _ in cols], key=key[0] if key else None,
+                   estimated_rows=estimated, title=table, warnings=warnings,
+                   types=dict(cols))
     _check_srid(res, conn, sql)
     return res
 
@@ -360,7 +362,7 @@ def describe_postgis(uri: str) -> dict:
             "feature_count": res.estimated_rows if res.estimated_rows is not None else -1,
             "crs": f"EPSG:{res.srid}" if res.srid else "",
             "crs_name": f"EPSG:{res.srid}" if res.srid else "not stated (SRID 0)",
-            "fields": [{"name": c, "type": ""} for c in res.columns],
+            "fields": [{"name": c, "type": res.types.get(c, "")} for c in res.columns],
             "bounds": None, "bounds_wgs84": bounds, "encoding": None,
             "warnings": res.warnings + ([f"primary key: {res.key}"] if res.key else []),
         }]}

@@ -60,6 +60,7 @@ _ASSETS = (
     Asset("leaflet.markercluster.js", "js", "cluster:leaflet.markercluster.js"),
     Asset("jjj-ui.js", "js", "web:jjj-ui.js"),
     Asset("jjj-points.js", "js", "web:jjj-points.js"),
+    Asset("jjj-pg.js", "js", "web:jjj-pg.js"),
     Asset("jjj.js", "js", "web:jjj.js"),
 )
 _IMAGES = tuple(
