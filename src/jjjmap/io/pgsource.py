@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from .errors import LayerLoadError
 
@@ -128,7 +128,7 @@ class PgAddress:
             query.append(("sql", self.sql))
         if self.geometry is not None:
             query.append(("geometry", self.geometry))
-        return urlunsplit((split.scheme, split.netloc, split.path,
+        return _unsplit((split.scheme, split.netloc, split.path,
                            urlencode(query, quote_via=quote), ""))
 
     def with_password(self, password: str | None) -> "PgAddress":
@@ -155,7 +155,7 @@ def parse_address(text: str, *, need_layer: bool = True) -> PgAddress:
             ours[key] = value
         else:
             rest.append((key, value))
-    conninfo = urlunsplit((split.scheme, split.netloc, split.path,
+    conninfo = _unsplit((split.scheme, split.netloc, split.path,
                            urlencode(rest, quote_via=quote), ""))
     shown = _strip_password(conninfo)
     table = None
@@ -180,6 +180,12 @@ def parse_address(text: str, *, need_layer: bool = True) -> PgAddress:
     return PgAddress(conninfo=conninfo, table=table, sql=sql, geometry=ours.get("geometry") or None)
 
 
+def _unsplit(parts) -> str:
+    """urlunsplit, but keeping the empty host of ``postgresql:///?service=...``."""
+    scheme, netloc, path, query, _ = parts
+    return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+
+
 def _conninfo_dict(conninfo: str) -> dict:
     from psycopg.conninfo import conninfo_to_dict
 
@@ -197,7 +203,7 @@ def _strip_password(uri: str) -> str:
         userinfo, _, hostport = netloc.rpartition("@")
         netloc = userinfo.split(":", 1)[0] + "@" + hostport
     query = [(k, v) for k, v in parse_qsl(split.query, keep_blank_values=True) if k != "password"]
-    return urlunsplit((split.scheme, netloc, split.path, urlencode(query, quote_via=quote), ""))
+    return _unsplit((split.scheme, netloc, split.path, urlencode(query, quote_via=quote), ""))
 
 
 # -- connecting -------------------------------------------------------------------------------
@@ -239,7 +245,8 @@ _CONNECT_PROBLEMS = (
      "or ~/.pgpass)"),
     (re.compile(r'password authentication failed for user "([^"]*)"', re.I),
      "the server refused the password for user {0}"),
-    (re.compile(r'could not translate host name "([^"]*)"', re.I),
+    (re.compile(r"""could not translate host name "([^"]*)"|failed to resolve host '([^']*)'""",
+                re.I),
      "the host {0} is unknown (check the name and the network)"),
     (re.compile(r"Connection refused|No such file or directory", re.I),
      "no database server answers there (is it running, and is the port right?)"),
@@ -259,8 +266,9 @@ def connection_error(address: PgAddress, exc: BaseException) -> PostgisError:
         m = pattern.search(text)
         if m:
             cls = PasswordNeeded if pattern is _CONNECT_PROBLEMS[0][0] else PostgisError
+            found = [g for g in m.groups() if g is not None]
             return cls(address.scrub(f"PostGIS {address.display}: cannot connect: "
-                                     + problem.format(*m.groups())), None)
+                                     + problem.format(*found)), None)
     return PostgisError(address.scrub(f"PostGIS {address.display}: cannot connect: "
                                       f"{_first_line(text)}"), None)
 
@@ -282,8 +290,7 @@ def query_error(address: PgAddress, exc: BaseException, what: str | None = None)
         problem = f"the SQL has a syntax error ({detail})"
     elif isinstance(exc, pe.QueryCanceled):
         if "timeout" in str(exc):
-            problem = (f"the query took longer than the statement timeout "
-                       f"({STATEMENT_TIMEOUT_MS // 1000} s)")
+            problem = "the query took longer than the statement timeout"
         else:
             problem = "the query was cancelled"
     elif isinstance(exc, pe.InsufficientPrivilege):

@@ -179,20 +179,22 @@ class ViewSource:
         return sql.SQL("NULL")
 
     def _filter(self, bbox):
-        """``geom && envelope`` in the column's own SRID, so the GiST index answers it."""
+        """``geom && envelope`` in the column's own SRID, so the GiST index answers it, then
+        ``ST_Intersects`` with the same envelope: the index's boxes are float4, rounded
+        outwards, so && alone lets in features a hair outside the view."""
         sql, res = self._sql, self.res
-        w, s, e, n = bbox
         col = sql.Identifier(res.column)
         env = sql.SQL("ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)")
-        if res.kind == "geography":
-            return sql.SQL("{} && {}::geography").format(col, env)
+        if res.kind == "geography":   # the view is a lon/lat rectangle, not geodesic edges
+            return sql.SQL("{c} && {e}::geography AND ST_Intersects({c}::geometry, {e})").format(
+                c=col, e=env)
         if res.srid == 0:
-            return sql.SQL("{} && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 0)").format(col)
-        if res.srid == 4326:
-            return sql.SQL("{} && {}").format(col, env)
-        # the envelope's edges are curves in other projections: densify before transforming,
-        # so the transformed box holds the whole view
-        return sql.SQL("{} && ST_Transform(ST_Segmentize({}, %(step)s), %(srid)s)").format(col, env)
+            env = sql.SQL("ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 0)")
+        elif res.srid != 4326:
+            # the envelope's edges are curves in other projections: densify before
+            # transforming, so the transformed box holds the whole view
+            env = sql.SQL("ST_Transform(ST_Segmentize({}, %(step)s), %(srid)s)").format(env)
+        return sql.SQL("{c} && {e} AND ST_Intersects({c}, {e})").format(c=col, e=env)
 
     # -- the requests --------------------------------------------------------------------
     def query(self, bbox, zoom: float, shift: Callable | None = None) -> dict | None:

@@ -381,3 +381,33 @@ def format_tables(tables: list[TableInfo]) -> str:
                      f"{t.srid:>6d} {rows:>12s}")
     return "\n".join(lines)
 
+
+
+def load_project_entry(entry: dict, project_path, ask_password=None, asked: dict | None = None):
+    """The layer a project's ``postgis`` entry names (io.project); None to leave it out.
+
+    The project holds the address without a password; libpq finds one (PGPASSWORD, .pgpass,
+    a service file) or ``ask_password(connection)`` is asked, once per connection.
+    """
+    from .errors import ProjectFileError, display_name
+    from .pgsource import PasswordNeeded
+
+    asked = {} if asked is None else asked
+    title = entry.get("title") or "?"
+    try:
+        address = parse_address(str(entry["postgis"]))
+        key = ("postgis-password", address.display)
+        try:
+            layers = open_postgis(address, password=asked.get(key))
+        except PasswordNeeded:
+            if ask_password is None or asked.get(key):
+                raise
+            asked[key] = ask_password(address.display)
+            if asked[key] is None:
+                return None
+            layers = open_postgis(address, password=asked[key])
+    except PostgisError as exc:
+        raise ProjectFileError(f"The project {display_name(project_path)} could not load layer "
+                               f"{title!r}: {exc}", project_path) from exc
+    part = entry.get("part")
+    return next((lyr for lyr in layers if lyr.meta.get("part") == part), layers[0])
