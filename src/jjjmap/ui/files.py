@@ -180,7 +180,9 @@ class FileActions(QObject):
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            loaded = load_project(path, resolve_missing=self._resolve_missing)
+            from .pgdialog import ask_password
+            loaded = load_project(path, resolve_missing=self._resolve_missing,
+                                  ask_password=lambda where: ask_password(self.w, where))
         except Exception as exc:  # noqa: BLE001 - ProjectFileError has the user's message
             QApplication.restoreOverrideCursor()
             self.w.report_error(self.tr("Could not open the project"), str(exc))

@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
         self.zoom_layer_action = self._action(self._zoom_current)
         self.find_action = self._action(self._focus_search, QKeySequence.StandardKey.Find)
         self.about_action = self._action(lambda: dialogs.show_about(self))
+        from . import pgdialog
+        self.add_postgis_action = self._action(lambda: pgdialog.add_postgis_layer(self))
 
         menu = self.file_menu = self.menuBar().addMenu("")
         menu.addAction(self.open_action)
@@ -164,6 +166,9 @@ class MainWindow(QMainWindow):
         menu.addAction(self.export_png_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
+
+        self.layer_menu = self.menuBar().addMenu("")
+        self.layer_menu.addAction(self.add_postgis_action)
 
         view = self.view_menu = self.menuBar().addMenu("")
         view.addAction(self.zoom_selection_action)
@@ -226,12 +231,15 @@ class MainWindow(QMainWindow):
                 (self.zoom_layer_action, self.tr("Zoom to &layer"), ""),
                 (self.find_action, self.tr("&Find place…"),
                  self.tr("Search features by Chinese name, English name or pinyin")),
-                (self.about_action, self.tr("&About jjjmap"), "")):
+                (self.about_action, self.tr("&About jjjmap"), ""),
+                (self.add_postgis_action, self.tr("Add &PostGIS layer…"),
+                 self.tr("A table, view or query of a PostgreSQL/PostGIS database"))):
             action.setText(text)
             action.setStatusTip(tip)
         self.file_menu.setTitle(self.tr("&File"))
         self.recent_menu.setTitle(self.tr("Open &recent"))
         self.view_menu.setTitle(self.tr("&View"))
+        self.layer_menu.setTitle(self.tr("&Layer"))
         self.basemap_menu.setTitle(self.tr("&Basemap"))
         self.lang_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
@@ -257,6 +265,8 @@ class MainWindow(QMainWindow):
         self.table.rowsSelected.connect(self.doc.select)
         self.table.view.doubleClicked.connect(lambda _index: self.zoom_to_selection())
         self._unsubscribe = self.doc.subscribe(self._on_doc_event)
+        from . import pglayers
+        pglayers.connect_window(self)
 
     # -- the built-in layers at start (ui.warmstart) ----------------------------------------
     @property
