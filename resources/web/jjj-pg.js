@@ -20,6 +20,7 @@
       this.spec = spec; this.options = {pane: pane}; this.hooks = hooks || {};
       this.state = {state: 'idle', n: 0, mode: null, message: ''};
       this._seq = 0; this._abort = null; this._drawn = null; this._answer = null;
+      this._draws = 0;   // answers drawn so far (tests and the bench wait on it)
       this._renderer = L.canvas({pane: pane});
     },
     getEvents: function () { return {moveend: this._refresh}; },
@@ -35,7 +36,7 @@
     },
     count: function () { return this.state.n || 0; },
     _setState: function (st) {
-      this.state = L.extend({state: 'ok', n: 0, mode: null, message: ''}, st);
+      this.state = L.extend({state: 'ok', n: 0, mode: null, message: '', draws: this._draws}, st);
       if (this.hooks.changed) this.hooks.changed(this);
     },
     _url: function () {
@@ -76,9 +77,11 @@
         var cloud = {n: a.cells !== undefined ? a.cells : a.n, xy: a.xy, rows: null, ci: null,
                      colors: spec.colors, style: spec.style};
         if (a.mode === 'grid') {
-          var r = new Float32Array(cloud.n), label = new Array(cloud.n);
+          // a disc per grid cell (spec cell: 12 px), its area by its count
+          var r = new Float32Array(cloud.n), label = new Array(cloud.n), most = 1;
+          for (var j = 0; j < cloud.n; j++) most = Math.max(most, a.counts[j]);
           for (var i = 0; i < cloud.n; i++) {
-            r[i] = Math.min(20, 3 + 1.3 * Math.log(1 + a.counts[i]) / Math.LN2);
+            r[i] = 1.5 + 5 * Math.sqrt(a.counts[i] / most);
             label[i] = shortCount(a.counts[i]);
           }
           layer = new window.JjjPointCloud(cloud, this.options.pane, function (k, ll) {
@@ -109,6 +112,7 @@
       }
       this._drawn = layer;
       map.addLayer(layer);
+      this._draws++;
       this._setState({state: 'ok', n: a.n, mode: a.mode, truncated: !!a.truncated});
     },
     // the full row of one feature, by its key, from the server

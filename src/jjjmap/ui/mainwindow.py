@@ -104,6 +104,8 @@ class MainWindow(QMainWindow):
         self.retranslate_ui()
         self._connect()
         self.layer_actions = LayerActions(self)  # Layer menu: Style…, Export layer data…
+        self.layer_actions.menu.addSeparator()
+        self.layer_actions.menu.addAction(self.add_postgis_action)
         self.resize(1280, 800)
         self.resizeDocks([self.layers_dock, self.identify_dock], [300, 280],
                          Qt.Orientation.Horizontal)
@@ -166,9 +168,6 @@ class MainWindow(QMainWindow):
         menu.addAction(self.export_png_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
-
-        self.layer_menu = self.menuBar().addMenu("")
-        self.layer_menu.addAction(self.add_postgis_action)
 
         view = self.view_menu = self.menuBar().addMenu("")
         view.addAction(self.zoom_selection_action)
@@ -239,7 +238,6 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(self.tr("&File"))
         self.recent_menu.setTitle(self.tr("Open &recent"))
         self.view_menu.setTitle(self.tr("&View"))
-        self.layer_menu.setTitle(self.tr("&Layer"))
         self.basemap_menu.setTitle(self.tr("&Basemap"))
         self.lang_menu.setTitle(self.tr("&Language"))
         self.help_menu.setTitle(self.tr("&Help"))
