@@ -193,10 +193,15 @@ def table_md(result) -> str:
     for r in result["rows"]:
         j, b = r["jjjmap"], r["baseline"]
         ratio = (b.get("seconds") / j["open_s"]) if b.get("seconds") and j.get("open_s") else None
+        if not b.get("ok", True):
+            b = {"seconds": None, "peak_rss_mb": None}
+            read = f"did not finish in {TIMEOUT_S} s"
+        else:
+            read = f(b.get("seconds"), "s")
         lines.append(
             f"| {r['rows']:,} | {f(j.get('open_s'), 's')} | {f(j.get('pan_z8_s'), 's')} | "
             f"{f(j.get('pan_z14_s'), 's')} | {f(j.get('peak_rss_mb'))} / "
-            f"{f(j.get('python_rss_mb'))} | {f(b.get('seconds'), 's')} | "
+            f"{f(j.get('python_rss_mb'))} | {read} | "
             f"{f(b.get('peak_rss_mb'))} | {'—' if ratio is None else f'{ratio:.1f}x'} |")
     return "\n".join(lines) + "\n"
 

@@ -177,6 +177,16 @@ def test_identify_fetches_the_full_row_by_primary_key(pg_data):
     want = pg_data.execute("SELECT name, value, note FROM pts WHERE id = 4242")[0]
     row = source.row(4242)
     assert (row["name"], row["value"], row["note"]) == want
+    # no primary key: a table's rows are found again by ctid; a view's cannot be
+    pg_data.execute("CREATE TABLE IF NOT EXISTS nokey AS SELECT id, name, geom FROM pts WHERE id <= 50")
+    _, nokey = _view(pg_data, "nokey")
+    answer = nokey.query((113, 36, 120, 43), 10)
+    assert answer["n"] == 50
+    found = nokey.row(answer["keys"][0])
+    assert found["name"] == pg_data.execute("SELECT name FROM nokey WHERE ctid = %s::tid",
+                                            (answer["keys"][0],))[0][0]
+    _, view = _view(pg_data, "pts_big_values")
+    assert view.row(1) is None
 
 
 def test_a_newer_view_cancels_the_older_query(pg_data):

@@ -174,7 +174,7 @@ class ViewSource:
         sql = self._sql
         if self.res.key:
             return sql.Identifier(self.res.key)
-        if self.res.address.table is not None:
+        if self.res.has_ctid:
             return sql.SQL("ctid::text")
         return sql.SQL("NULL")
 
@@ -301,7 +301,7 @@ class ViewSource:
                 cond, value = sql.SQL("{} = %s").format(sql.Identifier(res.key)), int(key)
             else:
                 cond, value = sql.SQL("{}::text = %s").format(sql.Identifier(res.key)), str(key)
-        elif res.address.table is not None:
+        elif res.has_ctid:
             cond, value = sql.SQL("ctid = %s::tid"), str(key)
         else:
             return None

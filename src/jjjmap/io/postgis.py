@@ -97,6 +97,7 @@ class Resolved:
     title: str
     warnings: list[str] = field(default_factory=list)
     types: dict[str, str] = field(default_factory=dict)   # column -> SQL type (tables)
+    has_ctid: bool = False    # a table (not a view or query): rows found again by ctid
 
     def geom4326(self, sql):
         """The geometry in WGS-84, transformed on the server where needed."""
@@ -178,7 +179,7 @@ def _resolve_table(address: PgAddress, conn, sql) -> Resolved:
                    srid=info.srid, geometry_type=info.geometry_type,
                    columns=[c for c, _ in cols], key=key[0] if key else None,
                    estimated_rows=estimated, title=table, warnings=warnings,
-                   types=dict(cols))
+                   types=dict(cols), has_ctid=info.relkind in ("r", "p"))
     _check_srid(res, conn, sql)
     return res
 

@@ -38,7 +38,7 @@ def pg_spec(layer: Layer, lang: str, fetch: bool, shift=None, view=None) -> dict
         "style": {"color": style.color, "fillColor": colour, "weight": style.weight,
                   "fillOpacity": style.fill_opacity if not source.points else 0.85,
                   "dashArray": style.dash, "radius": style.radius},
-        "colors": [colour], "identify": bool(source.res.key or source.res.address.table),
+        "colors": [colour], "identify": bool(source.res.key or source.res.has_ctid),
         "legend": _legend(layer, types, [colour], [], [], lang),
         "rowCap": source.row_cap,
     }

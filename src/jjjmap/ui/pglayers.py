@@ -99,6 +99,8 @@ def connect_window(window) -> None:
         if layer is None:
             return
         layer.meta["pg_status"] = status
+        if status.get("state") == "error" and status.get("message"):
+            window.statusBar().showMessage(status["message"], 15000)
         model = window.layers.model
         index = model.layer_index(layer_id)
         if index.isValid():
