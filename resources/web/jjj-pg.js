@@ -1,5 +1,5 @@
 /* jjjmap view-driven PostGIS layer: the features stay on the server and come view by view.
- * On every moveend the layer fetches jjjmap://app/<page dir>/pg/<layer>?bbox=w,s,e,n&z=Z
+ * On every moveend the layer fetches pg/<layer>?bbox=w,s,e,n&z=Z (relative to the app page)
  * (the app's scheme handler asks PostGIS on a worker) and draws the answer: points and
  * server-side grid counts on one canvas (JjjPointCloud), lines and polygons as GeoJSON on a
  * canvas renderer. A newer view aborts the older fetch (the app cancels its query). A click
