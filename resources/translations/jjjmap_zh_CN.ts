@@ -115,6 +115,10 @@
 <context>
     <name>FileActions</name>
     <message>
+        <source>Include the hidden layers (%1): they are in the page, hidden, and anyone who has the file can show them</source>
+        <translation>包含隐藏的图层（%1 个）：它们在网页中处于隐藏状态，任何拿到该文件的人都能显示它们</translation>
+    </message>
+    <message>
         <location filename="../../src/jjjmap/ui/files.py" line="+59"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
@@ -588,6 +592,145 @@
         <source>Nothing is selected.</source>
         <translation>未选择任何要素。</translation>
     </message>
+    <message>
+        <source>P&amp;rint layout…</source>
+        <translation>打印版式(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>A page with title, legend, scale bar and credits, as PDF or PNG</source>
+        <translation>带标题、图例、比例尺和数据来源的页面，导出为 PDF 或 PNG</translation>
+    </message>
+</context>
+<context>
+    <name>PrintDialog</name>
+    <message>
+        <source>Print layout</source>
+        <translation>打印版式</translation>
+    </message>
+    <message>
+        <source>What the visible layers show</source>
+        <translation>可见图层所示内容</translation>
+    </message>
+    <message>
+        <source>Custom (mm)</source>
+        <translation>自定义（毫米）</translation>
+    </message>
+    <message>
+        <source>Custom (pixels)</source>
+        <translation>自定义（像素）</translation>
+    </message>
+    <message>
+        <source>Landscape</source>
+        <translation>横向</translation>
+    </message>
+    <message>
+        <source>What the map shows now</source>
+        <translation>地图当前显示范围</translation>
+    </message>
+    <message>
+        <source>Whole region</source>
+        <translation>整个区域</translation>
+    </message>
+    <message>
+        <source>Xiong&apos;an New Area</source>
+        <translation>雄安新区</translation>
+    </message>
+    <message>
+        <source>Outside the map</source>
+        <translation>地图框外</translation>
+    </message>
+    <message>
+        <source>Top left corner</source>
+        <translation>左上角</translation>
+    </message>
+    <message>
+        <source>Top right corner</source>
+        <translation>右上角</translation>
+    </message>
+    <message>
+        <source>Bottom left corner</source>
+        <translation>左下角</translation>
+    </message>
+    <message>
+        <source>Bottom right corner</source>
+        <translation>右下角</translation>
+    </message>
+    <message>
+        <source>Inset map of the whole region</source>
+        <translation>全区位置小图</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Subtitle</source>
+        <translation>副标题</translation>
+    </message>
+    <message>
+        <source>Page</source>
+        <translation>页面</translation>
+    </message>
+    <message>
+        <source>Width × height</source>
+        <translation>宽 × 高</translation>
+    </message>
+    <message>
+        <source>Resolution (PNG)</source>
+        <translation>分辨率（PNG）</translation>
+    </message>
+    <message>
+        <source>Extent</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>PNG: %1 × %2 px at %3 dpi</source>
+        <translation>PNG：%1 × %2 像素，%3 dpi</translation>
+    </message>
+    <message>
+        <source>The layout could not be drawn.</source>
+        <translation>无法绘制版式。</translation>
+    </message>
+    <message>
+        <source>Export PDF</source>
+        <translation>导出 PDF</translation>
+    </message>
+    <message>
+        <source>Export PNG</source>
+        <translation>导出 PNG</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Exporting %1…</source>
+        <translation>正在导出 %1…</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
 </context>
 <context>
     <name>MapStatus</name>
@@ -938,6 +1081,234 @@
         <location line="+34"/>
         <source>The layer is no longer on the map.</source>
         <translation>该图层已不在地图上。</translation>
+    </message>
+</context>
+<context>
+    <name>DrawTools</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/drawtools.py" line="+1"/>
+        <source>Click on the map to add points; double-click to finish.</source>
+        <translation>在地图上单击添加点，双击结束。</translation>
+    </message>
+    <message>
+        <source>Click on the map where the rings should be centred.</source>
+        <translation>请在地图上单击距离圈的中心位置。</translation>
+    </message>
+    <message>
+        <source>A line needs two points or more.</source>
+        <translation>线至少需要两个点。</translation>
+    </message>
+    <message>
+        <source>A study area needs three points or more.</source>
+        <translation>研究区至少需要三个点。</translation>
+    </message>
+    <message>
+        <source>Keep the drawing</source>
+        <translation>保留绘制的图形</translation>
+    </message>
+    <message>
+        <source>Added %1.</source>
+        <translation>已添加 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>SpatialTools</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/spatialtools.py" line="+1"/>
+        <source>&amp;Analysis</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <source>A point I click on the map next</source>
+        <translation>接下来在地图上单击的点</translation>
+    </message>
+    <message>
+        <source>&amp;Clear measurement</source>
+        <translation>清除量测(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Measure distance</source>
+        <translation>量测距离(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Nearest distance column…</source>
+        <translation>最近距离字段(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>A place or LON,LAT:</source>
+        <translation>地点或 经度,纬度：</translation>
+    </message>
+    <message>
+        <source>Add each feature&apos;s distance to the nearest feature of another layer</source>
+        <translation>为每个要素添加到另一图层最近要素的距离</translation>
+    </message>
+    <message>
+        <source>Add the selected features as a new layer</source>
+        <translation>将所选要素添加为新图层</translation>
+    </message>
+    <message>
+        <source>Added %1.</source>
+        <translation>已添加 %1。</translation>
+    </message>
+    <message>
+        <source>Added the columns nearest_km and nearest_name to %1.</source>
+        <translation>已为 %1 添加字段 nearest_km 和 nearest_name。</translation>
+    </message>
+    <message>
+        <source>Click on the map to draw a line; double-click to finish</source>
+        <translation>在地图上单击绘制线，双击结束</translation>
+    </message>
+    <message>
+        <source>Click on the map to draw a polygon; double-click to finish</source>
+        <translation>在地图上单击绘制多边形，双击结束</translation>
+    </message>
+    <message>
+        <source>Could not export %1</source>
+        <translation>无法导出 %1</translation>
+    </message>
+    <message>
+        <source>Distance &amp;rings…</source>
+        <translation>距离圈(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Distance &amp;table of the selection…</source>
+        <translation>所选要素的距离表(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Distance rings</source>
+        <translation>距离圈</translation>
+    </message>
+    <message>
+        <source>Distance table</source>
+        <translation>距离表</translation>
+    </message>
+    <message>
+        <source>Distances:</source>
+        <translation>距离：</translation>
+    </message>
+    <message>
+        <source>E&amp;xport selection…</source>
+        <translation>导出所选要素(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>Export selection</source>
+        <translation>导出所选要素</translation>
+    </message>
+    <message>
+        <source>For each feature of:</source>
+        <translation>对以下图层的每个要素：</translation>
+    </message>
+    <message>
+        <source>Geodesic distances on the WGS-84 ellipsoid.</source>
+        <translation>WGS-84 椭球面上的大地线距离。</translation>
+    </message>
+    <message>
+        <source>Geodesic rings around the selection, a place or a point</source>
+        <translation>围绕所选要素、地点或点的大地线距离圈</translation>
+    </message>
+    <message>
+        <source>Inside</source>
+        <translation>位于其内部</translation>
+    </message>
+    <message>
+        <source>Measure &amp;area / draw study area</source>
+        <translation>量测面积 / 绘制研究区(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Nearest distance</source>
+        <translation>最近距离</translation>
+    </message>
+    <message>
+        <source>Nearest distance column</source>
+        <translation>最近距离字段</translation>
+    </message>
+    <message>
+        <source>Nothing is selected.</source>
+        <translation>未选择任何要素。</translation>
+    </message>
+    <message>
+        <source>Nothing is selected: select a feature, or give a place or LON,LAT.</source>
+        <translation>未选择任何要素：请选择一个要素，或输入地点或 经度,纬度。</translation>
+    </message>
+    <message>
+        <source>Only its selected features</source>
+        <translation>仅限其所选要素</translation>
+    </message>
+    <message>
+        <source>Save selection as &amp;layer</source>
+        <translation>将所选要素另存为图层(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Save the distances between the selected features as CSV</source>
+        <translation>将所选要素之间的距离保存为 CSV</translation>
+    </message>
+    <message>
+        <source>Save the selected features as GeoPackage, GeoJSON or CSV</source>
+        <translation>将所选要素保存为 GeoPackage、GeoJSON 或 CSV</translation>
+    </message>
+    <message>
+        <source>Saved the distances between %1 features to %2.</source>
+        <translation>已将 %1 个要素之间的距离保存到 %2。</translation>
+    </message>
+    <message>
+        <source>Select by &amp;location…</source>
+        <translation>按位置选择(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Select by location</source>
+        <translation>按位置选择</translation>
+    </message>
+    <message>
+        <source>Select features of:</source>
+        <translation>选择以下图层的要素：</translation>
+    </message>
+    <message>
+        <source>Select the features within a distance of, or inside, others</source>
+        <translation>选择位于其他要素一定距离内或其内部的要素</translation>
+    </message>
+    <message>
+        <source>Select two features or more to compare.</source>
+        <translation>请选择两个或更多要素进行比较。</translation>
+    </message>
+    <message>
+        <source>Selected %1 of %2 features of %3.</source>
+        <translation>已选择 %3 的 %2 个要素中的 %1 个。</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1</source>
+        <translation>出现错误：%1</translation>
+    </message>
+    <message>
+        <source>The selected feature(s)</source>
+        <translation>所选要素</translation>
+    </message>
+    <message>
+        <source>Within a distance of</source>
+        <translation>位于以下距离内</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>distance to the nearest of:</source>
+        <translation>到以下图层最近要素的距离：</translation>
+    </message>
+    <message>
+        <source>the features of:</source>
+        <translation>参照图层的要素：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected feature(s) of %1</source>
+        <translation>
+            <numerusform>%1 的 %n 个所选要素</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n feature(s) to %1.</source>
+        <translation>
+            <numerusform>已将 %n 个要素导出到 %1。</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -67,10 +67,18 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--light", action="store_true",
                    help="a small page with Leaflet's files in a folder beside it (map_files/ "
                         "for map.html; keep or publish both) instead of one self-contained file")
-    e.add_argument("--png", metavar="PATH", help="also (or only) render a PNG picture of the map")
+    e.add_argument("--png", metavar="PATH",
+                   help="write the print layout as a PNG (see the options below)")
     e.add_argument("--title", help="map title")
     e.add_argument("--sectors", help="comma-separated sector keys to show (default: all)")
     e.add_argument("--list-basemaps", action="store_true", help="list basemap names and exit")
+    e.add_argument("--tianditu-key-in-page", action="store_true",
+                   help="write the Tianditu key (JJJMAP_TIANDITU_KEY) into a page on a Tianditu "
+                        "basemap; anyone with the file can read and use it")
+    e.add_argument("--include-hidden", action="store_true",
+                   help="also put hidden layers into the page (hidden, to be ticked on)")
+    from jjjmap.commands import layoutopts
+    layoutopts.add_options(e)
 
     i = sub.add_parser("info", parents=[common], help="describe what a file holds")
     i.add_argument("path")
@@ -167,24 +175,44 @@ def cmd_export(args) -> int:
         for name, bm in basemaps.BASEMAPS.items():
             print(f"{name:20s} {bm.title_en} ({bm.datum})")
         return 0
-    if not args.output and not args.png:
-        raise CliError("say where to write: -o map.html and/or --png map.png")
+    if not args.output and not args.png and not args.pdf:
+        raise CliError("say where to write: -o map.html, --pdf map.pdf and/or --png map.png")
     from jjjmap import export
+    from jjjmap.commands import layoutopts
 
     doc = _document(args)
+    layoutopts.hide_layers(args, doc)
+    layout = layoutopts.prepare(args, doc)     # bad layout options fail before any writing
     if args.output:
-        export.write_html(doc, args.output, self_contained=not args.light)
+        export.write_html(doc, args.output, self_contained=not args.light,
+                          tianditu_key=_page_key(args, doc),
+                          include_hidden=args.include_hidden)
         print(f"wrote {args.output}")
         if args.light:
             print(f"wrote {export.files_folder(args.output)}/ (keep it beside the page)")
-    if args.png:
-        # Qt WebEngine draws it: every install (and the desktop bundle) has it, unlike the
-        # playwright + Chromium pair that jjjmap.export.write_png (the Qt-free path) needs.
-        from jjjmap.ui.snapshot import write_png
-
-        write_png(doc, args.png)
-        print(f"wrote {args.png}")
+    # Qt WebEngine draws the layout: every install (and the desktop bundle) has it, unlike
+    # the playwright + Chromium pair that jjjmap.export.write_png (the Qt-free path) needs.
+    layoutopts.write(args, doc, layout)
     return 0
+
+
+def _page_key(args, doc) -> str:
+    """The Tianditu key for the exported page: only on a Tianditu basemap, only when asked."""
+    from jjjmap.render import basemaps
+
+    uses = basemaps.get(doc.basemap).needs_key
+    if not uses:
+        return ""
+    key = basemaps.tianditu_key()
+    if not args.tianditu_key_in_page:
+        print(f"jjjmap: note: the page shows no {doc.basemap} tiles without a key; "
+              f"--tianditu-key-in-page writes yours ({basemaps.TIANDITU_ENV}) into it, "
+              f"where anyone with the file can read it", file=sys.stderr)
+        return ""
+    if key is None:
+        raise CliError(f"--tianditu-key-in-page needs a key in {basemaps.TIANDITU_ENV} "
+                       "(a free key from https://console.tianditu.gov.cn/)")
+    return key
 
 
 def cmd_info(args) -> int:

@@ -20,11 +20,16 @@ def files_folder(path) -> Path:
 
 
 def export_html_text(doc: MapDocument, *, self_contained: bool = True,
-                     tianditu_key: str | None = None, asset_folder: str = "map_files") -> str:
+                     tianditu_key: str | None = None, asset_folder: str = "map_files",
+                     include_hidden: bool = False) -> str:
+    """The exported page. What you see is what you export: hidden layers stay out unless
+    ``include_hidden`` (then they are in the page, hidden); features outside a layer's
+    filter are never in it. The page carries a Tianditu key only when given one: an export
+    never picks up the environment's or the settings' key by itself."""
     try:
         return render_html(doc, assets="inline" if self_contained else "files",
-                           tianditu_key=tianditu_key, show_panel=True,
-                           asset_folder=asset_folder)
+                           tianditu_key=tianditu_key or "", show_panel=True,
+                           asset_folder=asset_folder, include_hidden=include_hidden)
     except ValueError as exc:
         raise ExportError(f"The map could not be exported: {exc}", detail=repr(exc)) from exc
 
@@ -63,7 +68,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def write_html(doc: MapDocument, path, *, self_contained: bool = True,
-               tianditu_key: str | None = None) -> Path:
+               tianditu_key: str | None = None, include_hidden: bool = False) -> Path:
     """Write the map as HTML. ``self_contained``: one file, every script and style inlined
     (works from a USB stick with no network); otherwise a smaller page that loads Leaflet
     from ``files_folder(path)``, written beside it from the installed wheels."""
@@ -71,7 +76,7 @@ def write_html(doc: MapDocument, path, *, self_contained: bool = True,
     _folder_of(path)
     folder = files_folder(path)
     text = export_html_text(doc, self_contained=self_contained, tianditu_key=tianditu_key,
-                            asset_folder=folder.name)
+                            asset_folder=folder.name, include_hidden=include_hidden)
     if not self_contained:
         _write_files(folder)
     atomic_write(path, text.encode("utf-8"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
@@ -40,6 +41,11 @@ def layer_entry(layer, project_dir: Path) -> dict[str, Any]:
     entry: dict[str, Any] = {"builtin": builtin, "path": None, "open": {}}
     if layer.meta.get("postgis"):   # a database layer: its address, never its password
         entry.update(postgis=layer.meta["postgis"], part=layer.meta.get("part"))
+    elif builtin is None and isinstance(layer.meta.get("derived"), dict):
+        # rings, a drawn study area: the question is stored and recomputed on open
+        from jjjmap.analysis.derived import entry_for
+
+        entry["derived"] = entry_for(layer, project_dir)
     elif builtin is None:
         if not layer.path:
             raise ProjectFileError(
@@ -83,7 +89,10 @@ def save_project(doc, path) -> Path:
         raise ProjectFileError(f"Cannot save {display_name(path)}: {exc}", path) from exc
     tmp = None
     try:
+        mode = _mode_for(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        if mode is not None:   # mkstemp makes 0600: keep the old file's mode, or the umask's
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.write("\n")
@@ -99,6 +108,30 @@ def save_project(doc, path) -> Path:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def _mode_for(path: Path) -> int | None:
+    """The mode a saved project gets: the existing file's, else 0666 less the umask."""
+    if not hasattr(os, "fchmod"):
+        return None
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        pass
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    try:   # Linux says it without changing it (os.umask would, for a moment, for all threads)
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -126,8 +159,13 @@ def _jsonable(value):
 
 # -- loading --------------------------------------------------------------------------------
 def read_project_dict(path) -> dict[str, Any]:
+    from .projectcheck import MAX_BYTES, check_project
+
     path = Path(path)
     try:
+        if path.is_file() and path.stat().st_size > MAX_BYTES:
+            raise ProjectFileError(f"{display_name(path)} is larger than a project file can be "
+                                   f"({MAX_BYTES // 2**20} MiB).", path)
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise ProjectFileError(f"The project {display_name(path)} does not exist.", path) from exc
@@ -142,19 +180,20 @@ def read_project_dict(path) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProjectFileError(f"The project {display_name(path)} is damaged: it is not valid "
                                f"JSON ({exc}).", path) from exc
+    except RecursionError as exc:
+        raise ProjectFileError(f"The project {display_name(path)} is damaged: it nests too "
+                               f"deeply.", path) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ProjectFileError(f"{display_name(path)} is not a jjjmap project file.", path)
     version = data.get("version")
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProjectFileError(f"The project {display_name(path)} has no valid format version.",
                                path)
     if version > VERSION:
         raise ProjectFileError(
             f"The project {display_name(path)} was written by a newer jjjmap (format version "
             f"{version}; this one reads up to {VERSION}). Update jjjmap to open it.", path)
-    if not isinstance(data.get("layers", []), list):
-        raise ProjectFileError(f"The project {display_name(path)} is damaged: 'layers' is not a "
-                               f"list.", path)
+    check_project(data, path)   # every value, before anything is applied (io.projectcheck)
     return data
 
 
@@ -241,6 +280,15 @@ def _load_entry(entry, path, project_dir, resolve_missing, cache, resolved, extr
             raise ProjectFileError(f"The project {display_name(path)} refers to the built-in "
                                    f"layer {entry['builtin']!r}, which cannot be loaded: {exc}",
                                    path) from exc
+    if isinstance(entry.get("derived"), dict):
+        from jjjmap.analysis.derived import rebuild
+        from jjjmap.analysis.errors import AnalysisError
+
+        try:
+            return rebuild(entry["derived"], str(project_dir))
+        except (AnalysisError, LayerLoadError, KeyError, TypeError, ValueError) as exc:
+            raise ProjectFileError(f"The project {display_name(path)} could not recompute layer "
+                                   f"{title!r}: {exc}", path) from exc
     rel = entry.get("path")
     if not isinstance(rel, str) or not rel:
         raise ProjectFileError(f"The project {display_name(path)} is damaged: layer {title!r} has "

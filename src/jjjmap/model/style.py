@@ -31,8 +31,20 @@ class Style:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Style":
+        """A Style from a project or style file: ValueError for an unknown option or a value
+        it cannot take (colours, numbers, names: see model.stylecheck)."""
+        from .stylecheck import check_style_dict
+
+        if not isinstance(data, dict):
+            raise ValueError("a style must be an object of style options")
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown style option(s): {', '.join(sorted(unknown))}")
+        check_style_dict(data)
+        data = dict(data)
+        if "tooltip_fields" in data:
+            data["tooltip_fields"] = list(data["tooltip_fields"])
+        if "categories" in data:
+            data["categories"] = dict(data["categories"])
         return cls(**data)

@@ -170,12 +170,15 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
     features = []
     attrs = {f: gdf[f].to_numpy() for f in fields}
     labels = gdf[label].to_numpy() if label else None
+    places = _label_places(gdf, shift) if label else None
     for i, geom in enumerate(coords):
         if geom is None:
             continue
         props = {"_row": int(rows[i]), "_c": int(idx[i])}
         if labels is not None:
             props["_lb"] = text(labels[i])
+            if places is not None:
+                props["_lp"] = places[i]
         if r is not None:
             props["_r"] = round(float(r[i]), 1)
         props["_a"] = [text(attrs[f][i]) for f in fields]
@@ -183,6 +186,19 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
     return dict(base, render="geojson", canvas=len(features) > CANVAS_PATHS_ABOVE,
                 data={"type": "FeatureCollection", "features": features}, labelField=label,
                 hover=True, simplified=bool(tol))
+
+
+def _label_places(gdf, shift) -> list | None:
+    """Where labels go when the layer says (``_label_lon``/``_label_lat`` columns, e.g. on a
+    distance ring's edge rather than at its centre, where all rings would meet)."""
+    if not {"_label_lon", "_label_lat"} <= set(gdf.columns):
+        return None
+    import geopandas as gpd
+
+    pts = gpd.GeoSeries.from_xy(gdf["_label_lon"], gdf["_label_lat"], crs="EPSG:4326")
+    if shift is not None:
+        pts = shift(pts)
+    return [[round(float(y), 5), round(float(x), 5)] for x, y in zip(pts.x, pts.y)]
 
 
 def _legend(layer: Layer, types, colours, cls_legend, size_legend, lang) -> list[dict]:

@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 from jjjmap.lazy import LazyModule
 from jjjmap.model import Layer
 
+from . import plaintext
+
 np = LazyModule("numpy")
 pd = LazyModule("pandas")
 
@@ -133,8 +135,11 @@ class AttributeModel(QAbstractTableModel):
             values = self._values[index.column()]
             if values is None:
                 geom = self.layer.gdf.geometry.iloc[row]
-                return "" if geom is None else geom.geom_type
-            return format_value(values[row])
+                text = "" if geom is None else geom.geom_type
+            else:
+                text = format_value(values[row])
+            # a tooltip is rich text if it looks like it: a cell's value never is
+            return plaintext.tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Qt.ItemDataRole.TextAlignmentRole:
             values = self._values[index.column()]
             if values is not None and np.issubdtype(values.dtype, np.number):

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog
 
+from . import plaintext
 from .workers import Task, TaskRunner
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,6 +27,30 @@ def _open_layer(path: str):
     from jjjmap import io
 
     return io.open_layer(path)
+
+
+def _load_project(path: str, answers: dict | None, missing: list[str],
+                  passwords: dict | None = None, wanted: list[str] | None = None):
+    """Worker side: the project's document. Without ``answers`` a missing data file is left
+    out and noted in ``missing`` (the GUI asks the user, then reads again with answers).
+    A PostGIS connection libpq finds no password for is noted in ``wanted`` the same way
+    (the GUI asks, then reads again with ``passwords``)."""
+    from jjjmap.io.project import load_project
+
+    def resolve(data_path: str):
+        if answers is not None:
+            return answers.get(data_path)
+        missing.append(data_path)
+        return None
+
+    def password(connection: str):
+        if passwords is not None:
+            return passwords.get(connection)
+        if wanted is not None:
+            wanted.append(connection)
+        return None
+
+    return load_project(path, resolve_missing=resolve, ask_password=password)
 
 
 class FileActions(QObject):
@@ -118,7 +143,7 @@ class FileActions(QObject):
         menu.clear()
         recent = self.w.settings.recent_files()
         for path in recent:
-            act = QAction(path, menu)
+            act = QAction(plaintext.action_text(path), menu)
             act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
             menu.addAction(act)
         if not recent:
@@ -174,20 +199,50 @@ class FileActions(QObject):
             "%1", Path(missing).name), str(Path(missing).parent), self._filters())
         return path or None
 
-    def open_project(self, path: str) -> bool:
-        """Replace what is on the map with the project's layers, basemap and view."""
-        from jjjmap.io.project import load_project
+    def open_project(self, path: str) -> Task:
+        """Replace what is on the map with the project's layers, basemap and view.
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
+        The project is checked and its layers are read on a worker, so a slow or blocking
+        data path never freezes the window; a project that cannot be opened is reported and
+        leaves the map exactly as it was."""
+        self.w.statusBar().showMessage(self.tr("Opening %1…").replace("%1", Path(path).name))
+        return self._read_project(path, None)
+
+    def _read_project(self, path: str, answers: dict[str, str | None] | None,
+                      passwords: dict[str, str | None] | None = None) -> Task:
+        missing: list[str] = []
+        wanted: list[str] = []
+        task = Task(_load_project, path, answers, missing, passwords, wanted)
+        return self.runner.submit(
+            task, lambda doc: self._project_read(path, doc, answers, missing, passwords, wanted),
+            lambda exc: self._project_failed(path, exc))
+
+    def _project_read(self, path: str, loaded, answers, missing: list[str],
+                      passwords=None, wanted=()) -> None:
+        if missing and answers is None:   # ask where the moved files are, then read again
+            answers = {m: self._resolve_missing(m) for m in dict.fromkeys(missing)}
+            if any(answers.values()):
+                self._read_project(path, answers, passwords)
+                return
+        if wanted and passwords is None:   # PostGIS passwords (never stored): ask, read again
             from .pgdialog import ask_password
-            loaded = load_project(path, resolve_missing=self._resolve_missing,
-                                  ask_password=lambda where: ask_password(self.w, where))
-        except Exception as exc:  # noqa: BLE001 - ProjectFileError has the user's message
-            QApplication.restoreOverrideCursor()
-            self.w.report_error(self.tr("Could not open the project"), str(exc))
-            return False
-        QApplication.restoreOverrideCursor()
+
+            passwords = {c: ask_password(self.w, c) for c in dict.fromkeys(wanted)}
+            if any(passwords.values()):
+                self._read_project(path, answers, passwords)
+                return
+        self._apply_project(path, loaded)
+
+    def _project_failed(self, path: str, exc: BaseException) -> None:
+        from jjjmap.io import ProjectFileError
+
+        self.w.statusBar().clearMessage()
+        if not isinstance(exc, ProjectFileError):
+            log.error("opening the project %s failed", path, exc_info=exc)
+        self.w.report_error(self.tr("Could not open the project"), str(exc))
+
+    def _apply_project(self, path: str, loaded) -> None:
+        self.w.statusBar().clearMessage()
         self.w.give_up_builtin()
         doc = self.w.doc
         # move the loaded state into the window's document, so every observer follows it
@@ -201,7 +256,6 @@ class FileActions(QObject):
             doc.add_layer(layer)
         self.w.map.render()
         self.w.settings.add_recent(path)
-        return True
 
     # -- exports ----------------------------------------------------------------------------
     def _with_page_view(self, then) -> None:
@@ -218,32 +272,59 @@ class FileActions(QObject):
         self.w.map.page_view(got)
 
     def export_html_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.w, self.tr("Export HTML"),
-                                              self.w.settings.last_dir(),
-                                              self.tr("Web page (*.html)"))
+        """Ask where to; with hidden layers on the map, also whether to include them (what
+        you see is what you export, unless the user ticks the box)."""
+        title, page_filter = self.tr("Export HTML"), self.tr("Web page (*.html)")
+        hidden = sum(1 for lyr in self.w.doc.layers if not lyr.visible)
+        include_hidden = False
+        if hidden:
+            from .exportdialog import ask_save_path
+
+            chosen = ask_save_path(self.w, title, self.w.settings.last_dir(), [page_filter],
+                                   self.tr("Include the hidden layers (%1): they are in the "
+                                           "page, hidden, and anyone who has the file can show "
+                                           "them").replace("%1", str(hidden)))
+            if chosen is None:
+                return
+            path, _filter, include_hidden = chosen
+        else:
+            path, _ = QFileDialog.getSaveFileName(self.w, title, self.w.settings.last_dir(),
+                                                  page_filter)
         if not path:
             return
         if not path.lower().endswith((".html", ".htm")):
             path += ".html"
         key = self.w.tianditu_key()
-        if key is not None:
+        if key is not None and self._page_uses_tianditu():
             from . import dialogs
 
             key = key if dialogs.ask_include_tianditu_key(self.w) else ""
-        self._with_page_view(lambda _v: self.export_html(path, tianditu_key=key or ""))
+        else:
+            key = ""   # a page on another basemap never carries the key
+        self._with_page_view(lambda _v: self.export_html(path, tianditu_key=key,
+                                                         include_hidden=include_hidden))
 
-    def export_html(self, path: str, tianditu_key: str = "") -> bool:
+    def _page_uses_tianditu(self) -> bool:
+        from jjjmap.render.basemaps import BASEMAPS
+
+        basemap = BASEMAPS.get(self.w.doc.basemap)
+        return basemap is not None and basemap.needs_key
+
+    def export_html(self, path: str, tianditu_key: str = "", include_hidden: bool = False
+                    ) -> bool:
         """The same page as on screen, self-contained. On this thread: the renderer's pyproj
         objects belong to it (pyproj crashes when they are used from a worker).
 
         The page carries a Tianditu key only when given one (the user agreed); "" keeps the
-        settings' and the environment's key out of it."""
+        settings' and the environment's key out of it. Hidden layers stay out of it unless
+        ``include_hidden``."""
         from jjjmap.export import write_html
 
         self.w.statusBar().showMessage(self.tr("Exporting %1…").replace("%1", path))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            write_html(self.w.doc, path, self_contained=True, tianditu_key=tianditu_key)
+            write_html(self.w.doc, path, self_contained=True, tianditu_key=tianditu_key,
+                       include_hidden=include_hidden)
         except Exception as exc:  # noqa: BLE001 - export errors carry the user's message
             QApplication.restoreOverrideCursor()
             log.error("export to %s failed", path, exc_info=exc)

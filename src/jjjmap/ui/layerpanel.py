@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from jjjmap.model import GROUPS, Layer, MapDocument
 
+from . import plaintext
+
 MIME = "application/x-jjjmap-layer-id"
 ROLE_LAYER = Qt.ItemDataRole.UserRole + 1
 ROLE_GROUP = Qt.ItemDataRole.UserRole + 2
@@ -92,7 +94,7 @@ class LayerTreeModel(QStandardItemModel):
     def _layer_item(self, layer: Layer) -> QStandardItem:
         item = QStandardItem(self.layer_label(layer))
         item.setData(layer.id, ROLE_LAYER)
-        item.setToolTip(layer.source or layer.path or "")
+        item.setToolTip(plaintext.tooltip(layer.source or layer.path or ""))
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                       | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled
                       | Qt.ItemFlag.ItemIsDropEnabled)

@@ -29,6 +29,7 @@ from .layerpanel import LayerPanel
 from .mapview import MapView, Renderer, default_renderer
 from .searchbox import SearchBox
 from .settings import Settings
+from .spatialtools import SpatialTools
 from .statusbar import MapStatus
 from .warmstart import BuiltinStart
 
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.retranslate_ui()
         self._connect()
         self.layer_actions = LayerActions(self)  # Layer menu: Style…, Export layer data…
+        self.spatial = SpatialTools(self)  # Analysis menu: rings, select by location, measure
         self.layer_actions.menu.addSeparator()
         self.layer_actions.menu.addAction(self.add_postgis_action)
         self.resize(1280, 800)
@@ -148,6 +150,7 @@ class MainWindow(QMainWindow):
                                                 QKeySequence.StandardKey.Save)
         self.export_html_action = self._action(f.export_html_dialog)
         self.export_png_action = self._action(f.export_png_dialog)
+        self.print_action = self._action(self.show_print_layout, QKeySequence.StandardKey.Print)
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.zoom_selection_action = self._action(self.zoom_to_selection, "Ctrl+J")
         self.zoom_layer_action = self._action(self._zoom_current)
@@ -166,6 +169,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.export_html_action)
         menu.addAction(self.export_png_action)
+        menu.addAction(self.print_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
 
@@ -225,6 +229,8 @@ class MainWindow(QMainWindow):
                  self.tr("Save the map as a web page")),
                 (self.export_png_action, self.tr("Export P&NG…"),
                  self.tr("Save a picture of the current view")),
+                (self.print_action, self.tr("P&rint layout…"),
+                 self.tr("A page with title, legend, scale bar and credits, as PDF or PNG")),
                 (self.quit_action, self.tr("&Quit"), ""),
                 (self.zoom_selection_action, self.tr("&Zoom to selection"), ""),
                 (self.zoom_layer_action, self.tr("Zoom to &layer"), ""),
@@ -333,6 +339,11 @@ class MainWindow(QMainWindow):
             shown = self._layer(self.identify.layer_id)
             if shown is not None:
                 self.identify.show_feature(shown, self.identify.row, payload[0])
+
+    def show_print_layout(self):
+        from .printdialog import show_print_dialog
+
+        return show_print_dialog(self)
 
     def report_error(self, title: str, text: str) -> None:
         """A message box, or stderr for an unattended run (``quiet_errors``, e.g. screenshots)."""

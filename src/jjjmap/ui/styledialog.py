@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 from jjjmap.lazy import LazyModule
 from jjjmap.model import Layer, MapDocument, Style
 
+from .plaintext import plain_label
+
 pd = LazyModule("pandas")
 
 # Ramps the renderer knows (branca's linear colormaps, matched by the name before "_").
@@ -190,12 +192,12 @@ class StyleDialog(QDialog):
         self.radius_field = QComboBox(self)
         self.label_field = QComboBox(self)
 
-        self.message = QLabel(self)
+        self.message = plain_label("", self)   # names fields: text from the data
         self.message.setObjectName("style-message")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
         self.message.hide()
-        self.note = QLabel(self)
+        self.note = plain_label("", self)
         self.note.setWordWrap(True)
 
         self.buttons = QDialogButtonBox(
