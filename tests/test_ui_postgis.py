@@ -109,3 +109,31 @@ def test_a_dropped_table_shows_an_error_and_the_rest_keeps_working(window, qtbot
     assert "no longer exists" in message and pg_data.password not in message
     qtbot.waitUntil(lambda: "error" in w.layers.model.layer_label(layer), timeout=10000)
     assert js(qtbot, w.map, f"jjj.featureCount('{w.doc.layers[0].id}')") == 199
+
+
+def test_project_open_asks_for_a_password_libpq_cannot_find(window, qtbot, pg_data, tmp_path,
+                                                            monkeypatch):
+    from jjjmap.io.postgis import open_postgis
+    from jjjmap.io.project import save_project
+    from jjjmap.ui import pgdialog
+
+    w = window
+    with qtbot.waitSignal(w.mapReady, timeout=60000):
+        w.doc.add_layer(open_postgis(pg_data.uri(table="pts"))[0])
+    path = save_project(w.doc, tmp_path / "pg.jjjmap")
+    assert pg_data.password not in path.read_text(encoding="utf-8")
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))   # libpq finds no password now
+    asked = []
+
+    def ask(parent, connection):   # stands in for the password field
+        asked.append(connection)
+        return pg_data.password
+    monkeypatch.setattr(pgdialog, "ask_password", ask)
+    with qtbot.waitSignal(w.mapReady, timeout=60000):
+        w.files.open_project(str(path))
+    qtbot.waitUntil(lambda: [lyr.kind for lyr in w.doc.layers] == ["vector", "postgis"],
+                    timeout=30000)
+    assert asked == [f"{pg_data.user}@{pg_data.host}:{pg_data.port}/{pg_data.dbname}"]
+    layer = w.doc.layers[1]
+    qtbot.waitUntil(lambda: (js(qtbot, w.map, f"jjj.pgState('{layer.id}')") or {})
+                    .get("state") == "ok", timeout=30000)
