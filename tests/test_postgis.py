@@ -6,7 +6,6 @@ code uses) or from the same data read from its file, never from the code under t
 from __future__ import annotations
 
 import json
-import os
 from urllib.parse import quote
 
 import numpy as np
