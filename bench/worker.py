@@ -318,6 +318,15 @@ CASES = {case: {"jjjmap": jjj, "baseline": functools.partial(base, side="baselin
          for case, (jjj, base) in _JJJMAP_AND_BASELINES.items()}
 
 
+def _postgis_cases():   # bench/pg.py: a PostGIS table, view-driven vs read_postgis
+    from bench import pg
+
+    return {"jjjmap": pg.jjjmap_side, "baseline": pg.baseline_side}
+
+
+CASES["postgis"] = _postgis_cases()
+
+
 def main(argv):
     case, side, params = argv[0], argv[1], json.loads(argv[2])
     print(json.dumps(CASES[case][side](params)))

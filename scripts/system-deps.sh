@@ -16,6 +16,8 @@ pkgs=(python3-venv python3-pip
 if [ "$what" = test ]; then
   # binutils: PyInstaller's objdump; desktop-file-utils, appstream: the packaging validators
   pkgs+=(chromium gmt-gshhg-full binutils desktop-file-utils appstream)   # gshhg: an independent WGS-84 shoreline for the datum test
+  # PostGIS layers: a throwaway cluster started by tests/pg_fixture.py (Debian 12: 15 and 3.3)
+  pkgs+=(postgresql postgresql-15-postgis-3)
 fi
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

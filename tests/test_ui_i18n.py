@@ -34,7 +34,7 @@ from jjjmap.ui.settings import Settings  # noqa: E402
 # Names that stay as they are in a Chinese interface: the app, data and tile providers,
 # file formats, the datum, and "English" as the language menu's own name for itself.
 PROPER = {"jjjmap", "OpenStreetMap", "CARTO", "Esri", "HTML", "PNG", "PDF", "WGS", "English",
-          "GeoPackage", "GeoJSON", "Shapefile", "CSV"}
+          "GeoPackage", "GeoJSON", "Shapefile", "CSV", "PostGIS", "PostgreSQL"}
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 

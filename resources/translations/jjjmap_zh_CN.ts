@@ -548,6 +548,14 @@
         <translation>关于 jjjmap(&amp;A)</translation>
     </message>
     <message>
+        <source>Add &amp;PostGIS layer…</source>
+        <translation>添加 PostGIS 图层(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>A table, view or query of a PostgreSQL/PostGIS database</source>
+        <translation>PostgreSQL/PostGIS 数据库中的表、视图或查询</translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
@@ -763,6 +771,136 @@
         <location line="+2"/>
         <source>zoom %1</source>
         <translation>缩放级别 %1</translation>
+    </message>
+</context>
+<context>
+    <name>PgDialog</name>
+    <message>
+        <source>Add PostGIS layer</source>
+        <translation>添加 PostGIS 图层</translation>
+    </message>
+    <message>
+        <source>URI</source>
+        <translation>URI</translation>
+    </message>
+    <message>
+        <source>or service</source>
+        <translation>或服务名</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>empty: PGPASSWORD or ~/.pgpass</source>
+        <translation>留空：使用 PGPASSWORD 或 ~/.pgpass</translation>
+    </message>
+    <message>
+        <source>Test and list tables</source>
+        <translation>测试并列出表</translation>
+    </message>
+    <message>
+        <source>schema</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>table</source>
+        <translation>表</translation>
+    </message>
+    <message>
+        <source>column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>SRID</source>
+        <translation>SRID</translation>
+    </message>
+    <message>
+        <source>est. rows</source>
+        <translation>估计行数</translation>
+    </message>
+    <message>
+        <source>or a query layer: SELECT id, name, geom FROM ... (runs read-only)</source>
+        <translation>或查询图层：SELECT id, name, geom FROM ...（只读执行）</translation>
+    </message>
+    <message>
+        <source>Add layer</source>
+        <translation>添加图层</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <source>Connected: %1 tables and views with geometry.</source>
+        <translation>已连接：%1 个含几何的表和视图。</translation>
+    </message>
+    <message>
+        <source>Could not add the layer</source>
+        <translation>无法添加图层</translation>
+    </message>
+    <message>
+        <source>Choose a table (Test lists them) or write a query.</source>
+        <translation>请选择一个表（点“测试”列出）或写一个查询。</translation>
+    </message>
+    <message>
+        <source>PostGIS password</source>
+        <translation>PostGIS 密码</translation>
+    </message>
+    <message>
+        <source>Password for %1 (not saved in the project):</source>
+        <translation>%1 的密码（不会保存到项目中）：</translation>
+    </message>
+</context>
+<context>
+    <name>PgLayers</name>
+    <message>
+        <source>loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <source>%1 in view, aggregated</source>
+        <translation>视图内 %1 个，已聚合</translation>
+    </message>
+    <message>
+        <source>first %1 in view</source>
+        <translation>视图内前 %1 个</translation>
+    </message>
+    <message>
+        <source>%1 in view</source>
+        <translation>视图内 %1 个</translation>
+    </message>
+    <message>
+        <source>in the database, %1 rows</source>
+        <translation>在数据库中，%1 行</translation>
+    </message>
+    <message>
+        <source>in the database</source>
+        <translation>在数据库中</translation>
     </message>
 </context>
 <context>

@@ -344,6 +344,10 @@
         L.popup(POPUP).setLatLng(latlng).setContent(ui.popup(content, T)).openOn(map);
       });
       entry.count = function () { return entry.group.shownCount(); };
+    } else if (spec.render === 'pg') {   // view-driven PostGIS layer (jjj-pg.js)
+      entry.pg = new window.JjjPgLayer(spec, pane, {T: T, popup: POPUP});
+      entry.group = entry.pg;
+      entry.count = function () { return entry.pg.count(); };
     }
     layers[spec.id] = entry;
     order.push(spec.id);
@@ -513,6 +517,7 @@
   jjj.detailActive = function (id) { var e = layers[id]; return !!(e && e.detailActive && e.detailActive()); };
   jjj.detailLevel = function (id) { var e = layers[id]; return e && e.detailLevel !== undefined ? e.detailLevel : null; };
   jjj.featureCount = function (id) { var e = layers[id]; return e && e.count ? e.count() : 0; };
+  jjj.pgState = function (id) { var e = layers[id]; return e && e.pg ? e.pg.state : null; };
   jjj.layerIds = function () { return order.slice(); };
   jjj.refreshUi = refreshUi;   // a layer whose legend changed with the zoom (jjj-hexbin.js)
   jjj.order = function () { return order.slice(); };

@@ -108,6 +108,10 @@ def describe(path, *, layer: str | None = None) -> dict:
     """{'path', 'format', 'size_bytes', 'layers': [{name, geometry_type, feature_count, crs,
     crs_name, fields: [{name, type}], bounds, bounds_wgs84, encoding}]}; LayerLoadError on failure.
     """
+    from .pgsource import is_postgis_uri
+    if is_postgis_uri(path):   # a PostGIS database, table or query (io.postgis)
+        from .postgis import describe_postgis
+        return describe_postgis(path)
     src = path
     try:
         path, layer = split_layer_syntax(path, layer)
@@ -146,7 +150,13 @@ def _fmt_bounds(b) -> str:
 
 def format_description(info: dict) -> str:
     """Plain text for the terminal."""
-    lines = [f"{info['path']}  ({info['format']}, {info['size_bytes']:,} bytes)"]
+    if info.get("format") == "postgis":
+        from .postgis import format_tables
+        lines = [f"{info['path']}  (PostGIS)"]
+        if info.get("tables") is not None:
+            lines += ["", format_tables(info["tables"])]
+    else:
+        lines = [f"{info['path']}  ({info['format']}, {info['size_bytes']:,} bytes)"]
     for lyr in info.get("layers", []):
         lines.append("")
         lines.append(f"Layer: {lyr['name'] or file_stem(Path(info['path']))}")

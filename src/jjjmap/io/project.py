@@ -38,7 +38,9 @@ def _relative(data_path: str, project_dir: Path) -> str:
 def layer_entry(layer, project_dir: Path) -> dict[str, Any]:
     builtin = layer.meta.get("builtin")
     entry: dict[str, Any] = {"builtin": builtin, "path": None, "open": {}}
-    if builtin is None and isinstance(layer.meta.get("derived"), dict):
+    if layer.meta.get("postgis"):   # a database layer: its address, never its password
+        entry.update(postgis=layer.meta["postgis"], part=layer.meta.get("part"))
+    elif builtin is None and isinstance(layer.meta.get("derived"), dict):
         # rings, a drawn study area: the question is stored and recomputed on open
         from jjjmap.analysis.derived import entry_for
 
@@ -145,13 +147,16 @@ def read_project_dict(path) -> dict[str, Any]:
 
 
 def load_project(path, *, resolve_missing: ResolveMissing | None = None,
-                 open_kwargs: dict | None = None):
+                 open_kwargs: dict | None = None,
+                 ask_password: Callable[[str], str | None] | None = None):
     """Rebuild the MapDocument saved in ``path``.
 
     A data file that is no longer where the project says is passed to ``resolve_missing``
     (absolute path); it returns the new location, or None to leave that layer out. Without a
     callback a missing file is a ProjectFileError. A data file that exists but cannot be read is a
     ProjectFileError naming the layer, with the LayerLoadError as its cause.
+    A PostGIS layer whose password libpq cannot find calls ``ask_password(connection)`` (once
+    per connection; None leaves its layers out).
     """
     from jjjmap.model import MapDocument, Style
 
@@ -174,8 +179,13 @@ def load_project(path, *, resolve_missing: ResolveMissing | None = None,
         if not isinstance(entry, dict):
             raise ProjectFileError(f"The project {display_name(path)} is damaged: layer {i + 1} "
                                    f"is not an object.", path)
-        layer = _load_entry(entry, path, project_dir, resolve_missing, cache, resolved,
-                            open_kwargs or {})
+        if entry.get("postgis"):
+            from .postgis import load_project_entry
+
+            layer = load_project_entry(entry, path, ask_password, resolved)
+        else:
+            layer = _load_entry(entry, path, project_dir, resolve_missing, cache, resolved,
+                                open_kwargs or {})
         if layer is None:
             continue
         try:

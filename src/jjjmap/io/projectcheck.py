@@ -150,6 +150,11 @@ class _Checker:
             self.join(where, entry["join"])
         elif entry.get("aggregate") is not None:
             self.aggregate(where, entry["aggregate"])
+        elif entry.get("postgis") is not None:   # a PostGIS layer's address (io.postgis)
+            self.text(f"the PostGIS address of {where}", entry["postgis"], MAX_PATH,
+                      optional=False)
+            if not str(entry["postgis"]).lower().startswith(("postgresql://", "postgres://")):
+                raise self.fail(f"the PostGIS address of {where} must start with postgresql://")
         elif not builtin:
             if not isinstance(path, str) or not path:
                 raise self.fail(f"{where} has neither a built-in key nor a file path")
@@ -310,6 +315,8 @@ def _data_key(entry: dict) -> tuple:
             import json
 
             return (member, json.dumps(entry[member], sort_keys=True, default=str))
+    if entry.get("postgis") is not None:
+        return ("postgis", entry["postgis"], entry.get("part"))
     opts = entry.get("open") or {}
     return ("file", entry.get("path"), entry.get("part"),
             tuple(sorted((str(k), str(v)) for k, v in opts.items())))

@@ -65,6 +65,10 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
 def _open_layer(path, layer, crs, encoding, datum, memory_limit) -> list:
     from jjjmap.model import Layer
 
+    from .pgsource import is_postgis_uri
+    if is_postgis_uri(path):   # a PostGIS table or query (io.postgis)
+        from .postgis import open_postgis
+        return open_postgis(path)
     src = path
     try:
         path, layer = split_layer_syntax(path, layer)

@@ -64,6 +64,7 @@ _ASSETS = (
     Asset("jjj-time.js", "js", "web:jjj-time.js"),
     Asset("jjj-heat.js", "js", "web:jjj-heat.js"),
     Asset("jjj-hexbin.js", "js", "web:jjj-hexbin.js"),
+    Asset("jjj-pg.js", "js", "web:jjj-pg.js"),
     Asset("jjj.js", "js", "web:jjj.js"),
 )
 _IMAGES = tuple(

@@ -115,6 +115,9 @@ def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
         spec = boundary_spec(layer, lang, tolerance, shift, finer())
     elif layer.kind == "clusters":
         spec = clusters_spec(layer, lang, shift)
+    elif layer.kind == "postgis":   # a view-driven PostGIS layer (render.pglayer)
+        from .pglayer import pg_spec
+        spec = pg_spec(layer, lang, fetch=detail == "fetch", shift=shift, view=doc.view)
     elif layer.kind == "institutions":
         counties = next((lyr for lyr in doc.layers if lyr.kind == "boundary"
                          and level_of(lyr) == "county"), None)

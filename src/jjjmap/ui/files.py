@@ -40,9 +40,12 @@ def _open_layer(path: str, options: dict | None = None, style: dict | None = Non
     return layers
 
 
-def _load_project(path: str, answers: dict | None, missing: list[str]):
+def _load_project(path: str, answers: dict | None, missing: list[str],
+                  passwords: dict | None = None, wanted: list[str] | None = None):
     """Worker side: the project's document. Without ``answers`` a missing data file is left
-    out and noted in ``missing`` (the GUI asks the user, then reads again with answers)."""
+    out and noted in ``missing`` (the GUI asks the user, then reads again with answers).
+    A PostGIS connection libpq finds no password for is noted in ``wanted`` the same way
+    (the GUI asks, then reads again with ``passwords``)."""
     from jjjmap.io.project import load_project
 
     def resolve(data_path: str):
@@ -51,7 +54,14 @@ def _load_project(path: str, answers: dict | None, missing: list[str]):
         missing.append(data_path)
         return None
 
-    return load_project(path, resolve_missing=resolve)
+    def password(connection: str):
+        if passwords is not None:
+            return passwords.get(connection)
+        if wanted is not None:
+            wanted.append(connection)
+        return None
+
+    return load_project(path, resolve_missing=resolve, ask_password=password)
 
 
 class FileActions(QObject):
@@ -282,18 +292,28 @@ class FileActions(QObject):
         self.w.statusBar().showMessage(self.tr("Opening %1…").replace("%1", Path(path).name))
         return self._read_project(path, None)
 
-    def _read_project(self, path: str, answers: dict[str, str | None] | None) -> Task:
+    def _read_project(self, path: str, answers: dict[str, str | None] | None,
+                      passwords: dict[str, str | None] | None = None) -> Task:
         missing: list[str] = []
-        task = Task(_load_project, path, answers, missing)
+        wanted: list[str] = []
+        task = Task(_load_project, path, answers, missing, passwords, wanted)
         return self.runner.submit(
-            task, lambda doc: self._project_read(path, doc, answers, missing),
+            task, lambda doc: self._project_read(path, doc, answers, missing, passwords, wanted),
             lambda exc: self._project_failed(path, exc))
 
-    def _project_read(self, path: str, loaded, answers, missing: list[str]) -> None:
+    def _project_read(self, path: str, loaded, answers, missing: list[str],
+                      passwords=None, wanted=()) -> None:
         if missing and answers is None:   # ask where the moved files are, then read again
             answers = {m: self._resolve_missing(m) for m in dict.fromkeys(missing)}
             if any(answers.values()):
-                self._read_project(path, answers)
+                self._read_project(path, answers, passwords)
+                return
+        if wanted and passwords is None:   # PostGIS passwords (never stored): ask, read again
+            from .pgdialog import ask_password
+
+            passwords = {c: ask_password(self.w, c) for c in dict.fromkeys(wanted)}
+            if any(passwords.values()):
+                self._read_project(path, answers, passwords)
                 return
         self._apply_project(path, loaded)
 

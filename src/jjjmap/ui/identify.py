@@ -73,10 +73,25 @@ class IdentifyPanel(QWidget):
             if value:
                 fields.append((label, str(value)))
         self.fields = fields
+        self.browser.setHtml(self._table_html(fields))
+
+    def show_record(self, layer: Layer, key, record: dict, lang: str = "en") -> None:
+        """A row fetched from a database (a view-driven PostGIS layer, by its key)."""
+        self.layer_id, self.row, self._shown = layer.id, None, None
+        self.title.setText(self.tr("<b>%1</b> — feature %2").replace(
+            "%1", escape(layer.title(lang))).replace("%2", escape(str(key))))
+        fields = [(str(k), format_value(v)) for k, v in record.items()]
+        if layer.source:
+            fields.append((self.tr("(source)"), str(layer.source)))
+        self.fields = fields
+        self.browser.setHtml(self._table_html(fields))
+
+    @staticmethod
+    def _table_html(fields) -> str:
         rows = "".join(
             f"<tr><td style='color:#555;padding-right:8px;white-space:nowrap'>"
             f"{escape(name)}</td><td>{_cell(value)}</td></tr>" for name, value in fields)
-        self.browser.setHtml(f"<table cellspacing='0' cellpadding='2'>{rows}</table>")
+        return f"<table cellspacing='0' cellpadding='2'>{rows}</table>"
 
     def value(self, name: str) -> str | None:
         return next((v for n, v in self.fields if n == name), None)

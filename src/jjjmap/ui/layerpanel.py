@@ -61,6 +61,9 @@ class LayerTreeModel(QStandardItemModel):
 
     # -- building ---------------------------------------------------------------------------
     def layer_label(self, layer: Layer) -> str:
+        if layer.kind == "postgis":   # its rows stay in the database: say what is in view
+            from .pglayers import status_text
+            return f"{layer.title(self.doc.lang)} ({status_text(layer)})"
         total = len(layer.gdf)
         shown = len(layer.filtered()) if layer.filter else total
         count = f"{shown}/{total}" if shown != total else str(total)

@@ -108,6 +108,8 @@ class MainWindow(QMainWindow):
         self.layer_actions = LayerActions(self)  # Layer menu: Style…, Export layer data…
         self.spatial = SpatialTools(self)  # Analysis menu: rings, select by location, measure
         self.join_actions = JoinActions(self)    # Layer menu: Join table…, Count points…
+        self.layer_actions.menu.addSeparator()
+        self.layer_actions.menu.addAction(self.add_postgis_action)
         self.resize(1280, 800)
         self.resizeDocks([self.layers_dock, self.identify_dock], [300, 280],
                          Qt.Orientation.Horizontal)
@@ -156,6 +158,8 @@ class MainWindow(QMainWindow):
         self.zoom_layer_action = self._action(self._zoom_current)
         self.find_action = self._action(self._focus_search, QKeySequence.StandardKey.Find)
         self.about_action = self._action(lambda: dialogs.show_about(self))
+        from . import pgdialog
+        self.add_postgis_action = self._action(lambda: pgdialog.add_postgis_layer(self))
 
         menu = self.file_menu = self.menuBar().addMenu("")
         menu.addAction(self.open_action)
@@ -234,7 +238,9 @@ class MainWindow(QMainWindow):
                 (self.zoom_layer_action, self.tr("Zoom to &layer"), ""),
                 (self.find_action, self.tr("&Find place…"),
                  self.tr("Search features by Chinese name, English name or pinyin")),
-                (self.about_action, self.tr("&About jjjmap"), "")):
+                (self.about_action, self.tr("&About jjjmap"), ""),
+                (self.add_postgis_action, self.tr("Add &PostGIS layer…"),
+                 self.tr("A table, view or query of a PostgreSQL/PostGIS database"))):
             action.setText(text)
             action.setStatusTip(tip)
         self.file_menu.setTitle(self.tr("&File"))
@@ -266,6 +272,8 @@ class MainWindow(QMainWindow):
         self.table.rowsSelected.connect(self.doc.select)
         self.table.view.doubleClicked.connect(lambda _index: self.zoom_to_selection())
         self._unsubscribe = self.doc.subscribe(self._on_doc_event)
+        from . import pglayers
+        pglayers.connect_window(self)
 
     # -- the built-in layers at start (ui.warmstart) ----------------------------------------
     @property

@@ -132,6 +132,8 @@ class MapView(QWebEngineView):
         self._unsubscribe = doc.subscribe(self._on_doc_event)
         self._runner = None   # a TaskRunner for the renders of big documents
         self._handler.details[self._page_path.rpartition("/")[0]] = self._detail_json
+        from . import pglayers   # view-driven PostGIS layers ask the scheme by view
+        self.pg_events = pglayers.install(self)
         # A start whose built-in layers are still loading (ui.warmstart): renders wait for
         # them (``waiting``); a stored page of them may already show (``stored``).
         self.waiting = False
@@ -349,6 +351,8 @@ class MapView(QWebEngineView):
         self._unsubscribe()  # idempotent
         self._handler.pages.pop(self._page_path, None)
         self._handler.details.pop(self._page_path.rpartition("/")[0], None)
+        from . import pglayers
+        pglayers.uninstall(self)
 
     def _detail_json(self, layer_id: str, level: int, datum: str) -> bytes:
         """Finer outlines the page asks for when zoomed in (see render.detail)."""

@@ -33,6 +33,9 @@ AssetProvider = Callable[[str], "tuple[bytes, str]"]
 # (layer id, level, datum) -> JSON bytes of that layer's outlines at that level
 DetailProvider = Callable[[str, int, str], bytes]
 _DETAIL = re.compile(r"^(?:(?P<page>.+)/)?detail/(?P<layer>[^/]+)/(?P<level>\d{1,2})\.json$")
+# (layer id, query {bbox, z, datum} or {key}) -> JSON bytes of a view-driven PostGIS layer
+PgProvider = Callable[[str, dict], bytes]
+_PG = re.compile(r"^(?:(?P<page>.+)/)?pg/(?P<layer>[^/]+)(?P<row>/row)?$")
 
 
 def register_scheme() -> None:
@@ -80,6 +83,10 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         self.details: dict[str, DetailProvider] = {}
         self._held: list[QWebEngineUrlRequestJob] = []
         self._pool = concurrent.futures.ThreadPoolExecutor(1, "jjjmap-detail")
+        # PostGIS views (ui.pglayers): several layers ask at once; a layer's newer view
+        # cancels its older query, so a slow database never queues behind itself
+        self.pg: dict[str, PgProvider] = {}
+        self._pg_pool = concurrent.futures.ThreadPoolExecutor(4, "jjjmap-pg")
         self._made.connect(self._answer)
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt name)
@@ -97,6 +104,12 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
                 provider = self.details[m["page"] or ""]
                 args = (unquote(m["layer"]), int(m["level"]), datum)
                 self._pool.submit(self._make, job, provider, args)
+            elif (m := _PG.match(path)) is not None:
+                query = {k: v[0] for k, v in parse_qs(url.query()).items()}
+                if m["row"] is None:
+                    query.pop("key", None)
+                provider = self.pg[m["page"] or ""]
+                self._pg_pool.submit(self._make, job, provider, (unquote(m["layer"]), query))
             else:
                 raise KeyError(path)
         except Exception:  # noqa: BLE001 - any miss is a 404 for the page

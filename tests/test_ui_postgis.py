@@ -1,0 +1,139 @@
+"""The window with a real PostGIS server: connect, add a large table, pan, identify."""
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6.QtWebEngineWidgets")
+pytestmark = [pytest.mark.gui, pytest.mark.postgis]
+
+from pg_fixture import pg_data, pg_server  # noqa: E402,F401 - fixtures
+from test_ui_helpers import js, shown_window  # noqa: E402
+
+from jjjmap.model import MapDocument  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, pg_data):
+    from jjjmap.io.postgis import open_postgis
+
+    doc = MapDocument()
+    doc.basemap = "none"
+    doc.set_view(39.3, 116.6, 7)
+    for layer in open_postgis(pg_data.uri(table="counties")):   # a small one: loaded whole
+        doc.add_layer(layer)
+    with shown_window(qtbot, doc, tmp_path, timeout=60000) as w:
+        yield w
+
+
+def _count_in(pg, b) -> int:
+    return pg.execute("SELECT count(*) FROM pts WHERE ST_X(geom) BETWEEN %s AND %s "
+                      "AND ST_Y(geom) BETWEEN %s AND %s",
+                      (b["w"], b["e"], b["s"], b["n"]))[0][0]
+
+
+BOUNDS = "(function () { var b = jjj.map.getBounds(); return {w: b.getWest(), s: b.getSouth(), " \
+         "e: b.getEast(), n: b.getNorth()}; })()"
+
+
+def test_connect_add_large_table_pan_identify(window, qtbot, pg_data):
+    from jjjmap.ui.pgdialog import PgDialog, open_address
+
+    w = window
+    dialog = PgDialog(w)
+    dialog.host.setText(pg_data.host)
+    dialog.port.setText(str(pg_data.port))
+    dialog.dbname.setText(pg_data.dbname)
+    dialog.user.setText(pg_data.user)           # the password comes from PGPASSFILE
+    dialog.test()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=30000)
+    names = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
+    assert "pts" in names and "pts_big_values (view)" in names
+    dialog.table.selectRow(names.index("pts"))
+    address = dialog.layer_address()
+    assert address.table == ("public", "pts")
+    with qtbot.waitSignal(w.mapReady, timeout=60000):
+        open_address(w, address, dialog.typed_password())
+    layer = next(lyr for lyr in w.doc.layers if lyr.kind == "postgis")
+    # zoom 7: the whole region, more points than a request carries: counted on the server
+    qtbot.waitUntil(lambda: (js(qtbot, w.map, f"jjj.pgState('{layer.id}')") or {})
+                    .get("state") == "ok", timeout=30000)
+    st = js(qtbot, w.map, f"jjj.pgState('{layer.id}')")
+    bounds = js(qtbot, w.map, BOUNDS)
+    assert st["mode"] == "grid" and st["n"] == _count_in(pg_data, bounds)
+    qtbot.waitUntil(lambda: "aggregated" in w.layers.model.layer_label(layer), timeout=10000)
+
+    # pan and zoom in to 14: the page asks again and shows exactly the points in view
+    js(qtbot, w.map, "jjj.setView(39.95, 116.35, 14)")
+    qtbot.waitUntil(lambda: (js(qtbot, w.map, f"jjj.pgState('{layer.id}')") or {})
+                    .get("mode") == "points", timeout=30000)
+    qtbot.waitUntil(lambda: js(qtbot, w.map, f"jjj.pgState('{layer.id}').state") == "ok",
+                    timeout=30000)
+    st = js(qtbot, w.map, f"jjj.pgState('{layer.id}')")
+    bounds = js(qtbot, w.map, BOUNDS)
+    assert st["n"] == _count_in(pg_data, bounds) > 0
+    qtbot.waitUntil(lambda: "in view" in w.layers.model.layer_label(layer), timeout=10000)
+    # the counties, loaded whole, still draw
+    assert js(qtbot, w.map, f"jjj.featureCount('{w.doc.layers[0].id}')") == 199
+
+    # identify: click the first drawn point; its full row comes from the server by key
+    clicked = js(qtbot, w.map, f"""(function () {{
+        var cloud = jjj.layerGroup('{layer.id}')._drawn;
+        var ll = L.latLng(cloud.lat[0], cloud.lon[0]);
+        jjj.map.fire('click', {{latlng: ll, containerPoint: jjj.map.latLngToContainerPoint(ll)}});
+        return true; }})()""")
+    assert clicked
+    qtbot.waitUntil(lambda: w.identify.value("id") is not None, timeout=20000)
+    key = int(w.identify.value("id"))
+    name, value = pg_data.execute("SELECT name, value FROM pts WHERE id = %s", (key,))[0]
+    assert w.identify.value("name") == name
+    assert w.identify.value("value") == str(value)
+    qtbot.waitUntil(lambda: js(qtbot, w.map, "document.querySelectorAll('.jjj-popup').length") > 0,
+                    timeout=10000)
+
+
+def test_a_dropped_table_shows_an_error_and_the_rest_keeps_working(window, qtbot, pg_data):
+    from jjjmap.io.postgis import open_postgis
+
+    w = window
+    pg_data.execute("CREATE TABLE pts_gui AS SELECT * FROM pts WHERE id <= 300000")
+    [layer] = open_postgis(pg_data.uri(table="pts_gui"), whole_rows=0)
+    with qtbot.waitSignal(w.mapReady, timeout=60000):
+        w.doc.add_layer(layer)
+    qtbot.waitUntil(lambda: (js(qtbot, w.map, f"jjj.pgState('{layer.id}')") or {})
+                    .get("state") == "ok", timeout=30000)
+    pg_data.execute("DROP TABLE pts_gui")
+    js(qtbot, w.map, "jjj.setView(39.95, 116.35, 13)")
+    qtbot.waitUntil(lambda: (js(qtbot, w.map, f"jjj.pgState('{layer.id}')") or {})
+                    .get("state") == "error", timeout=30000)
+    message = js(qtbot, w.map, f"jjj.pgState('{layer.id}').message")
+    assert "no longer exists" in message and pg_data.password not in message
+    qtbot.waitUntil(lambda: "error" in w.layers.model.layer_label(layer), timeout=10000)
+    assert js(qtbot, w.map, f"jjj.featureCount('{w.doc.layers[0].id}')") == 199
+
+
+def test_project_open_asks_for_a_password_libpq_cannot_find(window, qtbot, pg_data, tmp_path,
+                                                            monkeypatch):
+    from jjjmap.io.postgis import open_postgis
+    from jjjmap.io.project import save_project
+    from jjjmap.ui import pgdialog
+
+    w = window
+    with qtbot.waitSignal(w.mapReady, timeout=60000):
+        w.doc.add_layer(open_postgis(pg_data.uri(table="pts"))[0])
+    path = save_project(w.doc, tmp_path / "pg.jjjmap")
+    assert pg_data.password not in path.read_text(encoding="utf-8")
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))   # libpq finds no password now
+    asked = []
+
+    def ask(parent, connection):   # stands in for the password field
+        asked.append(connection)
+        return pg_data.password
+    monkeypatch.setattr(pgdialog, "ask_password", ask)
+    with qtbot.waitSignal(w.mapReady, timeout=60000):
+        w.files.open_project(str(path))
+    qtbot.waitUntil(lambda: [lyr.kind for lyr in w.doc.layers] == ["vector", "postgis"],
+                    timeout=30000)
+    assert asked == [f"{pg_data.user}@{pg_data.host}:{pg_data.port}/{pg_data.dbname}"]
+    layer = w.doc.layers[1]
+    qtbot.waitUntil(lambda: (js(qtbot, w.map, f"jjj.pgState('{layer.id}')") or {})
+                    .get("state") == "ok", timeout=30000)
