@@ -299,20 +299,31 @@ def test_reloads_on_a_gcj02_basemap_do_not_drift(tmp_path, qtbot):
         _close(qtbot, w)
 
 
-def test_a_missing_qm_is_compiled_from_the_ts_into_the_cache(tmp_path, monkeypatch):
-    from PySide6.QtCore import QStandardPaths, QTranslator
+def test_the_shipped_qm_is_used_and_nothing_is_compiled_at_run_time(tmp_path, monkeypatch):
+    import subprocess
 
+    from PySide6.QtCore import QTranslator
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"the app ran a program to get its translation: {args}")
+
+    monkeypatch.setattr(subprocess, "run", no_subprocess)
+    monkeypatch.setattr(subprocess, "Popen", no_subprocess)
+    monkeypatch.setenv("PATH", str(tmp_path))   # no lrelease to be found either
+    qm = i18n.qm_file("zh")
+    assert qm == i18n.translations_dir() / "jjjmap_zh_CN.qm"
+    translator = QTranslator()
+    assert translator.load(str(qm)) and translator.translate("MainWindow", "Layers") == "图层"
+
+
+def test_an_install_without_the_qm_stays_english(tmp_path, monkeypatch, caplog):
     shipped = i18n.translations_dir() / "jjjmap_zh_CN.ts"
     source = tmp_path / "translations"
     source.mkdir()
     (source / shipped.name).write_bytes(shipped.read_bytes())   # a .ts and no .qm
     monkeypatch.setattr(i18n, "translations_dir", lambda: source)
-    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda _loc: str(tmp_path / "cache"))
-    qm = i18n.qm_file("zh")
-    assert qm == tmp_path / "cache" / "translations" / "jjjmap_zh_CN.qm" and qm.is_file()
-    translator = QTranslator()
-    assert translator.load(str(qm)) and translator.translate("MainWindow", "Layers") == "图层"
-    assert i18n.qm_file("zh") == qm   # compiled once
+    assert i18n.qm_file("zh") is None
+    assert "jjjmap_zh_CN.qm" in caplog.text and not list(tmp_path.rglob("*.qm"))
 
 
 def test_start_language_command_line_then_remembered_then_locale(monkeypatch):
