@@ -30,8 +30,6 @@ def shown_window(qtbot, doc, tmp_path, *, timeout: int = 20000, quiet: bool = Fa
     """A MainWindow on ``doc`` (``restore=False`` and temp settings unless given), shown until
     its map says it has drawn; closed afterwards (WA_DeleteOnClose: the page goes before the
     shared web profile does)."""
-    import shiboken6
-
     from jjjmap.ui.mainwindow import MainWindow
 
     kwargs.setdefault("restore", False)
@@ -43,9 +41,46 @@ def shown_window(qtbot, doc, tmp_path, *, timeout: int = 20000, quiet: bool = Fa
             w.show()
         yield w
     finally:
+        close_window(qtbot, w)
+
+
+def close_window(qtbot, *windows) -> None:
+    """Close the windows and wait until Qt has deleted them (WA_DeleteOnClose)."""
+    import shiboken6
+
+    for w in windows:
         if shiboken6.isValid(w):
             w.close()
-        qtbot.wait(10)
+    qtbot.waitUntil(lambda: not any(shiboken6.isValid(w) for w in windows), timeout=10000)
+
+
+@contextmanager
+def language_changed(qtbot, widget, timeout: int = 10000):
+    """After the block, wait until ``widget`` has handled the LanguageChange event that
+    swapping translators posts (its children get it within the same dispatch)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Seen(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802
+            if obj is widget and event.type() == QEvent.Type.LanguageChange:
+                self.count += 1
+            return False
+
+    seen = Seen()
+    widget.installEventFilter(seen)
+    try:
+        yield
+        qtbot.waitUntil(lambda: seen.count > 0, timeout=timeout)
+    finally:
+        widget.removeEventFilter(seen)
+
+
+def page_answered(qtbot, view) -> None:
+    """Wait until the page has answered every call sent to it so far (and their callbacks
+    ran): runJavaScript calls are answered in order, so a round trip sent now comes last."""
+    js(qtbot, view, "true")
 
 
 def js(qtbot, view, script, timeout=10000):
