@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 from test_ui_helpers import (SECTORS, js, shown_window, standin_renderer,  # noqa: E402
                              synthetic_document)
 
+from jjjmap.geo.datum import wgs84_to_gcj02  # noqa: E402
 from jjjmap.ui.layerpanel import ROLE_SECTOR  # noqa: E402
 
 
@@ -96,8 +97,12 @@ def test_reorder_is_live_and_rerender_keeps_view(window, qtbot):
     with qtbot.waitSignal(window.mapReady, timeout=20000):
         window.doc.set_basemap("gaode")
     assert window.map.load_count == loads + 1
-    assert js(qtbot, window.map, "window.jjj.getView()") == {"lat": 39.5, "lon": 116.0,
-                                                             "zoom": 10}
+    # the new page centres in GCJ-02 (as the real renderer does); the document stays WGS-84
+    assert (window.doc.view.lat, window.doc.view.lon, window.doc.view.zoom) == (39.5, 116.0, 10)
+    glon, glat = wgs84_to_gcj02(116.0, 39.5)
+    view = js(qtbot, window.map, "window.jjj.getView()")
+    assert view == {"lat": pytest.approx(glat, abs=1e-9), "lon": pytest.approx(glon, abs=1e-9),
+                    "zoom": 10}
 
 
 def test_sector_filter_is_live(window, qtbot):
