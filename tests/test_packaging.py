@@ -75,6 +75,30 @@ def test_desktop_file_metainfo_and_icons_agree():
         assert struct.unpack(">II", png[16:24]) == (size, size)
 
 
+def test_icon_pngs_are_the_svg_rendered(qapp):
+    """The PNGs are built from the SVG (packaging/icons/render_icons.py) and committed: they
+    must still be what the SVG draws (an edited SVG changes far more than antialiasing)."""
+    import importlib.util
+
+    from PySide6.QtGui import QImage
+    from PySide6.QtSvg import QSvgRenderer
+
+    spec = importlib.util.spec_from_file_location("render_icons",
+                                                  PACKAGING / "icons" / "render_icons.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    renderer = QSvgRenderer(str(PACKAGING / "icons/hicolor/scalable/apps/jjjmap.svg"))
+    assert renderer.isValid()
+    for size in ICON_SIZES:
+        fresh = module.render(renderer, size)
+        shipped = QImage(str(PACKAGING / f"icons/hicolor/{size}x{size}/apps/jjjmap.png"))
+        shipped = shipped.convertToFormat(fresh.format())
+        worst = max(abs(((fresh.pixel(x, y) >> shift) & 255) - ((shipped.pixel(x, y) >> shift) & 255))
+                    for y in range(size) for x in range(size) for shift in (0, 8, 16, 24))
+        assert worst <= 8, (f"{size}px icon differs from the SVG by {worst}/255: run "
+                            "`QT_QPA_PLATFORM=offscreen python packaging/icons/render_icons.py`")
+
+
 # --- the built bundle -----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
