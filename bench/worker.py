@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.data_cases import CASES as DATA_CASES
 from bench.harness import Stopwatch
 
 TMP = Path(tempfile.mkdtemp(prefix="jjjbench-"))
@@ -245,6 +246,7 @@ _JJJMAP_AND_BASELINES = {
     "time_to_map": (time_to_map_jjjmap, time_to_map_baseline),
     "points_app": (points_app_jjjmap, points_app_baseline),
     "toggle_layer": (toggle_layer_jjjmap, toggle_layer_baseline),
+    **DATA_CASES,   # bench/data_cases.py: reading and tabulating, in-process
 }
 CASES = {case: {"jjjmap": jjj, "baseline": functools.partial(base, side="baseline"),
                 "leafmap": functools.partial(base, side="leafmap")}
