@@ -96,6 +96,8 @@ def test_reorder_is_live_and_rerender_keeps_view(window, qtbot):
     js(qtbot, window.map, "window.jjj.setView(39.5, 116.0, 10)")
     with qtbot.waitSignal(window.mapReady, timeout=20000):
         window.doc.set_basemap("gaode")
+    # the page's mapReady can come over the bridge before Qt's loadFinished: wait for both
+    qtbot.waitUntil(lambda: window.map.load_count > loads, timeout=20000)
     assert window.map.load_count == loads + 1
     # the new page centres in GCJ-02 (as the real renderer does); the document stays WGS-84
     assert (window.doc.view.lat, window.doc.view.lon, window.doc.view.zoom) == (39.5, 116.0, 10)
