@@ -87,6 +87,10 @@ CASES = [
          params=_points(1_000_000), reps=1, in_quick=False, leafmap=False),
     Case("toggle_layer", "toggle_layer", "seconds", "s", "< 50 ms and >= 10x faster",
          _faster(10, within=0.050), reps=3, quick_reps=1),
+    Case("aggregate_1m", "aggregate", "seconds", "s",
+         "count + sum of 1M points per county: no slower than baseline (a few seconds)",
+         lambda j, b, extra: None if j is None else (b is None or j <= b),
+         params=_points(1_000_000), reps=3, quick_reps=1, leafmap=False),
     Case("export_html", "export_html", "seconds", "s", "< 2 s; <= 3 MB; light <= 1 MB",
          lambda j, b, extra: None if j is None else j < 2.0
          and extra.get("bytes", 9e9) <= 3e6 and extra.get("light_bytes", 9e9) <= 1e6),

@@ -91,7 +91,7 @@ def test_export_png_draws_the_map_headless(tmp_path):
     from PySide6.QtGui import QImage
 
     out = tmp_path / "map.png"
-    result = jjjmap("export", "--png", str(out), "--basemap", "none")
+    result = jjjmap("export", "--png", str(out), "--basemap", "none", "--size", "1400x900px")
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1400, 900)

@@ -96,6 +96,7 @@ def test_builtin_layers_saved_by_key(tmp_path, monkeypatch):
 
     fake = types.ModuleType("jjjmap.catalog")
     fake.load_layer = load_layer
+    fake.LAYER_KEYS = ("counties",)   # a project names only keys the catalog has
     monkeypatch.setitem(sys.modules, "jjjmap.catalog", fake)
     import jjjmap
 

@@ -9,10 +9,9 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from jjjmap import catalog  # noqa: E402
-from test_ui_helpers import js, shown_window  # noqa: E402
+from test_ui_helpers import capture_errors, js, shown_window  # noqa: E402
 
 
 
@@ -102,9 +101,7 @@ def test_gcj02_basemap_rerenders_and_keeps_view(window, qtbot):
 def test_bad_file_leaves_builtin_layers(window, qtbot, tmp_path, monkeypatch):
     bad = tmp_path / "counties.shp"
     bad.write_bytes(b"not a shapefile at all")
-    shown = []
-    monkeypatch.setattr(QMessageBox, "critical", staticmethod(
-        lambda parent, title, text, *a, **k: shown.append((title, text))))
+    shown = capture_errors(monkeypatch)
     qtbot.waitUntil(lambda: window.map.load_count == 1, timeout=30000)
     before = [(lyr.id, lyr.visible, lyr.opacity, len(lyr.gdf)) for lyr in window.doc.layers]
     loads = window.map.load_count

@@ -9,11 +9,10 @@ pytestmark = pytest.mark.gui
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDropEvent  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from jjjmap import catalog  # noqa: E402
 from jjjmap.ui.layerpanel import MIME, ROLE_SECTOR  # noqa: E402
-from test_ui_helpers import js, shown_window  # noqa: E402
+from test_ui_helpers import capture_errors, js, shown_window  # noqa: E402
 
 
 
@@ -86,12 +85,11 @@ def test_project_roundtrip_keeps_layers_and_view(window, qtbot, tmp_path, points
 def test_bad_project_shows_error(window, qtbot, tmp_path, monkeypatch):
     bad = tmp_path / "bad.jjjmap"
     bad.write_text("{not json", encoding="utf-8")
-    shown = []
-    monkeypatch.setattr(QMessageBox, "critical", staticmethod(
-        lambda parent, title, text, *a, **k: shown.append((title, text))))
+    shown = capture_errors(monkeypatch)
     ids = [lyr.id for lyr in window.doc.layers]
-    assert not window.files.open_project(str(bad))
-    assert shown and "bad.jjjmap" in shown[0][1]
+    window.files.open_project(str(bad))
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "bad.jjjmap" in shown[0][1]
     assert [lyr.id for lyr in window.doc.layers] == ids
 
 

@@ -84,6 +84,22 @@ def page_answered(qtbot, view) -> None:
     js(qtbot, view, "true")
 
 
+@contextmanager
+def standin_window(qtbot, tmp_path, **kwargs):
+    """``shown_window`` on the synthetic document and the stand-in page."""
+    with shown_window(qtbot, synthetic_document(), tmp_path, renderer=standin_renderer,
+                      sectors=SECTORS, **kwargs) as w:
+        yield w
+
+
+def capture_errors(monkeypatch) -> list[tuple[str, str]]:
+    """The (title, text) of every error the window reports, instead of a modal message box."""
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr("jjjmap.ui.dialogs.show_error",
+                        lambda parent, title, text: shown.append((title, text)))
+    return shown
+
+
 def js(qtbot, view, script, timeout=10000):
     """Run ``script`` in the page and return its (JSON-decoded) result."""
     box = []

@@ -32,8 +32,8 @@ from jjjmap.ui.settings import Settings  # noqa: E402
 
 # Names that stay as they are in a Chinese interface: the app, data and tile providers,
 # file formats, the datum, and "English" as the language menu's own name for itself.
-PROPER = {"jjjmap", "OpenStreetMap", "CARTO", "Esri", "HTML", "PNG", "WGS", "English",
-          "GeoPackage", "GeoJSON", "Shapefile"}
+PROPER = {"jjjmap", "OpenStreetMap", "CARTO", "Esri", "HTML", "PNG", "PDF", "WGS", "English",
+          "GeoPackage", "GeoJSON", "Shapefile", "CSV"}
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -270,10 +270,17 @@ def test_the_app_page_gets_the_key_but_an_export_only_when_agreed(tmp_path, qtbo
         pages.append(html)
         assert "tk=mykey" in html and "envkey" not in html
         out = tmp_path / "a.html"
+        monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
+                            lambda *a, **k: (str(out), ""))
+        asked = []
+        monkeypatch.setattr(dialogs, "ask_include_tianditu_key",
+                            lambda _p: asked.append(1) or True)
+        w.files.export_html_dialog()       # not on Tianditu: no question, no key
+        text = out.read_text(encoding="utf-8")
+        assert not asked and "mykey" not in text and "envkey" not in text
+        w.doc.basemap = "tianditu"
         for agree in (False, True):
             monkeypatch.setattr(dialogs, "ask_include_tianditu_key", lambda _p, a=agree: a)
-            monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
-                                lambda *a, **k: (str(out), ""))
             w.files.export_html_dialog()
             text = out.read_text(encoding="utf-8")
             assert ("mykey" in text) is agree and "envkey" not in text

@@ -165,7 +165,9 @@ def test_builtin_layers(qtbot):
     clusters = doc.add_layer(cluster_layer())
     dlg = StyleDialog(doc, counties.id)
     qtbot.addWidget(dlg)
-    assert [dlg.mode.itemData(i) for i in range(dlg.mode.count())] == ["single"]
+    # issue 12: choropleths on the built-in boundaries
+    assert [dlg.mode.itemData(i) for i in range(dlg.mode.count())] == ["single", "categorized",
+                                                                         "graduated"]
     assert dlg.stroke.color() == "#9a9a9a"        # what the county outlines are drawn with
     dlg.stroke.set_color("#aa0000")
     dlg.weight.setValue(2.0)

@@ -9,9 +9,8 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
-from test_ui_helpers import (SECTORS, js, shown_window, standin_renderer,  # noqa: E402
-                             synthetic_document)
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from test_ui_helpers import capture_errors, js, standin_window  # noqa: E402
 
 from jjjmap.geo.datum import wgs84_to_gcj02  # noqa: E402
 from jjjmap.ui.layerpanel import ROLE_SECTOR  # noqa: E402
@@ -21,8 +20,7 @@ from jjjmap.ui.layerpanel import ROLE_SECTOR  # noqa: E402
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    with shown_window(qtbot, synthetic_document(), tmp_path, renderer=standin_renderer,
-                      sectors=SECTORS) as w:
+    with standin_window(qtbot, tmp_path) as w:
         yield w
 
 
@@ -126,10 +124,7 @@ def test_sector_filter_is_live(window, qtbot):
 def test_bad_file_shows_error_and_leaves_layers(window, qtbot, tmp_path, monkeypatch):
     bad = tmp_path / "broken.geojson"
     bad.write_text("{ this is not json", encoding="utf-8")
-    shown = []
-    monkeypatch.setattr(QMessageBox, "critical",
-                        staticmethod(lambda parent, title, text, *a, **k: shown.append(
-                            (title, text))))
+    shown = capture_errors(monkeypatch)
     before = [(lyr.id, lyr.visible, lyr.opacity, len(lyr.gdf)) for lyr in window.doc.layers]
     loads = window.map.load_count
     window.files.open_path(str(bad))

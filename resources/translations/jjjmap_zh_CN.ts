@@ -4,6 +4,11 @@
 <context>
     <name>AttributeTable</name>
     <message>
+        <location filename="../../src/jjjmap/ui/attrtable.py"/>
+        <source>any column</source>
+        <translation>任一列</translation>
+    </message>
+    <message>
         <location filename="../../src/jjjmap/ui/attrtable.py" line="+276"/>
         <source>Filter rows (any column contains…)</source>
         <translation>筛选行（任一列包含…）</translation>
@@ -114,6 +119,10 @@
 </context>
 <context>
     <name>FileActions</name>
+    <message>
+        <source>Include the hidden layers (%1): they are in the page, hidden, and anyone who has the file can show them</source>
+        <translation>包含隐藏的图层（%1 个）：它们在网页中处于隐藏状态，任何拿到该文件的人都能显示它们</translation>
+    </message>
     <message>
         <location filename="../../src/jjjmap/ui/files.py" line="+59"/>
         <source>Cancelled.</source>
@@ -253,6 +262,10 @@
         <location line="+13"/>
         <source>&apos;%1&apos; could not be written.</source>
         <translation>无法写入“%1”。</translation>
+    </message>
+    <message>
+        <source>Only Shapefiles and text tables have a text encoding to choose.</source>
+        <translation>只有 Shapefile 和文本表格可以选择文本编码。</translation>
     </message>
 </context>
 <context>
@@ -437,6 +450,10 @@
         <source>Export layer data…</source>
         <translation>导出图层数据…</translation>
     </message>
+    <message>
+        <source>Text encoding…</source>
+        <translation>文本编码…</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -580,6 +597,145 @@
         <source>Nothing is selected.</source>
         <translation>未选择任何要素。</translation>
     </message>
+    <message>
+        <source>P&amp;rint layout…</source>
+        <translation>打印版式(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>A page with title, legend, scale bar and credits, as PDF or PNG</source>
+        <translation>带标题、图例、比例尺和数据来源的页面，导出为 PDF 或 PNG</translation>
+    </message>
+</context>
+<context>
+    <name>PrintDialog</name>
+    <message>
+        <source>Print layout</source>
+        <translation>打印版式</translation>
+    </message>
+    <message>
+        <source>What the visible layers show</source>
+        <translation>可见图层所示内容</translation>
+    </message>
+    <message>
+        <source>Custom (mm)</source>
+        <translation>自定义（毫米）</translation>
+    </message>
+    <message>
+        <source>Custom (pixels)</source>
+        <translation>自定义（像素）</translation>
+    </message>
+    <message>
+        <source>Landscape</source>
+        <translation>横向</translation>
+    </message>
+    <message>
+        <source>What the map shows now</source>
+        <translation>地图当前显示范围</translation>
+    </message>
+    <message>
+        <source>Whole region</source>
+        <translation>整个区域</translation>
+    </message>
+    <message>
+        <source>Xiong&apos;an New Area</source>
+        <translation>雄安新区</translation>
+    </message>
+    <message>
+        <source>Outside the map</source>
+        <translation>地图框外</translation>
+    </message>
+    <message>
+        <source>Top left corner</source>
+        <translation>左上角</translation>
+    </message>
+    <message>
+        <source>Top right corner</source>
+        <translation>右上角</translation>
+    </message>
+    <message>
+        <source>Bottom left corner</source>
+        <translation>左下角</translation>
+    </message>
+    <message>
+        <source>Bottom right corner</source>
+        <translation>右下角</translation>
+    </message>
+    <message>
+        <source>Inset map of the whole region</source>
+        <translation>全区位置小图</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Subtitle</source>
+        <translation>副标题</translation>
+    </message>
+    <message>
+        <source>Page</source>
+        <translation>页面</translation>
+    </message>
+    <message>
+        <source>Width × height</source>
+        <translation>宽 × 高</translation>
+    </message>
+    <message>
+        <source>Resolution (PNG)</source>
+        <translation>分辨率（PNG）</translation>
+    </message>
+    <message>
+        <source>Extent</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>PNG: %1 × %2 px at %3 dpi</source>
+        <translation>PNG：%1 × %2 像素，%3 dpi</translation>
+    </message>
+    <message>
+        <source>The layout could not be drawn.</source>
+        <translation>无法绘制版式。</translation>
+    </message>
+    <message>
+        <source>Export PDF</source>
+        <translation>导出 PDF</translation>
+    </message>
+    <message>
+        <source>Export PNG</source>
+        <translation>导出 PNG</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Exporting %1…</source>
+        <translation>正在导出 %1…</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
 </context>
 <context>
     <name>MapStatus</name>
@@ -624,6 +780,26 @@
 </context>
 <context>
     <name>StyleDialog</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/styledialog.py"/>
+        <source>(the field's name)</source>
+        <translation>（字段名）</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/styledialog.py"/>
+        <source>e.g. 亿元, %, firms</source>
+        <translation>例如 亿元、%、家</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/styledialog.py"/>
+        <source>Legend title</source>
+        <translation>图例标题</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/styledialog.py"/>
+        <source>Units</source>
+        <translation>单位</translation>
+    </message>
     <message>
         <location filename="../../src/jjjmap/ui/styledialog.py" line="+145"/>
         <source>Style: %1</source>
@@ -800,6 +976,534 @@
         <location line="+34"/>
         <source>The layer is no longer on the map.</source>
         <translation>该图层已不在地图上。</translation>
+    </message>
+</context>
+<context>
+    <name>DrawTools</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/drawtools.py" line="+1"/>
+        <source>Click on the map to add points; double-click to finish.</source>
+        <translation>在地图上单击添加点，双击结束。</translation>
+    </message>
+    <message>
+        <source>Click on the map where the rings should be centred.</source>
+        <translation>请在地图上单击距离圈的中心位置。</translation>
+    </message>
+    <message>
+        <source>A line needs two points or more.</source>
+        <translation>线至少需要两个点。</translation>
+    </message>
+    <message>
+        <source>A study area needs three points or more.</source>
+        <translation>研究区至少需要三个点。</translation>
+    </message>
+    <message>
+        <source>Keep the drawing</source>
+        <translation>保留绘制的图形</translation>
+    </message>
+    <message>
+        <source>Added %1.</source>
+        <translation>已添加 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>SpatialTools</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/spatialtools.py" line="+1"/>
+        <source>&amp;Analysis</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <source>A point I click on the map next</source>
+        <translation>接下来在地图上单击的点</translation>
+    </message>
+    <message>
+        <source>&amp;Clear measurement</source>
+        <translation>清除量测(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Measure distance</source>
+        <translation>量测距离(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Nearest distance column…</source>
+        <translation>最近距离字段(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>A place or LON,LAT:</source>
+        <translation>地点或 经度,纬度：</translation>
+    </message>
+    <message>
+        <source>Add each feature&apos;s distance to the nearest feature of another layer</source>
+        <translation>为每个要素添加到另一图层最近要素的距离</translation>
+    </message>
+    <message>
+        <source>Add the selected features as a new layer</source>
+        <translation>将所选要素添加为新图层</translation>
+    </message>
+    <message>
+        <source>Added %1.</source>
+        <translation>已添加 %1。</translation>
+    </message>
+    <message>
+        <source>Added the columns nearest_km and nearest_name to %1.</source>
+        <translation>已为 %1 添加字段 nearest_km 和 nearest_name。</translation>
+    </message>
+    <message>
+        <source>Click on the map to draw a line; double-click to finish</source>
+        <translation>在地图上单击绘制线，双击结束</translation>
+    </message>
+    <message>
+        <source>Click on the map to draw a polygon; double-click to finish</source>
+        <translation>在地图上单击绘制多边形，双击结束</translation>
+    </message>
+    <message>
+        <source>Could not export %1</source>
+        <translation>无法导出 %1</translation>
+    </message>
+    <message>
+        <source>Distance &amp;rings…</source>
+        <translation>距离圈(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Distance &amp;table of the selection…</source>
+        <translation>所选要素的距离表(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Distance rings</source>
+        <translation>距离圈</translation>
+    </message>
+    <message>
+        <source>Distance table</source>
+        <translation>距离表</translation>
+    </message>
+    <message>
+        <source>Distances:</source>
+        <translation>距离：</translation>
+    </message>
+    <message>
+        <source>E&amp;xport selection…</source>
+        <translation>导出所选要素(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>Export selection</source>
+        <translation>导出所选要素</translation>
+    </message>
+    <message>
+        <source>For each feature of:</source>
+        <translation>对以下图层的每个要素：</translation>
+    </message>
+    <message>
+        <source>Geodesic distances on the WGS-84 ellipsoid.</source>
+        <translation>WGS-84 椭球面上的大地线距离。</translation>
+    </message>
+    <message>
+        <source>Geodesic rings around the selection, a place or a point</source>
+        <translation>围绕所选要素、地点或点的大地线距离圈</translation>
+    </message>
+    <message>
+        <source>Inside</source>
+        <translation>位于其内部</translation>
+    </message>
+    <message>
+        <source>Measure &amp;area / draw study area</source>
+        <translation>量测面积 / 绘制研究区(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Nearest distance</source>
+        <translation>最近距离</translation>
+    </message>
+    <message>
+        <source>Nearest distance column</source>
+        <translation>最近距离字段</translation>
+    </message>
+    <message>
+        <source>Nothing is selected.</source>
+        <translation>未选择任何要素。</translation>
+    </message>
+    <message>
+        <source>Nothing is selected: select a feature, or give a place or LON,LAT.</source>
+        <translation>未选择任何要素：请选择一个要素，或输入地点或 经度,纬度。</translation>
+    </message>
+    <message>
+        <source>Only its selected features</source>
+        <translation>仅限其所选要素</translation>
+    </message>
+    <message>
+        <source>Save selection as &amp;layer</source>
+        <translation>将所选要素另存为图层(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Save the distances between the selected features as CSV</source>
+        <translation>将所选要素之间的距离保存为 CSV</translation>
+    </message>
+    <message>
+        <source>Save the selected features as GeoPackage, GeoJSON or CSV</source>
+        <translation>将所选要素保存为 GeoPackage、GeoJSON 或 CSV</translation>
+    </message>
+    <message>
+        <source>Saved the distances between %1 features to %2.</source>
+        <translation>已将 %1 个要素之间的距离保存到 %2。</translation>
+    </message>
+    <message>
+        <source>Select by &amp;location…</source>
+        <translation>按位置选择(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Select by location</source>
+        <translation>按位置选择</translation>
+    </message>
+    <message>
+        <source>Select features of:</source>
+        <translation>选择以下图层的要素：</translation>
+    </message>
+    <message>
+        <source>Select the features within a distance of, or inside, others</source>
+        <translation>选择位于其他要素一定距离内或其内部的要素</translation>
+    </message>
+    <message>
+        <source>Select two features or more to compare.</source>
+        <translation>请选择两个或更多要素进行比较。</translation>
+    </message>
+    <message>
+        <source>Selected %1 of %2 features of %3.</source>
+        <translation>已选择 %3 的 %2 个要素中的 %1 个。</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1</source>
+        <translation>出现错误：%1</translation>
+    </message>
+    <message>
+        <source>The selected feature(s)</source>
+        <translation>所选要素</translation>
+    </message>
+    <message>
+        <source>Within a distance of</source>
+        <translation>位于以下距离内</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>distance to the nearest of:</source>
+        <translation>到以下图层最近要素的距离：</translation>
+    </message>
+    <message>
+        <source>the features of:</source>
+        <translation>参照图层的要素：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected feature(s) of %1</source>
+        <translation>
+            <numerusform>%1 的 %n 个所选要素</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n feature(s) to %1.</source>
+        <translation>
+            <numerusform>已将 %n 个要素导出到 %1。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CrsDialog</name>
+    <message>
+        <source>Choose the CRS of %1</source>
+        <translation>选择 %1 的坐标参考系</translation>
+    </message>
+    <message>
+        <source>%1 does not say which coordinate reference system its coordinates are in. Search by EPSG code or name (CGCS2000, Gauss-Kruger, UTM ...).</source>
+        <translation>%1 未说明其坐标所用的坐标参考系。可按 EPSG 代码或名称搜索（CGCS2000、高斯-克吕格、UTM……）。</translation>
+    </message>
+    <message>
+        <source>EPSG code or name</source>
+        <translation>EPSG 代码或名称</translation>
+    </message>
+    <message>
+        <source>(suggested from the coordinates)</source>
+        <translation>（根据坐标推荐）</translation>
+    </message>
+    <message>
+        <source>Choose a CRS to see where the layer would land.</source>
+        <translation>选择一个坐标参考系，查看图层将落在何处。</translation>
+    </message>
+    <message>
+        <source>In %1 the layer lands at %2°E %3°N: %4.</source>
+        <translation>按 %1，图层落在东经 %2°、北纬 %3°：%4。</translation>
+    </message>
+    <message>
+        <source>outside Jing-Jin-Ji</source>
+        <translation>京津冀以外</translation>
+    </message>
+</context>
+<context>
+    <name>EncodingDialog</name>
+    <message>
+        <source>Text encoding of %1</source>
+        <translation>%1 的文本编码</translation>
+    </message>
+    <message>
+        <source>Choose the encoding in which the names read right; the layer is read again with it.</source>
+        <translation>选择能正确显示名称的编码；图层将按该编码重新读取。</translation>
+    </message>
+    <message>
+        <source>(no text values)</source>
+        <translation>（没有文本值）</translation>
+    </message>
+</context>
+<context>
+    <name>JoinDialog</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Add the layer although some rows are left out</source>
+        <translation>即使有行未匹配也添加图层</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Match the selected row</source>
+        <translation>匹配所选行</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Add joined layer</source>
+        <translation>添加连接后的图层</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Join to</source>
+        <translation>连接到</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Key column</source>
+        <translation>键字段</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>City column</source>
+        <translation>城市字段</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>matched</source>
+        <translation>已匹配</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>by a rule</source>
+        <translation>按规则匹配</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>by hand</source>
+        <translation>手动匹配</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>ambiguous</source>
+        <translation>有歧义</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>unmatched</source>
+        <translation>未匹配</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>(leave this row out)</source>
+        <translation>（不使用此行）</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Feature</source>
+        <translation>要素</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Rule or reason</source>
+        <translation>规则或原因</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>There is no boundary or polygon layer to join to.</source>
+        <translation>没有可连接的边界或面图层。</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Join table: %1</source>
+        <translation>连接表格：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>(guess)</source>
+        <translation>（自动识别）</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Joined %1 to %2: %3 of %4 rows.</source>
+        <translation>已将 %1 连接到 %2：%4 行中的 %3 行。</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>%1 rows: %2 matched, %3 by a rule, %4 by hand; %5 ambiguous, %6 unmatched, %7 in conflict. %8 features have no row. Key column: %9.</source>
+        <translation>%1 行：%2 行已匹配，%3 行按规则匹配，%4 行手动匹配；%5 行有歧义，%6 行未匹配，%7 行冲突。%8 个要素没有对应的行。键字段：%9。</translation>
+    </message>
+</context>
+<context>
+    <name>AggregateDialog</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Count points per region</source>
+        <translation>按区域统计点</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Points</source>
+        <translation>点</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Regions</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Statistic</source>
+        <translation>统计量</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Per category of</source>
+        <translation>按类别分</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Count</source>
+        <translation>计数</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Sum of a field</source>
+        <translation>字段求和</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Mean of a field</source>
+        <translation>字段平均值</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Choose a point layer and a polygon layer.</source>
+        <translation>请选择一个点图层和一个面图层。</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>The points have no numeric field to add up.</source>
+        <translation>这些点没有可求和的数值字段。</translation>
+    </message>
+</context>
+<context>
+    <name>JoinActions</name>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>&amp;Join table to boundaries…</source>
+        <translation>将表格连接到边界(&amp;J)…</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Put a table's numbers (CSV, Excel) on the counties, cities or provinces by code or name</source>
+        <translation>按代码或名称把表格（逗号分隔文本、电子表格）中的数字放到区县、城市或省份上</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>&amp;Count points per region…</source>
+        <translation>按区域统计点(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Count, sum or average points per polygon</source>
+        <translation>按面统计点的数量、总和或平均值</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Join table</source>
+        <translation>连接表格</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Tables (*.csv *.tsv *.txt *.xlsx *.xlsm)</source>
+        <translation>表格 (*.csv *.tsv *.txt *.xlsx *.xlsm)</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Could not count the points</source>
+        <translation>无法统计这些点</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>%1 has no coordinates, so it is not a layer by itself. Join it to a boundary layer by a code or name column:</source>
+        <translation>%1 没有坐标，本身不能成为图层。可按代码或名称字段把它连接到边界图层：</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Counting %1 per region…</source>
+        <translation>正在按区域统计 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Could not read %1</source>
+        <translation>无法读取 %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/joindialog.py"/>
+        <source>Added %1 (%2 points outside every region).</source>
+        <translation>已添加 %1（%2 个点不在任何区域内）。</translation>
     </message>
 </context>
 </TS>

@@ -267,6 +267,7 @@
     note = ui.noteControl().addTo(map);
     legend = ui.legendControl(jjj, cfg).addTo(map);
     if (cfg.showPanel !== false) panel = ui.panelControl(jjj, cfg).addTo(map);
+    if (window.jjjMeasure) window.jjjMeasure.attach(map, cfg);   // jjj-measure.js
     // the URL's fragment may name a view and a basemap (#view=lat,lon,zoom&basemap=name):
     // the app opens a stored page so (ui.warmstart), and a link to an export can too
     var start = startFromHash(location.hash);
@@ -292,20 +293,29 @@
         callBridge('mouseMoved', [ev.latlng.lat, ev.latlng.lng]);
       });
     });
-    var chosen = cfg.basemaps[start.basemap];
+    var chosen = start.basemap === null ? null : cfg.basemaps[start.basemap];
     setTiles(chosen && chosen.datum === cfg.datum ? start.basemap : cfg.basemap);
   };
 
+  // The fragment comes from whoever wrote the link: a part that cannot be decoded or makes
+  // no sense is ignored, never thrown (a URIError here stopped the map from drawing).
+  function decoded(text) {
+    try { return decodeURIComponent(text); } catch (e) { return null; }
+  }
+
   function startFromHash(hash) {
     var out = {view: null, basemap: null};
-    (hash || '').replace(/^#/, '').split('&').forEach(function (part) {
-      var kv = part.split('='), v;
+    String(hash || '').replace(/^#/, '').split('&').forEach(function (part) {
+      var kv = part.split('='), v, name;
       if (kv[0] === 'view' && kv[1]) {
         v = kv[1].split(',').map(Number);
         if (v.length === 3 && v.every(isFinite) && Math.abs(v[0]) <= 90 &&
             Math.abs(v[1]) <= 180 && v[2] >= 0 && v[2] <= 22) out.view = v;
       } else if (kv[0] === 'basemap' && kv[1]) {
-        out.basemap = decodeURIComponent(kv[1]);
+        name = decoded(kv[1]);
+        if (name !== null && Object.prototype.hasOwnProperty.call(cfg.basemaps, name)) {
+          out.basemap = name;
+        }
       }
     });
     return out;

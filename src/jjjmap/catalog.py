@@ -161,3 +161,20 @@ def default_document() -> MapDocument:
         if layer.meta.get("level") == "province":
             doc.view = View(fit=tuple(float(v) for v in layer.gdf.total_bounds))
     return doc
+
+
+def place_at(lon: float, lat: float, lang: str = "en") -> str | None:
+    """The county and prefecture at a WGS-84 point ("Haidian District, Beijing"), or None
+    outside Jing-Jin-Ji: how the CRS picker says where a layer would land."""
+    import shapely
+
+    counties = load_layer("counties").gdf
+    hit = counties[counties.geometry.contains(shapely.Point(lon, lat))]
+    if hit.empty:
+        return None
+    row = hit.iloc[0]
+    column = "name_zh" if lang == "zh" else "name_en"
+    prefectures = load_layer("prefectures").gdf
+    parent = prefectures.loc[prefectures["code"] == row["parent"], column]
+    parts = [row[column]] + ([parent.iloc[0]] if len(parent) else [])
+    return ("，" if lang == "zh" else ", ").join(str(p) for p in parts if p)

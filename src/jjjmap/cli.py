@@ -69,10 +69,22 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--light", action="store_true",
                    help="a small page with Leaflet's files in a folder beside it (map_files/ "
                         "for map.html; keep or publish both) instead of one self-contained file")
-    e.add_argument("--png", metavar="PATH", help="also (or only) render a PNG picture of the map")
+    e.add_argument("--png", metavar="PATH",
+                   help="write the print layout as a PNG (see the options below)")
     e.add_argument("--title", help="map title")
     e.add_argument("--sectors", help="comma-separated sector keys to show (default: all)")
     e.add_argument("--list-basemaps", action="store_true", help="list basemap names and exit")
+    e.add_argument("--tianditu-key-in-page", action="store_true",
+                   help="write the Tianditu key (JJJMAP_TIANDITU_KEY) into a page on a Tianditu "
+                        "basemap; anyone with the file can read and use it")
+    e.add_argument("--include-hidden", action="store_true",
+                   help="also put hidden layers into the page (hidden, to be ticked on)")
+    from jjjmap.commands import layoutopts
+    layoutopts.add_options(e)
+    e.add_argument("--join", metavar="TABLE",
+                   help="join TABLE to the layer named by --to and map it (styled by --style)")
+    from jjjmap.commands.join import add_join_options
+    add_join_options(e, required_to=False)
 
     i = sub.add_parser("info", parents=[common], help="describe what a file holds")
     i.add_argument("path")
@@ -103,8 +115,7 @@ def _open_custom_layers(args) -> list:
     style = _read_style(args.style) if getattr(args, "style", None) else None
     layers = []
     for path in args.layer:
-        for layer in open_layer(path, crs=args.crs, encoding=args.encoding,
-                                datum=None if args.datum == "wgs84" else args.datum):
+        for layer in open_layer(path, **_layer_open_options(args)):
             if style is not None:
                 layer.style = Style.from_dict(style)
             for warning in layer.meta.get("warnings", []):
@@ -158,8 +169,13 @@ def _document(args):
         for layer in doc.layers:
             if layer.kind == "clusters":
                 doc.set_filter(layer.id, "sector", wanted)
-    for layer in _open_custom_layers(args):
+    custom = _open_custom_layers(args)
+    for layer in custom:
         doc.add_layer(layer)
+    if getattr(args, "join", None):
+        from jjjmap.commands.join import add_joined_layer
+        add_joined_layer(doc, args, _read_style(args.style) if args.style else None)
+    doc.frame(custom)
     return doc
 
 
@@ -169,24 +185,50 @@ def cmd_export(args) -> int:
         for name, bm in basemaps.BASEMAPS.items():
             print(f"{name:20s} {bm.title_en} ({bm.datum})")
         return 0
-    if not args.output and not args.png:
-        raise CliError("say where to write: -o map.html and/or --png map.png")
+    if not args.output and not args.png and not args.pdf:
+        raise CliError("say where to write: -o map.html, --pdf map.pdf and/or --png map.png")
     from jjjmap import export
+    from jjjmap.commands import layoutopts
+    from jjjmap.export.targets import check_target
 
+    inputs = [*args.layer, *([args.style] if args.style else [])]
+    outputs = [t for t in (args.output, args.png, args.pdf) if t]
+    for target, kind in ((args.output, "html"), (args.png, "png"), (args.pdf, "pdf")):
+        if target:
+            check_target(target, kind, inputs + [t for t in outputs if t != target])
     doc = _document(args)
+    layoutopts.hide_layers(args, doc)
+    layout = layoutopts.prepare(args, doc)     # bad layout options fail before any writing
     if args.output:
-        export.write_html(doc, args.output, self_contained=not args.light)
+        export.write_html(doc, args.output, self_contained=not args.light,
+                          tianditu_key=_page_key(args, doc),
+                          include_hidden=args.include_hidden)
         print(f"wrote {args.output}")
         if args.light:
             print(f"wrote {export.files_folder(args.output)}/ (keep it beside the page)")
-    if args.png:
-        # Qt WebEngine draws it: every install (and the desktop bundle) has it, unlike the
-        # playwright + Chromium pair that jjjmap.export.write_png (the Qt-free path) needs.
-        from jjjmap.ui.snapshot import write_png
-
-        write_png(doc, args.png)
-        print(f"wrote {args.png}")
+    # Qt WebEngine draws the layout: every install (and the desktop bundle) has it, unlike
+    # the playwright + Chromium pair that jjjmap.export.write_png (the Qt-free path) needs.
+    layoutopts.write(args, doc, layout)
     return 0
+
+
+def _page_key(args, doc) -> str:
+    """The Tianditu key for the exported page: only on a Tianditu basemap, only when asked."""
+    from jjjmap.render import basemaps
+
+    uses = basemaps.get(doc.basemap).needs_key
+    if not uses:
+        return ""
+    key = basemaps.tianditu_key()
+    if not args.tianditu_key_in_page:
+        print(f"jjjmap: note: the page shows no {doc.basemap} tiles without a key; "
+              f"--tianditu-key-in-page writes yours ({basemaps.TIANDITU_ENV}) into it, "
+              f"where anyone with the file can read it", file=sys.stderr)
+        return ""
+    if key is None:
+        raise CliError(f"--tianditu-key-in-page needs a key in {basemaps.TIANDITU_ENV} "
+                       "(a free key from https://console.tianditu.gov.cn/)")
+    return key
 
 
 def cmd_info(args) -> int:
@@ -199,19 +241,32 @@ def cmd_info(args) -> int:
 def cmd_convert(args) -> int:
     from jjjmap.io import convert
 
-    written = convert(args.input, args.output, crs=args.crs, encoding=args.encoding,
-                      datum=None if args.datum == "wgs84" else args.datum)
-    for path in written:   # a mixed-geometry input becomes one file per geometry type
+    notes: list[str] = []
+    written = convert(args.input, args.output, notes=notes, **_layer_open_options(args))
+    for note in notes:
+        print(f"{args.input}: {note}", file=sys.stderr)
+    for path in dict.fromkeys(written):   # one line per file (several layers: several files)
         print(f"wrote {path}")
     return 0
+
+
+def _layer_open_options(args) -> dict:
+    """--crs / --encoding / --datum as ``io.open_layer`` keywords (one reading for every
+    command that opens custom layers)."""
+    datum = getattr(args, "datum", None)
+    options = {"crs": getattr(args, "crs", None), "encoding": getattr(args, "encoding", None),
+               "datum": None if datum == "wgs84" else datum}
+    return {k: v for k, v in options.items() if v is not None}
 
 
 def cmd_gui(args) -> int:
     from jjjmap.ui.app import main as gui_main
 
+    style = _read_style(args.style) if getattr(args, "style", None) else None
     return gui_main(screenshot=getattr(args, "screenshot", None),
                     layers=tuple(getattr(args, "layer", ()) or ()),
                     basemap=getattr(args, "basemap", None), lang=getattr(args, "lang", None),
+                    layer_options=_layer_open_options(args), style=style,
                     texts=getattr(args, "texts", None))
 
 

@@ -5,4 +5,4 @@ is the parent parser that carries ``--debug``), and ``run(args) -> int``. Heavy 
 inside ``run`` so that ``jjjmap --help`` stays fast. List the module in ``NAMES`` (the order
 of ``--help``).
 """
-NAMES: tuple[str, ...] = ()
+NAMES: tuple[str, ...] = ("join", "within", "rings")

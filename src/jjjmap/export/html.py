@@ -3,8 +3,6 @@ or light (a much smaller page with Leaflet's files in a folder beside it, ``map_
 also works with no network, and is what to put on a web server: both, side by side)."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from jjjmap.model import MapDocument
@@ -20,11 +18,16 @@ def files_folder(path) -> Path:
 
 
 def export_html_text(doc: MapDocument, *, self_contained: bool = True,
-                     tianditu_key: str | None = None, asset_folder: str = "map_files") -> str:
+                     tianditu_key: str | None = None, asset_folder: str = "map_files",
+                     include_hidden: bool = False) -> str:
+    """The exported page. What you see is what you export: hidden layers stay out unless
+    ``include_hidden`` (then they are in the page, hidden); features outside a layer's
+    filter are never in it. The page carries a Tianditu key only when given one: an export
+    never picks up the environment's or the settings' key by itself."""
     try:
         return render_html(doc, assets="inline" if self_contained else "files",
-                           tianditu_key=tianditu_key, show_panel=True,
-                           asset_folder=asset_folder)
+                           tianditu_key=tianditu_key or "", show_panel=True,
+                           asset_folder=asset_folder, include_hidden=include_hidden)
     except ValueError as exc:
         raise ExportError(f"The map could not be exported: {exc}", detail=repr(exc)) from exc
 
@@ -42,28 +45,18 @@ def _folder_of(path: Path) -> Path:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file next to ``path`` and rename it over: never a half file."""
+    from jjjmap.io.atomic import write_bytes
+
     path = Path(path)
-    folder = _folder_of(path)
+    _folder_of(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        write_bytes(path, data)
     except OSError as exc:
-        raise ExportError(f"Cannot write into {folder}: {exc.strerror or exc}.",
-                          detail=repr(exc)) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.", detail=repr(exc)) from exc
 
 
 def write_html(doc: MapDocument, path, *, self_contained: bool = True,
-               tianditu_key: str | None = None) -> Path:
+               tianditu_key: str | None = None, include_hidden: bool = False) -> Path:
     """Write the map as HTML. ``self_contained``: one file, every script and style inlined
     (works from a USB stick with no network); otherwise a smaller page that loads Leaflet
     from ``files_folder(path)``, written beside it from the installed wheels."""
@@ -71,7 +64,7 @@ def write_html(doc: MapDocument, path, *, self_contained: bool = True,
     _folder_of(path)
     folder = files_folder(path)
     text = export_html_text(doc, self_contained=self_contained, tianditu_key=tianditu_key,
-                            asset_folder=folder.name)
+                            asset_folder=folder.name, include_hidden=include_hidden)
     if not self_contained:
         _write_files(folder)
     atomic_write(path, text.encode("utf-8"))

@@ -13,7 +13,7 @@ import numpy as np
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from .errors import LayerLoadError, display_name
+from .errors import LayerLoadError, MissingCRSError, display_name
 
 WGS84 = CRS.from_epsg(4326)
 DATUMS = ("gcj02", "bd09")
@@ -39,24 +39,87 @@ def crs_label(crs: CRS | None) -> str:
     return f"EPSG:{epsg} ({crs.name})" if epsg else crs.name
 
 
+# Northings of China's mainland, Hainan to Mohe (about 18 to 54 degrees north), in metres.
+_CHINA_NORTHING = (1.9e6, 6.0e6)
+
+
 def _gk_hint(bounds) -> str:
-    """A guess at the CGCS2000 Gauss-Kruger zone, from the easting of projected coordinates."""
-    xmin, _, xmax, _ = bounds
-    x = (xmin + xmax) / 2
-    if not math.isfinite(x):
+    """The missing-CRS hint: a CGCS2000 Gauss-Kruger zone only when the false easting and the
+    northing fit China, otherwise UTM when the easting looks like one (its zone cannot be
+    read from the numbers), else nothing (see suggest_crs)."""
+    codes = suggest_crs(bounds)
+    if not codes:
         return ""
-    if 1e6 <= x < 1e8:
+    first = int(codes[0].split(":")[1])
+    if 4513 <= first <= 4533:
+        zone = first - 4513 + 25
+        return (f" The x values start with {zone}, which suggests CGCS2000 3-degree "
+                f"Gauss-Kruger zone {zone}: EPSG:{first}.")
+    if 4491 <= first <= 4501:
+        zone = first - 4491 + 13
+        return (f" The x values start with {zone}, which suggests CGCS2000 6-degree "
+                f"Gauss-Kruger zone {zone}: EPSG:{first}.")
+    if first == 4548:
+        return (" For Beijing/Tianjin/Hebei without a zone prefix this is often CGCS2000 "
+                "3-degree Gauss-Kruger CM 117E (EPSG:4548) or CM 114E (EPSG:4547), or UTM "
+                "zone 50N (EPSG:32650).")
+    return (" The x values look like UTM eastings (around 500,000); the zone is not in "
+            "the numbers: UTM zone NN north is EPSG:326NN, south EPSG:327NN.")
+
+
+def suggest_crs(bounds) -> list[str]:
+    """EPSG codes the coordinates fit, likeliest first (the same reading as the hint)."""
+    xmin, ymin, xmax, ymax = bounds
+    x, y = (xmin + xmax) / 2, (ymin + ymax) / 2
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return []
+    in_china = _CHINA_NORTHING[0] <= y <= _CHINA_NORTHING[1]
+    if in_china and 1e6 <= x < 1e8 and 100e3 <= x % 1e6 <= 900e3:
         zone = int(x // 1e6)
         if 25 <= zone <= 45:
-            return (f" The x values start with {zone}, which suggests CGCS2000 3-degree "
-                    f"Gauss-Kruger zone {zone}: EPSG:{4513 + zone - 25}.")
+            return [f"EPSG:{4513 + zone - 25}"]
         if 13 <= zone <= 23:
-            return (f" The x values start with {zone}, which suggests CGCS2000 6-degree "
-                    f"Gauss-Kruger zone {zone}: EPSG:{4491 + zone - 13}.")
-    if 0 < x < 1e6:
-        return (" For Beijing/Tianjin/Hebei without a zone prefix this is often CGCS2000 "
-                "3-degree Gauss-Kruger CM 117E (EPSG:4548) or CM 114E (EPSG:4547).")
-    return ""
+            return [f"EPSG:{4491 + zone - 13}"]
+    if 100e3 <= x <= 900e3:
+        if in_china:   # the region's own zones first, then the UTM zones over it
+            return ["EPSG:4548", "EPSG:4547", "EPSG:32650", "EPSG:32649"]
+        if 0 <= y <= 10e6:
+            return [f"EPSG:{32600 + z}" for z in range(1, 61)]
+    return []
+
+
+# Systems a user of Chinese data reaches for, offered first in the picker.
+COMMON_CRS = (["EPSG:4326", "EPSG:4490", "EPSG:3857"]
+              + [f"EPSG:{c}" for c in range(4513, 4534)]     # CGCS2000 3-degree GK zones 25-45
+              + [f"EPSG:{c}" for c in range(4534, 4555)]     # ... CM 75E-135E, no zone prefix
+              + [f"EPSG:{c}" for c in range(4491, 4502)]     # CGCS2000 6-degree GK zones 13-23
+              + [f"EPSG:{c}" for c in range(4502, 4513)]     # ... CM 75E-135E
+              + [f"EPSG:{32600 + z}" for z in range(43, 54)]  # UTM 43N-53N (China)
+              + ["EPSG:4214", "EPSG:4610"])                   # Beijing 1954, Xian 1980
+
+
+def crs_catalogue() -> list[tuple[str, str]]:
+    """(code, name) of every EPSG CRS PROJ knows: the common ones above first."""
+    from pyproj.database import query_crs_info
+
+    names = {f"{i.auth_name}:{i.code}": i.name for i in query_crs_info(auth_name="EPSG")
+             if not i.deprecated}
+    first = [(c, names[c]) for c in COMMON_CRS if c in names]
+    seen = {c for c, _ in first}
+    return first + sorted(((c, n) for c, n in names.items() if c not in seen),
+                          key=lambda cn: int(cn[0].split(":")[1]))
+
+
+def landing(bounds, crs) -> tuple[float, float, float, float] | None:
+    """Where ``bounds`` in ``crs`` would land in WGS-84 (west, south, east, north), or None."""
+    from pyproj import Transformer
+
+    try:
+        tr = Transformer.from_crs(CRS.from_user_input(crs), WGS84, always_xy=True)
+        out = tuple(float(v) for v in tr.transform_bounds(*bounds))
+    except Exception:  # noqa: BLE001 - any CRS PROJ cannot use lands nowhere
+        return None
+    return out if all(math.isfinite(v) for v in out) else None
 
 
 def _num(v: float) -> str:
@@ -86,12 +149,13 @@ def to_wgs84(gdf: gpd.GeoDataFrame, path, warnings: list[str], crs_override=None
         if len(gdf) and not looks_geographic(bounds) and named_lonlat:
             check_range(gdf, path)
         if len(gdf) and not looks_geographic(bounds):
-            raise LayerLoadError(
+            raise MissingCRSError(
                 f"{display_name(path)} does not say which coordinate reference system (CRS) it "
                 f"uses, and its coordinates (x {_num(bounds[0])} to {_num(bounds[2])}, y "
                 f"{_num(bounds[1])} to {_num(bounds[3])}) are not longitude/latitude."
                 f"{_gk_hint(bounds)} Choose the CRS in the CRS picker, or pass it on the command "
-                f"line with --crs (for example --crs EPSG:4548).", path)
+                f"line with --crs (for example --crs EPSG:4548).", path, bounds,
+                suggest_crs(bounds))
         warnings.append("The file does not say which CRS it uses; its coordinates look like "
                         "longitude/latitude, so WGS-84 (EPSG:4326) was assumed.")
         gdf = gdf.set_crs(WGS84)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from . import archive
+from . import archive, gdal
 from .crs import crs_label
-from .encoding import dbf_text_bytes, guess_encoding, read_cpg
+from .encoding import gdal_name, label, shapefile_encoding
 from .errors import LayerLoadError, display_name
-from .readers import file_stem, gdal_notes, open_layer, split_layer_syntax
+from .readers import file_stem, gdal_notes, open_layer, split_layer_syntax, user_error
 from .sniff import check_readable, sniff
 
 
@@ -32,20 +32,17 @@ def _wgs84_bounds(bounds, crs_text):
 
 
 def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
-    import pyogrio
-
-    encoding = None
+    encoding = encoding_note = None
     if fmt == "shapefile":
         from .shapefile import check_shapefile, sidecar
 
         check_shapefile(path, path)
-        encoding = read_cpg(path)
-        if encoding is None:
-            dbf = sidecar(path, ".dbf")
-            encoding = guess_encoding(dbf_text_bytes(dbf))[0] if dbf else None
+        encoding, note = shapefile_encoding(path, sidecar(path, ".dbf"))
+        if note:
+            encoding_note = note
     notes: list[str] = []
     with gdal_notes(notes):
-        names = [str(n) for n, _ in pyogrio.list_layers(path)]
+        names = [str(n) for n, _ in gdal.list_layers(path, fmt)]
     if only is not None:
         if only not in names:
             raise LayerLoadError(f"{display_name(path)} has no layer named {only!r}; its layers "
@@ -54,8 +51,8 @@ def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
     out = []
     for name in names:
         with gdal_notes(notes):
-            info = pyogrio.read_info(path, layer=name, encoding=encoding,
-                                     force_feature_count=True, force_total_bounds=True)
+            info = gdal.read_info(path, fmt, layer=name, encoding=gdal_name(encoding),
+                                  force_feature_count=True, force_total_bounds=True)
         crs_text = info.get("crs")
         bounds = info.get("total_bounds")
         bounds = tuple(float(v) for v in bounds) if bounds is not None else None
@@ -69,8 +66,8 @@ def _describe_vector(path: Path, fmt: str, only: str | None) -> list[dict]:
                        for n, t in zip(info.get("fields", []), info.get("dtypes", []))],
             "bounds": bounds,
             "bounds_wgs84": _wgs84_bounds(bounds, crs_text),
-            "encoding": encoding or info.get("encoding"),
-            "warnings": list(notes),
+            "encoding": label(encoding) if encoding else info.get("encoding"),
+            "warnings": list(notes) + ([encoding_note] if encoding_note else []),
         })
     return out
 
@@ -117,7 +114,7 @@ def describe(path, *, layer: str | None = None) -> dict:
         check_readable(path)
         fmt = sniff(path)
         result = {"path": str(path), "format": fmt, "size_bytes": path.stat().st_size}
-        if fmt in ("shapefile", "gpkg", "geojson", "kml", "gpx", "fgb"):
+        if fmt in ("shapefile", "gpkg", "geojson", "geojsonseq", "kml", "gpx", "fgb"):
             result["layers"] = _describe_vector(path, fmt, layer)
         elif fmt in ("zip", "kmz"):
             warnings: list[str] = []
@@ -125,7 +122,7 @@ def describe(path, *, layer: str | None = None) -> dict:
             with archive.temp_dir() as tmp:
                 for member in archive.unpack(path, tmp, warnings, kmz=fmt == "kmz"):
                     mfmt = sniff(member)
-                    if mfmt in ("shapefile", "gpkg", "geojson", "kml", "gpx", "fgb"):
+                    if mfmt in ("shapefile", "gpkg", "geojson", "geojsonseq", "kml", "gpx", "fgb"):
                         found = _describe_vector(member, mfmt, None)
                     else:
                         found = _describe_loaded(member)
@@ -140,8 +137,7 @@ def describe(path, *, layer: str | None = None) -> dict:
     except LayerLoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - a traceback never reaches the user
-        raise LayerLoadError(f"{display_name(src)} could not be described: "
-                             f"{type(exc).__name__}: {exc}", src) from exc
+        raise user_error(exc, src) from exc
 
 
 def _fmt_bounds(b) -> str:

@@ -50,7 +50,15 @@ def clean(gdf: gpd.GeoDataFrame, warnings: list[str]) -> gpd.GeoDataFrame:
     valid = shapely.is_valid(geoms)
     n_invalid = int((~valid).sum())
     if n_invalid:
-        repaired = shapely.make_valid(geoms[~valid], method="structure", keep_collapsed=False)
+        bad = geoms[~valid]
+        repaired = shapely.make_valid(bad, method="structure", keep_collapsed=False)
+        # a track of identical points is a place someone stood: keep it as that point
+        lines = np.isin(shapely.get_type_id(bad), (1, 5))
+        collapsed = lines & (shapely.is_empty(repaired) | shapely.is_missing(repaired))
+        if collapsed.any():
+            repaired[collapsed] = shapely.get_point(shapely.get_geometry(bad[collapsed], 0), 0)
+            warnings.append(f"Kept {_plural(int(collapsed.sum()), 'line')} whose points are all "
+                            f"the same as a point.")
         geoms = geoms.copy()
         geoms[~valid] = repaired
         emptied = shapely.is_empty(geoms) | shapely.is_missing(geoms)

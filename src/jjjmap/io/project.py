@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from . import atomic
 from .errors import LayerLoadError, ProjectFileError, display_name
 
 FORMAT = "jjjmap-project"
@@ -38,7 +38,16 @@ def _relative(data_path: str, project_dir: Path) -> str:
 def layer_entry(layer, project_dir: Path) -> dict[str, Any]:
     builtin = layer.meta.get("builtin")
     entry: dict[str, Any] = {"builtin": builtin, "path": None, "open": {}}
-    if builtin is None:
+    if builtin is None and isinstance(layer.meta.get("derived"), dict):
+        # rings, a drawn study area: the question is stored and recomputed on open
+        from jjjmap.analysis.derived import entry_for
+
+        entry["derived"] = entry_for(layer, project_dir)
+    elif builtin is None and ("join" in layer.meta or "aggregate" in layer.meta):
+        from .derived import derived_entry   # how to redo a join or a count, not the data
+
+        entry.update(derived_entry(layer, lambda p: _relative(p, project_dir)))
+    elif builtin is None:
         if not layer.path:
             raise ProjectFileError(
                 f"Layer {layer.title_en!r} has no file behind it (it was created in the program), "
@@ -79,39 +88,12 @@ def save_project(doc, path) -> Path:
         text = json.dumps(project_dict(doc, path), ensure_ascii=False, indent=2, default=_jsonable)
     except (TypeError, ValueError) as exc:
         raise ProjectFileError(f"Cannot save {display_name(path)}: {exc}", path) from exc
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
-        _fsync_dir(path.parent)
+    try:   # temp sibling, then replace: keeps an existing file's mode, new ones the umask's
+        atomic.write_bytes(path, (text + "\n").encode("utf-8"))
     except OSError as exc:
         raise ProjectFileError(f"Cannot save {display_name(path)}: {exc.strerror or exc}",
                                path) from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
     return path
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _jsonable(value):
@@ -124,8 +106,13 @@ def _jsonable(value):
 
 # -- loading --------------------------------------------------------------------------------
 def read_project_dict(path) -> dict[str, Any]:
+    from .projectcheck import MAX_BYTES, check_project
+
     path = Path(path)
     try:
+        if path.is_file() and path.stat().st_size > MAX_BYTES:
+            raise ProjectFileError(f"{display_name(path)} is larger than a project file can be "
+                                   f"({MAX_BYTES // 2**20} MiB).", path)
         raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise ProjectFileError(f"The project {display_name(path)} does not exist.", path) from exc
@@ -140,19 +127,20 @@ def read_project_dict(path) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProjectFileError(f"The project {display_name(path)} is damaged: it is not valid "
                                f"JSON ({exc}).", path) from exc
+    except RecursionError as exc:
+        raise ProjectFileError(f"The project {display_name(path)} is damaged: it nests too "
+                               f"deeply.", path) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ProjectFileError(f"{display_name(path)} is not a jjjmap project file.", path)
     version = data.get("version")
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProjectFileError(f"The project {display_name(path)} has no valid format version.",
                                path)
     if version > VERSION:
         raise ProjectFileError(
             f"The project {display_name(path)} was written by a newer jjjmap (format version "
             f"{version}; this one reads up to {VERSION}). Update jjjmap to open it.", path)
-    if not isinstance(data.get("layers", []), list):
-        raise ProjectFileError(f"The project {display_name(path)} is damaged: 'layers' is not a "
-                               f"list.", path)
+    check_project(data, path)   # every value, before anything is applied (io.projectcheck)
     return data
 
 
@@ -231,25 +219,28 @@ def _load_entry(entry, path, project_dir, resolve_missing, cache, resolved, extr
             raise ProjectFileError(f"The project {display_name(path)} refers to the built-in "
                                    f"layer {entry['builtin']!r}, which cannot be loaded: {exc}",
                                    path) from exc
+    if isinstance(entry.get("derived"), dict):
+        from jjjmap.analysis.derived import rebuild
+        from jjjmap.analysis.errors import AnalysisError
+
+        try:
+            return rebuild(entry["derived"], str(project_dir))
+        except (AnalysisError, LayerLoadError, KeyError, TypeError, ValueError) as exc:
+            raise ProjectFileError(f"The project {display_name(path)} could not recompute layer "
+                                   f"{title!r}: {exc}", path) from exc
+    if entry.get("join") or entry.get("aggregate"):   # a table joined, or points counted
+        from .derived import load_derived
+
+        return load_derived(entry, lambda rel: data_file(rel, path, project_dir,
+                                                          resolve_missing, resolved, title),
+                            path)
     rel = entry.get("path")
     if not isinstance(rel, str) or not rel:
         raise ProjectFileError(f"The project {display_name(path)} is damaged: layer {title!r} has "
                                f"neither a built-in key nor a file path.", path)
-    data_path = Path(rel) if Path(rel).is_absolute() else project_dir / rel
-    data_path = Path(os.path.normpath(data_path))
-    key = str(data_path)
-    if not data_path.exists():
-        if key not in resolved:
-            if resolve_missing is None:
-                raise ProjectFileError(
-                    f"The project {display_name(path)} uses {display_name(data_path)} (layer "
-                    f"{title!r}), which is missing. Was it moved or deleted?", path)
-            new = resolve_missing(key)
-            resolved[key] = None if new is None else str(new)
-        if resolved[key] is None:
-            log.warning("project %s: layer %r left out, %s is missing", path, title, key)
-            return None
-        data_path = Path(resolved[key])
+    data_path = data_file(rel, path, project_dir, resolve_missing, resolved, title)
+    if data_path is None:
+        return None
     opts = {k: v for k, v in (entry.get("open") or {}).items() if k in _OPEN_KEYS}
     opts.update(extra)
     cache_key = (str(data_path), tuple(sorted((k, str(v)) for k, v in opts.items())))
@@ -272,6 +263,27 @@ def _load_entry(entry, path, project_dir, resolve_missing, cache, resolved, extr
         cache[cache_key] = []
     log.warning("project %s: layer %r (%s) not found in %s", path, title, part, data_path)
     return None
+
+
+def data_file(rel: str, path, project_dir, resolve_missing, resolved, title) -> Path | None:
+    """Where a file the project names is now: as saved, or where the user says it went
+    (asked once per file); None to leave the layer out."""
+    data_path = Path(rel) if Path(rel).is_absolute() else project_dir / rel
+    data_path = Path(os.path.normpath(data_path))
+    key = str(data_path)
+    if not data_path.exists():
+        if key not in resolved:
+            if resolve_missing is None:
+                raise ProjectFileError(
+                    f"The project {display_name(path)} uses {display_name(data_path)} (layer "
+                    f"{title!r}), which is missing. Was it moved or deleted?", path)
+            new = resolve_missing(key)
+            resolved[key] = None if new is None else str(new)
+        if resolved[key] is None:
+            log.warning("project %s: layer %r left out, %s is missing", path, title, key)
+            return None
+        data_path = Path(resolved[key])
+    return data_path
 
 
 def _open(data_path: Path, opts: dict) -> list:

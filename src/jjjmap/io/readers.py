@@ -12,13 +12,15 @@ import warnings as _pywarnings
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from . import archive, crs as crs_mod, geometry, tables
-from .encoding import dbf_text_bytes, guess_encoding, label, read_cpg
+from . import archive, crs as crs_mod, gdal, geometry, tables
+from .cancel import cancellable, checkpoint
+from .encoding import gdal_name, normalise, shapefile_encoding
 from .errors import LayerLoadError, display_name
 from .memory import check_memory
-from .sniff import check_readable, sniff
+from .sniff import EXTENSIONS, check_readable, sniff
 
 _SKIP_GPX = {"route_points", "track_points"}
 _FAMILY_TITLES = {"points": "points", "lines": "lines", "polygons": "polygons"}
@@ -37,8 +39,7 @@ def file_stem(path: Path) -> str:
     name = path.name
     for _ in range(3):
         stem, ext = os.path.splitext(name)
-        if ext.lower() in (".zip", ".shp", ".kmz", ".kml", ".geojson", ".json", ".gpkg", ".gpx",
-                           ".fgb", ".parquet", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm") and stem:
+        if ext.lower() in EXTENSIONS and stem:
             name = stem
         else:
             break
@@ -46,21 +47,29 @@ def file_stem(path: Path) -> str:
 
 
 def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
-               memory_limit: int | None = None) -> list:
+               memory_limit: int | None = None, cancel=None) -> list:
     """Open a data file as one or more layers in EPSG:4326.
 
     ``layer`` picks one layer of a GeoPackage/KML/GPX, one sheet of a workbook or one file of a
     ZIP (``path::layer`` does the same). ``crs`` overrides the file's CRS, ``encoding`` its text
     encoding, ``datum`` ('gcj02' | 'bd09') declares obfuscated Chinese coordinates.
     ``memory_limit`` (bytes) replaces the measured available memory in the size check.
+    ``cancel`` (returns True once the user cancelled) is polled between chunks of work; a
+    cancelled read raises ``LayerLoadCancelled`` (a LayerLoadError) soon after.
     Raises LayerLoadError, and only that, with a message naming the file and the problem.
     """
+    with cancellable(cancel, path):
+        return _open_layer(path, layer, crs, encoding, datum, memory_limit)
+
+
+def _open_layer(path, layer, crs, encoding, datum, memory_limit) -> list:
     from jjjmap.model import Layer
 
     src = path
     try:
         path, layer = split_layer_syntax(path, layer)
         check_readable(path)
+        encoding = _codec(encoding, path)
         fmt = sniff(path)
         check_memory(path, fmt, memory_limit)
         opts = {k: v for k, v in (("crs", crs), ("encoding", encoding), ("datum", datum))
@@ -69,14 +78,16 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
         if fmt in ("zip", "kmz"):
             warnings: list[str] = []
             with archive.temp_dir() as tmp:
-                members = archive.unpack(path, tmp, warnings, kmz=fmt == "kmz")
-                picked = members if layer is None else _pick_member(members, layer, path)
+                picked = archive.unpack(path, tmp, warnings, kmz=fmt == "kmz", pick=layer)
                 for member in picked:
+                    checkpoint()
                     # a layer name that is not a file name selects inside the (single) file
-                    inner = layer if layer not in (None, member.name, member.stem) else None
+                    inner = layer if layer not in (
+                        None, member.name, member.stem,
+                        member.relative_to(Path(tmp).resolve()).as_posix()) else None
                     for part in _read_any(member, sniff(member), inner, encoding,
                                           list(warnings), path):
-                        if len(members) > 1:
+                        if picked.total > 1:
                             sub = part.get("name")
                             part["name"] = member.stem + (f":{sub}" if sub else "")
                             part["title_name"] = True
@@ -86,9 +97,19 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
                         results.append(part)
         else:
             results = _read_any(path, fmt, layer, encoding, [], path)
-        layers = []
+        layers, unplaced = [], []
         for r in results:
-            for family, part, warns in _finish(r, path, crs, datum):
+            checkpoint()
+            try:
+                finished = list(_finish(r, path, crs, datum))
+            except LayerLoadError as exc:
+                # one layer of several that cannot be placed (no CRS, out of range) does not
+                # cost the user the others: they open, and the note says which one is missing
+                if len(results) < 2 or not r.get("name"):
+                    raise
+                unplaced.append(f"Layer {r['name']!r} was not opened: {exc}")
+                continue
+            for family, part, warns in finished:
                 title = file_stem(path)
                 if r.get("name") and r.get("title_name", True):
                     title += f":{r['name']}"
@@ -103,19 +124,43 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
                         "layer_name": r.get("name"), "part": family, "open": open_kwargs}
                 layers.append(Layer(gdf=part, title_en=title, kind="vector", group="custom",
                                     path=str(path), source=str(path), meta=meta))
+        if not layers and unplaced:
+            raise LayerLoadError(unplaced[0].split(": ", 1)[1], path)
         if not layers:
             raise LayerLoadError(f"{display_name(path)} contains no features to show.", path)
+        for lyr in layers:
+            lyr.meta["warnings"].extend(unplaced)
         return layers
     except LayerLoadError:
         raise
-    except MemoryError as exc:
-        raise LayerLoadError(f"{display_name(src)} is too large to load into memory.", src) from exc
     except Exception as exc:  # noqa: BLE001 - a traceback never reaches the user
-        if _is_gdal_error(exc):
-            raise LayerLoadError(f"{display_name(src)} is damaged or not readable as the format it "
-                                 f"appears to be. GDAL says: {_short(exc)}", src) from exc
-        raise LayerLoadError(f"{display_name(src)} could not be opened: "
-                             f"{type(exc).__name__}: {_short(exc)}", src) from exc
+        raise user_error(exc, src) from exc
+
+
+def user_error(exc: BaseException, src) -> LayerLoadError:
+    """A failure below us (GDAL, pandas, memory) as one sentence for the user: the file
+    they chose and what went wrong, never a Python exception's name."""
+    if isinstance(exc, MemoryError):
+        return LayerLoadError(f"{display_name(src)} is too large to load into memory.", src)
+    if _is_gdal_error(exc):
+        return LayerLoadError(f"{display_name(src)} is damaged or not readable as the format it "
+                              f"appears to be. GDAL says: {_short(exc)}", src)
+    if isinstance(exc, UnicodeDecodeError):
+        return LayerLoadError(f"{display_name(src)}: its text is not in the {exc.encoding} "
+                              f"encoding; choose the right one (for example gbk, big5 or "
+                              f"cp1252).", src)
+    return LayerLoadError(f"{display_name(src)} could not be opened: {_short(exc)}", src)
+
+
+def _codec(encoding, path):
+    """The user's encoding in any spelling (latin-1, ISO 8859-1, ANSI 1252 ...) as a codec."""
+    if encoding is None:
+        return None
+    codec = normalise(encoding)
+    if codec is None:
+        raise LayerLoadError(f"{display_name(path)}: {encoding!r} is not a text encoding jjjmap "
+                             f"knows (try utf-8, gbk, big5, cp1252 or latin-1).", path)
+    return codec
 
 
 def _is_gdal_error(exc: BaseException) -> bool:
@@ -143,16 +188,6 @@ def gdal_notes(warns: list[str]):
             warns.append(text)
 
 
-def _pick_member(members: list[Path], layer: str, path: Path) -> list[Path]:
-    hits = [m for m in members if layer in (m.name, m.stem, str(m))]
-    if hits:
-        return hits
-    if len(members) == 1:
-        return members
-    raise LayerLoadError(f"{display_name(path)} has no file named {layer!r}; it holds "
-                         f"{', '.join(m.name for m in members)}.", path)
-
-
 def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str], shown: Path):
     """Raw reads: list of dicts with gdf, name, format, encoding, crs_in, warnings."""
     if fmt in ("csv", "xlsx"):
@@ -175,44 +210,83 @@ def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str], shown:
 
 
 def _read_shapefile(path: Path, encoding, warnings, shown):
-    import pyogrio
+    from .shapefile import sidecar
 
     warns = list(warnings)
-    if encoding is None:
-        encoding = read_cpg(path)
-        if encoding is None:
-            dbf = next((p for p in path.parent.glob(path.stem + ".*")
-                        if p.suffix.lower() == ".dbf"), None)
-            encoding, ascii_only = guess_encoding(dbf_text_bytes(dbf)) if dbf else ("utf-8", True)
-            if not ascii_only:
-                warnings_text = (f"No .cpg file says how the text is encoded; it was detected as "
-                                 f"{label(encoding)}.")
-                warns.append(warnings_text)
+    encoding, note = shapefile_encoding(path, sidecar(path, ".dbf"), encoding)
+    if note:
+        warns.append(note)
     with gdal_notes(warns):
-        gdf = pyogrio.read_dataframe(path, encoding=encoding, on_invalid="ignore")
+        gdf = gdal.read_dataframe(path, "shapefile", shown, encoding=gdal_name(encoding),
+                                   on_invalid="ignore")
+        gdf = _surfaces_read_again(gdf, path, "shapefile", shown, None, warns)
     return {"gdf": gdf, "name": None, "title_name": False, "format": "shapefile",
             "encoding": encoding, "warnings": warns}
 
 
 def _read_parquet(path: Path, warnings, shown):
+    """GeoParquet when the file's metadata says so ('geo' key); otherwise a plain Parquet
+    (DuckDB, Spark, newer writers) whose geometry is a WKB column, found by its Arrow type
+    and extension metadata, or coordinate / WKT columns like a text table."""
+    import pyarrow.parquet as pq
+
     warns = list(warnings)
-    try:
+    schema = pq.read_schema(path)
+    if b"geo" in (schema.metadata or {}):
         gdf = gpd.read_parquet(path)
-    except ValueError as exc:
-        if "geo" not in str(exc).lower():
-            raise
-        df = pd.read_parquet(path)
-        gdf = tables.to_geodataframe(df, shown, warns)
+    else:
+        column, crs = parquet_wkb_column(schema)
+        if column is None:
+            gdf = tables.to_geodataframe(pd.read_parquet(path), shown, warns)
+        else:
+            import shapely
+
+            table = pq.read_table(path)
+            wkb = table.column(column).to_numpy(zero_copy_only=False)
+            geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+            gdf = gpd.GeoDataFrame(table.drop([column]).to_pandas(), geometry=geoms, crs=crs)
+            warns.append(f"The Parquet file has no GeoParquet metadata; its column {column!r} "
+                         f"was read as WKB geometry.")
     return {"gdf": gdf, "name": None, "title_name": False, "format": "parquet",
             "encoding": None, "warnings": warns}
 
 
-def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
-    import pyogrio
+_WKB_NAMES = ("geometry", "geom", "wkb_geometry", "the_geom", "wkb", "shape", "geog")
 
+
+def parquet_wkb_column(schema):
+    """(name, crs or None) of the WKB geometry column of a plain Parquet schema, or (None,
+    None). A GeoArrow ``geoarrow.wkb`` / ``ogc.wkb`` field wins (its CRS comes from the
+    field's extension metadata); else a binary column with a usual geometry name."""
+    import json
+
+    import pyarrow as pa
+
+    binary = []
+    for field in schema:
+        storage = getattr(field.type, "storage_type", field.type)
+        if not (pa.types.is_binary(storage) or pa.types.is_large_binary(storage)
+                or pa.types.is_binary_view(storage)):
+            continue
+        meta = field.metadata or {}
+        ext = getattr(field.type, "extension_name", None) or \
+            meta.get(b"ARROW:extension:name", b"").decode("utf-8", "replace")
+        if ext in ("geoarrow.wkb", "ogc.wkb"):
+            raw = meta.get(b"ARROW:extension:metadata") or b"{}"
+            try:
+                crs = json.loads(raw).get("crs") or None
+            except (ValueError, AttributeError):
+                crs = None
+            return field.name, crs
+        binary.append(field.name)
+    named = [n for n in binary if n.lower() in _WKB_NAMES]
+    return (named[0] if named else None), None
+
+
+def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
     notes: list[str] = []
     with gdal_notes(notes):
-        infos = pyogrio.list_layers(path)
+        infos = gdal.list_layers(path, fmt, shown)
     names = [str(n) for n, _ in infos]
     if not names:
         raise LayerLoadError(f"{display_name(shown)} contains no layers.", shown)
@@ -226,9 +300,11 @@ def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
     several = len(names) > 1
     out, empty = [], []
     for name in wanted:
+        checkpoint()
         with gdal_notes(notes):
-            gdf = pyogrio.read_dataframe(path, layer=name, encoding=encoding,
-                                         on_invalid="ignore")
+            gdf = gdal.read_dataframe(path, fmt, shown, layer=name, encoding=gdal_name(encoding),
+                                      on_invalid="ignore")
+            gdf = _surfaces_read_again(gdf, path, fmt, shown, name, notes)
         if len(gdf) == 0 and (layer is None) and len(wanted) > 1:
             empty.append(name)
             continue
@@ -242,6 +318,35 @@ def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
         if r["open_layer"] is None:
             del r["open_layer"]
     return out
+
+
+def _surfaces_read_again(gdf, path: Path, fmt: str, shown, layer, warns: list[str]):
+    """Geometries GEOS cannot hold (TIN, triangles, polyhedral surfaces: a Shapefile
+    MultiPatch is read as TINs) come back empty from pyogrio; read their WKB once more and
+    turn them into (multi)polygons. GDAL itself already linearises curves."""
+    import pyogrio.raw
+    import shapely
+
+    from .curves import from_wkb_any
+
+    if not isinstance(gdf, gpd.GeoDataFrame) or len(gdf) == 0:
+        return gdf
+    missing = shapely.is_missing(np.asarray(gdf.geometry.array, dtype=object))
+    if not missing.any():
+        return gdf
+    _, _, wkb, _ = pyogrio.raw.read(gdal.checked(path, fmt, shown), layer=layer, columns=[])
+    if wkb is None or len(wkb) != len(gdf):
+        return gdf
+    rows = np.flatnonzero(missing & np.array([w is not None for w in wkb]))
+    if len(rows) == 0:
+        return gdf
+    fixed, converted = from_wkb_any(wkb[rows])
+    geoms = np.asarray(gdf.geometry.array, dtype=object).copy()
+    geoms[rows] = fixed
+    if converted:
+        warns.append(f"Turned {converted:,} TIN, triangle or polyhedral-surface geometr"
+                     f"{'y' if converted == 1 else 'ies'} into polygons (as 2-D outlines).")
+    return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
 
 
 def _finish(r: dict, path: Path, crs, datum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import LayerLoadError, display_name
+from .sniff import check_regular
 
 
 def sidecar(shp: Path, ext: str) -> Path | None:
@@ -22,6 +23,8 @@ def check_shapefile(shp: Path, shown: Path) -> None:
             f"{'is' if len(missing) == 1 else 'are'} missing. A Shapefile is several files with the "
             f"same name ({shp.stem}.shp, {shp.stem}.shx, {shp.stem}.dbf, usually {shp.stem}.prj); "
             f"copy them all into the same folder, or use a zipped shapefile.", shown)
+    for cand in shp.parent.glob(shp.stem + ".*"):   # GDAL and we open every sidecar
+        check_regular(cand, shown)
     size = shp.stat().st_size
     with open(shp, "rb") as fh:
         header = fh.read(100)

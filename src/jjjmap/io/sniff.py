@@ -6,6 +6,7 @@ content decides, and a disagreement with the extension becomes a clear error.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .errors import LayerLoadError, display_name
@@ -14,6 +15,7 @@ from .errors import LayerLoadError, display_name
 LABELS = {
     "shapefile": "an ESRI Shapefile",
     "geojson": "a GeoJSON file",
+    "geojsonseq": "a GeoJSON text sequence (one feature per line)",
     "json": "a JSON file",
     "gpkg": "a GeoPackage",
     "sqlite": "an SQLite database",
@@ -33,6 +35,8 @@ LABELS = {
 EXTENSIONS = {
     ".shp": "shapefile",
     ".geojson": "geojson", ".json": "geojson",
+    ".geojsons": "geojsonseq", ".geojsonl": "geojsonseq", ".geojsonseq": "geojsonseq",
+    ".seq": "geojsonseq", ".ndjson": "geojsonseq", ".jsonl": "geojsonseq",
     ".gpkg": "gpkg",
     ".kml": "kml", ".kmz": "kmz",
     ".gpx": "gpx",
@@ -45,8 +49,9 @@ EXTENSIONS = {
 
 SIDECARS = {".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".qmd", ".xml"}
 
-SUPPORTED_TEXT = ("Shapefile (.shp or zipped), GeoJSON, GeoPackage, KML/KMZ, GPX, FlatGeobuf, "
-                  "GeoParquet, and CSV/TSV/TXT/XLSX tables with coordinate or WKT columns")
+SUPPORTED_TEXT = ("Shapefile (.shp or zipped), GeoJSON and GeoJSON sequences, GeoPackage, "
+                  "KML/KMZ, GPX, FlatGeobuf, (Geo)Parquet, and CSV/TSV/TXT/XLSX tables with "
+                  "coordinate or WKT columns")
 
 
 def _sniff_bytes(head: bytes) -> str:
@@ -70,7 +75,11 @@ def _sniff_bytes(head: bytes) -> str:
     if b"\x00" in text[:1024]:
         return "binary"
     stripped = text.lstrip()
+    if stripped[:1] == b"\x1e":   # RFC 8142: each feature after a record separator
+        return "geojsonseq"
     if stripped[:1] in (b"{", b"["):
+        if _one_feature_per_line(stripped):
+            return "geojsonseq"
         return "geojson" if (b'"type"' in head or b'"features"' in head) else "json"
     if stripped[:1] == b"<":
         low = stripped[:4096].lower()
@@ -80,6 +89,21 @@ def _sniff_bytes(head: bytes) -> str:
             return "gpx"
         return "xml"
     return "csv"
+
+
+def _one_feature_per_line(text: bytes) -> bool:
+    """Newline-delimited GeoJSON: the first line is a whole Feature (or geometry) object and
+    the next one starts another."""
+    import json
+
+    first, sep, rest = text.partition(b"\n")
+    if not sep or not rest.lstrip()[:1] == b"{":
+        return False
+    try:
+        obj = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(obj, dict) and obj.get("type") not in (None, "FeatureCollection")
 
 
 def _looks_like_dbf(head: bytes) -> bool:
@@ -142,10 +166,12 @@ def sniff(path: Path) -> str:
         raise LayerLoadError(
             f"{display_name(path)} is an XML file but neither KML nor GPX; it is not a supported "
             f"format. Supported: {SUPPORTED_TEXT}.", path)
+    if content == "geojsonseq" or (content in ("geojson", "json") and expected == "geojsonseq"):
+        return "geojsonseq"
     if content in ("geojson", "json"):
         return "geojson"
     # plain text
-    if expected in ("kml", "gpx", "geojson"):
+    if expected in ("kml", "gpx", "geojson", "geojsonseq"):
         raise _mismatch(path, expected, "csv")
     if expected is None and ext not in ("",):
         raise LayerLoadError(
@@ -161,9 +187,36 @@ def _mismatch(path: Path, expected: str, found: str) -> LayerLoadError:
         f"meant.", path)
 
 
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+            (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def special_kind(path) -> str | None:
+    """What ``path`` is if it is neither a regular file nor a folder (opening a FIFO or a device
+    blocks or never ends), else None. ``os.stat`` itself never blocks on them."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((what for test, what in _SPECIAL if test(mode)), "not a regular file")
+
+
+def check_regular(path: Path, shown: Path | None = None) -> None:
+    """LayerLoadError unless ``path`` is a regular file or a folder."""
+    kind = special_kind(path)
+    if kind is not None:
+        shown = path if shown is None else shown
+        what = "" if shown == path else f" (its part {path.name})"
+        raise LayerLoadError(f"{display_name(shown)}{what} is {kind}, not a data file; jjjmap "
+                             f"only opens regular files.", shown)
+
+
 def check_readable(path: Path) -> None:
     if not path.exists():
         raise LayerLoadError(f"{display_name(path)} does not exist. Was it moved or deleted?", path)
+    check_regular(path)
     if path.is_dir():
         raise LayerLoadError(
             f"{display_name(path)} is a folder, not a file. Open one of the data files inside it.",

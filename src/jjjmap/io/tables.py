@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .encoding import detect_text_file, label
+from .cancel import checkpoint
+from .encoding import detect_text, label
 from .errors import LayerLoadError, display_name
 
 # normalised column names: (x candidates, y candidates), most specific first
@@ -64,15 +65,89 @@ def _separator(path: Path, encoding: str) -> str:
         return best if counts[best] else ","
 
 
+MAX_COLUMNS = 10_000
+
+
+def unique_headers(names) -> list[str]:
+    """Header names cleaned (BOM, spaces) and made unique the way pandas does ('a', 'a.1',
+    'a.2'), in linear time: pandas' own renaming is quadratic in the number of repeats (a
+    200 kB header of 'a,a,...' took about a minute)."""
+    cleaned = [str(n).replace("\ufeff", "").strip() for n in names]
+    seen: set[str] = set(cleaned)
+    counts: dict[str, int] = {}
+    out, used = [], set()
+    for name in cleaned:
+        if name not in used:
+            used.add(name)
+            out.append(name)
+            continue
+        k = counts.get(name, 0)
+        while True:
+            k += 1
+            cand = f"{name}.{k}"
+            if cand not in used and cand not in seen:
+                break
+        counts[name] = k
+        used.add(cand)
+        out.append(cand)
+    return out
+
+
+def header_names(path: Path, encoding: str, sep: str) -> list[str] | None:
+    """The header row, unique, for pandas (None: let pandas read it, e.g. it does not parse)."""
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        try:
+            row = next(csv.reader(fh, delimiter=sep, skipinitialspace=True), None)
+        except csv.Error:
+            return None
+    if not row:
+        return None
+    if len(row) > MAX_COLUMNS:
+        raise LayerLoadError(f"{display_name(path)} has {len(row):,} columns in its header; "
+                             f"jjjmap reads tables of at most {MAX_COLUMNS:,} columns.", path)
+    return unique_headers(row)
+
+
+CSV_CHUNK_ROWS = 200_000   # a cancel is noticed between chunks; smaller files are one chunk
+
+
+def _read_csv_chunks(path: Path, **kwargs) -> pd.DataFrame:
+    """``pd.read_csv`` in chunks with a cancel checkpoint between them. A column whose chunks
+    were typed differently (numbers first, text later) becomes text, as one read would make it."""
+    chunks = []
+    with pd.read_csv(path, chunksize=CSV_CHUNK_ROWS, **kwargs) as reader:
+        for chunk in reader:
+            chunks.append(chunk)
+            checkpoint()
+    if not chunks:
+        raise pd.errors.EmptyDataError("No columns to parse from file")
+    if len(chunks) == 1:
+        return chunks[0]
+    for c in chunks[0].columns:
+        dtypes = [ch[c].dtype for ch in chunks]
+        text = next((d for d in dtypes if not pd.api.types.is_numeric_dtype(d)
+                     and not pd.api.types.is_bool_dtype(d)), None)
+        if text is None or all(d == text for d in dtypes):
+            continue
+        for ch in chunks:
+            if ch[c].dtype != text:
+                ch[c] = ch[c].map(lambda v: v if isinstance(v, str) or pd.isna(v)
+                                  else str(v)).astype(text)
+    return pd.concat(chunks, ignore_index=True)
+
+
 def read_csv(path: Path, encoding: str | None, warnings: list[str]) -> tuple[pd.DataFrame, str]:
     if encoding is None:
-        encoding, ascii_only = detect_text_file(path)
-        if encoding not in ("utf-8", "utf-8-sig") or not ascii_only:
-            warnings.append(f"Text encoding detected as {label(encoding)}.")
+        found = detect_text(path)
+        encoding = found.codec
+        if encoding not in ("utf-8", "utf-8-sig"):
+            warnings.append(found.warning("No encoding is declared for a text table"))
     sep = _separator(path, encoding)
+    names = header_names(path, encoding, sep)
     try:
-        df = pd.read_csv(path, sep=sep, encoding=encoding, low_memory=False,
-                         skipinitialspace=True, on_bad_lines="error")
+        df = _read_csv_chunks(path, sep=sep, encoding=encoding, low_memory=False,
+                              skipinitialspace=True, on_bad_lines="error",
+                              **({} if names is None else {"names": names, "header": 0}))
     except pd.errors.EmptyDataError as exc:
         raise LayerLoadError(f"{display_name(path)} is empty: it has no header row and no data.",
                              path) from exc
@@ -102,6 +177,11 @@ def read_xlsx(path: Path, sheet: str | None, warnings: list[str]) -> pd.DataFram
     return next(iter(sheets.values())) if sheets else pd.DataFrame()
 
 
+class NoCoordinatesError(LayerLoadError):
+    """A table with no coordinates: not a layer, but it can be joined to boundaries by a key
+    (io.tabledata.read_table, analysis.join)."""
+
+
 POINTS_PER_CALL = 50_000
 
 
@@ -112,7 +192,15 @@ def _points(x: np.ndarray, y: np.ndarray) -> gpd.array.GeometryArray:
     for start in range(0, len(x), POINTS_PER_CALL):
         end = start + POINTS_PER_CALL
         out[start:end] = shapely.points(x[start:end], y[start:end])
+        checkpoint()
     return gpd.array.GeometryArray(out)
+
+
+def _wkt_or_none(text: str):
+    try:
+        return shapely.from_wkt(text, on_invalid="ignore")
+    except NotImplementedError:
+        return None
 
 
 def to_geodataframe(df: pd.DataFrame, path: Path, warnings: list[str]) -> gpd.GeoDataFrame:
@@ -141,8 +229,23 @@ def to_geodataframe(df: pd.DataFrame, path: Path, warnings: list[str]) -> gpd.Ge
     wkt_col = find_wkt(df.columns)
     if wkt_col is not None:
         text = df[wkt_col].astype("string").fillna("").to_numpy(dtype=object)
-        geoms = shapely.from_wkt(text, on_invalid="ignore")
+        try:
+            geoms = shapely.from_wkt(text, on_invalid="ignore")
+        except NotImplementedError:   # GEOS refuses curves outright, even when told to ignore
+            geoms = np.array([_wkt_or_none(t) for t in text], dtype=object)
         bad = shapely.is_missing(geoms)
+        retry = np.flatnonzero(bad & (text != ""))
+        if len(retry):
+            # curves and surfaces GEOS cannot read: linearised the way GDAL does
+            from .curves import from_wkt_any
+
+            fixed, converted = from_wkt_any(text[retry])
+            geoms[retry] = fixed
+            bad = shapely.is_missing(geoms)
+            if converted:
+                warnings.append(f"Linearised {converted:,} curve or surface geometr"
+                                f"{'y' if converted == 1 else 'ies'} in {wkt_col!r} (arcs as "
+                                f"segments of 4 degrees, surfaces as polygons).")
         if bad.all():
             raise LayerLoadError(f"{display_name(path)}: the column {wkt_col!r} holds no readable "
                                  f"WKT geometry.", path)
@@ -153,7 +256,7 @@ def to_geodataframe(df: pd.DataFrame, path: Path, warnings: list[str]) -> gpd.Ge
         return gpd.GeoDataFrame(df, geometry=list(geoms[~bad]), crs=None)
     cols = ", ".join(repr(str(c)) for c in df.columns[:30])
     more = f" and {len(df.columns) - 30} more" if len(df.columns) > 30 else ""
-    raise LayerLoadError(
+    raise NoCoordinatesError(
         f"{display_name(path)} has no coordinate columns. Found columns: {cols}{more}. "
         f"Name them lon/lat, lng/lat, longitude/latitude, x/y or 经度/纬度, or add a WKT "
         f"geometry column.", path)

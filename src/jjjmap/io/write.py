@@ -1,18 +1,21 @@
 """Exporting layers: GeoPackage, GeoJSON, Shapefile (and FlatGeobuf), chosen by extension.
 
-Single-file formats are written to a temporary file next to the target and moved into place,
-so a failed export never leaves half a file where the user expects their data.
+Every format is written into a temporary sibling (with all its sidecars) and moved into place
+(io/atomic.py), so a failed or killed export never leaves half a file where the user expects
+their data, and never destroys the old one.
 """
 from __future__ import annotations
 
-import os
-import tempfile
+import shutil
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
+from jjjmap.values import NESTED, json_text
+
+from . import atomic
 from .errors import LayerExportError, display_name
 
 DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile",
@@ -71,81 +74,138 @@ def _prepare(gdf: gpd.GeoDataFrame, path: Path, driver: str) -> tuple[gpd.GeoDat
         renamed = shapefile_field_names(attrs)
         if renamed:
             gdf = gdf.rename(columns=renamed)
-    # types the drivers reject: lists/dicts become text
+    # arrays and objects (DataV/GeoAtlas 'center', 'parent', 'acroutes') become JSON text,
+    # never numpy's or Python's repr
     for col in gdf.columns:
         if col != gdf.geometry.name and gdf[col].dtype == object:
             sample = gdf[col].dropna().head(50)
-            if any(isinstance(v, (list, dict, tuple, set)) for v in sample):
-                gdf = gdf.assign(**{col: gdf[col].map(lambda v: None if v is None else str(v))})
+            if any(isinstance(v, NESTED) for v in sample):
+                gdf = gdf.assign(**{col: gdf[col].map(json_text)})
     return gdf, renamed
+
+
+def _gdal_write(gdf, target: Path, driver: str, layer: str | None) -> None:
+    import pyogrio
+
+    if driver == "ESRI Shapefile":
+        pyogrio.write_dataframe(gdf, target, driver=driver, encoding="UTF-8")
+        target.with_suffix(".cpg").write_text("UTF-8", encoding="ascii")
+    else:
+        pyogrio.write_dataframe(gdf, target, driver=driver, layer=layer or target.stem)
+
+
+def _export_error(path: Path, exc: BaseException) -> LayerExportError:
+    if isinstance(exc, LayerExportError):
+        return exc
+    if isinstance(exc, PermissionError):
+        return LayerExportError(f"Cannot export to {display_name(path)}: permission denied.", path)
+    return LayerExportError(f"Cannot export to {display_name(path)}: {exc}", path)
+
+
+def _check_target(path: Path) -> None:
+    if not path.parent.exists():
+        raise LayerExportError(f"Cannot export to {display_name(path)}: the folder "
+                               f"{path.parent} does not exist.", path)
+    if path.is_dir():
+        raise LayerExportError(f"Cannot export to {display_name(path)}: it is a folder.", path)
 
 
 def write_layer(gdf: gpd.GeoDataFrame, path, *, driver: str | None = None,
                 layer: str | None = None) -> dict[str, str]:
-    """Write ``gdf`` to ``path``; returns the columns renamed on the way (Shapefile limits)."""
-    import pyogrio
+    """Write ``gdf`` to ``path``; returns the columns renamed on the way (Shapefile limits).
 
+    Every format goes through a temporary sibling (all sidecars) that replaces the target only
+    once it is complete. ``layer`` with a GeoPackage adds (or replaces) that layer in an
+    existing file: a copy of the file gets the layer, then replaces it.
+    """
     path = Path(path)
     driver = driver_for(path, driver)
     gdf, renamed = _prepare(gdf, path, driver)
-    if not path.parent.exists():
-        raise LayerExportError(f"Cannot export to {display_name(path)}: the folder "
-                               f"{path.parent} does not exist.", path)
+    _check_target(path)
     try:
-        if driver == "ESRI Shapefile":
-            pyogrio.write_dataframe(gdf, path, driver=driver, encoding="UTF-8")
-            path.with_suffix(".cpg").write_text("UTF-8", encoding="ascii")
-        elif driver == "GPKG" and layer is not None:
-            # adding a layer to an existing GeoPackage cannot go through a temporary copy
-            pyogrio.write_dataframe(gdf, path, driver=driver, layer=layer)
-        else:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix,
-                                       dir=path.parent)
-            os.close(fd)
-            os.unlink(tmp)  # GDAL wants to create the file itself
-            try:
-                pyogrio.write_dataframe(gdf, tmp, driver=driver, layer=layer or path.stem)
-                os.replace(tmp, path)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-    except LayerExportError:
-        raise
-    except PermissionError as exc:
-        raise LayerExportError(f"Cannot export to {display_name(path)}: permission denied.",
-                               path) from exc
+        with atomic.output(path) as tmp:
+            if driver == "GPKG" and layer is not None and path.exists():
+                shutil.copyfile(path, tmp)
+            _gdal_write(gdf, tmp, driver, layer)
     except Exception as exc:  # noqa: BLE001 - GDAL, OS and value errors alike
-        raise LayerExportError(f"Cannot export to {display_name(path)}: {exc}", path) from exc
+        raise _export_error(path, exc) from exc
     return renamed
 
 
-def convert(in_path, out_path, **open_kwargs) -> list[Path]:
+def unique_names(names) -> list[str]:
+    """``names`` made unique, case-insensitively (GeoPackage layer names and file names on
+    some disks ignore case): the second 'main_road' becomes 'main_road_2'."""
+    out, used = [], set()
+    for name in names:
+        cand, n = name, 2
+        while cand.lower() in used:
+            cand, n = f"{name}_{n}", n + 1
+        used.add(cand.lower())
+        out.append(cand)
+    return out
+
+
+def _inputs(in_path) -> list[Path]:
+    """The files ``convert`` reads: the input and, for a Shapefile, its sidecars."""
+    from .readers import split_layer_syntax
+
+    path, _ = split_layer_syntax(in_path, None)
+    found = [path]
+    if path.suffix.lower() == ".shp":
+        found += atomic._family(path.parent, path.stem)
+    return found
+
+
+def _refuse_overwriting_input(in_path, targets: list[Path]) -> None:
+    for target in targets:
+        fam = [target] + ([target.with_suffix(e) for e in (".shx", ".dbf", ".prj", ".cpg")]
+                          if target.suffix.lower() == ".shp" else [])
+        for src in _inputs(in_path):
+            if any(t.exists() and atomic.same_file(src, t) for t in fam):
+                raise LayerExportError(
+                    f"Cannot convert into {display_name(target)}: it is the input file "
+                    f"{display_name(src)} itself. Choose another output name.", target)
+
+
+def convert(in_path, out_path, *, notes: list[str] | None = None, **open_kwargs) -> list[Path]:
     """``jjjmap convert IN OUT``: open IN (any readable format) and write OUT; returns files written.
 
     Several layers go into one GeoPackage as several layers; other formats get one file per
-    layer, named ``OUT-stem_<layer>``. Raises LayerLoadError or LayerExportError.
+    layer, named ``OUT-stem_<layer>``. Layer names are made safe and unique; renamings are
+    added to ``notes``. The output is never the input, and it replaces an existing file only
+    once it is complete. Raises LayerLoadError or LayerExportError.
     """
     from .readers import open_layer
 
     out_path = Path(out_path)
-    layers = open_layer(in_path, **open_kwargs)
     driver = driver_for(out_path)
+    _refuse_overwriting_input(in_path, [out_path])
+    layers = open_layer(in_path, **open_kwargs)
     if len(layers) == 1:
         write_layer(layers[0].gdf, out_path)
         return [out_path]
-    written = []
+    wanted = [_safe_name(lyr) for lyr in layers]
+    names = unique_names(wanted)
+    if notes is not None:
+        for lyr, want, got in zip(layers, wanted, names):
+            if want != got:
+                notes.append(f"layer {lyr.title_en!r} written as {got!r} ({want!r} was taken)")
     if driver == "GPKG":
-        if out_path.exists():
-            out_path.unlink()
-        for lyr in layers:
-            name = _safe_name(lyr)
-            write_layer(lyr.gdf, out_path, layer=name)
+        _check_target(out_path)
+        prepared = [(_prepare(lyr.gdf, out_path, driver)[0], name)
+                    for lyr, name in zip(layers, names)]
+        try:
+            with atomic.output(out_path) as tmp:   # every layer into one new file, then swap
+                for gdf, name in prepared:
+                    _gdal_write(gdf, tmp, driver, name)
+        except Exception as exc:  # noqa: BLE001
+            raise _export_error(out_path, exc) from exc
         return [out_path]
-    for lyr in layers:
-        target = out_path.with_name(f"{out_path.stem}_{_safe_name(lyr)}{out_path.suffix}")
+    targets = [out_path.with_name(f"{out_path.stem}_{name}{out_path.suffix}") for name in names]
+    _refuse_overwriting_input(in_path, targets)
+    for lyr, target in zip(layers, targets):
         write_layer(lyr.gdf, target)
-        written.append(target)
-    return written
+    return targets
 
 
 def _safe_name(lyr) -> str:

@@ -5,6 +5,7 @@ edit it, tests and the CLI use it without a display.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -130,6 +131,21 @@ class MapDocument:
         setattr(layer, attr, value)
         self._emit("layer_changed", layer, what or attr)
 
+    def frame(self, layers) -> bool:
+        """Point the view at ``layers`` when none of them overlaps the built-in region (a file
+        for Chongqing or Tokyo would open off-screen and be missing from a PNG); True if the
+        view changed. Layers inside the region leave the user's view alone."""
+        new = _union_bounds(lyr.gdf.total_bounds for lyr in layers if len(lyr.gdf))
+        if new is None:
+            return False
+        region = _union_bounds(lyr.gdf.total_bounds for lyr in self.layers
+                               if lyr.group != "custom" and lyr not in layers and len(lyr.gdf))
+        if region is not None and _overlap(region, new):
+            return False
+        self.view = view_of(new)
+        self._emit("view_changed", self.view)
+        return True
+
     # -- map state --------------------------------------------------------------------------
     def set_basemap(self, name: str) -> None:
         if name != self.basemap:
@@ -152,3 +168,27 @@ class MapDocument:
         if lang != self.lang:
             self.lang = lang
             self._emit("language_changed", lang)
+
+
+def _union_bounds(bounds) -> tuple[float, float, float, float] | None:
+    out = None
+    for w, s_, e, n in bounds:
+        if not all(math.isfinite(v) for v in (w, s_, e, n)):
+            continue
+        out = (w, s_, e, n) if out is None else (min(out[0], w), min(out[1], s_),
+                                                 max(out[2], e), max(out[3], n))
+    return None if out is None else tuple(float(v) for v in out)
+
+
+def _overlap(a, b) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def view_of(bounds) -> View:
+    """A view centred on ``bounds`` that the page zooms out to show whole (View.fit), at
+    about the zoom a 900-pixel map needs for them (so outlines are simplified for it)."""
+    w, s_, e, n = bounds
+    span = max(e - w, (n - s_) * 1.3)
+    zoom = 12.0 if span <= 0 else max(3.0, min(15.0, math.floor(math.log2(360 * 900 / (256 * span)))))
+    return View(lat=(s_ + n) / 2, lon=(w + e) / 2, zoom=zoom,
+                fit=None if span <= 0 else (w, s_, e, n))

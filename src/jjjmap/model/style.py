@@ -25,14 +25,28 @@ class Style:
     categories: dict[str, str] = _field(default_factory=dict)  # value -> colour overrides
     label_field: str | None = None  # permanent label from this field
     tooltip_fields: list[str] = _field(default_factory=list)
+    legend_title: str | None = None # the legend's heading for a categorized / graduated map
+    units: str | None = None        # shown after the heading, e.g. "亿元"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Style":
+        """A Style from a project or style file: ValueError for an unknown option or a value
+        it cannot take (colours, numbers, names: see model.stylecheck)."""
+        from .stylecheck import check_style_dict
+
+        if not isinstance(data, dict):
+            raise ValueError("a style must be an object of style options")
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown style option(s): {', '.join(sorted(unknown))}")
+        check_style_dict(data)
+        data = dict(data)
+        if "tooltip_fields" in data:
+            data["tooltip_fields"] = list(data["tooltip_fields"])
+        if "categories" in data:
+            data["categories"] = dict(data["categories"])
         return cls(**data)

@@ -60,6 +60,7 @@ _ASSETS = (
     Asset("leaflet.markercluster.js", "js", "cluster:leaflet.markercluster.js"),
     Asset("jjj-ui.js", "js", "web:jjj-ui.js"),
     Asset("jjj-points.js", "js", "web:jjj-points.js"),
+    Asset("jjj-measure.js", "js", "web:jjj-measure.js"),
     Asset("jjj.js", "js", "web:jjj.js"),
 )
 _IMAGES = tuple(
@@ -67,7 +68,10 @@ _IMAGES = tuple(
     for n in ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png",
               "marker-shadow.png")
 )
-_BY_NAME = {a.name: a for a in _ASSETS + _IMAGES}
+# The print layout's own script and style (export.layout inlines them into its page only).
+_PRINT = (Asset("jjj-print.css", "css", "web:jjj-print.css"),
+          Asset("jjj-print.js", "js", "web:jjj-print.js"))
+_BY_NAME = {a.name: a for a in _ASSETS + _IMAGES + _PRINT}
 
 
 def page_assets() -> list[str]:

@@ -9,6 +9,17 @@ import shapely
 
 from .detail import row_positions
 from .geometry import decimals_for, packed_or_geojson, simplified
+from .legendfmt import legend_header
+from .vectors import _legend as vector_legend, colour_classes
+
+
+def choropleth_classes(layer: Layer, gdf, lang: str):
+    """(class per feature, colours, legend) when the boundary is styled by a field."""
+    st = layer.style
+    if st.mode not in ("graduated", "categorized") or st.field not in gdf.columns:
+        return None
+    idx, colours, legend = colour_classes(gdf, st, lang)
+    return (idx, colours, legend) if legend else None
 
 # Stroke hierarchy: what a printed atlas does (dark, heavier lines for higher levels).
 LEVEL_STYLE = {
@@ -58,6 +69,7 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
     label_points = []
     shown = {"name_zh", "name_en", "code", "area_km2", "level", "parent", "geometry"}
     extras = [f for f in layer.style.tooltip_fields if f in gdf.columns and f not in shown]
+    classes = choropleth_classes(layer, gdf, lang)
     for pos, (row, geom, (_, rec)) in enumerate(zip(rows, coords, gdf.iterrows())):
         if geom is None:
             continue
@@ -70,6 +82,11 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
             rows_.append(("area" if lang == "en" else "面积", f"{float(area):,.0f} km²"))
         for extra in extras:   # e.g. Xiongan's note and member counties
             rows_.append((extra, text(rec.get(extra, ""))))
+        if classes is not None:
+            props["_c"] = int(classes[0][pos])
+            field = layer.style.field
+            rows_.append((legend_header(layer.style, lang) or field,
+                          text(rec.get(field, "")) or ("no data" if lang == "en" else "无数据")))
         props["_p"] = popup(first, second, rows_)
         if scale is not None:   # the page unpacks it into the feature (resources/web/jjj.js)
             packed.append(geom)
@@ -90,11 +107,21 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
                      fill=st.fill_opacity > 0, fillColor=st.fill_color or st.color,
                      fillOpacity=st.fill_opacity)
     en, zh = LEVEL_NAMES[level]
+    if classes is not None:   # a choropleth: filled; the outline stays the level's unless set
+        style.update(fill=True, fillOpacity=max(layer.style.fill_opacity, 0.75))
+        if layer.style.color == Style().color:
+            style.update(color=LEVEL_STYLE[level]["color"], weight=LEVEL_STYLE[level]["weight"])
     legend = [{"label": zh if lang == "zh" else en,
                "symbol": {"type": "fill" if (style.get("fillOpacity") or 0) >= 0.1 else "line",
                           "color": style["color"], "weight": style["weight"],
                           "dash": style.get("dashArray"),
                           "fill": style.get("fillColor"), "fillOpacity": style["fillOpacity"]}}]
+    if classes is not None:
+        legend = vector_legend(layer, {"Polygon"}, classes[1], classes[2], [], lang)
+        for entry in legend:
+            if "symbol" in entry:
+                entry["symbol"].update(color=style["color"], weight=style["weight"],
+                                       fillOpacity=style["fillOpacity"])   # as on the map
     spec = {
         "render": "geojson",
         "level": level,
@@ -104,6 +131,8 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
         "data": {"type": "FeatureCollection", "features": features},
         "legend": legend,
     }
+    if classes is not None:
+        spec["colors"] = classes[1]
     if scale is not None:
         spec["packed"] = {"scale": scale, "geoms": packed}
     if detail and features:

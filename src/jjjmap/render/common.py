@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jjjmap.values import NESTED, json_text
+
 # Interface text of the page, by language.
 UI = {
     "en": {
@@ -66,6 +68,8 @@ def text(value: Any) -> str:
         return text(float(value))
     if isinstance(value, (np.integer,)):
         return str(int(value))
+    if isinstance(value, NESTED):
+        return json_text(value)
     try:
         if pd.isna(value):
             return ""

@@ -9,9 +9,9 @@ turns it off.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -80,13 +80,10 @@ def store(k: str, geoms: np.ndarray) -> None:
         lengths = np.asarray([len(b) if b is not None else -1 for b in wkb], dtype=np.int64)
         blob = np.frombuffer(b"".join(b for b in wkb if b is not None), dtype=np.uint8)
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, lengths=lengths, blob=blob)
-            os.replace(tmp, folder / f"{k}.npz")
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        from jjjmap.io.atomic import write_bytes
+
+        buf = io.BytesIO()
+        np.savez(buf, lengths=lengths, blob=blob)
+        write_bytes(folder / f"{k}.npz", buf.getvalue())
     except OSError as exc:  # read-only home, full disk: carry on without the cache
         log.info("display cache not written: %s", exc)

@@ -130,16 +130,20 @@ def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
     return spec
 
 
-def _land_layer(doc: MapDocument) -> str | None:
+def _land_layer(layers) -> str | None:
     """The boundary layer whose polygons paint the land when there are no tiles."""
-    levels = {level_of(lyr): lyr.id for lyr in doc.layers if lyr.kind == "boundary"}
+    levels = {level_of(lyr): lyr.id for lyr in layers if lyr.kind == "boundary"}
     return levels.get("province") or levels.get("prefecture") or levels.get("county")
 
 
 def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | None = None,
-              show_panel: bool | None = None, asset_folder: str = "") -> folium.Map:
+              show_panel: bool | None = None, asset_folder: str = "",
+              include_hidden: bool = True) -> folium.Map:
     """The folium map for ``doc``. ``assets``: "inline", "files" (loaded from
-    ``asset_folder``, relative to the page) or "app" (see render.assets)."""
+    ``asset_folder``, relative to the page) or "app" (see render.assets).
+
+    ``include_hidden`` False leaves hidden layers out of the page altogether (exports: what
+    you see is what you publish); the app's page keeps them, to tick them on live."""
     if assets not in _assets.MODES:
         raise ValueError(f"unknown asset mode {assets!r}; expected one of {_assets.MODES}")
     basemap = _basemaps.get(doc.basemap)
@@ -172,8 +176,9 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
         "panelCollapsed": assets == "app" and show_panel is None,
     }
     m.add_child(JjjInit(m.get_name(), config))
-    land = _land_layer(doc)
-    for layer in doc.layers:
+    drawn = [lyr for lyr in doc.layers if include_hidden or lyr.visible]
+    land = _land_layer(drawn)
+    for layer in drawn:
         spec = layer_spec(layer, doc, tolerance, shift, detail)
         if layer.id == land:
             spec["land"] = True
@@ -197,7 +202,17 @@ def _escape(s: str) -> str:
 
 
 def render_html(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | None = None,
-                show_panel: bool | None = None, asset_folder: str = "") -> str:
-    """The whole page as one HTML string."""
-    return build_map(doc, assets=assets, tianditu_key=tianditu_key, show_panel=show_panel,
-                     asset_folder=asset_folder).get_root().render()
+                show_panel: bool | None = None, asset_folder: str = "",
+                include_hidden: bool = True) -> str:
+    """The whole page as one HTML string; the app's page (``assets="app"``) with its
+    Content-Security-Policy (render.csp)."""
+    html = build_map(doc, assets=assets, tianditu_key=tianditu_key, show_panel=show_panel,
+                     asset_folder=asset_folder,
+                     include_hidden=include_hidden).get_root().render()
+    if assets != "app":
+        return html
+    from .csp import with_policy
+
+    spec = _basemaps.page_spec(tianditu_key)
+    return with_policy(html, [u for b in spec.values()
+                              for u in (b["url"], *(b.get("overlays") or ()))])

@@ -18,10 +18,12 @@ from jjjmap.model import Layer, Style
 
 from .common import popup, text, texts
 from .geometry import decimals_for, lonlat_arrays, simplified, to_feature_geometries
+from .legendfmt import class_label, legend_header
 
 CATEGORY_PALETTE = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
                     "#EE7733", "#0077BB", "#009988", "#CC3311", "#33BBEE", "#EE3377"]
 OTHER_COLOR = "#BBBBBB"
+NO_DATA_COLOR = "#D0D0D0"   # missing values: a light grey of their own, not a class colour
 MAX_CATEGORIES = 12
 POPUP_FIELDS = 20           # attribute columns carried per feature for popups
 FULL_ATTRS_BELOW = 20000    # above this, only tooltip/label fields travel to the page
@@ -61,19 +63,20 @@ def colour_classes(gdf, style: Style, lang: str) -> tuple[np.ndarray, list[str],
         cats = [c for c in by_count if c not in style.categories][:MAX_CATEGORIES]
         cats = [c for c in style.categories if c in counts] + cats
         cats = sorted(cats, key=lambda c: (c == "", c))
-        colours = [style.categories.get(c) or CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)]
+        colours = [style.categories.get(c) or (NO_DATA_COLOR if c == "" else
+                                               CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)])
                    for i, c in enumerate(cats)]
         index = {c: i for i, c in enumerate(cats)}
         lut = np.array([index.get(t, len(cats)) for t in utext], dtype=np.uint16)
         idx = lut[codes]
-        legend = [{"label": c or ("(empty)" if lang == "en" else "（空）"), "color": col}
+        legend = [{"label": c or ("no data" if lang == "en" else "无数据"), "color": col}
                   for c, col in zip(cats, colours)]
         if (idx == len(cats)).any():
             colours.append(OTHER_COLOR)
             legend.append({"label": "other" if lang == "en" else "其他", "color": OTHER_COLOR})
         return idx, colours, legend
     if style.mode == "graduated" and field in gdf.columns:
-        y = pd.to_numeric(gdf[field], errors="coerce").to_numpy(dtype=float)
+        y = pd.to_numeric(gdf[field], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         ok = np.isfinite(y)
         if ok.sum() >= 2 and np.unique(y[ok]).size >= 2:
             import mapclassify
@@ -89,12 +92,12 @@ def colour_classes(gdf, style: Style, lang: str) -> tuple[np.ndarray, list[str],
             lo = float(np.nanmin(y[ok]))
             legend = []
             for i, hi in enumerate(bins):
-                legend.append({"label": f"{_num(lo)} – {_num(hi)}", "color": colours[i]})
+                legend.append({"label": class_label(lo, hi, lang), "color": colours[i]})
                 lo = hi
             if (~ok).any():
-                colours.append(OTHER_COLOR)
+                colours.append(NO_DATA_COLOR)
                 legend.append({"label": "no data" if lang == "en" else "无数据",
-                               "color": OTHER_COLOR})
+                               "color": NO_DATA_COLOR})
             return idx, colours, legend
     return np.zeros(n, dtype=np.uint16), [style.color], []
 
@@ -170,12 +173,15 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
     features = []
     attrs = {f: gdf[f].to_numpy() for f in fields}
     labels = gdf[label].to_numpy() if label else None
+    places = _label_places(gdf, shift) if label else None
     for i, geom in enumerate(coords):
         if geom is None:
             continue
         props = {"_row": int(rows[i]), "_c": int(idx[i])}
         if labels is not None:
             props["_lb"] = text(labels[i])
+            if places is not None:
+                props["_lp"] = places[i]
         if r is not None:
             props["_r"] = round(float(r[i]), 1)
         props["_a"] = [text(attrs[f][i]) for f in fields]
@@ -183,6 +189,19 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
     return dict(base, render="geojson", canvas=len(features) > CANVAS_PATHS_ABOVE,
                 data={"type": "FeatureCollection", "features": features}, labelField=label,
                 hover=True, simplified=bool(tol))
+
+
+def _label_places(gdf, shift) -> list | None:
+    """Where labels go when the layer says (``_label_lon``/``_label_lat`` columns, e.g. on a
+    distance ring's edge rather than at its centre, where all rings would meet)."""
+    if not {"_label_lon", "_label_lat"} <= set(gdf.columns):
+        return None
+    import geopandas as gpd
+
+    pts = gpd.GeoSeries.from_xy(gdf["_label_lon"], gdf["_label_lat"], crs="EPSG:4326")
+    if shift is not None:
+        pts = shift(pts)
+    return [[round(float(y), 5), round(float(x), 5)] for x, y in zip(pts.x, pts.y)]
 
 
 def _legend(layer: Layer, types, colours, cls_legend, size_legend, lang) -> list[dict]:
@@ -201,7 +220,7 @@ def _legend(layer: Layer, types, colours, cls_legend, size_legend, lang) -> list
                 "fillOpacity": max(style.fill_opacity, 0.5)}
 
     if cls_legend:
-        head = [{"label": str(style.field), "header": True}]
+        head = [{"label": legend_header(style, lang), "header": True}]
         return head + [{"label": e["label"], "symbol": sym(e["color"])} for e in cls_legend] + [
             {"label": e["label"], "symbol": {"type": "circle", "color": colours[0],
                                              "radius": e["radius"]}} for e in size_legend]

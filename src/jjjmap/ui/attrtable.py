@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from jjjmap.lazy import LazyModule
 from jjjmap.model import Layer
+
+from . import plaintext
 
 np = LazyModule("numpy")
 pd = LazyModule("pandas")
@@ -45,6 +48,10 @@ def format_value(value: Any) -> str:
         if math.isnan(value):
             return ""
         return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, (list, tuple, dict, set)) or getattr(value, "ndim", 0) > 0:
+        from jjjmap.values import json_text   # numpy: only once such a value is there
+
+        return json_text(value)
     try:
         if pd.isna(value):
             return ""
@@ -75,6 +82,7 @@ class AttributeModel(QAbstractTableModel):
         self._inverse: np.ndarray | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._text = ""
+        self._filter_column: str | None = None
         self._haystack: pd.Series | None = None
         self.set_layer(layer)
 
@@ -83,6 +91,7 @@ class AttributeModel(QAbstractTableModel):
         self.beginResetModel()
         self.layer = layer
         self._sort, self._text, self._haystack = None, "", None
+        self._filter_column = None
         if layer is None:
             self._columns, self._values = [], []
             self.order = NO_ROWS
@@ -133,8 +142,11 @@ class AttributeModel(QAbstractTableModel):
             values = self._values[index.column()]
             if values is None:
                 geom = self.layer.gdf.geometry.iloc[row]
-                return "" if geom is None else geom.geom_type
-            return format_value(values[row])
+                text = "" if geom is None else geom.geom_type
+            else:
+                text = format_value(values[row])
+            # a tooltip is rich text if it looks like it: a cell's value never is
+            return plaintext.tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Qt.ItemDataRole.TextAlignmentRole:
             values = self._values[index.column()]
             if values is not None and np.issubdtype(values.dtype, np.number):
@@ -154,10 +166,12 @@ class AttributeModel(QAbstractTableModel):
         self._sort = (column, order)
         self._rebuild()
 
-    def set_text_filter(self, text: str) -> None:
+    def set_text_filter(self, text: str, column: str | None = None) -> None:
+        """Rows where ``column`` (None: any column) contains ``text``, case-insensitively."""
         text = text.strip().lower()
-        if text != self._text:
-            self._text = text
+        column = column if column in self._columns else None
+        if (text, column) != (self._text, self._filter_column):
+            self._text, self._filter_column = text, column
             self._rebuild()
 
     # -- order ------------------------------------------------------------------------------
@@ -171,7 +185,11 @@ class AttributeModel(QAbstractTableModel):
             values = self.layer.gdf.geometry.geom_type.to_numpy()
         series = pd.Series(values, copy=False)
         if series.dtype == object:
-            series = column_text(values)  # mixed types compare as text
+            numbers = pd.to_numeric(series, errors="coerce")   # e.g. Int64 with missing cells
+            if numbers.notna().sum() and numbers.notna().sum() == series.notna().sum():
+                series = numbers
+            else:
+                series = column_text(values)  # mixed types compare as text
         asc = order == Qt.SortOrder.AscendingOrder
         # stable sort; missing values last either way
         return series.reset_index(drop=True).sort_values(
@@ -180,6 +198,12 @@ class AttributeModel(QAbstractTableModel):
     def _matches(self) -> np.ndarray | None:
         if not self._text:
             return None
+        if self._filter_column is not None:
+            values = self._values[self._columns.index(self._filter_column)]
+            if values is None:
+                values = self.layer.gdf.geometry.geom_type.to_numpy()
+            one = column_text(values).str.lower().reset_index(drop=True)
+            return one.str.contains(self._text, regex=False).to_numpy()
         if self._haystack is None:
             parts = [column_text(v) for v in self._values if v is not None]
             hay = parts[0].str.lower() if parts else pd.Series([""] * len(self.layer.gdf))
@@ -229,9 +253,13 @@ class AttributeTable(QWidget):
         self._filter_timer = QTimer(self, singleShot=True, interval=200)
         self._filter_timer.timeout.connect(self._apply_filter)
         self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.filter_column = QComboBox(self)   # filter by one column, or by any
+        self.filter_column.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.filter_column.currentIndexChanged.connect(lambda _i: self._apply_filter())
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.filter_column)
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.count_label)
         layout = QVBoxLayout(self)
@@ -260,6 +288,7 @@ class AttributeTable(QWidget):
             self.filter_edit.clear()
             self.filter_edit.blockSignals(False)
             self.model.set_layer(layer)
+            self._fill_filter_columns()
             self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         finally:
             self._quiet = False
@@ -267,7 +296,22 @@ class AttributeTable(QWidget):
             self.view.resizeColumnsToContents()
 
     def _apply_filter(self) -> None:
-        self.model.set_text_filter(self.filter_edit.text())
+        self.model.set_text_filter(self.filter_edit.text(), self.filter_column.currentData())
+
+    def _fill_filter_columns(self) -> None:
+        self.filter_column.blockSignals(True)
+        self.filter_column.clear()
+        self.filter_column.addItem(self.tr("any column"), None)
+        for name in self.model.columns:
+            self.filter_column.addItem(str(name), name)
+        self.filter_column.blockSignals(False)
+
+    def set_filter(self, text: str, column: str | None = None) -> None:
+        """Filter as if typed: ``text`` in ``column`` (None: any column)."""
+        i = self.filter_column.findData(column)
+        self.filter_column.setCurrentIndex(max(i, 0))
+        self.filter_edit.setText(text)
+        self._apply_filter()
 
     def _stash_selection(self) -> None:
         # sorting and filtering reset the model; the selected features stay selected
@@ -285,6 +329,8 @@ class AttributeTable(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
             self._set_placeholder()
+            if self.filter_column.count():
+                self.filter_column.setItemText(0, self.tr("any column"))
             self._update_count()
         super().changeEvent(event)
 

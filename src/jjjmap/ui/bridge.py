@@ -5,7 +5,15 @@ world, followed by BRIDGE_BOOT, which publishes the channel's "bridge" object.
 """
 from __future__ import annotations
 
+import logging
+import math
+from typing import Callable
+
 from PySide6.QtCore import QFile, QIODevice, QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+MIN_ZOOM, MAX_ZOOM = 0.0, 24.0   # Leaflet's zoom levels that any basemap here can show
 
 BRIDGE_BOOT = """
 (function () {
@@ -29,34 +37,98 @@ class Bridge(QObject):
     viewChanged = Signal(float, float, float)  # noqa: N815
     mouseMoved = Signal(float, float)  # noqa: N815
     mapReady = Signal()  # noqa: N815
+    shapeDrawn = Signal(str, list)  # noqa: N815 - "point" | "line" | "polygon", WGS-84 [lon, lat]s
+
+
+MAX_DRAWN_POSITIONS = 10_000   # clicks of one drawing; a page sending more is not ours
+
+
+def _number(value) -> float | None:
+    """A JSON number from the page as a float; None for anything else (null, which is what
+    NaN and Infinity arrive as, text, booleans, lists)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _position(lat, lon) -> tuple[float, float] | None:
+    """A position the page reported, or None if it is not one. Leaflet reports longitudes
+    past +-180 when the map is panned round the world: they are wrapped back."""
+    lat, lon = _number(lat), _number(lon)
+    if lat is None or lon is None or abs(lat) > 90 or abs(lon) > 3600:
+        return None
+    if abs(lon) > 180:
+        lon = (lon + 180.0) % 360.0 - 180.0
+    return lat, lon
 
 
 class PageBridge(QObject):
     """The object the page sees as ``window.jjjBridge``.
 
     QWebChannel exposes slots by name and the page calls ``jjjBridge.featureClicked(...)``;
-    a signal cannot share a slot's name, so this forwards to Bridge's signals.
+    a signal cannot share a slot's name, so this forwards to Bridge's signals. What the page
+    sends is not trusted (script in it may not be ours): a value that is not a finite
+    position, a zoom in range or a row of a known layer is dropped here.
+    ``rows_of(layer_id)`` says how many rows a layer has (None: no such layer).
     """
 
-    def __init__(self, bridge: Bridge):
+    def __init__(self, bridge: Bridge, rows_of: Callable[[str], "int | None"] | None = None):
         super().__init__(bridge)
         self._bridge = bridge
+        self._rows_of = rows_of
 
-    @Slot(str, int)
-    def featureClicked(self, layer_id: str, row: int) -> None:  # noqa: N802
-        self._bridge.featureClicked.emit(str(layer_id), int(row))
+    # QVariant slots: the values arrive as the page sent them (typed slots would turn NaN,
+    # which crosses as null, into 0.0, and a string into 0, before they could be checked)
+    @Slot("QVariant", "QVariant")
+    def featureClicked(self, layer_id, row) -> None:  # noqa: N802
+        row = _number(row)
+        if not isinstance(layer_id, str) or len(layer_id) > 200 or row is None \
+                or not row.is_integer():
+            return
+        row = int(row)
+        rows = self._rows_of(layer_id) if self._rows_of is not None else None
+        if rows is None or not 0 <= row < rows:
+            log.debug("bridge: click on an unknown feature ignored")
+            return
+        self._bridge.featureClicked.emit(layer_id, row)
 
-    @Slot(float, float, float)
-    def viewChanged(self, lat: float, lon: float, zoom: float) -> None:  # noqa: N802
-        self._bridge.viewChanged.emit(float(lat), float(lon), float(zoom))
+    @Slot("QVariant", "QVariant", "QVariant")
+    def viewChanged(self, lat, lon, zoom) -> None:  # noqa: N802
+        where, zoom = _position(lat, lon), _number(zoom)
+        if where is None or zoom is None or not MIN_ZOOM <= zoom <= MAX_ZOOM:
+            log.debug("bridge: a view that is not one ignored")
+            return
+        self._bridge.viewChanged.emit(where[0], where[1], zoom)
 
-    @Slot(float, float)
-    def mouseMoved(self, lat: float, lon: float) -> None:  # noqa: N802
-        self._bridge.mouseMoved.emit(float(lat), float(lon))
+    @Slot("QVariant", "QVariant")
+    def mouseMoved(self, lat, lon) -> None:  # noqa: N802
+        where = _position(lat, lon)
+        if where is not None:
+            self._bridge.mouseMoved.emit(*where)
 
     @Slot()
     def mapReady(self) -> None:  # noqa: N802
         self._bridge.mapReady.emit()
+
+    @Slot("QVariant", "QVariant")
+    def shapeDrawn(self, kind, coords) -> None:  # noqa: N802
+        """jjj-measure.js: a picked point, or a drawn line or polygon to keep as a layer, as
+        [lon, lat] pairs; anything else (wrong kind, too many or non-finite positions) is
+        dropped."""
+        if kind not in ("point", "line", "polygon") or not isinstance(coords, list) \
+                or not 1 <= len(coords) <= MAX_DRAWN_POSITIONS:
+            log.debug("bridge: a drawing that is not one ignored")
+            return
+        cleaned = []
+        for pair in coords:
+            where = _position(pair[1], pair[0]) if isinstance(pair, list) and len(pair) == 2 \
+                else None
+            if where is None:
+                log.debug("bridge: a drawing with a position that is not one ignored")
+                return
+            cleaned.append([where[1], where[0]])
+        self._bridge.shapeDrawn.emit(kind, cleaned)
 
 
 def qwebchannel_js() -> str:

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
 
 import jjjmap
 
+from . import plaintext
+
 translate = QCoreApplication.translate   # lupdate reads translate("Context", "literal")
 
 
@@ -67,8 +69,9 @@ def show_about(parent: QWidget | None) -> None:
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
-    """Every user-facing error goes through here (tests patch QMessageBox.critical)."""
-    QMessageBox.critical(parent, title, text)
+    """Every user-facing error goes through here, as plain text: messages name files, columns
+    and layers, i.e. text from the data (tests patch this function)."""
+    plaintext.critical(parent, title, text)
 
 
 TIANDITU_CONSOLE = "https://console.tianditu.gov.cn/"

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog
 
+from . import plaintext
 from .workers import Task, TaskRunner
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,10 +23,35 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 
-def _open_layer(path: str):
+def _open_layer(path: str, options: dict | None = None, style: dict | None = None,
+                progress=None):
+    """``options`` go to ``io.open_layer`` (crs, encoding, datum), ``style`` to every layer.
+    ``progress`` (from Task) returns False once the user cancelled: the read then stops at
+    its next checkpoint and frees the worker, instead of running on."""
     from jjjmap import io
 
-    return io.open_layer(path)
+    cancelled = None if progress is None else (lambda: not progress(-1, ""))
+    layers = io.open_layer(path, cancel=cancelled, **(options or {}))
+    if style is not None:
+        from jjjmap.model import Style
+
+        for layer in layers:
+            layer.style = Style.from_dict(style)
+    return layers
+
+
+def _load_project(path: str, answers: dict | None, missing: list[str]):
+    """Worker side: the project's document. Without ``answers`` a missing data file is left
+    out and noted in ``missing`` (the GUI asks the user, then reads again with answers)."""
+    from jjjmap.io.project import load_project
+
+    def resolve(data_path: str):
+        if answers is not None:
+            return answers.get(data_path)
+        missing.append(data_path)
+        return None
+
+    return load_project(path, resolve_missing=resolve)
 
 
 class FileActions(QObject):
@@ -72,16 +98,20 @@ class FileActions(QObject):
         for path in paths:
             self.open_path(path)
 
-    def open_path(self, path: str) -> Task:
-        """Open ``path`` in the background; its layers join the map when it is read."""
+    def open_path(self, path: str, options: dict | None = None,
+                  style: dict | None = None) -> Task:
+        """Open ``path`` in the background; its layers join the map when it is read.
+
+        ``options`` go to ``io.open_layer`` (crs, encoding, datum: `gui --layer F --crs ...`),
+        ``style`` (a style file's options) is given to every layer the file holds."""
         path = os.fspath(path)
         name = Path(path).name
         self.w.settings.save_last_dir(str(Path(path).parent))
-        task = Task(_open_layer, path)
+        task = Task(_open_layer, path, options, style, wants_progress=True)
         task.signals.progress.connect(self._progress)
         self.w.statusBar().showMessage(self.tr("Opening %1…").replace("%1", name))
         return self.runner.submit(task, lambda layers: self._opened(path, layers),
-                                  lambda exc: self._open_failed(path, exc))
+                                  lambda exc: self._open_failed(path, exc, options, style))
 
     def _opened(self, path: str, layers) -> None:
         added = 0
@@ -94,16 +124,31 @@ class FileActions(QObject):
         self.w.settings.add_recent(path)
         if layers:
             self.w.layers.set_current(layers[-1].id)
+            self.w.doc.frame(layers)   # a file far from Jing-Jin-Ji is brought into view
         warnings = [w for lyr in layers for w in lyr.meta.get("warnings", [])]
         message = self.tr("Opened %1: %n layer(s).", "", added).replace("%1", Path(path).name)
         if warnings:
             message += " " + " ".join(str(w) for w in warnings)
         self.w.statusBar().showMessage(message, 10000)
 
-    def _open_failed(self, path: str, exc: BaseException) -> None:
+    def _open_failed(self, path: str, exc: BaseException, options: dict | None = None,
+                     style: dict | None = None) -> None:
         from jjjmap.io import LayerLoadError
+        from jjjmap.io.errors import MissingCRSError
 
         self.w.statusBar().clearMessage()
+        if isinstance(exc, MissingCRSError) and not self.w.quiet_errors:
+            # as QGIS does: ask for the CRS instead of refusing the file
+            from .crsdialog import CrsDialog
+
+            dialog = CrsDialog(self.w, Path(path).name, exc.bounds, exc.suggestions,
+                               self.w.doc.lang)
+            if dialog.exec() == CrsDialog.DialogCode.Accepted and dialog.code():
+                self.open_path(path, {**(options or {}), "crs": dialog.code()}, style)
+            return
+        joins = getattr(self.w, "join_actions", None)   # a table without coordinates: join it
+        if joins is not None and joins.offer_join(path, exc):
+            return
         title = self.tr("Could not open %1").replace("%1", Path(path).name)
         if isinstance(exc, LayerLoadError):
             text = str(exc)
@@ -113,12 +158,66 @@ class FileActions(QObject):
                 "%2", f"{type(exc).__name__}: {exc}")
         self.w.report_error(title, text)
 
+    # -- encoding -----------------------------------------------------------------------------
+    def text_sample(self, layer) -> bytes | None:
+        """Raw text bytes of a user's layer whose encoding can be chosen (Shapefile, text
+        table), or None."""
+        from jjjmap.io.encoding import dbf_text_bytes
+        from jjjmap.io.shapefile import sidecar
+
+        fmt = layer.meta.get("format")
+        if not layer.path or fmt not in ("shapefile", "csv"):
+            return None
+        path = Path(layer.path)
+        try:
+            if fmt == "shapefile":
+                dbf = sidecar(path, ".dbf")
+                return dbf_text_bytes(dbf, limit=1 << 20) if dbf else None
+            with open(path, "rb") as fh:
+                return fh.read(1 << 16)
+        except OSError:
+            return None
+
+    def choose_encoding(self, layer_id: str) -> None:
+        """Layer > Text encoding…: pick one with a preview, read the layer again in place."""
+        from .crsdialog import EncodingDialog
+
+        layer = self.w.doc.find(layer_id)
+        raw = self.text_sample(layer) if layer is not None else None
+        if raw is None:
+            self.w.statusBar().showMessage(
+                self.tr("Only Shapefiles and text tables have a text encoding to choose."), 6000)
+            return
+        dialog = EncodingDialog(self.w, Path(layer.path).name, raw, layer.meta.get("encoding"))
+        if dialog.exec() == EncodingDialog.DialogCode.Accepted and dialog.codec():
+            self.reread(layer_id, {"encoding": dialog.codec()})
+
+    def reread(self, layer_id: str, changes: dict) -> Task | None:
+        """Read a user's layer again with changed open options; its data is replaced in place
+        (same layer, style and place in the list), its options remembered for the project."""
+        layer = self.w.doc.find(layer_id)
+        if layer is None or not layer.path:
+            return None
+        options = {**layer.meta.get("open", {}), **changes}
+        task = Task(_open_layer, layer.path, options)
+
+        def done(layers) -> None:
+            current = self.w.doc.find(layer_id)
+            part = layer.meta.get("part")
+            new = next((lyr for lyr in layers if lyr.meta.get("part") == part), None)
+            if current is None or new is None:
+                return
+            current.meta.update({k: new.meta.get(k) for k in ("encoding", "warnings", "open")})
+            self.w.doc.replace_data(layer_id, new.gdf)
+
+        return self.runner.submit(task, done, lambda exc: self._open_failed(layer.path, exc))
+
     def fill_recent_menu(self) -> None:
         menu = self.w.recent_menu
         menu.clear()
         recent = self.w.settings.recent_files()
         for path in recent:
-            act = QAction(path, menu)
+            act = QAction(plaintext.action_text(path), menu)
             act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
             menu.addAction(act)
         if not recent:
@@ -174,18 +273,40 @@ class FileActions(QObject):
             "%1", Path(missing).name), str(Path(missing).parent), self._filters())
         return path or None
 
-    def open_project(self, path: str) -> bool:
-        """Replace what is on the map with the project's layers, basemap and view."""
-        from jjjmap.io.project import load_project
+    def open_project(self, path: str) -> Task:
+        """Replace what is on the map with the project's layers, basemap and view.
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            loaded = load_project(path, resolve_missing=self._resolve_missing)
-        except Exception as exc:  # noqa: BLE001 - ProjectFileError has the user's message
-            QApplication.restoreOverrideCursor()
-            self.w.report_error(self.tr("Could not open the project"), str(exc))
-            return False
-        QApplication.restoreOverrideCursor()
+        The project is checked and its layers are read on a worker, so a slow or blocking
+        data path never freezes the window; a project that cannot be opened is reported and
+        leaves the map exactly as it was."""
+        self.w.statusBar().showMessage(self.tr("Opening %1…").replace("%1", Path(path).name))
+        return self._read_project(path, None)
+
+    def _read_project(self, path: str, answers: dict[str, str | None] | None) -> Task:
+        missing: list[str] = []
+        task = Task(_load_project, path, answers, missing)
+        return self.runner.submit(
+            task, lambda doc: self._project_read(path, doc, answers, missing),
+            lambda exc: self._project_failed(path, exc))
+
+    def _project_read(self, path: str, loaded, answers, missing: list[str]) -> None:
+        if missing and answers is None:   # ask where the moved files are, then read again
+            answers = {m: self._resolve_missing(m) for m in dict.fromkeys(missing)}
+            if any(answers.values()):
+                self._read_project(path, answers)
+                return
+        self._apply_project(path, loaded)
+
+    def _project_failed(self, path: str, exc: BaseException) -> None:
+        from jjjmap.io import ProjectFileError
+
+        self.w.statusBar().clearMessage()
+        if not isinstance(exc, ProjectFileError):
+            log.error("opening the project %s failed", path, exc_info=exc)
+        self.w.report_error(self.tr("Could not open the project"), str(exc))
+
+    def _apply_project(self, path: str, loaded) -> None:
+        self.w.statusBar().clearMessage()
         self.w.give_up_builtin()
         doc = self.w.doc
         # move the loaded state into the window's document, so every observer follows it
@@ -199,7 +320,6 @@ class FileActions(QObject):
             doc.add_layer(layer)
         self.w.map.render()
         self.w.settings.add_recent(path)
-        return True
 
     # -- exports ----------------------------------------------------------------------------
     def _with_page_view(self, then) -> None:
@@ -216,32 +336,59 @@ class FileActions(QObject):
         self.w.map.page_view(got)
 
     def export_html_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.w, self.tr("Export HTML"),
-                                              self.w.settings.last_dir(),
-                                              self.tr("Web page (*.html)"))
+        """Ask where to; with hidden layers on the map, also whether to include them (what
+        you see is what you export, unless the user ticks the box)."""
+        title, page_filter = self.tr("Export HTML"), self.tr("Web page (*.html)")
+        hidden = sum(1 for lyr in self.w.doc.layers if not lyr.visible)
+        include_hidden = False
+        if hidden:
+            from .exportdialog import ask_save_path
+
+            chosen = ask_save_path(self.w, title, self.w.settings.last_dir(), [page_filter],
+                                   self.tr("Include the hidden layers (%1): they are in the "
+                                           "page, hidden, and anyone who has the file can show "
+                                           "them").replace("%1", str(hidden)))
+            if chosen is None:
+                return
+            path, _filter, include_hidden = chosen
+        else:
+            path, _ = QFileDialog.getSaveFileName(self.w, title, self.w.settings.last_dir(),
+                                                  page_filter)
         if not path:
             return
         if not path.lower().endswith((".html", ".htm")):
             path += ".html"
         key = self.w.tianditu_key()
-        if key is not None:
+        if key is not None and self._page_uses_tianditu():
             from . import dialogs
 
             key = key if dialogs.ask_include_tianditu_key(self.w) else ""
-        self._with_page_view(lambda _v: self.export_html(path, tianditu_key=key or ""))
+        else:
+            key = ""   # a page on another basemap never carries the key
+        self._with_page_view(lambda _v: self.export_html(path, tianditu_key=key,
+                                                         include_hidden=include_hidden))
 
-    def export_html(self, path: str, tianditu_key: str = "") -> bool:
+    def _page_uses_tianditu(self) -> bool:
+        from jjjmap.render.basemaps import BASEMAPS
+
+        basemap = BASEMAPS.get(self.w.doc.basemap)
+        return basemap is not None and basemap.needs_key
+
+    def export_html(self, path: str, tianditu_key: str = "", include_hidden: bool = False
+                    ) -> bool:
         """The same page as on screen, self-contained. On this thread: the renderer's pyproj
         objects belong to it (pyproj crashes when they are used from a worker).
 
         The page carries a Tianditu key only when given one (the user agreed); "" keeps the
-        settings' and the environment's key out of it."""
+        settings' and the environment's key out of it. Hidden layers stay out of it unless
+        ``include_hidden``."""
         from jjjmap.export import write_html
 
         self.w.statusBar().showMessage(self.tr("Exporting %1…").replace("%1", path))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            write_html(self.w.doc, path, self_contained=True, tianditu_key=tianditu_key)
+            write_html(self.w.doc, path, self_contained=True, tianditu_key=tianditu_key,
+                       include_hidden=include_hidden)
         except Exception as exc:  # noqa: BLE001 - export errors carry the user's message
             QApplication.restoreOverrideCursor()
             log.error("export to %s failed", path, exc_info=exc)

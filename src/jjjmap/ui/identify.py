@@ -4,29 +4,30 @@ Shown as rich text so long values (evidence, licences) wrap and source URLs can 
 """
 from __future__ import annotations
 
-import html
 import re
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from jjjmap.model import Layer
 
 from .attrtable import format_value
+from .plaintext import escape
 
 _URL = re.compile(r"^https?://\S+$")
 
 
 def _cell(value: str) -> str:
     if _URL.match(value):
-        return f'<a href="{html.escape(value, quote=True)}">{html.escape(value)}</a>'
-    return html.escape(value)
+        return f'<a href="{escape(value)}">{escape(value)}</a>'
+    return escape(value)
 
 
 class IdentifyPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.RichText)   # our markup; the name is escaped
         self.title.setWordWrap(True)
         self.browser = QTextBrowser(self)
         self.browser.setOpenExternalLinks(True)
@@ -60,7 +61,7 @@ class IdentifyPanel(QWidget):
             return
         self.layer_id, self.row, self._shown = layer.id, row, (layer, row, lang)
         self.title.setText(self.tr("<b>%1</b> — feature %2").replace(
-            "%1", html.escape(layer.title(lang))).replace("%2", str(row)))
+            "%1", escape(layer.title(lang))).replace("%2", str(row)))
         record = gdf.iloc[row]
         geom_name = gdf.geometry.name
         fields = [(str(c), format_value(record[c])) for c in gdf.columns if c != geom_name]
@@ -74,7 +75,7 @@ class IdentifyPanel(QWidget):
         self.fields = fields
         rows = "".join(
             f"<tr><td style='color:#555;padding-right:8px;white-space:nowrap'>"
-            f"{html.escape(name)}</td><td>{_cell(value)}</td></tr>" for name, value in fields)
+            f"{escape(name)}</td><td>{_cell(value)}</td></tr>" for name, value in fields)
         self.browser.setHtml(f"<table cellspacing='0' cellpadding='2'>{rows}</table>")
 
     def value(self, name: str) -> str | None:

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QMenu
+from PySide6.QtWidgets import QDialog, QMenu
 
 from jjjmap.lazy import LazyModule
 
+from .exportdialog import save_dialog
 from .styledialog import StyleDialog
 from .workers import Task
 
@@ -153,23 +154,16 @@ class LayerActions(QObject):
         layer = self.w._layer(layer_id)
         if layer is None:
             return
-        dialog = QFileDialog(self.w, self.tr("Export layer data"), self.w.settings.last_dir())
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters(self._filters())
+        option = None
+        if layer.filter:
+            shown, total = len(layer.filtered()), len(layer.gdf)
+            option = self.tr("Only the features that pass the filter (%1 of %2)").replace(
+                "%1", str(shown)).replace("%2", str(total))
+        dialog, only_filtered = save_dialog(self.w, self.tr("Export layer data"),
+                                            self.w.settings.last_dir(), self._filters(),
+                                            option, checked=True)
         stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in layer.title_en)
         dialog.selectFile(stem or "layer")
-        only_filtered = None
-        if layer.filter:
-            # a check box in the dialog needs Qt's own dialog, not the platform's
-            dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-            shown, total = len(layer.filtered()), len(layer.gdf)
-            only_filtered = QCheckBox(self.tr("Only the features that pass the filter "
-                                              "(%1 of %2)").replace("%1", str(shown))
-                                      .replace("%2", str(total)), dialog)
-            only_filtered.setChecked(True)
-            grid = dialog.layout()
-            if grid is not None and hasattr(grid, "rowCount"):
-                grid.addWidget(only_filtered, grid.rowCount(), 0, 1, -1)
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
             return
         path = with_extension(dialog.selectedFiles()[0], dialog.selectedNameFilter())

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from jjjmap.model import GROUPS, Layer, MapDocument
 
+from . import plaintext
+
 MIME = "application/x-jjjmap-layer-id"
 ROLE_LAYER = Qt.ItemDataRole.UserRole + 1
 ROLE_GROUP = Qt.ItemDataRole.UserRole + 2
@@ -89,7 +91,7 @@ class LayerTreeModel(QStandardItemModel):
     def _layer_item(self, layer: Layer) -> QStandardItem:
         item = QStandardItem(self.layer_label(layer))
         item.setData(layer.id, ROLE_LAYER)
-        item.setToolTip(layer.source or layer.path or "")
+        item.setToolTip(plaintext.tooltip(layer.source or layer.path or ""))
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                       | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled
                       | Qt.ItemFlag.ItemIsDropEnabled)
@@ -207,6 +209,7 @@ class LayerPanel(QWidget):
     showTable = Signal(str)  # noqa: N815
     editStyle = Signal(str)  # noqa: N815 - double-click or "Style…"
     exportData = Signal(str)  # noqa: N815
+    chooseEncoding = Signal(str)  # noqa: N815 - "Text encoding…" of a user's layer
 
     def __init__(self, doc: MapDocument, sectors=None, parent=None):
         super().__init__(parent)
@@ -362,6 +365,10 @@ class LayerPanel(QWidget):
         export.triggered.connect(lambda: self.exportData.emit(layer.id))
         menu.addAction(style)
         menu.addAction(export)
+        if layer.group == "custom" and layer.meta.get("format") in ("shapefile", "csv"):
+            encoding = QAction(self.tr("Text encoding…"), menu)
+            encoding.triggered.connect(lambda: self.chooseEncoding.emit(layer.id))
+            menu.addAction(encoding)
         if layer.group == "custom":
             remove = QAction(self.tr("Remove layer"), menu)
             remove.triggered.connect(lambda: self.doc.remove_layer(layer.id))

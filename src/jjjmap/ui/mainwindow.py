@@ -24,11 +24,13 @@ from . import dialogs, i18n
 from .attrtable import AttributeTable
 from .files import FileActions
 from .identify import IdentifyPanel
+from .joindialog import JoinActions
 from .layeractions import LayerActions
 from .layerpanel import LayerPanel
 from .mapview import MapView, Renderer, default_renderer
 from .searchbox import SearchBox
 from .settings import Settings
+from .spatialtools import SpatialTools
 from .statusbar import MapStatus
 from .warmstart import BuiltinStart
 
@@ -104,6 +106,8 @@ class MainWindow(QMainWindow):
         self.retranslate_ui()
         self._connect()
         self.layer_actions = LayerActions(self)  # Layer menu: Style…, Export layer data…
+        self.spatial = SpatialTools(self)  # Analysis menu: rings, select by location, measure
+        self.join_actions = JoinActions(self)    # Layer menu: Join table…, Count points…
         self.resize(1280, 800)
         self.resizeDocks([self.layers_dock, self.identify_dock], [300, 280],
                          Qt.Orientation.Horizontal)
@@ -146,6 +150,7 @@ class MainWindow(QMainWindow):
                                                 QKeySequence.StandardKey.Save)
         self.export_html_action = self._action(f.export_html_dialog)
         self.export_png_action = self._action(f.export_png_dialog)
+        self.print_action = self._action(self.show_print_layout, QKeySequence.StandardKey.Print)
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.zoom_selection_action = self._action(self.zoom_to_selection, "Ctrl+J")
         self.zoom_layer_action = self._action(self._zoom_current)
@@ -162,6 +167,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.export_html_action)
         menu.addAction(self.export_png_action)
+        menu.addAction(self.print_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
 
@@ -221,6 +227,8 @@ class MainWindow(QMainWindow):
                  self.tr("Save the map as a web page")),
                 (self.export_png_action, self.tr("Export P&NG…"),
                  self.tr("Save a picture of the current view")),
+                (self.print_action, self.tr("P&rint layout…"),
+                 self.tr("A page with title, legend, scale bar and credits, as PDF or PNG")),
                 (self.quit_action, self.tr("&Quit"), ""),
                 (self.zoom_selection_action, self.tr("&Zoom to selection"), ""),
                 (self.zoom_layer_action, self.tr("Zoom to &layer"), ""),
@@ -251,6 +259,7 @@ class MainWindow(QMainWindow):
         self.layers.currentLayerChanged.connect(
             lambda layer_id: self.table.set_layer(self._layer(layer_id)))
         self.layers.zoomToLayer.connect(self.zoom_to_layer)
+        self.layers.chooseEncoding.connect(self.files.choose_encoding)
         self.layers.showTable.connect(lambda _id: (self.table_dock.show(),
                                                    self.table_dock.raise_()))
         self.layers.model.sectorFilterChanged.connect(self.map.set_sector_filter)
@@ -325,6 +334,11 @@ class MainWindow(QMainWindow):
             shown = self._layer(self.identify.layer_id)
             if shown is not None:
                 self.identify.show_feature(shown, self.identify.row, payload[0])
+
+    def show_print_layout(self):
+        from .printdialog import show_print_dialog
+
+        return show_print_dialog(self)
 
     def report_error(self, title: str, text: str) -> None:
         """A message box, or stderr for an unattended run (``quiet_errors``, e.g. screenshots)."""

@@ -106,7 +106,7 @@ class MapView(QWebEngineView):
         page.scripts().insert(script)
 
         self.bridge = Bridge(self)
-        self._page_bridge = PageBridge(self.bridge)
+        self._page_bridge = PageBridge(self.bridge, self._rows_of)
         self._channel = QWebChannel(page)
         self._channel.registerObject("bridge", self._page_bridge)
         page.setWebChannel(self._channel)
@@ -139,6 +139,11 @@ class MapView(QWebEngineView):
         self.stored = False
         self._render_deferred = False
         self._rendered_here = False   # a page of this view's own rendering is shown
+
+    def _rows_of(self, layer_id: str) -> int | None:
+        """How many rows the layer has (None: not on the map); the bridge checks clicks."""
+        layer = self.doc.find(layer_id)
+        return None if layer is None else len(layer.gdf)
 
     # -- page life --------------------------------------------------------------------------
     @property

@@ -41,9 +41,10 @@ def register_scheme() -> None:
         return
     scheme = QWebEngineUrlScheme(SCHEME)
     scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
-    # FetchApiAllowed: the page fetches finer boundary outlines (detail/...) when zoomed in
+    # FetchApiAllowed: the page fetches finer boundary outlines (detail/...) when zoomed in.
+    # Never LocalAccessAllowed: with it, script in the page could fetch('file:///etc/passwd')
+    # (measured); everything the page needs comes over the scheme itself.
     scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme
-                    | QWebEngineUrlScheme.Flag.LocalAccessAllowed
                     | QWebEngineUrlScheme.Flag.CorsEnabled
                     | QWebEngineUrlScheme.Flag.FetchApiAllowed)
     QWebEngineUrlScheme.registerScheme(scheme)

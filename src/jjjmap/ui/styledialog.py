@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -31,11 +32,16 @@ from PySide6.QtWidgets import (
 from jjjmap.lazy import LazyModule
 from jjjmap.model import Layer, MapDocument, Style
 
+from .plaintext import plain_label
+
 pd = LazyModule("pandas")
 
 # Ramps the renderer knows (branca's linear colormaps, matched by the name before "_").
-RAMPS = ("YlOrRd", "OrRd", "Reds", "YlGnBu", "Blues", "Greens", "Purples", "PuBu",
-         "viridis", "magma", "Spectral", "RdYlBu", "RdYlGn")
+# Colour-blind safe first (ColorBrewer's sequential and diverging sets marked safe, viridis);
+# the diverging ones suit values around a midpoint (growth rates, differences).
+CB_SAFE_RAMPS = ("viridis", "YlGnBu", "YlOrRd", "Blues", "PuOr", "RdBu", "BrBG", "PRGn")
+RAMPS = CB_SAFE_RAMPS + ("OrRd", "Reds", "Greens", "Purples", "PuBu", "magma", "Spectral",
+                         "RdYlBu", "RdYlGn")
 SCHEMES = ("quantiles", "equal_interval", "natural_breaks")
 MODES = ("single", "categorized", "graduated")
 
@@ -51,8 +57,8 @@ class Capabilities:
 
 
 def capabilities(layer: Layer) -> Capabilities:
-    if layer.kind == "boundary":
-        return Capabilities(modes=("single",), labels=False)
+    if layer.kind == "boundary":   # choropleths on the built-in boundaries too
+        return Capabilities(modes=MODES, labels=False)
     if layer.kind != "vector":   # built-in point sets: their own palette and icons
         return Capabilities(modes=(), symbol=False, labels=False)
     types = set(layer.gdf.geom_type.dropna()) if len(layer.gdf) else set()
@@ -169,6 +175,10 @@ class StyleDialog(QDialog):
         self.cmap.setIconSize(ramp_pixmap("YlOrRd", 7, 60, 12).size())
         self.swatch = QLabel(self)
         self.swatch.setObjectName("ramp-swatch")
+        self.legend_title = QLineEdit(base.legend_title or "", self)
+        self.legend_title.setPlaceholderText(self.tr("(the field's name)"))
+        self.units = QLineEdit(base.units or "", self)
+        self.units.setPlaceholderText(self.tr("e.g. 亿元, %, firms"))
 
         self.stroke = ColorButton(base.color, self)
         self.stroke.setToolTip(self.tr("Stroke colour"))
@@ -190,12 +200,12 @@ class StyleDialog(QDialog):
         self.radius_field = QComboBox(self)
         self.label_field = QComboBox(self)
 
-        self.message = QLabel(self)
+        self.message = plain_label("", self)   # names fields: text from the data
         self.message.setObjectName("style-message")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
         self.message.hide()
-        self.note = QLabel(self)
+        self.note = plain_label("", self)
         self.note.setWordWrap(True)
 
         self.buttons = QDialogButtonBox(
@@ -225,6 +235,8 @@ class StyleDialog(QDialog):
         ramp_row.addWidget(self.cmap, 1)
         ramp_row.addWidget(self.swatch)
         form.addRow(self.tr("Colour ramp"), ramp_row)
+        form.addRow(self.tr("Legend title"), self.legend_title)
+        form.addRow(self.tr("Units"), self.units)
         self._classes_form = form
 
         symbol = self.symbol_box = QGroupBox(self.tr("Symbol"), self)
@@ -396,7 +408,13 @@ class StyleDialog(QDialog):
             radius_field=self.radius_field.currentData() if self.caps.points else None,
             label_field=self.label_field.currentData() if self.caps.labels else None,
             categories=dict(base.categories) if (mode == "categorized"
-                                                 and field == base.field) else {})
+                                                 and field == base.field) else {},
+            legend_title=self.legend_title.text().strip() or None,
+            units=self.units.text().strip() or self._join_units(field))
+
+    def _join_units(self, field) -> str | None:
+        """The unit a joined table's cells carried (e.g. 亿元), when the user gave none."""
+        return (self.layer.meta.get("join") or {}).get("units", {}).get(field) or None
 
     def apply(self) -> bool:
         if not self.caps.modes:

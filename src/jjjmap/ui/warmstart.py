@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -157,11 +156,10 @@ class WarmStart:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             meta = json.dumps({"fit": [float(v) for v in fit]})
+            from jjjmap.io.atomic import write_bytes
+
             for suffix, text in ((".json", meta), (".html", html)):  # the page last: it counts
-                fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                os.replace(tmp, folder / f"{self.key}{suffix}")
+                write_bytes(folder / f"{self.key}{suffix}", text.encode("utf-8"))
             _prune(folder)
         except OSError:
             log.warning("warm start: could not keep the page", exc_info=True)

@@ -1,7 +1,8 @@
 """Background work: run a function on the thread pool, report back on the GUI thread.
 
-Readers (pyogrio, pandas) cannot be interrupted mid-file, so Cancel means "forget it": the
-task's result is dropped when it arrives and the user can carry on at once.
+Cancel drops the task's result and the user can carry on at once; work that polls its
+``progress`` callback (which returns False once cancelled), such as opening a layer
+(io.open_layer's checkpoints), also stops there and frees its thread.
 """
 from __future__ import annotations
 
