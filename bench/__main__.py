@@ -120,6 +120,17 @@ CASES = [
     Case("export_html", "export_html", "seconds", "s", "< 2 s; <= 3 MB; light <= 1 MB",
          lambda j, b, extra: None if j is None else j < 2.0
          and extra.get("bytes", 9e9) <= 3e6 and extra.get("light_bytes", 9e9) <= 1e6),
+    # bench/data_cases.py (the speed checks that were timed assertions in tests/)
+    Case("catalog_load", "catalog_load", "seconds", "s",
+         "<= 1.5x baseline; a second load >= 10x faster than reading again",
+         lambda j, b, extra: None if j is None or b is None else j <= 1.5 * b
+         and extra.get("warm_s", 9e9) * 10 <= extra.get("baseline_warm_s", 0),
+         leafmap=False),
+    Case("open_csv_1m", "open_csv", "seconds", "s", "<= 2x baseline (it also sniffs, validates)",
+         lambda j, b, extra: None if j is None or b is None else j <= 2 * b,
+         params=_points(1_000_000), reps=3, quick_reps=1, leafmap=False),
+    Case("attribute_table_100k", "attribute_table", "seconds", "s", ">= 10x faster than baseline",
+         _faster(10), reps=3, quick_reps=1, leafmap=False),
 ]
 
 

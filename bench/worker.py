@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.data_cases import CASES as DATA_CASES
 from bench.harness import Stopwatch
 
 TMP = Path(tempfile.mkdtemp(prefix="jjjbench-"))
@@ -312,6 +313,7 @@ _JJJMAP_AND_BASELINES = {
     "toggle_layer": (toggle_layer_jjjmap, toggle_layer_baseline),
     "density_app": (density_app_jjjmap, density_app_points),
     "time_filter": (time_filter_jjjmap, time_filter_toggle),
+    **DATA_CASES,   # bench/data_cases.py: reading and tabulating, in-process
 }
 CASES = {case: {"jjjmap": jjj, "baseline": functools.partial(base, side="baseline"),
                 "leafmap": functools.partial(base, side="leafmap")}

@@ -18,7 +18,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,16 +167,6 @@ def pg_server():
             os.environ["PGPASSFILE"] = old
         server.stop()
         shutil.rmtree(server.base, ignore_errors=True)
-
-
-def wait_until(predicate, timeout: float = 30.0, step: float = 0.05) -> bool:
-    """Poll a condition (never a fixed sleep before an assert)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
 
 
 # -- test data (invented, except the built-in counties; every generated table says so) ------

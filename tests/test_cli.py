@@ -119,3 +119,10 @@ def test_a_command_module_plugs_in_through_the_registry(monkeypatch, capsys):
     monkeypatch.setattr(commands, "NAMES", ("hello",))
     assert cli.main(["hello", "--who", "海淀"]) == 7
     assert capsys.readouterr().out == "hello 海淀\n"
+
+
+def test_texts_without_a_screenshot_is_refused(tmp_path):
+    result = jjjmap("gui", "--texts", "texts.json", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "--texts needs --screenshot" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "texts.json").exists()

@@ -186,19 +186,20 @@ def test_cgcs2000_geographic(tmp_path):
     assert "4490" in lyr.meta["crs_in"]
 
 
-def test_million_points_csv_is_fast(tmp_path):
-    import time
-
-    n = 1_000_000
+def test_a_big_csv_reads_every_point(tmp_path):
+    """More rows than one slice of points_from_xy (50k): every point arrives, in order, at its
+    coordinates. How fast a million are read, against pandas + geopandas: `python -m bench
+    --only open_csv_1m`."""
+    n = 120_000
     rng = np.random.default_rng(1)
+    lon, lat = rng.uniform(113, 120, n).round(6), rng.uniform(36, 42, n).round(6)
     path = tmp_path / "big.csv"
-    pd.DataFrame({"id": np.arange(n), "lon": rng.uniform(113, 120, n).round(6),
-                  "lat": rng.uniform(36, 42, n).round(6)}).to_csv(path, index=False)
-    t0 = time.perf_counter()
+    pd.DataFrame({"id": np.arange(n), "lon": lon, "lat": lat}).to_csv(path, index=False)
     (lyr,) = open_layer(path)
-    elapsed = time.perf_counter() - t0
     assert len(lyr.gdf) == n
-    assert elapsed < 15, elapsed  # a few seconds on a free CPU; generous for shared CI
+    assert (lyr.gdf["id"].to_numpy() == np.arange(n)).all()
+    assert (lyr.gdf.geometry.x.to_numpy() == lon).all()
+    assert (lyr.gdf.geometry.y.to_numpy() == lat).all()
 
 
 def test_result_is_a_gdf_in_4326(tmp_path):

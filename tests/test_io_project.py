@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -149,6 +148,7 @@ _SAVER = textwrap.dedent("""
     i = 0
     while True:
         save_project(docs[i % 2], path)
+        print("saved", flush=True)
         i += 1
 """)
 
@@ -163,7 +163,9 @@ def test_saves_survive_sigkill(tmp_path):
                                 text=True)
         try:
             assert proc.stdout.readline().strip() == "ready"
-            time.sleep(rng.uniform(0.0, 0.3))
+            # killed after a random number of finished saves: in the middle of another one
+            for _ in range(rng.randint(1, 30)):
+                assert proc.stdout.readline().strip() == "saved"
         finally:
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=10)

@@ -49,11 +49,12 @@ def test_a_line_drawn_with_the_mouse_has_the_geodesic_length(chromium, tmp_path)
         page.click(".jjj-measure-toggle")
         page.click("text=Measure distance")
         box = page.locator("#" + page.evaluate("jjj.map.getContainer().id")).bounding_box()
-        for lon, lat in LINE:
+        for n, (lon, lat) in enumerate(LINE, 1):
             pt = page.evaluate("([lat, lon]) => { const p = jjj.map.latLngToContainerPoint("
                                "[lat, lon]); return [p.x, p.y]; }", [lat, lon])
             page.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
-            page.wait_for_timeout(350)          # two clicks apart, not a double-click
+            # the tool has the vertex before the next click (far apart: no double-click)
+            page.wait_for_function(f"jjjMeasure.result().coords.length >= {n}")
         last = page.evaluate("jjj.map.latLngToContainerPoint([%f, %f])" % (LINE[-1][1], LINE[-1][0]))
         page.mouse.dblclick(box["x"] + last["x"], box["y"] + last["y"])
         page.wait_for_function("jjjMeasure.result().finished")

@@ -8,7 +8,9 @@ Python.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -71,6 +73,30 @@ def test_desktop_file_metainfo_and_icons_agree():
         png = (icons / f"{size}x{size}/apps/jjjmap.png").read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         assert struct.unpack(">II", png[16:24]) == (size, size)
+
+
+def test_icon_pngs_are_the_svg_rendered(qapp):
+    """The PNGs are built from the SVG (packaging/icons/render_icons.py) and committed: they
+    must still be what the SVG draws (an edited SVG changes far more than antialiasing)."""
+    import importlib.util
+
+    from PySide6.QtGui import QImage
+    from PySide6.QtSvg import QSvgRenderer
+
+    spec = importlib.util.spec_from_file_location("render_icons",
+                                                  PACKAGING / "icons" / "render_icons.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    renderer = QSvgRenderer(str(PACKAGING / "icons/hicolor/scalable/apps/jjjmap.svg"))
+    assert renderer.isValid()
+    for size in ICON_SIZES:
+        fresh = module.render(renderer, size)
+        shipped = QImage(str(PACKAGING / f"icons/hicolor/{size}x{size}/apps/jjjmap.png"))
+        shipped = shipped.convertToFormat(fresh.format())
+        worst = max(abs(((fresh.pixel(x, y) >> shift) & 255) - ((shipped.pixel(x, y) >> shift) & 255))
+                    for y in range(size) for x in range(size) for shift in (0, 8, 16, 24))
+        assert worst <= 8, (f"{size}px icon differs from the SVG by {worst}/255: run "
+                            "`QT_QPA_PLATFORM=offscreen python packaging/icons/render_icons.py`")
 
 
 # --- the built bundle -----------------------------------------------------------------------
@@ -153,12 +179,49 @@ def test_bundle_export_png_draws_the_map(bundle, tmp_path):
 
 @pytest.mark.bundle
 def test_bundle_gui_screenshot_draws_the_map(bundle, tmp_path):
-    _run(bundle, ["gui", "--screenshot", "shot.png"], tmp_path)
+    _run(bundle, ["gui", "--lang", "en", "--screenshot", "shot.png", "--texts", "texts.json"],
+         tmp_path)
     colours, white = _map_area_stats(tmp_path / "shot.png")
     # A blank or white web view has a handful of colours; the drawn map has antialiased
     # boundaries, fills and labels.
     assert colours > 200, f"only {colours} distinct colours in the map area"
     assert white < 0.6, f"{white:.0%} of the map area is white"
+    texts = json.loads((tmp_path / "texts.json").read_text(encoding="utf-8"))
+    assert texts["title"] == ["jjjmap — Jing-Jin-Ji explorer"]
+    assert {"&File", "&View", "&Basemap", "&Help"} <= set(texts["menus"])
+    assert "Boundaries" in texts["layer_groups"]
+    assert not [t for t in _own_texts(texts) if CJK.search(t) and t != "中文"]
+
+
+# Names that stay as they are in a Chinese window: the app, providers, formats, the datum,
+# and "English" as the language menu's name for itself.
+PROPER = {"jjjmap", "OpenStreetMap", "CARTO", "Esri", "HTML", "PNG", "WGS", "English",
+          "GeoPackage", "GeoJSON", "Shapefile"}
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _own_texts(texts: dict) -> list[str]:
+    """The window's own texts (the layers' names come from the data, in both languages)."""
+    return [t for key, values in texts.items() if key != "layers" for t in values]
+
+
+@pytest.mark.bundle
+def test_bundle_window_speaks_chinese(bundle, tmp_path):
+    """`--lang zh` gives a Chinese window, not only a Chinese map: the bundle carries the
+    compiled jjjmap_zh_CN.qm (it has no lrelease to make one)."""
+    _run(bundle, ["gui", "--lang", "zh", "--screenshot", "shot.png", "--texts", "texts.json"],
+         tmp_path)
+    colours, white = _map_area_stats(tmp_path / "shot.png")
+    assert colours > 200 and white < 0.6, (colours, white)
+    texts = json.loads((tmp_path / "texts.json").read_text(encoding="utf-8"))
+    assert texts["title"] == ["jjjmap — 京津冀地图浏览器"]
+    assert {"文件(&F)", "视图(&V)", "底图(&B)", "帮助(&H)"} <= set(texts["menus"])
+    assert {"图层", "识别"} <= set(texts["docks"])
+    assert "行政边界" in texts["layer_groups"]
+    english = {t: words for t in _own_texts(texts)
+               if (words := [w for w in re.findall(r"[A-Za-z]{2,}", t.replace("&", ""))
+                             if w not in PROPER])}
+    assert not english, f"English left in the Chinese window: {english}"
 
 
 def _map_area_stats(png: Path) -> tuple[int, float]:

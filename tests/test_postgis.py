@@ -188,11 +188,9 @@ def test_identify_fetches_the_full_row_by_primary_key(pg_data):
     assert view.row(1) is None
 
 
-def test_a_newer_view_cancels_the_older_query(pg_data):
+def test_a_newer_view_cancels_the_older_query(pg_data, qtbot):
     """A request still running on the server when a newer view comes is cancelled there."""
     import threading
-
-    from pg_fixture import wait_until
 
     _, source = _view(pg_data, "pts")
     results = {}
@@ -201,9 +199,9 @@ def test_a_newer_view_cancels_the_older_query(pg_data):
         results["old"] = source._run(lambda conn: conn.execute("SELECT pg_sleep(30)").fetchall())
     t = threading.Thread(target=slow)
     t.start()
-    assert wait_until(lambda: bool(pg_data.execute(
+    qtbot.waitUntil(lambda: bool(pg_data.execute(   # the slow query runs on the server
         "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' "
-        "AND state = 'active'")))
+        "AND state = 'active'")), timeout=30000)
     box = (116.0, 39.0, 116.01, 39.01)
     results["new"] = source.query(box, 16)
     t.join(10)

@@ -38,7 +38,8 @@ def test_default_map_draws_every_feature_offline(chromium, default_page_file):
         assert by_kind == {"clusters": 43, "institutions": 28}
         # boundary paths really are in the DOM
         assert page.locator("path.leaflet-interactive").count() >= 199 + 13 + 3 + 1
-        page.wait_for_timeout(300)
+        # the basemap's tiles have all answered (loaded or failed): they were requested
+        page.wait_for_function("window.jjj.tilesSettled === true", timeout=20000)
         assert page.evaluate("document.title") == doc.title
         assert page.evaluate("window.jjj.ready") is True
         assert page.evaluate("window.jjj.datum") == "wgs84"
@@ -73,7 +74,7 @@ def test_page_api(chromium, tmp_path):
         view = ev("jjj.getView()")
         assert view["zoom"] == 8 and abs(view["lat"] - 39.2) < 1e-6
         assert ev("jjj.setView(39.5, 116.0, 9)") is True
-        page.wait_for_timeout(400)
+        page.wait_for_function("calls.some(c => c[0] === 'view')", timeout=10000)  # moveend
         assert ev("jjj.getView().zoom") == 9
         assert ["view", 9] in ev("calls")
         # visibility and opacity
@@ -96,7 +97,8 @@ def test_page_api(chromium, tmp_path):
         assert ev("jjj.highlighted()") == {"clusters": [1]}
         # zoomTo a feature and the whole layer
         assert ev("jjj.zoomTo('counties', [8])") is True
-        page.wait_for_timeout(400)
+        page.wait_for_function("calls.filter(c => c[0] === 'view').length >= 2",
+                               timeout=10000)   # the zoom has ended (its moveend)
         assert ev("jjj.getView().zoom") > 9
         assert ev("jjj.zoomTo('mypoints', [])") is True
         # sector filter changes what is drawn and the legend
@@ -145,7 +147,6 @@ def test_attribute_text_shows_literally_and_runs_nothing(chromium, tmp_path):
     path = tmp_path / "evil.html"
     path.write_text(render_html(synthetic_document(evil=True)), encoding="utf-8")
     with open_page(path, b=chromium) as (page, log):
-        page.wait_for_timeout(200)
         n = _open_every_popup_and_tooltip(page)
         assert n >= 9 * 2 + 3 * 2 + 3 * 2
         # canvas points: click each point through the map, as a user would
@@ -159,7 +160,13 @@ def test_attribute_text_shows_literally_and_runs_nothing(chromium, tmp_path):
               if (p) document.getElementById('sink').appendChild(p.cloneNode(true));
             }
         }""")
-        page.wait_for_timeout(300)
+        # "runs nothing": first see an image error handler of our own run (and remove its
+        # image): one in the attribute text would have run by then too
+        page.evaluate("""() => { const d = document.createElement('div');
+            d.innerHTML = '<img src="data:image/png;base64,AAAA" ' +
+                          'onerror="window.canary = 1; this.remove()">';
+            document.body.appendChild(d); }""")
+        page.wait_for_function("window.canary === 1", timeout=10000)
         text = page.evaluate("document.body.innerText")
         assert EVIL_IMG in text and EVIL_SCRIPT in text
         assert page.evaluate("document.title") == EVIL_IMG
@@ -239,7 +246,9 @@ def test_zoom_to_a_stacked_institution_spiderfies_and_lights_it(chromium, defaul
     inst = next(lyr for lyr in doc.layers if lyr.kind == "institutions")
     with open_page(path, b=chromium) as (page, log):
         page.evaluate(f"jjj.highlight('{inst.id}', [5]); jjj.zoomTo('{inst.id}', [5])")
-        page.wait_for_timeout(1200)
+        # after the zoom, markercluster's animation and the spiderfy (jjj.zoomTo)
+        page.wait_for_function("document.querySelectorAll('.jjj-icon.jjj-hl').length > 0",
+                               timeout=20000)
         assert page.evaluate("document.querySelectorAll('.jjj-icon.jjj-hl').length") == 1
         assert page.evaluate(f"document.querySelectorAll('.leaflet-jjj-{inst.id}-pane .jjj-icon')"
                              ".length") == 28

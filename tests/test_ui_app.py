@@ -10,8 +10,8 @@ import pytest
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from test_ui_helpers import (SECTORS, shown_window, standin_renderer,  # noqa: E402
-                             synthetic_document, temp_settings)
+from test_ui_helpers import (SECTORS, close_window, shown_window,  # noqa: E402
+                             standin_renderer, synthetic_document, temp_settings)
 
 from jjjmap.ui import dialogs  # noqa: E402
 from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
@@ -75,8 +75,7 @@ def test_last_view_and_basemap_restored(qtbot, tmp_path):
         texts = [a.text() for a in w.recent_menu.actions()]
         assert texts[:2] == ["/data/b.csv", "/data/a.gpkg"]
     finally:
-        w.close()
-        qtbot.wait(10)
+        close_window(qtbot, w)
 
 
 def test_about_box_credits_sources_and_licences(qapp):

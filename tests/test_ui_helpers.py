@@ -1,7 +1,8 @@
 """Helpers for the GUI tests (no tests here): synthetic layers and a stand-in page.
 
-The stand-in page implements the ``window.jjj`` API of the real renderer in a few lines, so
-the window's wiring can be tested without folium, tiles or the built-in data.
+The stand-in page implements the ``window.jjj`` API the window uses (PAGE_API, checked against
+resources/web/jjj.js by tests/test_page_api.py) in a few lines, so the window's wiring can be
+tested without folium, tiles or the built-in data.
 """
 from __future__ import annotations
 
@@ -30,8 +31,6 @@ def shown_window(qtbot, doc, tmp_path, *, timeout: int = 20000, quiet: bool = Fa
     """A MainWindow on ``doc`` (``restore=False`` and temp settings unless given), shown until
     its map says it has drawn; closed afterwards (WA_DeleteOnClose: the page goes before the
     shared web profile does)."""
-    import shiboken6
-
     from jjjmap.ui.mainwindow import MainWindow
 
     kwargs.setdefault("restore", False)
@@ -43,9 +42,46 @@ def shown_window(qtbot, doc, tmp_path, *, timeout: int = 20000, quiet: bool = Fa
             w.show()
         yield w
     finally:
+        close_window(qtbot, w)
+
+
+def close_window(qtbot, *windows) -> None:
+    """Close the windows and wait until Qt has deleted them (WA_DeleteOnClose)."""
+    import shiboken6
+
+    for w in windows:
         if shiboken6.isValid(w):
             w.close()
-        qtbot.wait(10)
+    qtbot.waitUntil(lambda: not any(shiboken6.isValid(w) for w in windows), timeout=10000)
+
+
+@contextmanager
+def language_changed(qtbot, widget, timeout: int = 10000):
+    """After the block, wait until ``widget`` has handled the LanguageChange event that
+    swapping translators posts (its children get it within the same dispatch)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Seen(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802
+            if obj is widget and event.type() == QEvent.Type.LanguageChange:
+                self.count += 1
+            return False
+
+    seen = Seen()
+    widget.installEventFilter(seen)
+    try:
+        yield
+        qtbot.waitUntil(lambda: seen.count > 0, timeout=timeout)
+    finally:
+        widget.removeEventFilter(seen)
+
+
+def page_answered(qtbot, view) -> None:
+    """Wait until the page has answered every call sent to it so far (and their callbacks
+    ran): runJavaScript calls are answered in order, so a round trip sent now comes last."""
+    js(qtbot, view, "true")
 
 
 @contextmanager
@@ -75,6 +111,24 @@ def js(qtbot, view, script, timeout=10000):
 SECTORS = {"ai": {"en": "Artificial intelligence", "zh": "人工智能"},
            "bio": {"en": "Biomedicine", "zh": "生物医药"}}
 
+# The page API the window uses (src/jjjmap/ui: MapView._js_call and window.jjj.* scripts):
+# function name -> parameter names, as resources/web/jjj.js defines them. The stand-in page
+# below implements exactly these; tests/test_page_api.py checks the real page, the stand-in
+# and the window's calls against this one list.
+PAGE_API = {
+    "setVisible": ("id", "v"),
+    "setOpacity": ("id", "v"),
+    "setBasemap": ("name",),
+    "setOrder": ("ids",),
+    "highlight": ("id", "rows"),
+    "zoomTo": ("id", "rows"),
+    "getView": (),
+    "setView": ("lat", "lon", "zoom"),
+    "setSectorFilter": ("keys",),
+    "highlighted": (),
+}
+PAGE_PROPERTIES = ("ready", "datum", "tilesSettled")
+
 STANDIN = """<!doctype html><html><head><meta charset="utf-8"><title>stand-in</title></head>
 <body style="margin:0;background:#dde"><div id="map">stand-in map %(title)s</div>
 <script>
@@ -85,10 +139,11 @@ STANDIN = """<!doctype html><html><head><meta charset="utf-8"><title>stand-in</t
   doc.layers.forEach(function (l) { state.visible[l.id] = l.visible; state.opacity[l.id] = l.opacity; });
   window.jjjState = state;
   window.jjj = {
-    ready: false, datum: "wgs84",
+    ready: false, datum: doc.datum, tilesSettled: true,   // no tiles
     setVisible: function (id, v) { state.visible[id] = v; return true; },
-    setOpacity: function (id, x) { state.opacity[id] = x; return true; },
-    setBasemap: function (name) { var same = name.indexOf("gaode") < 0; if (same) state.basemap = name; return same; },
+    setOpacity: function (id, v) { state.opacity[id] = v; return true; },
+    // as jjj.js: a basemap of another datum needs a new page
+    setBasemap: function (name) { if (doc.basemaps[name] !== doc.datum) return false; state.basemap = name; return true; },
     setOrder: function (ids) { state.order = ids; return true; },
     highlight: function (id, rows) { state.highlighted = {}; if (id) state.highlighted[id] = rows; return true; },
     zoomTo: function (id, rows) { state.zoomed = [id, rows]; return true; },
@@ -106,10 +161,17 @@ STANDIN = """<!doctype html><html><head><meta charset="utf-8"><title>stand-in</t
 
 
 def standin_renderer(doc: MapDocument) -> str:
+    """The stand-in page of ``doc``: as the real renderer, it centres in its basemap's datum
+    (render.page: the window converts the positions it reports back to WGS-84)."""
+    from jjjmap.render import basemaps
+
+    lon, lat = basemaps.wgs84_to_display(doc.basemap, doc.view.lon, doc.view.lat)
     spec = {
         "order": [lyr.id for lyr in doc.layers],
-        "view": {"lat": doc.view.lat, "lon": doc.view.lon, "zoom": doc.view.zoom},
+        "view": {"lat": lat, "lon": lon, "zoom": doc.view.zoom},
         "basemap": doc.basemap,
+        "datum": basemaps.datum_of(doc.basemap),
+        "basemaps": {name: b.datum for name, b in basemaps.BASEMAPS.items()},
         "layers": [{"id": lyr.id, "visible": lyr.visible, "opacity": lyr.opacity}
                    for lyr in doc.layers],
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import shiboken6
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
@@ -20,8 +19,8 @@ from PySide6.QtWidgets import (  # noqa: E402
     QMenu,
     QToolBar,
 )
-from test_ui_helpers import (SECTORS, js, standin_renderer,  # noqa: E402
-                             synthetic_document, temp_settings)
+from test_ui_helpers import (SECTORS, close_window, js, language_changed,  # noqa: E402
+                             standin_renderer, synthetic_document, temp_settings)
 
 from jjjmap import catalog  # noqa: E402
 from jjjmap.geo.datum import wgs84_to_gcj02  # noqa: E402
@@ -49,9 +48,7 @@ def _open(qtbot, doc, settings, renderer=standin_renderer, sectors=SECTORS) -> M
 
 
 def _close(qtbot, w) -> None:
-    if shiboken6.isValid(w):
-        w.close()
-    qtbot.wait(10)
+    close_window(qtbot, w)
 
 
 @pytest.fixture
@@ -103,9 +100,9 @@ def english_words(text: str) -> list[str]:
 def test_chinese_window_has_no_english_left_and_english_no_chinese(window, qtbot, tmp_path):
     renders = window.map.render_count
     zh = next(a for a in window.lang_group.actions() if a.data() == "zh")
-    with qtbot.waitSignal(window.mapReady, timeout=20000):
+    # LanguageChange is posted, not sent: wait until the window has had it
+    with language_changed(qtbot, window), qtbot.waitSignal(window.mapReady, timeout=20000):
         zh.trigger()                              # View > Language > 中文
-    qtbot.wait(50)                                # LanguageChange is posted, not sent
     assert window.doc.lang == "zh" and i18n.current_language() == "zh"
     assert window.map.render_count == renders + 1   # the map follows (labels, legend, popups)
     assert window.settings.language() == "zh"
@@ -115,9 +112,8 @@ def test_chinese_window_has_no_english_left_and_english_no_chinese(window, qtbot
     assert "图层" in texts and "属性表" in texts and "识别" in texts
     assert window.file_menu.title() == "文件(&F)" and window.basemap_menu.title() == "底图(&B)"
 
-    with qtbot.waitSignal(window.mapReady, timeout=20000):
+    with language_changed(qtbot, window), qtbot.waitSignal(window.mapReady, timeout=20000):
         next(a for a in window.lang_group.actions() if a.data() == "en").trigger()
-    qtbot.wait(50)
     allowed = {"中文", "Search places (中文, English, pinyin)…"}   # the language's own name
     chinese = [t for t in visible_texts(window) if CJK.search(t) and t not in allowed]
     assert not chinese, chinese
@@ -129,9 +125,8 @@ def test_language_switch_keeps_the_view_and_the_identify_panel(window, qtbot):
     counties = window.doc.layers[0]
     window.map._page_bridge.featureClicked(counties.id, 2)
     js(qtbot, window.map, "window.jjj.setView(38.5, 115.3, 9)")
-    with qtbot.waitSignal(window.mapReady, timeout=20000):
+    with language_changed(qtbot, window), qtbot.waitSignal(window.mapReady, timeout=20000):
         window.set_language("zh")
-    qtbot.wait(50)
     view = js(qtbot, window.map, "window.jjj.getView()")
     assert view == {"lat": 38.5, "lon": 115.3, "zoom": 9}
     assert window.identify.title.text().startswith("<b>区县</b> — 要素 2")
@@ -140,8 +135,8 @@ def test_language_switch_keeps_the_view_and_the_identify_panel(window, qtbot):
 
 
 def test_qt_standard_buttons_are_translated_too(window, qtbot):
-    window.set_language("zh")
-    qtbot.wait(50)
+    with language_changed(qtbot, window):
+        window.set_language("zh")
     dialog = TiandituKeyDialog(window)
     try:
         texts = {b.text().replace("&", "") for b in dialog.findChildren(QAbstractButton)}
@@ -211,13 +206,19 @@ def test_status_bar_shows_wgs84_over_a_gcj02_basemap(window, qtbot):
     glon, glat = wgs84_to_gcj02(116.3975, 39.9087)   # Tiananmen as the GCJ-02 page reports it
     window.map.bridge.mouseMoved.emit(glat, glon)
     assert window.coord_label.text() == "lon 116.39750, lat 39.90870 (WGS-84)"
-    window.set_language("zh")
-    qtbot.wait(50)
+    with language_changed(qtbot, window):
+        window.set_language("zh")
     assert window.coord_label.text() == "经度 116.39750，纬度 39.90870（WGS-84）"
 
 
 def _answer_dialog(key: str | None, seen: list):
+    """Answer the next Tianditu key dialog (it runs modal, inside the action's trigger());
+    returns a function that stops looking for one."""
+    stopped = []
+
     def answer():
+        if stopped:
+            return
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, TiandituKeyDialog):
             QTimer.singleShot(20, answer)
@@ -229,6 +230,7 @@ def _answer_dialog(key: str | None, seen: list):
             dialog.key_edit.setText(key)
             dialog.accept()
     QTimer.singleShot(0, answer)
+    return lambda: stopped.append(True)
 
 
 def test_tianditu_without_a_key_explains_how_to_get_one(window, qtbot, monkeypatch):
@@ -248,9 +250,10 @@ def test_tianditu_without_a_key_explains_how_to_get_one(window, qtbot, monkeypat
     assert window.doc.basemap == "tianditu" and window.settings.tianditu_key() == "k3y"
     assert window.map.render_count == renders + 1        # a page that has the key
     assert len(seen) == 2
-    _answer_dialog(None, seen)                           # must not be asked again
+    stop = _answer_dialog(None, seen)                    # must not be asked again
+    # a dialog would run modal inside trigger(): when it returns, it would have been seen
     next(a for a in window.basemap_group.actions() if a.data() == "tianditu-satellite").trigger()
-    qtbot.wait(50)
+    stop()
     assert len(seen) == 2 and window.doc.basemap == "tianditu-satellite"
 
 
@@ -306,20 +309,31 @@ def test_reloads_on_a_gcj02_basemap_do_not_drift(tmp_path, qtbot):
         _close(qtbot, w)
 
 
-def test_a_missing_qm_is_compiled_from_the_ts_into_the_cache(tmp_path, monkeypatch):
-    from PySide6.QtCore import QStandardPaths, QTranslator
+def test_the_shipped_qm_is_used_and_nothing_is_compiled_at_run_time(tmp_path, monkeypatch):
+    import subprocess
 
+    from PySide6.QtCore import QTranslator
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"the app ran a program to get its translation: {args}")
+
+    monkeypatch.setattr(subprocess, "run", no_subprocess)
+    monkeypatch.setattr(subprocess, "Popen", no_subprocess)
+    monkeypatch.setenv("PATH", str(tmp_path))   # no lrelease to be found either
+    qm = i18n.qm_file("zh")
+    assert qm == i18n.translations_dir() / "jjjmap_zh_CN.qm"
+    translator = QTranslator()
+    assert translator.load(str(qm)) and translator.translate("MainWindow", "Layers") == "图层"
+
+
+def test_an_install_without_the_qm_stays_english(tmp_path, monkeypatch, caplog):
     shipped = i18n.translations_dir() / "jjjmap_zh_CN.ts"
     source = tmp_path / "translations"
     source.mkdir()
     (source / shipped.name).write_bytes(shipped.read_bytes())   # a .ts and no .qm
     monkeypatch.setattr(i18n, "translations_dir", lambda: source)
-    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda _loc: str(tmp_path / "cache"))
-    qm = i18n.qm_file("zh")
-    assert qm == tmp_path / "cache" / "translations" / "jjjmap_zh_CN.qm" and qm.is_file()
-    translator = QTranslator()
-    assert translator.load(str(qm)) and translator.translate("MainWindow", "Layers") == "图层"
-    assert i18n.qm_file("zh") == qm   # compiled once
+    assert i18n.qm_file("zh") is None
+    assert "jjjmap_zh_CN.qm" in caplog.text and not list(tmp_path.rglob("*.qm"))
 
 
 def test_start_language_command_line_then_remembered_then_locale(monkeypatch):

@@ -3,12 +3,11 @@ window adopts the built-in layers read meanwhile without rendering again."""
 from __future__ import annotations
 
 import pytest
-import shiboken6
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from test_ui_helpers import county_layer, js, temp_settings  # noqa: E402
+from test_ui_helpers import close_window, county_layer, js, temp_settings  # noqa: E402
 
 from jjjmap.catalog import LAYER_KEYS  # noqa: E402
 from jjjmap.ui import warmstart  # noqa: E402
@@ -49,10 +48,7 @@ def start(qtbot, tmp_path):
         return w
 
     yield make
-    for w in windows:
-        if shiboken6.isValid(w):
-            w.close()
-    qtbot.wait(10)
+    close_window(qtbot, *windows)
 
 
 def _layer_ids(w) -> set[str]:

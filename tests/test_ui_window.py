@@ -9,8 +9,10 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
 from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 from test_ui_helpers import capture_errors, js, standin_window  # noqa: E402
 
+from jjjmap.geo.datum import wgs84_to_gcj02  # noqa: E402
 from jjjmap.ui.layerpanel import ROLE_SECTOR  # noqa: E402
 
 
@@ -59,6 +61,7 @@ def test_hiding_and_opacity_do_not_reload_and_keep_view(window, qtbot):
     counties = window.doc.layers[0]
     js(qtbot, window.map, "window.jjj.setView(39.9, 116.4, 9)")
     loads, renders = window.map.load_count, window.map.render_count
+    requests = window.map.render_requests
     item = window.layers.model.itemFromIndex(window.layers.model.layer_index(counties.id))
     item.setCheckState(Qt.CheckState.Unchecked)  # the user unticks it in the panel
     assert counties.visible is False
@@ -70,10 +73,12 @@ def test_hiding_and_opacity_do_not_reload_and_keep_view(window, qtbot):
     qtbot.waitUntil(lambda: js(qtbot, window.map, f"window.jjjState.opacity['{counties.id}']")
                     == pytest.approx(0.4), timeout=5000)
     window.doc.set_basemap("osm")
+    # the page has switched (a round trip sent after setBasemap's, whose answer the window
+    # has handled by then): it asked for no re-render
     qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjjState.basemap") == "osm",
                     timeout=5000)
-    qtbot.wait(200)
     assert (window.map.load_count, window.map.render_count) == (loads, renders)
+    assert window.map.render_requests == requests
     assert js(qtbot, window.map, "window.jjj.getView()") == {"lat": 39.9, "lon": 116.4, "zoom": 9}
 
 
@@ -89,14 +94,20 @@ def test_reorder_is_live_and_rerender_keeps_view(window, qtbot):
     js(qtbot, window.map, "window.jjj.setView(39.5, 116.0, 10)")
     with qtbot.waitSignal(window.mapReady, timeout=20000):
         window.doc.set_basemap("gaode")
+    # the page's mapReady can come over the bridge before Qt's loadFinished: wait for both
+    qtbot.waitUntil(lambda: window.map.load_count > loads, timeout=20000)
     assert window.map.load_count == loads + 1
-    assert js(qtbot, window.map, "window.jjj.getView()") == {"lat": 39.5, "lon": 116.0,
-                                                             "zoom": 10}
+    # the new page centres in GCJ-02 (as the real renderer does); the document stays WGS-84
+    assert (window.doc.view.lat, window.doc.view.lon, window.doc.view.zoom) == (39.5, 116.0, 10)
+    glon, glat = wgs84_to_gcj02(116.0, 39.5)
+    view = js(qtbot, window.map, "window.jjj.getView()")
+    assert view == {"lat": pytest.approx(glat, abs=1e-9), "lon": pytest.approx(glon, abs=1e-9),
+                    "zoom": 10}
 
 
 def test_sector_filter_is_live(window, qtbot):
     clusters = window.doc.layers[1]
-    loads = window.map.load_count
+    loads, requests = window.map.load_count, window.map.render_requests
     parent = window.layers.model.itemFromIndex(window.layers.model.layer_index(clusters.id))
     children = [parent.child(r) for r in range(parent.rowCount())]
     assert [c.data(ROLE_SECTOR) for c in children] == ["ai", "bio"]
@@ -104,9 +115,8 @@ def test_sector_filter_is_live(window, qtbot):
     children[1].setCheckState(Qt.CheckState.Unchecked)
     assert clusters.filter == {"sector": ["ai"]}
     qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjjState.sectors") == ["ai"],
-                    timeout=5000)
-    qtbot.wait(100)
-    assert window.map.load_count == loads
+                    timeout=5000)   # applied live by the page: no re-render was asked
+    assert (window.map.load_count, window.map.render_requests) == (loads, requests)
     label = window.layers.model.itemFromIndex(window.layers.model.layer_index(clusters.id)).text()
     assert "(2/3)" in label
 
@@ -147,8 +157,9 @@ def test_cancel_drops_the_result(window, qtbot, tmp_path):
     task = window.files.open_path(str(good))
     assert window.cancel_button.isVisibleTo(window)
     window.cancel_button.click()
-    window.files.runner.wait(10000)
-    qtbot.wait(100)
+    assert window.files.runner.wait(10000)   # the read has ended on its thread
+    # whatever it sent back (a cancelled task sends nothing) is queued by now: deliver it
+    QApplication.sendPostedEvents()
     assert task.cancelled and len(window.doc.layers) == n
     assert not window.cancel_button.isVisibleTo(window)
 

@@ -35,10 +35,9 @@ print(json.dumps({{
 def wheel(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")
     src = tmp / "src-copy"
-    # no .qm: the build must compile the translations itself
-    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc", "build", "dist", "*.qm")
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc", "build", "dist")
     src.mkdir()
-    for name in ("pyproject.toml", "setup.py", "README.md"):
+    for name in ("pyproject.toml", "README.md"):
         if (REPO / name).exists():
             shutil.copy2(REPO / name, src / name)
     for name in ("src", "geodata", "resources"):
@@ -67,12 +66,14 @@ def test_wheel_contains_geodata(wheel):
 
 
 def test_wheel_contains_compiled_translations(wheel):
-    """setup.py's build hook ran PySide6's lrelease over resources/translations/*.ts."""
+    """The committed .qm (tests/test_translations.py: it is the .ts compiled) is in the wheel,
+    which needs no lrelease to build."""
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "jjjmap/resources/translations/jjjmap_zh_CN.ts" in names
     qm = zipfile.ZipFile(wheel).read("jjjmap/resources/translations/jjjmap_zh_CN.qm")
     assert qm[:16] == bytes.fromhex("3cb86418caef9c95cd211cbf60a1bddd")   # the .qm magic
     assert "图层".encode("utf-16-be") in qm
+    assert qm == (REPO / "resources" / "translations" / "jjjmap_zh_CN.qm").read_bytes()
 
 
 def test_installed_wheel_loads_all_layers(wheel, tmp_path):

@@ -12,18 +12,24 @@ SIZES = (16, 32, 48, 64, 128, 256)
 HERE = Path(__file__).resolve().parent
 
 
+def render(renderer: QSvgRenderer, size: int) -> QImage:
+    """The SVG drawn at ``size`` x ``size`` (tests/test_packaging.py compares the PNGs)."""
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter)
+    painter.end()
+    return image
+
+
 def main() -> None:
     app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - fonts, image IO
     renderer = QSvgRenderer(str(HERE / "hicolor/scalable/apps/jjjmap.svg"))
     if not renderer.isValid():
         raise SystemExit("jjjmap.svg does not parse")
     for size in SIZES:
-        image = QImage(size, size, QImage.Format.Format_ARGB32)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        renderer.render(painter)
-        painter.end()
+        image = render(renderer, size)
         out = HERE / f"hicolor/{size}x{size}/apps/jjjmap.png"
         out.parent.mkdir(parents=True, exist_ok=True)
         if not image.save(str(out), "PNG"):

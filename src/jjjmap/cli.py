@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_layer_options(g)
     g.add_argument("--screenshot", metavar="PATH",
                    help="open the window, wait for the map, save a PNG of it and exit")
+    g.add_argument("--texts", metavar="JSON", help="with --screenshot: also write the window's "
+                   "own texts (menus, docks, layer panel) to JSON, e.g. to check a translation")
 
     e = sub.add_parser("export", parents=[common], help="write the map as HTML (and/or PNG), headless")
     _add_layer_options(e)
@@ -264,7 +266,8 @@ def cmd_gui(args) -> int:
     return gui_main(screenshot=getattr(args, "screenshot", None),
                     layers=tuple(getattr(args, "layer", ()) or ()),
                     basemap=getattr(args, "basemap", None), lang=getattr(args, "lang", None),
-                    layer_options=_layer_open_options(args), style=style)
+                    layer_options=_layer_open_options(args), style=style,
+                    texts=getattr(args, "texts", None))
 
 
 COMMANDS = {"gui": cmd_gui, "export": cmd_export, "info": cmd_info, "convert": cmd_convert}

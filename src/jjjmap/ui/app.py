@@ -76,17 +76,23 @@ def create_app(argv: list[str] | None = None):
 
 def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] = (),
          basemap: str | None = None, lang: str | None = None,
-         layer_options: dict | None = None, style: dict | None = None) -> int:
+         layer_options: dict | None = None, style: dict | None = None,
+         texts: str | os.PathLike | None = None) -> int:
     """Run the explorer; with ``screenshot`` save a PNG of the window once drawn and exit.
 
     ``layers`` are files opened at start (errors are reported, the rest of the map stays);
     ``layer_options`` (crs, encoding, datum) and ``style`` apply to them as in `export`;
     ``basemap`` and ``lang`` ("en" | "zh") override the defaults and the remembered choice;
-    with no ``lang`` the interface and the map follow the remembered choice or the locale.
+    with no ``lang`` the interface and the map follow the remembered choice or the locale;
+    with ``texts`` (and ``screenshot``) the window's own texts are written there as JSON too.
     """
     started = time.perf_counter() - process_age()
     if lang not in (None, "en", "zh"):
         print(f"jjjmap: unknown language {lang!r}; use 'en' or 'zh'", file=sys.stderr)
+        return 2
+    if texts is not None and screenshot is None:
+        print("jjjmap: --texts needs --screenshot (it writes the texts of the window it "
+              "pictures)", file=sys.stderr)
         return 2
     if basemap is not None:
         from jjjmap.render.basemaps import BASEMAPS
@@ -144,6 +150,10 @@ def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] =
                 print(f"jjjmap: could not write {out}", file=sys.stderr)
                 finish(1)
                 return
+            if texts is not None:
+                from .uitexts import write_texts
+
+                write_texts(window, texts)
             finish(0)
 
         def give_up() -> None:

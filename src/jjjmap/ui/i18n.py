@@ -2,22 +2,20 @@
 
 The window and the map follow one choice (``doc.lang``): "en" or "zh" (Simplified Chinese).
 Swapping translators makes Qt send LanguageChange to every widget, which retranslate
-themselves. The compiled ``jjjmap_zh_CN.qm`` is built from the ``.ts`` source by the package
-build (setup.py); a checkout or a wheel built without PySide6 at hand has only the ``.ts``, so
-it is compiled once, at first start, into the user's cache with the lrelease PySide6 ships.
+themselves. The compiled ``jjjmap_zh_CN.qm`` is committed next to its ``.ts`` source
+(``scripts/compile_translations.py`` makes it; ``tests/test_translations.py`` checks that it is
+what lrelease makes of the ``.ts``), so the wheel, an editable install and the desktop bundle
+all ship the same file and nothing compiles anything at run time.
 """
 from __future__ import annotations
 
 import logging
-import shutil
-import subprocess
 from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
     QLocale,
-    QStandardPaths,
     QTranslator,
 )
 
@@ -47,48 +45,14 @@ def translations_dir() -> Path:
     return here.parents[1] / "resources" / "translations"
 
 
-def lrelease() -> list[str] | None:
-    """The command that compiles .ts to .qm: PySide6's own lrelease, else one on PATH."""
-    try:
-        import PySide6
-
-        binary = Path(PySide6.__file__).parent / "lrelease"
-        if binary.is_file():
-            return [str(binary)]
-    except ImportError:  # pragma: no cover - this module imports PySide6 anyway
-        pass
-    for name in ("pyside6-lrelease", "lrelease", "lrelease-qt6"):
-        if (found := shutil.which(name)) is not None:
-            return [found]
-    return None
-
-
 def qm_file(code: str) -> Path | None:
-    """jjjmap_<locale>.qm: the built one, or one compiled from the .ts into the cache."""
+    """The shipped jjjmap_<locale>.qm, or None if this install has none."""
     stem = f"jjjmap_{QT_LOCALES.get(code, code)}"
-    folder = translations_dir()
-    built, source = folder / f"{stem}.qm", folder / f"{stem}.ts"
-    if built.is_file() and (not source.is_file()
-                            or built.stat().st_mtime >= source.stat().st_mtime):
-        return built
-    if not source.is_file():
-        return built if built.is_file() else None
-    cache = Path(QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.CacheLocation) or Path.home() / ".cache" / "jjjmap")
-    cached = cache / "translations" / f"{stem}.qm"
-    if cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime:
-        return cached
-    command = lrelease()
-    if command is None:
-        log.warning("no lrelease to compile %s; the interface stays in English", source.name)
-        return built if built.is_file() else None
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    run = subprocess.run([*command, "-silent", str(source), "-qm", str(cached)],
-                         capture_output=True, text=True)
-    if run.returncode != 0 or not cached.is_file():
-        log.warning("lrelease failed on %s: %s", source.name, run.stderr.strip())
-        return built if built.is_file() else None
-    return cached
+    built = translations_dir() / f"{stem}.qm"
+    if not built.is_file():
+        log.warning("no %s in %s; the interface stays in English", built.name, built.parent)
+        return None
+    return built
 
 
 def set_language(code: str) -> bool:

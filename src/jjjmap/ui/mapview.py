@@ -88,6 +88,7 @@ class MapView(QWebEngineView):
         self.renderer = renderer or default_renderer
         self.load_count = 0        # map pages fully loaded (loadFinished ok); tests check reloads
         self.render_count = 0
+        self.render_requests = 0   # re-renders asked for (render, schedule_render): "no reload" checks
         self.failed_loads = 0
         self.ready = False         # the current page has said mapReady
         self._page_path = "index.html" if (n := next(self._numbers)) == 1 else f"v{n}/index.html"
@@ -212,6 +213,7 @@ class MapView(QWebEngineView):
         (ui.workers) so the window keeps answering; a render overtaken by a newer one is
         dropped.
         """
+        self.render_requests += 1
         if self.waiting:   # the layers still load; adopt renders
             self._render_deferred = True
             return True
@@ -274,6 +276,7 @@ class MapView(QWebEngineView):
 
     def schedule_render(self) -> None:
         """Re-render soon, once, however many changes arrive in this event-loop turn."""
+        self.render_requests += 1
         if self.waiting:   # the layers still load: adopt renders (adding them is no change)
             self._render_deferred = self._render_deferred or not self._adopting
             return
