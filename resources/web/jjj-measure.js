@@ -249,9 +249,10 @@
   }
 
   var Control = L.Control.extend({
-    // bottom right, folded to one button: the other corners hold the title, zoom, legend
-    // and layer panel, which must never be covered
-    options: {position: 'bottomright'},
+    // top left under the zoom buttons, folded to one button: the bottom right belongs to
+    // the time slider (jjj-time.js), the other corners to the legend and the layer panel;
+    // Leaflet stacks the controls of a corner, so none covers another
+    options: {position: 'topleft'},
     onAdd: function () {
       box = L.DomUtil.create('div', 'leaflet-bar jjj-measure');
       L.DomEvent.disableClickPropagation(box);

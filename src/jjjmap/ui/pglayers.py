@@ -47,14 +47,16 @@ class PgEvents(QObject):
 
 
 def install(view) -> PgEvents:
-    """Answer the PostGIS requests of ``view``'s page; returns its events."""
-    from jjjmap.io.pgsource import PostgisError
-    from jjjmap.render import pglayer
-
+    """Answer the PostGIS requests of ``view``'s page; returns its events. The data stack
+    (jjjmap.io, the renderer) is imported at the first request, not while the window is
+    built (a warm start shows the window before numpy and pandas load)."""
     events = PgEvents(view)
     watched: set[int] = set()
 
     def provider(layer_id: str, query: dict) -> bytes:
+        from jjjmap.io.pgsource import PostgisError
+        from jjjmap.render import pglayer
+
         layer = view.doc.find(layer_id)
         if layer is None or not pglayer.is_view_layer(layer):
             raise KeyError(layer_id)
@@ -80,7 +82,8 @@ def install(view) -> PgEvents:
     view._handler.pg[view._page_path.rpartition("/")[0]] = provider
 
     def closed(event, *payload) -> None:   # a removed layer lets go of its connection
-        if event == "layer_removed" and pglayer.is_view_layer(payload[0]):
+        if event == "layer_removed" and payload[0].kind == "postgis" \
+                and payload[0].meta.get("pg_source") is not None:
             payload[0].meta["pg_source"].close()
     view.doc.subscribe(closed)
     return events
