@@ -65,6 +65,11 @@ _CLOSE = 0.15
 # Below this no candidate reads like text in its script.
 _PLAUSIBLE = 0.5
 _SAMPLE = 200_000   # bytes of text scored (strict decoding checks all of it)
+_FEW = 12           # fewer non-ASCII characters than this: any readable runner-up is named
+
+
+def _non_ascii(text: str) -> int:
+    return sum(1 for ch in text if ch >= "\x80")
 
 
 def label(codec: str) -> str:
@@ -298,8 +303,6 @@ def guess(raw: bytes) -> Guess:
         return Guess("utf-8", ascii_only=True)
     except UnicodeDecodeError:
         pass
-    if _strict(raw, "utf-8") is not None:
-        return Guess("utf-8")
     sample = raw[:_SAMPLE]
     if len(raw) > _SAMPLE and b"\n" in sample:
         sample = sample[:sample.rindex(b"\n")]
@@ -309,6 +312,14 @@ def guess(raw: bytes) -> Guess:
             continue
         text = _strict(sample, codec) or ""
         scored.append((score(text), codec))
+    utf8 = _strict(raw, "utf-8")
+    if utf8 is not None:
+        # a few bytes of GBK or Big5 can happen to be valid UTF-8 ('纸薪' in GBK reads as
+        # Hebrew and Cyrillic): on so little evidence, name the Chinese reading too
+        other = [c for s, c in sorted(scored, key=lambda sc: -sc[0])
+                 if c in ("gb18030", "big5") and s >= _PLAUSIBLE]
+        few = _non_ascii(utf8) < _FEW
+        return Guess("utf-8", alternative=other[0] if few and other else None)
     if not scored:
         return Guess(_charset_normalizer(raw) or "latin-1", plausible=False)
     # stable: on equal scores the earlier candidate (GB18030 first: this is a Chinese app)
@@ -321,6 +332,15 @@ def guess(raw: bytes) -> Guess:
             return Guess(codec, alternative=other, plausible=False, score=best)
         return Guess(codec, plausible=False, score=best)
     alternative = runner[1] if runner and best - runner[0] < _CLOSE else None
+    if alternative is None and runner and runner[0] >= _PLAUSIBLE \
+            and _non_ascii(_strict(sample, codec) or "") < _FEW:
+        alternative = runner[1]   # a handful of characters cannot tell two readings apart
+    if alternative is None and codec in ("cp1252", "latin-1"):
+        # Big5 and GBK trail bytes include ASCII letters, so a few Chinese characters can
+        # read as accented capitals ('ÉTÚP'); when a Chinese reading decodes whole and reads
+        # well, say so. (Latin text of some length rarely decodes as Big5 or GBK at all.)
+        cjk = [(s, c) for s, c in rest if c in ("gb18030", "big5") and s >= _PLAUSIBLE]
+        alternative = cjk[0][1] if cjk else None
     return Guess(codec, alternative=alternative, score=best)
 
 
