@@ -33,9 +33,9 @@ def open_window():
     return app, window
 
 
-def points(csv: str) -> dict:
-    """File opened through the window (read in a worker) to the map drawn with it."""
-    _app, window = open_window()
+def open_file_timed(window, csv: str, timeout_s: float = TIMEOUT_S):
+    """Open ``csv`` through the window (read in a worker) until the map has drawn it:
+    (the new layer, seconds, the GUI thread's longest stall in s)."""
     before = {lyr.id for lyr in window.doc.layers}
 
     def drawn() -> bool:
@@ -44,12 +44,19 @@ def points(csv: str) -> dict:
     with StallWatch() as stall:
         start = time.perf_counter()
         window.files.open_path(csv)
-        ok = wait(window.map.mapReady, TIMEOUT_S, drawn)
+        ok = wait(window.map.mapReady, timeout_s, drawn)
         seconds = time.perf_counter() - start
     if not ok:
-        raise TimeoutError("the points were not drawn")
+        raise TimeoutError(f"{csv} was not drawn")
     new = next(lyr for lyr in window.doc.layers if lyr.id not in before)
-    return {"seconds": seconds, "max_stall_ms": stall.max_gap * 1000, "features": len(new.gdf)}
+    return new, seconds, stall.max_gap
+
+
+def points(csv: str) -> dict:
+    """File opened through the window (read in a worker) to the map drawn with it."""
+    _app, window = open_window()
+    new, seconds, stall = open_file_timed(window, csv)
+    return {"seconds": seconds, "max_stall_ms": stall * 1000, "features": len(new.gdf)}
 
 
 def toggle(times: int = 10) -> dict:

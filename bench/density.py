@@ -15,8 +15,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from bench.app import open_window
-from bench.qt import DRAWN_TITLE_JS, StallWatch, wait
+from bench.app import open_file_timed, open_window
+from bench.qt import DRAWN_TITLE_JS, wait
 
 TIMEOUT_S = 110
 
@@ -35,21 +35,10 @@ def _open_styled(csv: str, **style):
     doc.subscribe(styled)
 
     loads = window.map.load_count
-
-    def drawn() -> bool:
-        return window.map.ready and any(lyr.id not in before for lyr in doc.layers)
-
-    with StallWatch() as stall:
-        start = time.perf_counter()
-        window.files.open_path(csv)
-        ok = wait(window.map.mapReady, TIMEOUT_S, drawn)
-        seconds = time.perf_counter() - start
-    if not ok:
-        raise TimeoutError("the layer was not drawn")
+    layer, seconds, stall = open_file_timed(window, csv, TIMEOUT_S)
     if window.map.load_count == loads:   # the page says ready before Qt says it loaded
         wait(window.map.loadFinished, 10)
-    layer = next(lyr for lyr in doc.layers if lyr.id not in before)
-    return window, layer, seconds, stall.max_gap
+    return window, layer, seconds, stall
 
 
 def _until_drawn(view, script: str, mark: str) -> float:
