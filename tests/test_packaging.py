@@ -193,10 +193,8 @@ def test_bundle_gui_screenshot_draws_the_map(bundle, tmp_path):
     assert not [t for t in _own_texts(texts) if CJK.search(t) and t != "中文"]
 
 
-# Names that stay as they are in a Chinese window: the app, providers, formats, the datum,
-# and "English" as the language menu's name for itself.
-PROPER = {"jjjmap", "OpenStreetMap", "CARTO", "Esri", "HTML", "PNG", "WGS", "English",
-          "GeoPackage", "GeoJSON", "Shapefile"}
+from proper_names import PROPER  # noqa: E402
+
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -30,10 +30,8 @@ from jjjmap.ui.dialogs import TiandituKeyDialog  # noqa: E402
 from jjjmap.ui.mainwindow import MainWindow  # noqa: E402
 from jjjmap.ui.settings import Settings  # noqa: E402
 
-# Names that stay as they are in a Chinese interface: the app, data and tile providers,
-# file formats, the datum, and "English" as the language menu's own name for itself.
-PROPER = {"jjjmap", "OpenStreetMap", "CARTO", "Esri", "HTML", "PNG", "PDF", "WGS", "English",
-          "GeoPackage", "GeoJSON", "Shapefile", "CSV", "PostGIS", "PostgreSQL"}
+from proper_names import PROPER  # noqa: E402
+
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
