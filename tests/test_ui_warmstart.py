@@ -119,6 +119,16 @@ def test_a_layer_added_while_loading_is_kept_and_drawn(start, cache, qtbot):
     assert _layer_ids(w) == BUILTIN | {extra.id}
     qtbot.waitUntil(lambda: w.map.ready and w.map.last_html is not None, timeout=30000)
     assert extra.id in w.map.last_html   # rendered again, with it
+    # the stored page can still be the one on screen (ready) while the new one loads: wait
+    # until the page on screen draws the layer
+    answers = []
+
+    def drawn() -> bool:
+        w.map.run_js(f"(function () {{ try {{ return jjj.featureCount('{extra.id}'); }} "
+                     f"catch (e) {{ return -1; }} }})()", answers.append)
+        return len(extra.gdf) in answers
+
+    qtbot.waitUntil(drawn, timeout=30000)
     assert js(qtbot, w.map, f"jjj.featureCount('{extra.id}')") == len(extra.gdf)
 
 
