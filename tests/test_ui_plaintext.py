@@ -214,3 +214,12 @@ def test_failed_open_reports_hostile_path_as_plain_text(window, qtbot, tmp_path)
     qtbot.waitUntil(lambda: bool(seen), timeout=20000)
     title, text, fmt = seen[0]
     assert fmt == Qt.TextFormat.PlainText and NAME in title
+
+
+def test_a_database_layers_status_tooltip_is_plain_text(window, qtbot):
+    """A PostGIS server's message quotes table names and values (ui.pglayers)."""
+    layer = window.doc.layers[-1]
+    window.map.pg_events.statusChanged.emit(layer.id, {"state": "error", "message": IMG})
+    item = window.layers.model.itemFromIndex(window.layers.model.layer_index(layer.id))
+    qtbot.waitUntil(lambda: bool(item.toolTip()), timeout=5000)
+    assert shown(item.toolTip()) == IMG

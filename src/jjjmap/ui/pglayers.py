@@ -13,6 +13,8 @@ import logging
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from . import plaintext
+
 log = logging.getLogger(__name__)
 
 
@@ -111,7 +113,8 @@ def connect_window(window) -> None:
             model._building = True
             try:
                 item.setText(model.layer_label(layer))
-                item.setToolTip(status.get("message") or layer.source)
+                # server messages quote table names and values: plain text, not rich
+                item.setToolTip(plaintext.tooltip(status.get("message") or layer.source))
             finally:
                 model._building = False
 
