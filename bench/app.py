@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from bench.qt import DRAWN_TITLE_JS, StallWatch, wait
+from bench.qt import DRAWN_TITLE_JS, Count, StallWatch, wait
 
 TIMEOUT_S = 110
 
@@ -25,10 +25,11 @@ def open_window():
     window = MainWindow(doc, restore=False)
     window.quiet_errors = True
     window.resize(1400, 900)
+    loads = Count(window.map.pageLoaded)
     window.show()
     if not wait(window.map.mapReady, TIMEOUT_S, lambda: window.map.ready):
         raise TimeoutError("the default map was not drawn")
-    if window.map.load_count == 0:   # the page can say ready before Qt says it loaded
+    if not loads.n:   # the page can say ready before Qt says it loaded
         wait(window.map.loadFinished, 10)
     return app, window
 
@@ -66,7 +67,7 @@ def toggle(times: int = 10) -> dict:
     _app, window = open_window()
     doc, view = window.doc, window.map
     layer = next(lyr for lyr in doc.layers if lyr.kind == "boundary" and level_of(lyr) == "county")
-    loads = view.load_count
+    loads = Count(view.pageLoaded)
     samples = []
     for n in range(times):
         mark = f"toggled-{n}"
@@ -76,15 +77,15 @@ def toggle(times: int = 10) -> dict:
         if not wait(view.titleChanged, 30, lambda m=mark: view.title() == m):
             raise TimeoutError("the visibility change did not show")
         samples.append(time.perf_counter() - start)
-    if view.load_count != loads:
+    if loads.n:
         raise RuntimeError("a visibility change reloaded the page")
     return {"seconds": statistics.median(samples), "max_s": max(samples)}
 
 
 def warm_start(folder) -> dict:
     """A default start with the page stored by an earlier one (XDG_CACHE_HOME set by the
-    caller; the settings go to ``folder``): the window's longest stall from show to the built-in layers adopted, while
-    the data stack is imported on a worker thread."""
+    caller; the settings go to ``folder``): the window's longest stall from show to the
+    built-in layers adopted, while the data stack is imported on a worker thread."""
     import sys
 
     from PySide6.QtCore import QSettings, QTimer

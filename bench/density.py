@@ -16,7 +16,7 @@ import statistics
 import time
 
 from bench.app import open_file_timed, open_window
-from bench.qt import DRAWN_TITLE_JS, wait
+from bench.qt import DRAWN_TITLE_JS, Count, wait
 
 TIMEOUT_S = 110
 
@@ -34,9 +34,9 @@ def _open_styled(csv: str, **style):
 
     doc.subscribe(styled)
 
-    loads = window.map.load_count
+    loads = Count(window.map.pageLoaded)
     layer, seconds, stall = open_file_timed(window, csv, TIMEOUT_S)
-    if window.map.load_count == loads:   # the page says ready before Qt says it loaded
+    if not loads.n:   # the page says ready before Qt says it loaded
         wait(window.map.loadFinished, 10)
     return window, layer, seconds, stall
 
@@ -71,7 +71,7 @@ def time_filter(params: dict) -> dict:
     """``params["how"]``: "time" (the slider's range) or "toggle" (visibility)."""
     window, layer, _seconds, _stall = _open_styled(params["csv"], time_field="year")
     view, doc = window.map, window.doc
-    loads = view.load_count
+    loads = Count(view.pageLoaded)
     samples = []
     for n in range(10):
         if params["how"] == "time":
@@ -85,7 +85,7 @@ def time_filter(params: dict) -> dict:
             if not wait(view.titleChanged, 30, lambda m=f"toggle-{n}": view.title() == m):
                 raise TimeoutError("the toggle did not show")
             samples.append(time.perf_counter() - start)
-    if view.load_count != loads:
+    if loads.n:
         raise RuntimeError("the page was reloaded")
     return {"seconds": statistics.median(samples), "max_s": max(samples),
             "features": len(layer.gdf)}

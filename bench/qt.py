@@ -45,6 +45,17 @@ def wait(signal, timeout_s: float, predicate=None) -> bool:
     return state["ok"]
 
 
+class Count:
+    """How many times ``signal`` has fired since this was made."""
+
+    def __init__(self, signal):
+        self.n = 0
+        signal.connect(self._bump)
+
+    def _bump(self, *_args) -> None:
+        self.n += 1
+
+
 class StallWatch:
     """A 16 ms timer (one frame): the longest gap between its ticks is how long the window
     could not answer the user."""

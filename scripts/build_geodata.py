@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -67,7 +66,8 @@ SECTORS = {
 XIONGAN_NOTE = ("Union of Xiong, Rongcheng and Anxin counties (about 1,560 km2). The official "
                 "planning area of 1,770 km2 also takes in four townships of Renqiu and Gaoyang, "
                 "which county-level boundaries cannot show.")
-XIONGAN_NOTE_ZH = "雄县、容城县、安新县三县合计；规划面积1770平方千米另含任丘市、高阳县的四个乡镇，县级边界无法表示。"
+XIONGAN_NOTE_ZH = ("雄县、容城县、安新县三县合计；规划面积1770平方千米另含任丘市、高阳县的四个乡镇，"
+                   "县级边界无法表示。")
 
 
 class BuildError(RuntimeError):
@@ -353,7 +353,8 @@ def build(out_dir: Path = DEFAULT_OUT, source: str | os.PathLike | None = None) 
                       if not report else "repaired with shapely.make_valid: " + "; ".join(report)),
             n_province=len(layers["province"]), n_prefecture=len(layers["prefecture"]),
             n_county=len(layers["county"]), xiongan_km2=layers["xiongan"]["area_km2"].iloc[0],
-            equal_area=EQUAL_AREA, pypinyin=_pypinyin_version(), n_clusters=len(tables["sector_clusters.csv"]),
+            equal_area=EQUAL_AREA, pypinyin=_pypinyin_version(),
+            n_clusters=len(tables["sector_clusters.csv"]),
             n_institutions=len(tables["relocated_institutions.csv"])), encoding="utf-8")
         # keep files that are not ours (the package's __init__.py)
         if out_dir.is_dir():

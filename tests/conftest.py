@@ -9,10 +9,13 @@ os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="jjjmap-test-cac
 
 # jjjmap:// must be registered before the QApplication exists, i.e. before pytest-qt makes it.
 try:
-    from PySide6 import QtWebEngineWidgets  # noqa: F401,E402 - must precede the QApplication
+    from PySide6 import QtWebEngineWidgets  # noqa: F401 - must precede the QApplication
 
-    from jjjmap.ui.scheme import register_scheme  # noqa: E402
+    from jjjmap.ui.scheme import register_scheme
 
     register_scheme()
+    import map_counters
+
+    map_counters.install()
 except ImportError:  # a machine without Qt WebEngine: the GUI tests skip themselves
     pass

@@ -10,7 +10,7 @@ import shapely
 
 from jjjmap import catalog
 from jjjmap.analysis.errors import AnalysisError
-from jjjmap.analysis.geodesy import (buffer_km, distances_km, geodesic_circle, parse_distance,
+from jjjmap.analysis.geodesy import (buffer_km, distances_km, parse_distance,
                                      parse_distances)
 from jjjmap.analysis.places import (open_named_layer, resolve_place, shape_place,
                                     valid_geometry)

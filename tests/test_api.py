@@ -88,7 +88,7 @@ def test_the_documented_example_runs_as_written(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace: dict = {"__name__": "__docs__"}
     for block in blocks:
-        exec(compile(block, str(DOC), "exec"), namespace)   # noqa: S102 - our own docs
+        exec(compile(block, str(DOC), "exec"), namespace)  # our own docs
     for name in ("hydrogen.html", "hydrogen.pdf", "hydrogen.png", "baoding.png"):
         assert (tmp_path / name).stat().st_size > 1000, name
     image = QImage(str(tmp_path / "hydrogen.png"))
@@ -114,7 +114,8 @@ def test_repr_html_draws_in_chromium_offline(tmp_path):
         frame.wait_for_selector("body[data-jjj-ready='1']", state="attached", timeout=30000)
         box = frame_el.bounding_box()
         assert box["height"] == pytest.approx(520, abs=2) and box["width"] > 900
-        assert frame.evaluate("jjj.featureCount('sector_clusters')") == 4   # the 4 robotics rows of geodata/sector_clusters.csv
+        # the 4 robotics rows of geodata/sector_clusters.csv
+        assert frame.evaluate("jjj.featureCount('sector_clusters')") == 4
         assert frame.inner_text(".jjj-title-main") == "Notebook <b>cell</b>"
         assert frame.locator("path.leaflet-interactive").count() > 199
         # the sandbox: the page's scripts cannot reach the notebook around it

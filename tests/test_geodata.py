@@ -234,7 +234,8 @@ def gshhg_shoreline(h5py, path: Path, bbox, level: int = 1) -> np.ndarray:
         size = int(f["Bin_size_in_minutes"][0]) / 60.0
         nx = int(f["N_bins_in_360_longitude_range"][0])
         first_seg, n_seg = f["Id_of_first_segment_in_a_bin"], f["N_segments_in_a_bin"]
-        info, first_pt = f["Embedded_npts_levels_exit_entry_for_a_segment"], f["Id_of_first_point_in_a_segment"]
+        info = f["Embedded_npts_levels_exit_entry_for_a_segment"]
+        first_pt = f["Id_of_first_point_in_a_segment"]
         dx, dy = f["Relative_longitude_from_SW_corner_of_bin"], f["Relative_latitude_from_SW_corner_of_bin"]
         for col in range(int(np.floor(x0 / size)), int(np.ceil(x1 / size))):
             for row in range(int(np.floor(y0 / size)), int(np.ceil(y1 / size))):

@@ -1,6 +1,5 @@
 """Project files: round trip, moved data, damaged files, and saves that survive SIGKILL."""
 import json
-import os
 import random
 import shutil
 import signal

@@ -7,7 +7,6 @@ import re
 import geopandas as gpd
 import numpy as np
 import pytest
-from shapely.geometry import Point
 
 from jjjmap.model import Layer, MapDocument, Style
 from jjjmap.render import (asset_bytes, asset_mime, build_map, display_to_wgs84, layer_spec,
@@ -15,7 +14,7 @@ from jjjmap.render import (asset_bytes, asset_mime, build_map, display_to_wgs84,
 from jjjmap.render import basemaps
 from jjjmap.render.geometry import simplified
 
-from test_render_fixtures import EVIL_IMG, EVIL_SCRIPT, synthetic_document
+from test_render_fixtures import EVIL_SCRIPT, synthetic_document
 
 LAYER_RE = re.compile(r"jjj\.addLayer\((\{.*?\})\);\n", re.S)
 INIT_RE = re.compile(r"jjj\.init\(\w+, (\{.*?\})\);\n", re.S)

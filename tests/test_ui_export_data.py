@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
-from test_ui_helpers import SECTORS, shown_window, standin_renderer, synthetic_document  # noqa: E402,E501
+from test_ui_helpers import SECTORS, shown_window, standin_renderer, synthetic_document  # noqa: E402
 
 from jjjmap.ui.layeractions import with_extension  # noqa: E402
 

@@ -143,9 +143,14 @@ STANDIN = """<!doctype html><html><head><meta charset="utf-8"><title>stand-in</t
     setVisible: function (id, v) { state.visible[id] = v; return true; },
     setOpacity: function (id, v) { state.opacity[id] = v; return true; },
     // as jjj.js: a basemap of another datum needs a new page
-    setBasemap: function (name) { if (doc.basemaps[name] !== doc.datum) return false; state.basemap = name; return true; },
+    setBasemap: function (name) {
+      if (doc.basemaps[name] !== doc.datum) return false;
+      state.basemap = name; return true;
+    },
     setOrder: function (ids) { state.order = ids; return true; },
-    highlight: function (id, rows) { state.highlighted = {}; if (id) state.highlighted[id] = rows; return true; },
+    highlight: function (id, rows) {
+      state.highlighted = {}; if (id) state.highlighted[id] = rows; return true;
+    },
     zoomTo: function (id, rows) { state.zoomed = [id, rows]; return true; },
     getView: function () { return state.view; },
     setView: function (lat, lon, zoom) { state.view = {lat: lat, lon: lon, zoom: zoom}; return true; },

@@ -21,7 +21,7 @@ from jjjmap.ui.mapview import default_renderer  # noqa: E402
 class _Recorder(http.server.BaseHTTPRequestHandler):
     heard: list[str] = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         type(self).heard.append(self.path)
         self.send_response(200)
         self.send_header("Access-Control-Allow-Origin", "*")

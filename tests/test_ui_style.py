@@ -11,7 +11,7 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
 from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
-from test_ui_helpers import SECTORS, cluster_layer, county_layer, js, shown_window  # noqa: E402,E501
+from test_ui_helpers import SECTORS, cluster_layer, county_layer, js, shown_window  # noqa: E402
 
 from jjjmap.model import Layer, MapDocument, Style  # noqa: E402
 from jjjmap.render.vectors import ramp  # noqa: E402

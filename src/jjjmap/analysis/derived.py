@@ -7,10 +7,6 @@ import shapely
 from .errors import AnalysisError
 
 
-def is_derived(layer) -> bool:
-    return isinstance(layer.meta.get("derived"), dict)
-
-
 def entry_for(layer, project_dir=None) -> dict:
     """The ``derived`` member of a project's layer entry (a file place made relative)."""
     import os

@@ -118,7 +118,7 @@ def build_target(gdf, title: str) -> Target:
         t.labels.append(label + (f" ({city})" if city else "") + (f" {code_s}" if code_s else ""))
     # "河北省石家庄市桥西区": the parents' names written in front of the key
     seen = set()
-    for code, (zh, en) in names.items():
+    for zh, _en in names.values():
         for written in (K.zh_full(zh), K.zh_short(zh)):
             if written and written not in seen:
                 seen.add(written)

@@ -209,10 +209,6 @@ RENAMES: tuple[Rename, ...] = (
 )
 
 # The old unit's prefecture (first 4 digits + 00) for renames that kept their code.
-def rename_parent(entry: Rename) -> str:
-    return (entry.old_code or entry.new_codes[0])[:4] + "00"
-
-
 # Beijing and Tianjin are both a province-level unit and their own prefecture-level city.
 MUNICIPALITIES = {"110000": "110100", "120000": "120100", "110100": "110000",
                   "120100": "120000"}

@@ -5,8 +5,6 @@ Columns whose names start with "_" (label positions and the like) stay inside th
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -54,14 +52,10 @@ def write_csv(table: pd.DataFrame, path, *, index: bool = False) -> Path:
     path = Path(path)
     if not path.parent.exists():
         raise AnalysisError(f"cannot write '{path}': the folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv", dir=path.parent)
+    from jjjmap.io.atomic import write_bytes
+
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            table.to_csv(fh, index=index)
-        os.replace(tmp, path)
+        write_bytes(path, table.to_csv(index=index, lineterminator="\n").encode("utf-8-sig"))
     except OSError as exc:
         raise AnalysisError(f"cannot write '{path}': {exc.strerror or exc}") from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path

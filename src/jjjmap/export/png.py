@@ -1,8 +1,6 @@
 """PNG export: the self-contained page screenshotted by headless Chromium (playwright).
 
-The page is what the app shows; we wait until it says it is ready (body[data-jjj-ready]) and
-until the basemap tiles have loaded or failed (capped), so a picture taken offline shows the
-layers on the plain background instead of half-loaded tiles.
+The page is what the app shows, taken through the same steps as ui.snapshot (export.pagewait).
 """
 from __future__ import annotations
 
@@ -15,6 +13,7 @@ from jjjmap.model import MapDocument
 
 from .errors import ExportError
 from .html import atomic_write, export_html_text
+from .pagewait import PRINT_LOOK_JS, READY_JS, SETTLE_MS, TILE_TIMEOUT_S, TILES_SETTLED_JS
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "chromium",
                        "chromium-browser", "google-chrome")
@@ -31,7 +30,7 @@ def find_chromium() -> str | None:
 
 
 def write_png(doc: MapDocument, path, *, size=(1400, 900), offline: bool = False,
-              tianditu_key: str | None = None, tile_timeout_ms: int = 8000,
+              tianditu_key: str | None = None, tile_timeout_ms: int = int(TILE_TIMEOUT_S * 1000),
               scale: float = 1.0, print_look: bool = True) -> Path:
     """Render the map to a PNG of ``size`` CSS pixels (times ``scale``).
 
@@ -68,19 +67,17 @@ def write_png(doc: MapDocument, path, *, size=(1400, 900), offline: bool = False
                     page.on("pageerror", lambda e: errors.append(str(e)))
                     page.goto(page_file.as_uri())
                     try:
-                        page.wait_for_selector("body[data-jjj-ready='1']", state="attached",
-                                               timeout=30000)
+                        page.wait_for_function(READY_JS, timeout=30000)
                     except PlaywrightError as exc:
                         raise ExportError("The map page did not finish drawing, so no PNG was "
                                           "written.", detail="; ".join(errors) or str(exc)) from exc
                     try:
-                        page.wait_for_function("window.jjj.tilesSettled === true",
-                                               timeout=tile_timeout_ms)
+                        page.wait_for_function(TILES_SETTLED_JS, timeout=tile_timeout_ms)
                     except PlaywrightError:
                         pass  # slow tiles: take the picture with what has arrived
-                    if print_look:   # a picture has no use for buttons and checkboxes
-                        page.evaluate("document.body.classList.add('jjj-print')")
-                    page.wait_for_timeout(250)   # let the last fade-in finish
+                    if print_look:
+                        page.evaluate(PRINT_LOOK_JS)
+                    page.wait_for_timeout(SETTLE_MS)
                     png = page.screenshot(type="png")
                 finally:
                     browser.close()

@@ -163,7 +163,7 @@ def to_wgs84(gdf: gpd.GeoDataFrame, path, warnings: list[str], crs_override=None
         src = crs_label(gdf.crs)
         try:
             gdf = gdf.to_crs(WGS84)
-        except Exception as exc:  # noqa: BLE001 - pyproj raises several types
+        except Exception as exc:  # pyproj raises several types
             raise LayerLoadError(f"{display_name(path)} could not be reprojected from {src} to "
                                  f"WGS-84: {exc}", path) from exc
         warnings.append(f"Reprojected from {src} to WGS-84 (EPSG:4326).")

@@ -23,8 +23,6 @@ _NAMES = {1: "POINT", 2: "LINESTRING", 3: "POLYGON", 4: "MULTIPOINT", 5: "MULTIL
           16: "TIN", 17: "TRIANGLE"}
 _COORDS = {"POINT", "LINESTRING", "CIRCULARSTRING"}     # a list of positions
 _RINGS = {"POLYGON", "TRIANGLE"}                         # a list of rings of positions
-NONLINEAR = frozenset({"CIRCULARSTRING", "COMPOUNDCURVE", "CURVEPOLYGON", "MULTICURVE",
-                       "MULTISURFACE", "POLYHEDRALSURFACE", "TIN", "TRIANGLE"})
 
 
 class Unsupported(ValueError):

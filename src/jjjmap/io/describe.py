@@ -140,7 +140,7 @@ def describe(path, *, layer: str | None = None) -> dict:
         return result
     except LayerLoadError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a traceback never reaches the user
+    except Exception as exc:  # a traceback never reaches the user
         raise user_error(exc, src) from exc
 
 

@@ -174,7 +174,7 @@ def parse_address(text: str, *, need_layer: bool = True) -> PgAddress:
                            f"?sql=SELECT... (URL-encoded) to the address", None)
     try:
         _conninfo_dict(conninfo)
-    except Exception as exc:  # noqa: BLE001 - libpq's parser says what is wrong
+    except Exception as exc:  # libpq's parser says what is wrong
         raise PostgisError(f"PostGIS {shown}: the connection part is not valid: "
                            f"{_strip_password(str(exc))}", None) from exc
     return PgAddress(conninfo=conninfo, table=table, sql=sql, geometry=ours.get("geometry") or None)

@@ -159,7 +159,8 @@ def _resolve_table(address: PgAddress, conn, sql) -> Resolved:
                             f"(add &geometry=COLUMN to the address for another).")
     relation = sql.Identifier(schema, table)
     cols = conn.execute(
-        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "JOIN pg_class c ON c.oid = a.attrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped "
         "AND format_type(a.atttypid, a.atttypmod) !~ '^(geometry|geography)' "

@@ -225,7 +225,7 @@ def _load_entry(entry, path, project_dir, resolve_missing, cache, resolved, extr
 
         try:
             return catalog.load_layer(entry["builtin"])
-        except Exception as exc:  # noqa: BLE001 - an unknown key or damaged built-in data
+        except Exception as exc:  # an unknown key or damaged built-in data
             raise ProjectFileError(f"The project {display_name(path)} refers to the built-in "
                                    f"layer {entry['builtin']!r}, which cannot be loaded: {exc}",
                                    path) from exc
@@ -255,7 +255,7 @@ def _load_entry(entry, path, project_dir, resolve_missing, cache, resolved, extr
     opts.update(extra)
     cache_key = (str(data_path), tuple(sorted((k, str(v)) for k, v in opts.items())))
     part = entry.get("part")
-    for attempt in range(2):
+    for _attempt in range(2):
         if not cache.get(cache_key):
             # first use of this file, or it is used twice in the project: (re)open it
             try:

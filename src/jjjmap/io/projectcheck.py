@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import ProjectFileError, display_name
 
-# Limits (issue 20, item 13): one layer listed 300 times built a 321 MiB page. A project
+# Limits: a layer listed hundreds of times builds a page of hundreds of MiB. A project
 # may list this many layers, and the same data (built-in key, or file + options + part)
 # this many times; both are far above what a map shows usefully.
 MAX_LAYERS = 100
@@ -35,7 +35,6 @@ PLACE_KINDS = ("search", "point", "file", "shape")
 MAX_RINGS = 20
 STATS = ("count", "sum", "mean")                 # analysis.aggregate
 MAX_WKT = 8 * 1024 * 1024
-TOP_KEYS = ("format", "version", "title", "basemap", "lang", "view", "layers")
 
 
 def _basemaps() -> tuple[str, ...]:

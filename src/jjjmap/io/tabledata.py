@@ -28,15 +28,6 @@ class Table:
     encoding: str | None = None          # text files
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def has_coordinates(self) -> bool:
-        cols = list(self.df.columns)
-        return tables.find_xy(cols) is not None or tables.find_wkt(cols) is not None
-
-
-def is_table_file(path) -> bool:
-    return Path(str(path)).suffix.lower() in TABLE_SUFFIXES
-
 
 def read_table(path, *, sheet: str | None = None, encoding: str | None = None) -> Table:
     """The table in ``path`` as it is (types inferred by pandas; nothing dropped).
@@ -71,7 +62,7 @@ def read_table(path, *, sheet: str | None = None, encoding: str | None = None) -
 def _read_workbook(path: Path, sheet: str | None, warnings: list[str]) -> Table:
     try:
         book = pd.read_excel(path, sheet_name=None, engine="openpyxl")
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises zipfile/KeyError/... on damage
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/... on damage
         raise LayerLoadError(f"{display_name(path)} could not be read as an Excel workbook; it "
                              f"may be damaged or password-protected ({exc}).", path) from exc
     names = [str(n) for n in book]

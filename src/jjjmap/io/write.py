@@ -127,7 +127,7 @@ def write_layer(gdf: gpd.GeoDataFrame, path, *, driver: str | None = None,
             if driver == "GPKG" and layer is not None and path.exists():
                 shutil.copyfile(path, tmp)
             _gdal_write(gdf, tmp, driver, layer)
-    except Exception as exc:  # noqa: BLE001 - GDAL, OS and value errors alike
+    except Exception as exc:  # GDAL, OS and value errors alike
         raise _export_error(path, exc) from exc
     return renamed
 
@@ -198,7 +198,7 @@ def convert(in_path, out_path, *, notes: list[str] | None = None, **open_kwargs)
             with atomic.output(out_path) as tmp:   # every layer into one new file, then swap
                 for gdf, name in prepared:
                     _gdal_write(gdf, tmp, driver, name)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _export_error(out_path, exc) from exc
         return [out_path]
     targets = [out_path.with_name(f"{out_path.stem}_{name}{out_path.suffix}") for name in names]

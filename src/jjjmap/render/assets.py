@@ -89,10 +89,6 @@ def files_beside() -> list[str]:
     return [a.name for a in _BY_NAME.values() if a.beside]
 
 
-def page_scripts_and_styles() -> list[Asset]:
-    return list(_ASSETS)
-
-
 def web_dir() -> Path:
     """``resources/web`` (our own JS/CSS), wherever the package is installed."""
     return Path(str(resources.files("jjjmap.resources") / "web"))

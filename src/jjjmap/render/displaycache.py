@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
 import shapely
+
+from jjjmap.cachedir import cache_folder
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +24,7 @@ VERSION = f"1-geos{shapely.geos_version_string}"
 
 
 def directory() -> Path | None:
-    if os.environ.get("JJJMAP_NO_DISK_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "jjjmap" / "display"
+    return cache_folder("display")
 
 
 def key(geoms, tolerance: float) -> str:

@@ -71,7 +71,7 @@ def _simplify(geoms: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
     if types <= {"Polygon", "MultiPolygon"}:
         try:
             return geoms.simplify_coverage(tolerance)
-        except Exception:  # not a valid coverage (overlaps): fall back per polygon
+        except Exception:  # noqa: BLE001 - not a valid coverage (overlaps): per polygon
             return geoms.simplify(tolerance, preserve_topology=True)
     if types <= {"LineString", "MultiLineString", "Polygon", "MultiPolygon"}:
         return geoms.simplify(tolerance, preserve_topology=True)

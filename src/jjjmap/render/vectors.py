@@ -235,8 +235,4 @@ def _legend(layer: Layer, types, colours, cls_legend, size_legend, lang) -> list
     return entries
 
 
-def popup_title(layer: Layer, lang: str) -> str:
-    return layer.title(lang)
-
-
 __all__ = ["vector_spec", "popup", "ramp"]

@@ -79,6 +79,9 @@ class MapView(QWebEngineView):
     mapReady = Signal()  # noqa: N815
     renderFailed = Signal(str)  # noqa: N815
     storedPageFailed = Signal()  # noqa: N815 - a stored page (ui.warmstart) did not draw
+    renderRequested = Signal()  # noqa: N815 - render() or schedule_render() was called
+    pageRendered = Signal()  # noqa: N815 - a page for the document (or an adopted stored one)
+    pageLoaded = Signal()  # noqa: N815 - this view's page finished loading (not the blank one)
 
     _numbers = itertools.count(1)
 
@@ -86,10 +89,6 @@ class MapView(QWebEngineView):
         super().__init__(parent)
         self.doc = doc
         self.renderer = renderer or default_renderer
-        self.load_count = 0        # map pages fully loaded (loadFinished ok); tests check reloads
-        self.render_count = 0
-        self.render_requests = 0   # re-renders asked for (render, schedule_render): "no reload" checks
-        self.failed_loads = 0
         self.ready = False         # the current page has said mapReady
         self._page_path = "index.html" if (n := next(self._numbers)) == 1 else f"v{n}/index.html"
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -135,6 +134,8 @@ class MapView(QWebEngineView):
         self._handler.details[self._page_path.rpartition("/")[0]] = self._detail_json
         from . import pglayers   # view-driven PostGIS layers ask the scheme by view
         self.pg_events = pglayers.install(self)
+        from . import densitypage   # a hexagon's points selected, the time slider's state
+        densitypage.install(self)
         # A start whose built-in layers are still loading (ui.warmstart): renders wait for
         # them (``waiting``); a stored page of them may already show (``stored``).
         self.waiting = False
@@ -186,7 +187,7 @@ class MapView(QWebEngineView):
             self._adopting = False
         stored, self.stored, self.waiting = self.stored, False, False
         if stored and not self._render_deferred:
-            self.render_count += 1
+            self.pageRendered.emit()
             self._note_rendered()
             if not self.ready:   # a stored page that never draws is rendered anew
                 generation = self._generation
@@ -213,7 +214,7 @@ class MapView(QWebEngineView):
         (ui.workers) so the window keeps answering; a render overtaken by a newer one is
         dropped.
         """
-        self.render_requests += 1
+        self.renderRequested.emit()
         if self.waiting:   # the layers still load; adopt renders
             self._render_deferred = True
             return True
@@ -260,7 +261,7 @@ class MapView(QWebEngineView):
                                   for lyr in self.doc.layers}
 
     def _show(self, html: str) -> None:
-        self.render_count += 1
+        self.pageRendered.emit()
         self._note_rendered()
         self._rendered_here = True
         self._load_page(html.encode("utf-8"))
@@ -276,7 +277,7 @@ class MapView(QWebEngineView):
 
     def schedule_render(self) -> None:
         """Re-render soon, once, however many changes arrive in this event-loop turn."""
-        self.render_requests += 1
+        self.renderRequested.emit()
         if self.waiting:   # the layers still load: adopt renders (adding them is no change)
             self._render_deferred = self._render_deferred or not self._adopting
             return
@@ -300,12 +301,11 @@ class MapView(QWebEngineView):
     def _on_load_finished(self, ok: bool) -> None:
         if not ok:
             # an aborted load (the blank start-up page, or a page replaced mid-load)
-            self.failed_loads += 1
             log.debug("a page load did not finish (replaced or failed)")
             return
         if self.url().path().lstrip("/") != self._page_path:
             return  # the blank start-up page
-        self.load_count += 1
+        self.pageLoaded.emit()
         self._polls_left = 400  # a minute; a page that never gets ready stops being asked
         self._ready_poll.start()
 

@@ -4,10 +4,8 @@ PDF: Chromium prints the layout page (printToPdf) at the page's size with no mar
 page draws every boundary and point as SVG, so they stay vector paths and the text stays
 text, and the file does not grow with the resolution. PNG: that PDF rasterised by Qt's PDF
 module (pdfium) at exactly the requested pixels, so the picture is the PDF, and a page of any
-size can be drawn: a grab of an offscreen view taller than about 2000 px came out white here
-(measured: 2000x2000 drawn, 1600x2200 and 2480x3508 blank). Both wait through
-ui.snapshot.PageShot and are written atomically (a temporary file beside the target, then
-renamed).
+size can be drawn (a grab of an offscreen view taller than about 2000 px comes out white).
+Both wait through ui.snapshot.PageShot and are written atomically (io.atomic).
 """
 from __future__ import annotations
 

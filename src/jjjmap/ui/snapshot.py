@@ -17,11 +17,10 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from jjjmap.export.errors import ExportError
+from jjjmap.export.pagewait import (PRINT_LOOK_JS, READY_JS, SETTLE_MS, TILE_TIMEOUT_S,
+                                    TILES_SETTLED_JS)
 
 POLL_MS = 100
-# The page fades markers in and the compositor needs a frame or two after the last change
-# (PITFALLS.md: a grab straight after loading can come out white).
-SETTLE_MS = 500
 _names = itertools.count(1)
 
 
@@ -41,7 +40,7 @@ class PageShot(QObject):
     failed = Signal(str)
 
     def __init__(self, html: str, size, *, zoom: float = 1.0, print_look: bool = True,
-                 tile_timeout_s: float = 8.0, ready_timeout_s: float = 60.0,
+                 tile_timeout_s: float = TILE_TIMEOUT_S, ready_timeout_s: float = 60.0,
                  what: str = "the picture", parent: QObject | None = None):
         super().__init__(parent)
         self.html, self.size, self.zoom = html, (int(size[0]), int(size[1])), float(zoom)
@@ -94,15 +93,15 @@ class PageShot(QObject):
                 self._finish(f"The map page did not finish drawing, so {self.what} was not made.")
                 return
             else:
-                self._ask("document.body !== null && document.body.dataset.jjjReady === '1'")
+                self._ask(READY_JS)
                 return
         if self._stage == "tiles":
             if self._answer or late:    # slow or absent tiles: the plain background shows
                 if self.print_look:
-                    self.view.page().runJavaScript("document.body.classList.add('jjj-print')", 0)
+                    self.view.page().runJavaScript(PRINT_LOOK_JS, 0)
                 self._next("settle", SETTLE_MS / 1000)
             else:
-                self._ask("window.jjj.tilesSettled === true")
+                self._ask(TILES_SETTLED_JS)
         elif self._stage == "settle" and late:
             self._finish(None)
 
@@ -126,8 +125,8 @@ class PageShot(QObject):
 def wait_for(shot: PageShot, work) -> object:
     """Run ``shot`` to the end in a local event loop (the CLI, scripts), then ``work(shot)``;
     its result, or the ExportError it or the page raised. Qt's event loop does the waiting:
-    spinning ``processEvents`` in a tight Python loop corrupted None's reference count in
-    PySide6 6.12 (a "none_dealloc" fatal error, measured)."""
+    spinning ``processEvents`` in a tight Python loop corrupts None's reference count in
+    some PySide6 releases (a "none_dealloc" fatal error)."""
     from PySide6.QtCore import QEvent, QEventLoop
 
     from .app import create_app

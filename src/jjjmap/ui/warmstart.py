@@ -31,6 +31,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 
+from jjjmap.cachedir import cache_folder
+
 from .workers import Task, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -40,10 +42,7 @@ KEEP = 6   # stored pages kept, the most recently used
 
 
 def directory() -> Path | None:
-    if os.environ.get("JJJMAP_NO_DISK_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "jjjmap" / "pages"
+    return cache_folder("pages")
 
 
 def _tree_stats(root: Path, pattern: str = "*") -> list[str]:
@@ -90,7 +89,7 @@ def cache_key(*, lang: str, datum: str, tianditu: str | None) -> str | None:
                  f"lang={lang}", f"datum={datum}",
                  "tianditu=" + hashlib.sha256((tianditu or "").encode()).hexdigest()]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-    except Exception:  # noqa: BLE001 - no warm start is never an error
+    except Exception:  # no warm start is never an error
         log.debug("warm start: no key", exc_info=True)
         return None
 
@@ -272,7 +271,7 @@ class BuiltinStart(QObject):
             shown.view = default_view
             try:
                 html = w.map.renderer(shown)
-            except Exception:  # noqa: BLE001 - the map shows; only the next start is slower
+            except Exception:  # the map shows; only the next start is slower
                 log.warning("warm start: the default view's page failed", exc_info=True)
                 return
         self._keep = (WarmStart(key), html, default_view.fit)
