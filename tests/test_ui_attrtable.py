@@ -8,12 +8,12 @@ import pytest
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from test_ui_helpers import county_layer  # noqa: E402
+from PySide6.QtCore import Qt
+from test_ui_helpers import county_layer
 
-from jjjmap.model import Layer  # noqa: E402
-from jjjmap.ui import attrtable  # noqa: E402
-from jjjmap.ui.attrtable import AttributeModel, AttributeTable  # noqa: E402
+from jjjmap.model import Layer
+from jjjmap.ui import attrtable
+from jjjmap.ui.attrtable import AttributeModel, AttributeTable
 
 N = 100_000
 

@@ -120,6 +120,34 @@
 <context>
     <name>FileActions</name>
     <message>
+        <source>Reading %1: %2% (%3)</source>
+        <translation>正在读取 %1：%2%（%3）</translation>
+    </message>
+    <message>
+        <source>about %1 s left</source>
+        <translation>约剩 %1 秒</translation>
+    </message>
+    <message>
+        <source>about %1 min left</source>
+        <translation>约剩 %1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 of %2 rows</source>
+        <translation>%1 / %2 行</translation>
+    </message>
+    <message>
+        <source>%1 of %2 features</source>
+        <translation>%1 / %2 个要素</translation>
+    </message>
+    <message>
+        <source>%1 of %2 MB unpacked</source>
+        <translation>已解压 %1 / %2 MB</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
         <source>Include the hidden layers (%1): they are in the page, hidden, and anyone who has the file can show them</source>
         <translation>包含隐藏的图层（%1 个）：它们在网页中处于隐藏状态，任何拿到该文件的人都能显示它们</translation>
     </message>

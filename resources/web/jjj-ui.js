@@ -208,17 +208,56 @@
         var btn = el('button', 'jjj-collapse', null, head);
         btn.type = 'button'; btn.title = cfg.ui.legend;
         this._d = el('div', 'jjj-legend-body', null, box);
-        // a small map view (the app's dock layout) starts with the legend folded
-        var size = map.getSize(), self = this;
-        this._folded = size.x < 900 || size.y < 620;
-        var show = function () {
+        // folded by itself only when open it would cover more than a quarter of the map
+        // (until the user folds or opens it), and while it would cover an open popup
+        var self = this;
+        this._folded = false; this._auto = true; this._forPopup = false;
+        var show = this._show = function () {
           self._d.style.display = self._folded ? 'none' : '';
           btn.textContent = self._folded ? '+' : '−';
           L.DomUtil[self._folded ? 'addClass' : 'removeClass'](box, 'jjj-folded');
         };
-        btn.addEventListener('click', function () { self._folded = !self._folded; show(); });
+        btn.addEventListener('click', function () {
+          self._folded = !self._folded; self._auto = false; self._forPopup = false; show();
+        });
         show();
+        map.on('resize', function () { self._fit(); });
+        map.on('popupopen', function (e) { self._popup = e.popup; self._avoid(); });
+        map.on('moveend', function () { self._avoid(); });   // a popup panned into view
+        map.on('popupclose', function (e) {
+          if (e.popup !== self._popup) return;
+          self._popup = null;
+          box.style.visibility = '';
+          if (self._forPopup) { self._forPopup = false; self._folded = false; show(); }
+        });
         return box;
+      },
+      _fit: function () {
+        if (!this._auto || this._forPopup || !this._map) return;
+        var size = this._map.getSize();
+        this._folded = false; this._show();
+        var area = this._box.offsetWidth * this._box.offsetHeight;
+        this._folded = area > 0.25 * size.x * size.y;
+        this._show();
+      },
+      _avoid: function () {
+        var p = this._popup, el2 = p && p.getElement && p.getElement();
+        if (!el2 || !this._map || !this._map.hasLayer(p)) return;
+        var hit = function (a, b) {
+          return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        };
+        var r = el2.getBoundingClientRect();
+        if (!this._folded && hit(r, this._box.getBoundingClientRect())) {
+          this._folded = true; this._forPopup = true; this._show();
+        }
+        // even folded, its head stays off the popup
+        this._box.style.visibility = hit(r, this._box.getBoundingClientRect()) ? 'hidden' : '';
+      },
+      covers: function () {   // for tests: does the legend box cover the open popup?
+        var p = this._popup, el2 = p && p.getElement && p.getElement();
+        if (!el2 || this._box.style.visibility === 'hidden' || this._box.style.display === 'none') return false;
+        var a = el2.getBoundingClientRect(), b = this._box.getBoundingClientRect();
+        return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
       },
       refresh: function () {
         var d = this._d;
@@ -252,8 +291,31 @@
         });
         if (credits.length) el('div', 'jjj-credits', cfg.ui.data + ': ' + credits.join(' · '), d);
         this._box.style.display = shown ? '' : 'none';
+        this._fit();
       }
     });
     return new C();
+  };
+
+  // The region view follows the window: resizing refits the region while the user has not
+  // moved the map (dragged, zoomed, asked for a feature); the app's setView checks again.
+  ui.regionFit = function (map, whole) {
+    var st = {region: true};
+    st.moved = function () { st.region = false; };
+    st.check = function () { st.region = map.getBounds().contains(whole); };
+    map.on('dragstart boxzoomstart', st.moved);
+    var c = map.getContainer();
+    c.addEventListener('wheel', st.moved, {passive: true});
+    c.addEventListener('dblclick', st.moved);
+    c.addEventListener('keydown', function (e) { if (e.target === c) st.moved(); });
+    ['zoomIn', 'zoomOut'].forEach(function (name) {   // the zoom buttons
+      var own = map[name];
+      map[name] = function () { st.moved(); return own.apply(map, arguments); };
+    });
+    map.on('resize', function () {
+      if (st.region) map.fitBounds(whole, {animate: false, padding: [8, 8]});
+    });
+    st.check();
+    return st;
   };
 })();

@@ -47,6 +47,19 @@ def _add_layer_options(p: argparse.ArgumentParser) -> None:
                    help="language of labels and legends (and of the window, for gui)")
 
 
+def _window_size(text: str) -> tuple[int, int]:
+    """'1280x800' -> (1280, 800)."""
+    w, sep, h = text.lower().partition("x")
+    try:
+        size = (int(w), int(h)) if sep else None
+    except ValueError:
+        size = None
+    if size is None or not (320 <= size[0] <= 8192 and 240 <= size[1] <= 8192):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a window size such as 1280x800 "
+                                         f"(320x240 to 8192x8192)")
+    return size
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jjjmap", description="Jing-Jin-Ji map explorer")
     p.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
@@ -60,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_layer_options(g)
     g.add_argument("--screenshot", metavar="PATH",
                    help="open the window, wait for the map, save a PNG of it and exit")
+    g.add_argument("--size", metavar="WxH", type=_window_size, default=None,
+                   help="with --screenshot: the window's size in pixels (default 1400x900)")
     g.add_argument("--texts", metavar="JSON", help="with --screenshot: also write the window's "
                    "own texts (menus, docks, layer panel) to JSON, e.g. to check a translation")
 
@@ -89,7 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("info", parents=[common], help="describe what a file holds")
     i.add_argument("path")
 
-    c = sub.add_parser("convert", parents=[common], help="convert a layer to GeoPackage, GeoJSON or Shapefile")
+    c = sub.add_parser("convert", parents=[common],
+                       help="convert a layer to GeoPackage, GeoJSON or Shapefile")
     c.add_argument("input")
     c.add_argument("output")
     c.add_argument("--crs")
@@ -135,7 +151,8 @@ def _read_style(path: str) -> dict:
     except OSError as exc:
         raise CliError(f"{path}: cannot read the style file ({exc.strerror})") from exc
     except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise CliError(f"{path}: the style file is not valid {p.suffix.lstrip('.') or 'JSON'}: {exc}") from exc
+        kind = p.suffix.lstrip('.') or 'JSON'
+        raise CliError(f"{path}: the style file is not valid {kind}: {exc}") from exc
     if not isinstance(data, dict):
         raise CliError(f"{path}: a style file holds one object of style options")
     try:
@@ -267,7 +284,7 @@ def cmd_gui(args) -> int:
                     layers=tuple(getattr(args, "layer", ()) or ()),
                     basemap=getattr(args, "basemap", None), lang=getattr(args, "lang", None),
                     layer_options=_layer_open_options(args), style=style,
-                    texts=getattr(args, "texts", None))
+                    texts=getattr(args, "texts", None), size=getattr(args, "size", None))
 
 
 COMMANDS = {"gui": cmd_gui, "export": cmd_export, "info": cmd_info, "convert": cmd_convert}
@@ -298,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:  # the last line of defence: no traceback for users
         if args.debug:
             log.exception("internal error")
         print(f"jjjmap: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",

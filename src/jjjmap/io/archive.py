@@ -10,6 +10,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from .cancel import checkpoint, report
 from .errors import LayerLoadError, display_name
 from .sniff import SIDECARS
 
@@ -24,15 +25,7 @@ def _members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
             and not Path(i.filename).name.startswith("._")]
 
 
-def uncompressed_size(path: Path) -> int:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return path.stat().st_size
-
-
-MAX_LAYER_FILES = 200            # data files opened from one archive (issue 20: 3,000 CSVs)
+MAX_LAYER_FILES = 200            # data files opened from one archive (a zip of thousands)
 MAX_UNPACK_BYTES = 4 << 30       # bytes extracted from one archive, whatever the memory says
 _COPY_CHUNK = 1 << 20
 
@@ -73,12 +66,15 @@ def _pick(data: list[str], pick: str, path: Path) -> list[str]:
 
 
 def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: list[int],
-             path: Path) -> None:
-    """Copy one member to ``target``, counting real bytes against the archive's budget."""
+             path: Path, declared: int = 0) -> None:
+    """Copy one member to ``target``, counting real bytes against the archive's budget (and
+    reporting them of the ``declared`` total to unpack)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with zf.open(info) as src, open(target, "xb") as dst:
         while chunk := src.read(_COPY_CHUNK):
             budget[0] -= len(chunk)
+            report(min(MAX_UNPACK_BYTES - budget[0], declared), declared, "bytes")
+            checkpoint()
             if budget[0] < 0:
                 raise LayerLoadError(
                     f"{display_name(path)} unpacks to more than {MAX_UNPACK_BYTES >> 20:,} MiB; "
@@ -147,7 +143,7 @@ def unpack(path: Path, tmpdir: str, warnings: list[str], kmz: bool = False,
                     f"yourself and open the data file.", path)
             budget = [MAX_UNPACK_BYTES]
             for n in wanted:
-                _extract(zf, by_name[n], _safe_target(root, n), budget, path)
+                _extract(zf, by_name[n], _safe_target(root, n), budget, path, declared)
     except zipfile.BadZipFile as exc:
         raise LayerLoadError(f"{display_name(path)} is a damaged or truncated ZIP archive ({exc}).",
                              path) from exc

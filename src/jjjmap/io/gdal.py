@@ -200,10 +200,37 @@ def list_layers(path, fmt: str, shown=None):
     return pyogrio.list_layers(checked(path, fmt, shown))
 
 
+# formats GDAL reads by feature index from disk (a batch does not re-read what came before)
+BATCHED_FORMATS = ("shapefile", "gpkg")
+BATCH_FEATURES = 50_000
+
+
 def read_dataframe(path, fmt: str, shown=None, **kwargs):
+    """``pyogrio.read_dataframe``; when someone listens for progress (io.cancel.report) and
+    the file is large, in batches of ``BATCH_FEATURES`` with a report and a cancel
+    checkpoint between them."""
     import pyogrio
 
-    return pyogrio.read_dataframe(checked(path, fmt, shown), **kwargs)
+    from .cancel import checkpoint, listening, report
+
+    text = checked(path, fmt, shown)
+    if not listening() or fmt not in BATCHED_FORMATS or "skip_features" in kwargs:
+        return pyogrio.read_dataframe(text, **kwargs)
+    info = pyogrio.read_info(text, layer=kwargs.get("layer"), encoding=kwargs.get("encoding"))
+    total = int(info.get("features") or 0)
+    if total <= 2 * BATCH_FEATURES or not info.get("capabilities", {}).get(
+            "fast_set_next_by_index"):
+        return pyogrio.read_dataframe(text, **kwargs)
+    import pandas as pd
+
+    parts = []
+    report(0, total, "features")
+    for start in range(0, total, BATCH_FEATURES):
+        parts.append(pyogrio.read_dataframe(text, skip_features=start,
+                                            max_features=BATCH_FEATURES, **kwargs))
+        report(min(start + BATCH_FEATURES, total), total, "features")
+        checkpoint()
+    return pd.concat(parts, ignore_index=True)
 
 
 def read_info(path, fmt: str, shown=None, **kwargs) -> dict:

@@ -47,7 +47,7 @@ def file_stem(path: Path) -> str:
 
 
 def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
-               memory_limit: int | None = None, cancel=None) -> list:
+               memory_limit: int | None = None, cancel=None, progress=None) -> list:
     """Open a data file as one or more layers in EPSG:4326.
 
     ``layer`` picks one layer of a GeoPackage/KML/GPX, one sheet of a workbook or one file of a
@@ -56,9 +56,10 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
     ``memory_limit`` (bytes) replaces the measured available memory in the size check.
     ``cancel`` (returns True once the user cancelled) is polled between chunks of work; a
     cancelled read raises ``LayerLoadCancelled`` (a LayerLoadError) soon after.
+    ``progress(done, total, unit)`` hears how far the read is (io.cancel.report).
     Raises LayerLoadError, and only that, with a message naming the file and the problem.
     """
-    with cancellable(cancel, path):
+    with cancellable(cancel, path, progress):
         return _open_layer(path, layer, crs, encoding, datum, memory_limit)
 
 
@@ -137,7 +138,7 @@ def _open_layer(path, layer, crs, encoding, datum, memory_limit) -> list:
         return layers
     except LayerLoadError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a traceback never reaches the user
+    except Exception as exc:  # a traceback never reaches the user
         raise user_error(exc, src) from exc
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .cancel import checkpoint
+from .cancel import checkpoint, listening, report
 from .encoding import detect_text, label
 from .errors import LayerLoadError, display_name
 
@@ -109,16 +109,30 @@ def header_names(path: Path, encoding: str, sep: str) -> list[str] | None:
 
 
 CSV_CHUNK_ROWS = 200_000   # a cancel is noticed between chunks; smaller files are one chunk
+CSV_PROGRESS_ROWS = 50_000   # chunks when the read reports its progress
 
 
 def _read_csv_chunks(path: Path, **kwargs) -> pd.DataFrame:
     """``pd.read_csv`` in chunks with a cancel checkpoint between them. A column whose chunks
     were typed differently (numbers first, text later) becomes text, as one read would make it."""
     chunks = []
-    with pd.read_csv(path, chunksize=CSV_CHUNK_ROWS, **kwargs) as reader:
-        for chunk in reader:
-            chunks.append(chunk)
-            checkpoint()
+    if not listening():
+        with pd.read_csv(path, chunksize=CSV_CHUNK_ROWS, **kwargs) as reader:
+            for chunk in reader:
+                chunks.append(chunk)
+                checkpoint()
+    else:   # rows read, of a total estimated from the bytes read so far
+        size, rows = max(Path(path).stat().st_size, 1), 0
+        rows_per_chunk = min(CSV_CHUNK_ROWS, CSV_PROGRESS_ROWS)
+        with open(path, "rb") as fh, pd.read_csv(fh, chunksize=rows_per_chunk,
+                                                 **kwargs) as reader:
+            report(0, None, "rows")
+            for chunk in reader:
+                chunks.append(chunk)
+                rows += len(chunk)
+                report(rows, max(rows, round(rows * size / max(fh.tell(), 1))), "rows")
+                checkpoint()
+        report(rows, rows, "rows")
     if not chunks:
         raise pd.errors.EmptyDataError("No columns to parse from file")
     if len(chunks) == 1:
@@ -158,12 +172,74 @@ def read_csv(path: Path, encoding: str | None, warnings: list[str]) -> tuple[pd.
     return df, encoding
 
 
+XLSX_REPORT_ROWS = 2_000   # rows between progress reports and cancel checkpoints
+
+
+class _CountedSheet:
+    """An openpyxl sheet whose rows report progress as pandas reads them (rows of the
+    sheet's declared dimension) and stop at a cancel; everything else is the sheet's."""
+
+    def __init__(self, sheet):
+        object.__setattr__(self, "_sheet", sheet)
+        total = getattr(sheet, "max_row", None)   # the declared extent, before pandas resets it
+        if not (isinstance(total, int) and total > 1):
+            total = _count_rows(sheet)   # writers such as openpyxl's write-only mode declare none
+        object.__setattr__(self, "_total", total or None)
+
+    def __getattr__(self, name):
+        return getattr(self._sheet, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._sheet, name, value)
+
+    @property
+    def rows(self):
+        total, n = self._total, 0
+        report(0, total, "rows")
+        for n, row in enumerate(self._sheet.rows, 1):
+            if n % XLSX_REPORT_ROWS == 0:
+                report(n, max(total, n) if total else None, "rows")
+                checkpoint()
+            yield row
+        report(n, n, "rows")   # the end: all of them, whatever the sheet declared
+
+
+def _count_rows(sheet) -> int | None:
+    """The ``<row>`` elements of a read-only sheet's XML (a fast scan of the zip member)."""
+    try:
+        src = sheet._get_source()
+    except Exception:  # noqa: BLE001 - not a read-only openpyxl sheet: no count, no harm
+        return None
+    count, tail = 0, b""
+    with src:
+        while chunk := src.read(1 << 20):
+            data = tail + chunk
+            count += data.count(b"<row ") + data.count(b"<row>")
+            tail = data[-4:]   # shorter than the tag: no match is counted twice
+    return count or None
+
+
+def _read_excel(path: Path, sheet):
+    """``pd.read_excel``; when someone listens for progress, the rows are counted as read."""
+    if not listening():
+        return pd.read_excel(path, sheet_name=sheet, engine="openpyxl")
+    with pd.ExcelFile(path, engine="openpyxl") as book:
+        reader = getattr(book, "_reader", None)
+        if reader is not None and hasattr(reader, "get_sheet_by_name"):
+            by_name, by_index = reader.get_sheet_by_name, reader.get_sheet_by_index
+            reader.get_sheet_by_name = lambda name: _CountedSheet(by_name(name))
+            reader.get_sheet_by_index = lambda index: _CountedSheet(by_index(index))
+        return pd.read_excel(book, sheet_name=sheet)
+
+
 def read_xlsx(path: Path, sheet: str | None, warnings: list[str]) -> pd.DataFrame:
     try:
-        sheets = pd.read_excel(path, sheet_name=None if sheet is None else sheet, engine="openpyxl")
+        sheets = _read_excel(path, None if sheet is None else sheet)
+    except LayerLoadError:   # cancelled
+        raise
     except ValueError as exc:
         raise LayerLoadError(f"{display_name(path)}: {exc}", path) from exc
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises zipfile/KeyError/... on damage
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/... on damage
         raise LayerLoadError(f"{display_name(path)} could not be read as an Excel workbook; it "
                              f"may be damaged or password-protected ({exc}).", path) from exc
     if isinstance(sheets, pd.DataFrame):

@@ -77,14 +77,15 @@ def create_app(argv: list[str] | None = None):
 def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] = (),
          basemap: str | None = None, lang: str | None = None,
          layer_options: dict | None = None, style: dict | None = None,
-         texts: str | os.PathLike | None = None) -> int:
+         texts: str | os.PathLike | None = None, size: tuple[int, int] | None = None) -> int:
     """Run the explorer; with ``screenshot`` save a PNG of the window once drawn and exit.
 
     ``layers`` are files opened at start (errors are reported, the rest of the map stays);
     ``layer_options`` (crs, encoding, datum) and ``style`` apply to them as in `export`;
     ``basemap`` and ``lang`` ("en" | "zh") override the defaults and the remembered choice;
     with no ``lang`` the interface and the map follow the remembered choice or the locale;
-    with ``texts`` (and ``screenshot``) the window's own texts are written there as JSON too.
+    with ``texts`` (and ``screenshot``) the window's own texts are written there as JSON too;
+    ``size`` (width, height) is the screenshot window's size (default 1400x900).
     """
     started = time.perf_counter() - process_age()
     if lang not in (None, "en", "zh"):
@@ -125,7 +126,7 @@ def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] =
         window.doc.basemap = basemap
     window.quiet_errors = screenshot is not None
     if screenshot is not None:
-        window.resize(1400, 900)
+        window.resize(*(size or (1400, 900)))
     window.show()
     for path in layers:
         window.files.open_path(str(path), layer_options, style)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -31,13 +32,62 @@ def _open_layer(path: str, options: dict | None = None, style: dict | None = Non
     from jjjmap import io
 
     cancelled = None if progress is None else (lambda: not progress(-1, ""))
-    layers = io.open_layer(path, cancel=cancelled, **(options or {}))
+    counted = None if progress is None else ReadProgress(Path(path).name, progress)
+    layers = io.open_layer(path, cancel=cancelled, progress=counted, **(options or {}))
     if style is not None:
         from jjjmap.model import Style
 
         for layer in layers:
             layer.style = Style.from_dict(style)
     return layers
+
+
+def _tr(text: str, n: int = -1) -> str:
+    return QCoreApplication.translate("FileActions", text, None, n)
+
+
+def remaining_text(seconds: float) -> str:
+    """'about 8 s left', 'about 3 min left' (in the interface's language)."""
+    if seconds < 60:
+        return _tr("about %1 s left").replace("%1", str(max(1, round(seconds))))
+    return _tr("about %1 min left").replace("%1", str(round(seconds / 60)))
+
+
+class ReadProgress:
+    """The reader's ``progress(done, total, unit)`` (io.cancel.report) as the task's
+    ``progress(percent, message)``: a percentage, what was read and the time remaining, sent
+    when the percentage changes (on the worker thread: QCoreApplication.translate is
+    thread-safe)."""
+
+    UNITS = {"rows": "%1 of %2 rows", "features": "%1 of %2 features",
+             "bytes": "%1 of %2 MB unpacked"}
+
+    def __init__(self, name: str, progress, clock=time.monotonic):
+        self.name, self.progress, self.clock = name, progress, clock
+        self.started = clock()
+        self.last: tuple[int, str] | None = None
+        self.percents: list[int] = []   # every percentage sent (the tests read them)
+
+    def __call__(self, done: int, total: int | None, unit: str) -> None:
+        if not total:
+            return
+        fraction = min(max(done / total, 0.0), 1.0)
+        percent = int(fraction * 100)
+        if self.last is not None and self.last[0] == percent and self.last[1] == unit:
+            return
+        self.last = (percent, unit)
+        if unit == "bytes":
+            amounts = (f"{done / 1e6:,.1f}", f"{total / 1e6:,.1f}")
+        else:
+            amounts = (f"{done:,}", f"{total:,}")
+        message = _tr("Reading %1: %2% (%3)").replace("%1", self.name).replace(
+            "%2", str(percent)).replace("%3", _tr(self.UNITS.get(unit, "%1 of %2")).replace(
+                "%1", amounts[0]).replace("%2", amounts[1]))
+        elapsed = self.clock() - self.started
+        if 0 < fraction < 1 and elapsed > 0:
+            message += " · " + remaining_text(elapsed * (1 - fraction) / fraction)
+        self.percents.append(percent)
+        self.progress(percent, message)
 
 
 def _load_project(path: str, answers: dict | None, missing: list[str],
@@ -81,9 +131,8 @@ class FileActions(QObject):
             self.w.progress.setRange(0, 0)
 
     def _progress(self, percent: int, message: str) -> None:
-        if percent < 0:
-            self.w.progress.setRange(0, 0)
-        else:
+        # -1: a cancel check, not news (the bar stays busy until a reader counts)
+        if percent >= 0:
             self.w.progress.setRange(0, 100)
             self.w.progress.setValue(percent)
         if message:
@@ -409,7 +458,7 @@ class FileActions(QObject):
         try:
             write_html(self.w.doc, path, self_contained=True, tianditu_key=tianditu_key,
                        include_hidden=include_hidden)
-        except Exception as exc:  # noqa: BLE001 - export errors carry the user's message
+        except Exception as exc:  # export errors carry the user's message
             QApplication.restoreOverrideCursor()
             log.error("export to %s failed", path, exc_info=exc)
             self.w.report_error(self.tr("Export failed"), str(exc))

@@ -36,6 +36,9 @@ from .warmstart import BuiltinStart
 
 log = logging.getLogger(__name__)
 
+LAYOUT_VERSION = 2   # saveState/restoreState: 2 = layers over identify, table folded
+DOCK_WIDTH = 270
+
 
 def _basemaps() -> dict[str, Any]:
     try:
@@ -99,7 +102,7 @@ class MainWindow(QMainWindow):
         self.table_dock = self._dock("attributes", self.table,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.identify_dock = self._dock("identify", self.identify,
-                                        Qt.DockWidgetArea.RightDockWidgetArea)
+                                        Qt.DockWidgetArea.LeftDockWidgetArea)
         self.files = FileActions(self)
         self._build_status_bar()
         self._build_actions()
@@ -111,14 +114,13 @@ class MainWindow(QMainWindow):
         self.layer_actions.menu.addSeparator()
         self.layer_actions.menu.addAction(self.add_postgis_action)
         self.resize(1280, 800)
-        self.resizeDocks([self.layers_dock, self.identify_dock], [300, 280],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.table_dock], [210], Qt.Orientation.Vertical)
+        self._default_layout()
         if restore:
             if (geometry := self.settings.geometry()) is not None:
                 self.restoreGeometry(geometry)
             if (state := self.settings.state()) is not None:
-                self.restoreState(state)
+                # a layout saved by an older version (other docks) is not restored
+                self.restoreState(state, LAYOUT_VERSION)
         self.table.set_layer(self._layer(self.layers.current_layer_id()))
         # on the first turn of the event loop: the window shows before the map is built
         QTimer.singleShot(0, self, self.builtin.begin if self.builtin else self.map.render)
@@ -130,6 +132,18 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
+
+    def _default_layout(self) -> None:
+        """The map gets most of the window (at least 60% at 1280x800, as in QGIS): layers
+        above identify in one left column, the attribute table folded at the bottom until a
+        layer's table is asked for (it then spans the map only, not the left column)."""
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.splitDockWidget(self.layers_dock, self.identify_dock, Qt.Orientation.Vertical)
+        self.resizeDocks([self.layers_dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.layers_dock, self.identify_dock], [420, 260],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.table_dock], [220], Qt.Orientation.Vertical)
+        self.table_dock.hide()
 
     def _build_status_bar(self) -> None:
         self.status = MapStatus(self, lambda: self.map.page_basemap, self.files.cancel)
@@ -439,7 +453,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.files.cancel()
         if self.remember:
-            self.settings.save_window(self.saveGeometry(), self.saveState())
+            self.settings.save_window(self.saveGeometry(), self.saveState(LAYOUT_VERSION))
             view = self.doc.view
             self.settings.save_view(view.lat, view.lon, view.zoom)
             self.settings.save_basemap(self.doc.basemap)

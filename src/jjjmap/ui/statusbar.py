@@ -7,10 +7,40 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton, QSizePolicy
 
+from . import plaintext
 from .mapview import display_to_wgs84
+
+
+class MessageLabel(QLabel):
+    """The status bar's message in its own box, cut short with "…" where it would run into
+    the progress bar and the coordinates (QStatusBar paints a long message under them); the
+    whole text is in the tooltip."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def set_message(self, text: str) -> None:
+        self.setText(text)
+        self.setToolTip(plaintext.tooltip(text) if text else "")
+        self.update()
+
+    def shown_text(self) -> str:
+        """The text as drawn: elided to the label's width."""
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                             max(0, self.contentsRect().width()))
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.drawText(self.contentsRect(), int(Qt.AlignmentFlag.AlignLeft
+                                                  | Qt.AlignmentFlag.AlignVCenter),
+                         self.shown_text())
 
 
 class MapStatus(QObject):
@@ -20,9 +50,14 @@ class MapStatus(QObject):
         self._basemap = basemap           # the basemap of the page now shown
         self.cursor: tuple[float, float] | None = None   # WGS-84 lon, lat under the mouse
         self.zoom: float | None = None
-        bar = window.statusBar()
+        bar = self._bar = window.statusBar()
+        # first of the permanent widgets, stretching: QStatusBar then paints no message of
+        # its own (its message area ends where the first permanent widget begins)
+        self.message_label = MessageLabel(window)
+        bar.addPermanentWidget(self.message_label, 1)
+        bar.messageChanged.connect(self.message_label.set_message)
         self.coord_label = QLabel(window)
-        self.coord_label.setMinimumWidth(210)
+        self.coord_label.setTextFormat(Qt.TextFormat.PlainText)
         self.zoom_label = QLabel(window)
         self.progress = QProgressBar(window)
         self.progress.setMaximumWidth(160)
@@ -44,6 +79,13 @@ class MapStatus(QObject):
 
     def retranslate(self) -> None:
         self.cancel_button.setText(self.tr("Cancel"))
+        # a passing message ("Map ready in 0.09 s") was written in the language just left
+        self._bar.clearMessage()
+        # wide enough for the longest position in this language: never cut, never moving
+        widest = self.tr("lon %1, lat %2 (WGS-84)").replace("%1", "-180.00000").replace(
+            "%2", "-90.00000")
+        self.coord_label.setMinimumWidth(self.coord_label.fontMetrics().horizontalAdvance(
+            widest) + 12)
         self._show_cursor()
         self.show_zoom(self.zoom)
 
