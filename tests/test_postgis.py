@@ -150,6 +150,55 @@ def test_a_crowded_view_is_counted_on_the_server(pg_data):
     assert answer["cells"] < source.row_cap
 
 
+def _cells_sql(pg, box, cell):
+    """Grid counts of the view, written here: (count, mean x, mean y) per cell, sorted."""
+    rows = pg.execute(
+        "SELECT count(*), avg(ST_X(geom)), avg(ST_Y(geom)) FROM pts WHERE ST_X(geom) BETWEEN %s "
+        "AND %s AND ST_Y(geom) BETWEEN %s AND %s GROUP BY floor(ST_X(geom) / %s), "
+        "floor(ST_Y(geom) / %s)", (box[0], box[2], box[1], box[3], cell, cell))
+    return _by_cell([(n, x, y) for n, x, y in rows], cell)
+
+
+def _by_cell(cells, cell):
+    """{(column, row) of the cell its mean lies in: (count, mean x, mean y)}"""
+    return {(int(np.floor(float(x) / cell)), int(np.floor(float(y) / cell))):
+            (int(n), float(x), float(y)) for n, x, y in cells}
+
+
+def test_low_zoom_views_come_from_the_overview_and_equal_the_grid_counted_in_sql(pg_data):
+    _, source = _view(pg_data, "pts")
+    for box, zoom in (((114.03, 37.11, 118.27, 41.05), 8), ((114.5, 37.5, 117.9, 40.7), 9),
+                      ((113.0, 35.0, 121.0, 43.0), 7)):
+        answer = source.query(box, zoom)
+        assert answer["mode"] == "grid" and answer.get("overview"), (box, zoom)
+        cell = 360.0 / (256 * 2 ** zoom) * 12
+        xy = np.asarray(answer["xy"]).reshape(-1, 2)
+        got = _by_cell([(c, x, y) for c, (x, y) in zip(answer["counts"], xy)], cell)
+        want = _cells_sql(pg_data, box, cell)
+        assert got.keys() == want.keys() and len(got) > 100
+        assert [got[k][0] for k in want] == [want[k][0] for k in want]
+        assert np.allclose([got[k][1:] for k in want], [want[k][1:] for k in want],
+                           rtol=0, atol=1e-9)
+    ov = source.overview
+    assert ov.rows == 250_000 and ov.zoom == 11
+    # memory: at most max_cells cells, whatever the table's size (a coarser grid if needed)
+    from jjjmap.io import pgoverview
+    from jjjmap.io.pgsource import connect
+    from jjjmap.io.pgview import CELL_PX, pixel_degrees
+
+    conn = connect(source.address)
+    try:
+        small = pgoverview.build(conn, source._points_sql(), lambda z: pixel_degrees(z) * CELL_PX,
+                                 max_cells=5_000)
+    finally:
+        conn.close()
+    assert small.cells <= 5_000 and small.zoom < 11 and small.rows == 250_000
+    cell = pixel_degrees(small.zoom) * CELL_PX
+    want = pg_data.execute("SELECT count(DISTINCT (floor(ST_X(geom) / %s), floor(ST_Y(geom) / %s)))"
+                           " FROM pts", (cell, cell))[0][0]
+    assert small.cells == want
+
+
 def test_view_of_a_projected_table_and_of_polygons(pg_data):
     _, source = _view(pg_data, "other.places_3857")
     box = (114.0, 37.0, 117.0, 40.0)
@@ -171,6 +220,70 @@ def test_view_of_a_projected_table_and_of_polygons(pg_data):
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in feats)
 
 
+def _page_answer(layer, box, zoom):
+    from jjjmap.render import pglayer
+
+    return json.loads(pglayer.answer(layer, {"bbox": ",".join(map(str, box)), "z": str(zoom)}))
+
+
+def _ci(answer):
+    import base64
+
+    raw = base64.b64decode(answer["ci"])
+    return np.frombuffer(raw, dtype=np.uint8 if answer["ciBytes"] == 1 else np.uint16)
+
+
+def test_a_view_driven_layer_coloured_by_a_category(pg_data):
+    from jjjmap.render import pglayer
+
+    pg_data.execute("""CREATE TABLE IF NOT EXISTS pts_cat AS SELECT id, (ARRAY['farm', 'firm',
+        'lab'])[1 + id % 3] AS kind, geom FROM pts; ALTER TABLE pts_cat ADD PRIMARY KEY (id);
+        CREATE INDEX IF NOT EXISTS pts_cat_geom ON pts_cat USING gist (geom); ANALYZE pts_cat""")
+    layer, _ = _view(pg_data, "pts_cat")
+    layer.style.mode, layer.style.field = "categorized", "kind"
+    spec = pglayer.pg_spec(layer, "en", fetch=True)
+    colour_of = {e["label"]: e["symbol"]["fill"] for e in spec["legend"] if "symbol" in e}
+    assert {"farm", "firm", "lab"} <= set(colour_of)
+    assert len({colour_of[k] for k in ("farm", "firm", "lab")}) == 3
+    box = (116.2, 39.8, 116.5, 40.0)
+    answer = _page_answer(layer, box, 13)
+    assert answer["mode"] == "points"
+    kind = dict(pg_data.execute("SELECT id, kind FROM pts_cat WHERE ST_X(geom) BETWEEN %s AND %s"
+                                " AND ST_Y(geom) BETWEEN %s AND %s", (box[0], box[2], box[1], box[3])))
+    shown = [spec["colors"][c] for c in _ci(answer)]
+    assert shown == [colour_of[kind[k]] for k in answer["keys"]]
+    # polygons: each feature's class travels in its properties
+    counties, _ = _view(pg_data, "counties")
+    counties.style.mode, counties.style.field = "categorized", "parent"
+    spec = pglayer.pg_spec(counties, "en", fetch=True)
+    colour_of = {e["label"]: e["symbol"]["fill"] for e in spec["legend"] if "symbol" in e}
+    feats = _page_answer(counties, (116.0, 39.5, 116.8, 40.2), 10)["features"]
+    parent = dict(pg_data.execute("SELECT gid, parent FROM counties"))
+    assert feats and all(spec["colors"][f["properties"]["_c"]] == colour_of[parent[f["id"]]]
+                         for f in feats)
+
+
+def test_a_view_driven_layer_graduated_by_a_number(pg_data):
+    from jjjmap.render import pglayer
+
+    layer, _ = _view(pg_data, "pts")
+    layer.style.mode, layer.style.field, layer.style.k = "graduated", "value", 4
+    spec = pglayer.pg_spec(layer, "en", fetch=True)
+    assert "sample" in spec["legend"][0]["label"]           # 250k rows: classes from a sample
+    assert len([e for e in spec["legend"] if "symbol" in e]) == 4
+    box = (116.0, 39.5, 116.6, 40.0)
+    answer = _page_answer(layer, box, 12)
+    value = dict(pg_data.execute("SELECT id, value FROM pts WHERE ST_X(geom) BETWEEN %s AND %s "
+                                 "AND ST_Y(geom) BETWEEN %s AND %s", (box[0], box[2], box[1], box[3])))
+    v = np.array([value[k] for k in answer["keys"]])
+    ci = _ci(answer)
+    assert len(v) == answer["n"] > 1000
+    order = np.argsort(v, kind="stable")
+    assert (np.diff(ci[order].astype(int)) >= 0).all()        # classes follow the values
+    shares = np.bincount(ci, minlength=4) / len(ci)           # quartiles: about a quarter each
+    assert np.allclose(shares, 0.25, atol=0.05), shares
+
+
 def test_identify_fetches_the_full_row_by_primary_key(pg_data):
     _, source = _view(pg_data, "pts")
     want = pg_data.execute("SELECT name, value, note FROM pts WHERE id = 4242")[0]
@@ -186,6 +299,29 @@ def test_identify_fetches_the_full_row_by_primary_key(pg_data):
                                             (answer["keys"][0],))[0][0]
     _, view = _view(pg_data, "pts_big_values")
     assert view.row(1) is None
+
+
+def test_identify_by_a_text_or_uuid_primary_key_uses_its_index(pg_data):
+    pg_data.execute("""
+        CREATE TABLE IF NOT EXISTS pts_textkey AS
+          SELECT 'firm-' || lpad(id::text, 7, '0') AS code, md5(id::text)::uuid AS uid,
+                 name, value, geom FROM pts;
+        ALTER TABLE pts_textkey ADD PRIMARY KEY (code);
+        CREATE TABLE IF NOT EXISTS pts_uuidkey AS SELECT uid, name, geom FROM pts_textkey;
+        ALTER TABLE pts_uuidkey ADD PRIMARY KEY (uid);
+        ANALYZE pts_textkey; ANALYZE pts_uuidkey;""")
+    for table, key, pick in (("pts_textkey", "code", "firm-0004242"),
+                             ("pts_uuidkey", "uid", None)):
+        _, source = _view(pg_data, table)
+        assert source.res.key == key
+        answer = source.query((116.2, 39.8, 116.5, 40.0), 13)
+        pick = pick or answer["keys"][0]
+        row = source.row(pick)
+        want = pg_data.execute(f"SELECT name FROM {table} WHERE {key}::text = %s", (str(pick),))
+        assert row["name"] == want[0][0]
+        # the statement identify runs is answered by the primary key's index, not a scan
+        plan = pg_data.execute(f"EXPLAIN SELECT name FROM {table} WHERE {key} = %s", (str(pick),))
+        assert "Index Scan" in plan[0][0], plan
 
 
 def test_a_newer_view_cancels_the_older_query(pg_data, qtbot):

@@ -74,8 +74,12 @@
       this._clear();
       this._answer = a;
       if (a.mode === 'points' || a.mode === 'grid') {
-        var cloud = {n: a.cells !== undefined ? a.cells : a.n, xy: a.xy, rows: null, ci: null,
-                     colors: spec.colors, style: spec.style};
+        // points carry their class (the field's value, classified in Python: ci); grid
+        // cells mix values and take the layer's one colour
+        var cloud = {n: a.cells !== undefined ? a.cells : a.n, xy: a.xy, rows: null,
+                     ci: a.mode === 'points' ? (a.ci || null) : null, ciBytes: a.ciBytes,
+                     colors: a.mode === 'grid' ? [spec.gridColor || spec.colors[0]] : spec.colors,
+                     style: spec.style};
         if (a.mode === 'grid') {
           // a disc per grid cell (spec cell: 12 px), its area by its count
           var r = new Float32Array(cloud.n), label = new Array(cloud.n), most = 1;
@@ -98,9 +102,13 @@
         var st = spec.style;
         layer = L.geoJSON({type: 'FeatureCollection', features: a.features || []}, {
           pane: this.options.pane, renderer: this._renderer,
-          style: function () {
-            return {color: st.color, weight: st.weight || 1, fillColor: st.fillColor,
-                    fillOpacity: st.fillOpacity, dashArray: st.dashArray, fill: true};
+          style: function (f) {
+            var c = (f.properties && f.properties._c) || 0, classed = spec.colors.length > 1;
+            var line = f.geometry && /LineString/.test(f.geometry.type);
+            var col = spec.colors[c] || spec.colors[0];
+            return {color: classed && line ? col : st.color, weight: st.weight || 1,
+                    fillColor: classed ? col : st.fillColor, fillOpacity: st.fillOpacity,
+                    dashArray: st.dashArray, fill: !line};
           },
           pointToLayer: function (f, ll) {
             return L.circleMarker(ll, {radius: st.radius || 5, renderer: self._renderer, pane: self.options.pane});
@@ -118,7 +126,16 @@
     // the full row of one feature, by its key, from the server
     identify: function (key, latlng) {
       var spec = this.spec, hooks = this.hooks, map = this._map;
-      if (key === null || key === undefined || !spec.url || !spec.identify) return;
+      if (!spec.identify) {   // no key: say so rather than ignore the click
+        if (map && spec.noIdentify) {
+          var p = document.createElement('div');
+          p.className = 'jjj-popup';
+          p.textContent = spec.noIdentify;
+          L.popup(hooks.popup || {}).setLatLng(latlng).setContent(p).openOn(map);
+        }
+        return;
+      }
+      if (key === null || key === undefined || !spec.url) return;
       fetch(spec.url + '/row?key=' + encodeURIComponent(String(key))).then(function (r) {
         if (!r.ok) throw new Error('HTTP ' + r.status);
         return r.json();

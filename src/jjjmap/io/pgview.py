@@ -20,11 +20,12 @@ from typing import Callable
 
 import numpy as np
 
+from . import pgoverview
+from .pgoverview import OVERVIEW_ZOOM
 from .pgsource import PostgisError, connect, query_error
 
 ROW_CAP = 20_000        # rows per request; a view with more points is aggregated
 CELL_PX = 12            # aggregation grid, in screen pixels
-KEY_COLUMN_TYPES_INT = ("smallint", "integer", "bigint")
 
 
 def empty_frame(res):
@@ -56,9 +57,11 @@ class ViewSource:
         self.on_status: Callable[[dict], None] | None = None
         self.status: dict = {"state": "idle"}
         self._closed = False
+        self.overview = None                   # io.pgoverview.Overview, at the first need
+        self._ov_lock = threading.Lock()
+        self._ov_conn = None
         from psycopg import sql
         self._sql = sql
-        self.key_int = False
         self.points = self._probe_points()
 
     # -- connection ---------------------------------------------------------------------
@@ -75,6 +78,8 @@ class ViewSource:
             running = self._running
         if running is not None:
             _cancel(running)
+        if self._ov_conn is not None:
+            _cancel(self._ov_conn)
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
@@ -99,7 +104,7 @@ class ViewSource:
             running = self._running
         if running is not None:
             _cancel(running)
-        for attempt in range(2):
+        for _attempt in range(2):
             with self._lock:
                 if gen != self._gen or self._closed:
                     return None
@@ -141,12 +146,6 @@ class ViewSource:
                     "SELECT DISTINCT upper(GeometryType(g)) FROM (SELECT {} AS g FROM {} "
                     "LIMIT 1000) q").format(res.geom4326(sql), res.relation), {}).fetchall() if t}
             found = self._run(probe) or set()
-        if res.key:
-            def key_type(conn):
-                row = conn.execute(sql.SQL("SELECT pg_typeof({})::text FROM {} LIMIT 1").format(
-                    sql.Identifier(res.key), res.relation), {}).fetchone()
-                return row[0] if row else ""
-            self.key_int = (self._run(key_type) or "") in KEY_COLUMN_TYPES_INT
         if res.srid == 0 and res.kind == "geometry":
             self._check_lonlat()
         return bool(found) and found <= {"POINT", "MULTIPOINT"}
@@ -178,45 +177,51 @@ class ViewSource:
             return sql.SQL("ctid::text")
         return sql.SQL("NULL")
 
-    def _filter(self, exact: bool = True):
+    def _filter(self, exact: bool = True, p: str = ""):
         """``geom && envelope`` in the column's own SRID, so the GiST index answers it, then
         (``exact``) ``ST_Intersects`` with the same envelope: the index's boxes are float4,
         rounded outwards, so && alone lets in features a hair outside the view. (Points are
-        checked by their coordinates instead: the same answer at half the cost.)"""
+        checked by their coordinates instead: the same answer at half the cost.) ``p``: the
+        suffix of the box's parameter names (w{p}, s{p}, e{p}, n{p}, step{p})."""
         sql, res = self._sql, self.res
         col = sql.Identifier(res.column)
-        env = sql.SQL("ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)")
+        w, s, e, n, step = (sql.Placeholder(k + p) for k in ("w", "s", "e", "n", "step"))
+        srid = 0 if res.srid == 0 and res.kind != "geography" else 4326
+        env = sql.SQL("ST_MakeEnvelope({}, {}, {}, {}, {})").format(w, s, e, n,
+                                                                     sql.Literal(srid))
         if res.kind == "geography":   # the view is a lon/lat rectangle, not geodesic edges
             if not exact:
                 return sql.SQL("{c} && {e}::geography").format(c=col, e=env)
             return sql.SQL("{c} && {e}::geography AND ST_Intersects({c}::geometry, {e})").format(
                 c=col, e=env)
-        if res.srid == 0:
-            env = sql.SQL("ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 0)")
-        elif res.srid != 4326:
+        if res.srid not in (0, 4326):
             # the envelope's edges are curves in other projections: densify before
             # transforming, so the transformed box holds the whole view
-            env = sql.SQL("ST_Transform(ST_Segmentize({}, %(step)s), %(srid)s)").format(env)
+            env = sql.SQL("ST_Transform(ST_Segmentize({}, {}), %(srid)s)").format(env, step)
         if not exact:
             return sql.SQL("{c} && {e}").format(c=col, e=env)
         return sql.SQL("{c} && {e} AND ST_Intersects({c}, {e})").format(c=col, e=env)
 
     # -- the requests --------------------------------------------------------------------
-    def query(self, bbox, zoom: float, shift: Callable | None = None) -> dict | None:
+    def query(self, bbox, zoom: float, shift: Callable | None = None, field: str | None = None,
+              classify: Callable | None = None) -> dict | None:
         """What is in ``bbox`` (west, south, east, north; WGS-84) at ``zoom``: a dict ready for
         JSON, or None when a newer request superseded this one. ``shift`` maps lon/lat arrays
-        to the basemap's datum (GCJ-02 basemaps)."""
+        to the basemap's datum (GCJ-02 basemaps). ``field``: its value travels with each
+        feature; ``classify(values)`` turns them into class indexes (``ci``, render.pgstyle)."""
+        if field is not None and field not in self.res.columns:
+            field = None
         w, s, e, n = (float(v) for v in bbox)
         w, e = max(-180.0, w), min(180.0, e)
         s, n = max(-90.0, s), min(90.0, n)
         if not (w < e and s < n):
             return {"mode": "features", "n": 0, "features": []}
-        params = {"w": w, "s": s, "e": e, "n": n, "step": max((e - w), (n - s)) / 16,
+        params = {"w": w, "s": s, "e": e, "n": n, "step": max((e - w), (n - s)) / 16, "z": zoom,
                   "srid": self.res.srid, "cap": self.row_cap + 1,
                   "tol": pixel_degrees(zoom), "cell": pixel_degrees(zoom) * CELL_PX}
         self._set_status(state="loading")
         try:
-            out = self._run(lambda conn: self._answer(conn, params, shift))
+            out = self._run(lambda conn: self._answer(conn, params, shift, field, classify))
         except PostgisError as exc:
             self._set_status(state="error", message=str(exc))
             raise
@@ -237,29 +242,37 @@ class ViewSource:
         except (KeyError, IndexError, TypeError, ValueError):
             return 0.0
 
-    def _answer(self, conn, params, shift) -> dict:
+    def _answer(self, conn, params, shift, field=None, classify=None) -> dict:
         sql, res = self._sql, self.res
         single = self.points and res.geometry_type.upper() == "POINT"
-        inner = sql.SQL("SELECT {key} AS k, {geom} AS g FROM {rel} WHERE {flt}").format(
-            key=self._key_expr(), geom=res.geom4326(sql), rel=res.relation,
+        value = sql.Identifier(field) if field is not None else sql.SQL("NULL")
+        inner = sql.SQL("SELECT {key} AS k, {geom} AS g, {v} AS v FROM {rel} WHERE {flt}").format(
+            key=self._key_expr(), geom=res.geom4326(sql), v=value, rel=res.relation,
             flt=self._filter(exact=not single))
         if self.points:
             if single:   # exact by the WGS-84 coordinates themselves
-                pts = sql.SQL("SELECT k, ST_X(g) AS x, ST_Y(g) AS y FROM ({}) i WHERE ST_X(g) "
+                pts = sql.SQL("SELECT k, ST_X(g) AS x, ST_Y(g) AS y, v FROM ({}) i WHERE ST_X(g) "
                               "BETWEEN %(w)s AND %(e)s AND ST_Y(g) BETWEEN %(s)s AND %(n)s"
                               ).format(inner)
             else:
                 pts = sql.SQL("SELECT k, ST_X(ST_PointOnSurface(g)) AS x, "
-                              "ST_Y(ST_PointOnSurface(g)) AS y FROM ({}) i").format(inner)
+                              "ST_Y(ST_PointOnSurface(g)) AS y, v FROM ({}) i").format(inner)
+            if single and self._overview_wanted(params["z"]):
+                out = self._grid_from_overview(conn, self._overview_built(), params, shift)
+                if out is not None:
+                    return out
             rows = None
             if self._estimate(conn, params) < 4 * self.row_cap:
-                rows = conn.execute(sql.SQL("SELECT k, x, y FROM ({}) q LIMIT %(cap)s")
+                rows = conn.execute(sql.SQL("SELECT k, x, y, v FROM ({}) q LIMIT %(cap)s")
                                     .format(pts), params).fetchall()
             if rows is not None and len(rows) <= self.row_cap:
                 xy = np.array([(r[1], r[2]) for r in rows], dtype=float).reshape(-1, 2)
                 xy = _shifted(xy, shift)
-                return {"mode": "points", "n": len(rows), "keys": [r[0] for r in rows],
-                        "xy": xy.ravel()}
+                out = {"mode": "points", "n": len(rows), "keys": [r[0] for r in rows],
+                       "xy": xy.ravel()}
+                if classify is not None:
+                    out["ci"] = classify([r[3] for r in rows])
+                return out
             # a grid of CELL_PX-pixel cells, counted on the server; each drawn at the mean
             # position of its points
             cells = conn.execute(sql.SQL(
@@ -276,7 +289,7 @@ class ViewSource:
 
         with conn.cursor(binary=True) as cur:
             cur.execute(sql.SQL(
-                "SELECT k, ST_AsBinary(ST_SimplifyPreserveTopology(g, %(tol)s)) FROM ({}) q "
+                "SELECT k, ST_AsBinary(ST_SimplifyPreserveTopology(g, %(tol)s)), v FROM ({}) q "
                 "LIMIT %(cap)s").format(inner), params)
             rows = cur.fetchall()
         truncated = len(rows) > self.row_cap
@@ -286,10 +299,102 @@ class ViewSource:
             geoms = shapely.transform(geoms, lambda c: np.round(_shifted(c, shift), 6))
         texts = shapely.to_geojson(geoms)
         keys = [r[0] for r in rows]
-        feats = [f'{{"type":"Feature","id":{json.dumps(k, default=str)},"geometry":{t}}}'
-                 for k, t in zip(keys, texts) if t is not None]
+        ci = classify([r[2] for r in rows]) if classify is not None else np.zeros(len(rows), int)
+        feats = [f'{{"type":"Feature","id":{json.dumps(k, default=str)},"geometry":{t},'
+                 f'"properties":{{"_c":{int(c)}}}}}'
+                 for k, t, c in zip(keys, texts, ci) if t is not None]
         return {"mode": "features", "n": len(feats), "truncated": truncated,
                 "features_json": "[" + ",".join(feats) + "]"}
+
+    # -- the low-zoom overview (io.pgoverview) -------------------------------------------
+    def _overview_wanted(self, zoom: float) -> bool:
+        return (float(zoom).is_integer() and zoom <= OVERVIEW_ZOOM
+                and (self.res.estimated_rows or 0) > 4 * self.row_cap)
+
+    def _points_sql(self, where=None):
+        sql, res = self._sql, self.res
+        inner = sql.SQL("SELECT {g} AS g FROM {rel}").format(g=res.geom4326(sql), rel=res.relation)
+        if where is not None:
+            inner = sql.SQL("{} WHERE {}").format(inner, where)
+        return sql.SQL("SELECT ST_X(g) AS x, ST_Y(g) AS y FROM ({}) i").format(inner)
+
+    def _overview_built(self):
+        """The layer's overview, built at the first low-zoom request (one pass over the
+        table on a connection of its own; later requests wait for it, then use it)."""
+        with self._ov_lock:
+            if self.overview is None:
+                self._set_status(state="loading", message="counting the table for low zooms")
+                conn = connect(self.address)
+                self._ov_conn = conn
+                try:
+                    self.overview = pgoverview.build(
+                        conn, self._points_sql(), lambda z: pixel_degrees(z) * CELL_PX,
+                        cancelled=lambda: self._closed)
+                except InterruptedError:
+                    return None
+                finally:
+                    self._ov_conn = None
+                    conn.close()
+            return self.overview
+
+    def _grid_from_overview(self, conn, ov, params, shift) -> dict | None:
+        """Grid counts of the view: fine cells inside it from memory, the strips along its
+        edges counted on the server. None: the view is small or sparse (ask the server)."""
+        if ov is None or not ov.covers(params["z"]):
+            return None
+        w, s, e, n = params["w"], params["s"], params["e"], params["n"]
+        box = ov.inner_box(w, s, e, n)
+        if box is None:
+            return None
+        inner = ov.interior(box, int(params["z"]))
+        if int(inner[2].sum()) <= self.row_cap:
+            return None
+        sql, f = self._sql, ov.fine
+        i0, i1, j0, j1 = box
+        x0, x1, y0, y1 = i0 * f, i1 * f, j0 * f, j1 * f
+        # four strips one fine cell wider inwards than the cut cells (the index's boxes
+        # only pre-filter; the cell test below decides, the same floor() as the overview's)
+        strips = [(w, s, x0 + f, n), (x1 - f, s, e, n), (x0, s, x1, y0 + f), (x0, y1 - f, x1, n)]
+        p = dict(params)
+        for k, (a, b, c, d) in enumerate(strips):
+            p.update({f"w{k}": a, f"s{k}": b, f"e{k}": c, f"n{k}": d,
+                      f"step{k}": max(c - a, d - b) / 16})
+        p.update(f=f, i0=i0, i1=i1 - 1, j0=j0, j1=j1 - 1)
+        where = sql.SQL(" OR ").join(sql.SQL("({})").format(self._filter(exact=False, p=str(k)))
+                                     for k in range(4))
+        rows = conn.execute(sql.SQL(
+            "SELECT floor(x / %(cell)s)::bigint, floor(y / %(cell)s)::bigint, count(*), sum(x), "
+            "sum(y) FROM ({}) q WHERE x BETWEEN %(w)s AND %(e)s AND y BETWEEN %(s)s AND %(n)s "
+            "AND NOT (floor(x / %(f)s) BETWEEN %(i0)s AND %(i1)s "
+            "AND floor(y / %(f)s) BETWEEN %(j0)s AND %(j1)s) GROUP BY 1, 2").format(
+            self._points_sql(sql.SQL("({})").format(where))), p).fetchall()
+        a = np.array(rows, dtype=float).reshape(-1, 5)
+        edge = (a[:, 0].astype(np.int64), a[:, 1].astype(np.int64), a[:, 2].astype(np.int64),
+                a[:, 3], a[:, 4])
+        _, _, counts, mx, my = pgoverview.combine([inner, edge])
+        xy = _shifted(np.column_stack([mx, my]).reshape(-1, 2), shift)
+        return {"mode": "grid", "n": int(counts.sum()), "cells": len(counts), "xy": xy.ravel(),
+                "counts": [int(c) for c in counts], "cell": params["cell"], "overview": True}
+
+    def sample_values(self, field: str, n: int) -> tuple[list, bool]:
+        """Up to ``n`` values of ``field`` for classifying (render.pgstyle): a
+        ``TABLESAMPLE SYSTEM`` of a large table, else the first rows; (values, sampled)."""
+        sql, res = self._sql, self.res
+        rows = res.estimated_rows or 0
+        col = sql.Identifier(field)
+        if res.has_ctid and rows > n:
+            pct = min(100.0, 100.0 * 2 * n / rows)
+            query = sql.SQL("SELECT {} FROM {} TABLESAMPLE SYSTEM (%s) LIMIT %s").format(
+                col, res.relation)
+            args = (pct, n)
+        else:
+            query = sql.SQL("SELECT {} FROM {} LIMIT %s").format(col, res.relation)
+            args = (n,)
+        from .postgis import _plain
+
+        values = self._run_plain(lambda conn: [_plain(v) for (v,) in
+                                               conn.execute(query, args).fetchall()])
+        return values, rows > n
 
     def row(self, key) -> dict | None:
         """The full row of one feature (identify), by primary key (or ctid)."""
@@ -297,10 +402,10 @@ class ViewSource:
         cols = sql.SQL(", ").join(sql.Identifier(c) for c in res.columns) if res.columns \
             else sql.SQL("1")
         if res.key:
-            if self.key_int:
-                cond, value = sql.SQL("{} = %s").format(sql.Identifier(res.key)), int(key)
-            else:
-                cond, value = sql.SQL("{}::text = %s").format(sql.Identifier(res.key)), str(key)
+            # the key as a parameter of unknown type: the server reads it as the key's own
+            # type (bigint, text, uuid, ...), so the primary key's index answers (a ``::text``
+            # cast of the column would scan the table)
+            cond, value = sql.SQL("{} = %s").format(sql.Identifier(res.key)), str(key)
         elif res.has_ctid:
             cond, value = sql.SQL("ctid = %s::tid"), str(key)
         else:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import math
 
 import numpy as np
 
 from jjjmap.model import Layer
 
+from . import pgstyle
 from .vectors import _legend
+
+log = logging.getLogger(__name__)
 
 # the view an export embeds when the window's size is not known (pixels)
 EXPORT_SIZE = (1200, 800)
@@ -33,13 +37,30 @@ def pg_spec(layer: Layer, lang: str, fetch: bool, shift=None, view=None) -> dict
     style = layer.style
     colour = style.fill_color or style.color
     types = {"Point"} if source.points else {"Polygon"}
+    try:
+        classes = pgstyle.classes_for(layer, lang)
+    except Exception as exc:  # noqa: BLE001 - the server's fault shows in the view requests
+        log.info("PostGIS layer %s: no classes (%s)", layer.id, exc)
+        classes = None
+    source.page_classes = classes
+    colours = classes.colours if classes is not None else [colour]
+    legend = _legend(layer, types, colours, classes.legend if classes else [], [], lang)
+    if classes is not None and classes.sampled and legend and legend[0].get("header"):
+        legend[0] = dict(legend[0], label=legend[0]["label"] + (
+            f" (classes from a sample of {pgstyle.SAMPLE_ROWS:,} rows)" if lang == "en"
+            else f"（分级依据 {pgstyle.SAMPLE_ROWS:,} 行样本）"))
     spec = {
         "render": "pg", "points": bool(source.points), "fields": list(source.res.columns),
         "style": {"color": style.color, "fillColor": colour, "weight": style.weight,
                   "fillOpacity": style.fill_opacity if not source.points else 0.85,
                   "dashArray": style.dash, "radius": style.radius},
-        "colors": [colour], "identify": bool(source.res.key or source.res.has_ctid),
-        "legend": _legend(layer, types, [colour], [], [], lang),
+        "colors": colours, "gridColor": colour,
+        "identify": bool(source.res.key or source.res.has_ctid),
+        "noIdentify": ("This layer has no primary key (a view or a query): jjjmap cannot "
+                       "fetch one of its rows again, so it cannot show a feature's attributes."
+                       if lang == "en" else "此图层没有主键（视图或查询），无法再次读取单行，"
+                       "因此不能显示要素属性。"),
+        "legend": legend,
         "rowCap": source.row_cap,
     }
     if fetch:
@@ -49,7 +70,8 @@ def pg_spec(layer: Layer, lang: str, fetch: bool, shift=None, view=None) -> dict
             from jjjmap.geo.datum import wgs84_to_gcj02
 
             answer_ = source.query(view_bbox(view), view.zoom,
-                                   wgs84_to_gcj02 if shift is not None else None)
+                                   wgs84_to_gcj02 if shift is not None else None,
+                                   **_colouring(source))
             spec["data"] = json.loads(to_page(answer_))
         except Exception as exc:  # noqa: BLE001 - an export still writes, with the problem said
             spec["error"] = str(exc)
@@ -82,6 +104,12 @@ def to_page(answer: dict | None) -> bytes:
         answer = dict(answer)
         xy = np.asarray(answer.pop("xy"), dtype=np.float32)
         answer["xy"] = base64.b64encode(xy.tobytes()).decode("ascii")
+    if answer is not None and "ci" in answer:
+        ci = np.asarray(answer.pop("ci"))
+        wide = bool(len(ci)) and int(ci.max()) > 255
+        answer["ci"] = base64.b64encode(ci.astype(np.uint16 if wide else np.uint8)
+                                        .tobytes()).decode("ascii")
+        answer["ciBytes"] = 2 if wide else 1
     return to_json(answer)
 
 
@@ -105,7 +133,16 @@ def answer(layer: Layer, query: dict, datum: str = "wgs84") -> bytes:
         pad = 0.01   # the shift varies a little across the view
         bbox = [float(w) - pad, float(s) - pad, float(e) + pad, float(n) + pad]
         shift = wgs84_to_gcj02
-    return to_page(source.query(bbox, zoom, shift))
+    return to_page(source.query(bbox, zoom, shift, **_colouring(source)))
+
+
+def _colouring(source) -> dict:
+    """The field that travels with each feature and its classifier (render.pgstyle), as the
+    page was last built with."""
+    classes = getattr(source, "page_classes", None)
+    if classes is None:
+        return {}
+    return {"field": classes.field, "classify": classes.index}
 
 
 def error_json(exc: BaseException) -> bytes:
