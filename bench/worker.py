@@ -19,10 +19,10 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench.data_cases import CASES as DATA_CASES
+from bench.polygons import CASES as POLYGON_CASES
 from bench.harness import Stopwatch
 
 TMP = Path(tempfile.mkdtemp(prefix="jjjbench-"))
@@ -314,6 +314,7 @@ _JJJMAP_AND_BASELINES = {
     "density_app": (density_app_jjjmap, density_app_points),
     "time_filter": (time_filter_jjjmap, time_filter_toggle),
     **DATA_CASES,   # bench/data_cases.py: reading and tabulating, in-process
+    **POLYGON_CASES,   # bench/polygons.py: large polygon layers, app and export
 }
 CASES = {case: {"jjjmap": jjj, "baseline": functools.partial(base, side="baseline"),
                 "leafmap": functools.partial(base, side="leafmap")}
