@@ -30,12 +30,14 @@ def test_style_file_keys_choose_the_renderer_weight_and_time(tmp_path, renderer)
     inst = next(s for s in specs.values() if s["kind"] == "institutions")
     assert user["render"] == renderer
     assert inst["time"]["field"] == "year_announced" and inst["time"]["undated"] == 4
-    if renderer != "hexbin":       # hexagons are binned in Python: no per-point dates
-        assert user["time"]["field"] == "opened" and user["time"]["undated"] == 0
+    # hexagons too: the page bins the points itself, under the slider's mask
+    assert user["time"]["field"] == "opened" and user["time"]["undated"] == 0
     if renderer == "heatmap":
         assert user["w"] is not None
     if renderer == "hexbin":
-        assert user["stat"] == "count" and user["levels"]
+        # binned in the page (no fixed H3 resolution): every point goes, with its weight
+        assert user["stat"] == "count" and user["n"] == 40 and "h3" not in user
+        assert user["xy"] and user["w"] is not None
 
 
 def test_a_wrong_renderer_in_the_style_file_is_one_clear_line(tmp_path):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from jjjmap.analysis.hexbins import auto_levels, bin_points, parent_cells, point_cells
+from jjjmap.analysis.hexbins import bin_points, parent_cells, point_cells
 from jjjmap.model import Layer, MapDocument, Style
 from jjjmap.render import render_html
 from test_render import layer_specs
@@ -43,14 +43,15 @@ def _h3_counts(lon, lat, res, w):
 def test_per_hexagon_counts_and_sums_match_h3(res):
     lon, lat, w = _grid_points()
     count, total = _h3_counts(lon, lat, res, w)
-    # binned at `res` alone, and among other resolutions
-    for levels in (bin_points(lon, lat, [res], w), bin_points(lon, lat, [9, res], w)):
-        level = levels[0]
-        assert level.res == res
-        got = {h3.int_to_str(int(c)): int(n) for c, n in zip(level.cells, level.count)}
-        assert got == dict(count)
-        sums = {h3.int_to_str(int(c)): float(t) for c, t in zip(level.cells, level.total)}
-        assert sums == pytest.approx({k: float(v) for k, v in total.items()})
+    level = bin_points(lon, lat, res, w)
+    assert level.res == res
+    got = {h3.int_to_str(int(c)): int(n) for c, n in zip(level.cells, level.count)}
+    assert got == dict(count)
+    sums = {h3.int_to_str(int(c)): float(t) for c, t in zip(level.cells, level.total)}
+    assert sums == pytest.approx({k: float(v) for k, v in total.items()})
+    # each point knows its cell
+    want = [h3.latlng_to_cell(float(y), float(x), res) for x, y in zip(lon, lat)]
+    assert [h3.int_to_str(int(level.cells[i])) for i in level.index] == want
 
 
 def test_parent_cells_are_h3s_parents():
@@ -59,17 +60,6 @@ def test_parent_cells_are_h3s_parents():
     for res in (0, 3, 7, 9, 10):
         want = [h3.str_to_int(h3.cell_to_parent(h3.int_to_str(int(c)), res)) for c in fine]
         assert parent_cells(fine, res).tolist() == want
-
-
-def test_auto_levels_stop_before_too_many_cells(monkeypatch):
-    from jjjmap.analysis import hexbins
-    lon, lat, _ = _grid_points()
-    monkeypatch.setattr(hexbins, "MAX_CELLS_PER_LEVEL", 400)
-    levels = auto_levels(lon, lat)
-    assert [lv.res for lv in levels] == list(range(4, 4 + len(levels)))
-    assert all(len(lv.cells) <= 400 for lv in levels[1:])
-    nxt = levels[-1].res + 1
-    assert len(set(h3.latlng_to_cell(float(y), float(x), nxt) for x, y in zip(lon, lat))) > 400
 
 
 def _layer(lon, lat, **cols):
@@ -81,22 +71,35 @@ def _f32(s):
     return np.frombuffer(base64.b64decode(s), dtype=np.float32)
 
 
-def test_hexbin_spec_carries_each_cells_count_and_sum():
+def test_hexbin_spec_at_a_fixed_resolution_gives_each_point_its_h3_cell():
     lon, lat, w = _grid_points()
     layer = _layer(lon, lat, w=w)
     layer.style = Style(renderer="hexbin", hex_resolution=7, weight_field="w", hex_stat="sum")
     spec = hexbin_spec(layer, "en")
-    (level,) = spec["levels"]
-    count, total = _h3_counts(lon, lat, 7, w)
-    got = dict(zip(level["cells"], _f32(level["count"]).astype(int).tolist()))
-    assert got == {c: n for c, n in count.items()}
-    sums = dict(zip(level["cells"], _f32(level["sum"]).tolist()))
-    assert sums == pytest.approx({c: float(v) for c, v in total.items()})
-    ring = _f32(level["ring"]).reshape(level["n"], level["nv"], 2)
+    cells = spec["h3"]["cells"]
+    index = np.frombuffer(base64.b64decode(spec["h3"]["index"]), dtype=np.int32)
+    rows = np.frombuffer(base64.b64decode(spec["rows"]), dtype=np.int32)
+    assert rows.tolist() == list(range(len(lon)))
+    want = [h3.latlng_to_cell(float(y), float(x), 7) for x, y in zip(lon, lat)]
+    assert [cells[i] for i in index] == want
+    assert _f32(spec["w"]).tolist() == w.tolist()
+    nv = spec["h3"]["nv"]
+    ring = _f32(spec["h3"]["ring"]).reshape(len(cells), nv, 2)
     # each cell's ring is h3's boundary of that cell (lon, lat)
-    first = h3.cell_to_boundary(level["cells"][0])
+    first = h3.cell_to_boundary(cells[0])
     assert ring[0, :len(first), ::-1] == pytest.approx(np.array(first), abs=1e-5)
     assert spec["fixed"] is True and spec["stat"] == "sum"
+
+
+def test_hexbin_spec_following_the_zoom_sends_the_points_for_the_page_to_bin():
+    lon, lat, w = _grid_points()
+    layer = _layer(lon, lat, w=w)
+    layer.style = Style(renderer="hexbin")
+    spec = hexbin_spec(layer, "en")
+    assert "h3" not in spec and spec["fixed"] is False and spec["stat"] == "count"
+    xy = _f32(spec["xy"]).reshape(-1, 2)
+    assert xy[:, 0] == pytest.approx(lon, abs=1e-5) and xy[:, 1] == pytest.approx(lat, abs=1e-5)
+    assert spec["w"] is None     # no weight field chosen
 
 
 def test_weights_with_negative_and_non_numeric_values_are_counted_and_weigh_nothing():

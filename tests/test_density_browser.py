@@ -3,6 +3,8 @@ a clicked hexagon says h3's own count, the hexagons follow the zoom, the time sl
 a heatmap, and an exported copy of the 28 institutions on one spot shows each of them."""
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
 
 import geopandas as gpd
@@ -79,16 +81,40 @@ def test_clicked_hexagon_reports_h3s_count(chromium, tmp_path):
     assert real_errors(log) == []
 
 
+def _across_m(zoom, lat, px=10):
+    """A grid hexagon's width (flat to flat) on the ground: circumradius ``px`` screen pixels
+    at ``zoom`` (a 256-pixel world tile), sqrt(3) radii across, the mercator scale at
+    ``lat`` (the equator's length, WGS-84: 40,075,016.686 m)."""
+    return math.sqrt(3) * px / (256 * 2 ** zoom) * 40075016.686 * math.cos(math.radians(lat))
+
+
+def _legend_across(text):
+    m = re.search(r"hexagons about ([\d,]+) m across", text)
+    assert m, text
+    return int(m.group(1).replace(",", ""))
+
+
 def test_hexagons_follow_the_zoom_and_the_legend_with_them(chromium, tmp_path):
-    layer, _, _ = _points()
+    layer, lon, lat = _points()
     layer.style = Style(renderer="hexbin")
     with open_page(_page(tmp_path, layer, view=(39.0, 115.95, 8)), b=chromium) as (page, log):
-        res = f"jjj.layerGroup('{layer.id}').levels[jjj.layerGroup('{layer.id}').current].res"
-        coarse = page.evaluate(res)
-        assert f"H3 resolution {coarse}" in page.inner_text(".jjj-legend")
+        cur = f"jjj.layerGroup('{layer.id}').current()"
+        assert page.evaluate(f"{cur}.z") == 8
+        # every point lies in one hexagon: the counts add up to the layer (3000 points)
+        total = f"Array.from({cur}.count).reduce((a, b) => a + b, 0)"
+        assert page.evaluate(total) == len(lon)
+        coarse = page.evaluate(f"{cur}.nc")
+        width = _legend_across(page.inner_text(".jjj-legend"))
+        assert width == pytest.approx(_across_m(8, 39.0), rel=0.05)
         page.evaluate("jjj.setView(39.0, 115.95, 12)")
-        page.wait_for_function(f"{res} > {coarse}", timeout=10000)
-        assert f"H3 resolution {page.evaluate(res)}" in page.inner_text(".jjj-legend")
+        page.wait_for_function(f"{cur}.z === 12", timeout=10000)
+        assert page.evaluate(total) == len(lon)
+        assert page.evaluate(f"{cur}.nc") > coarse          # smaller hexagons, more of them
+        page.wait_for_function("document.querySelector('.jjj-legend').innerText"
+                               ".includes('hexagons about')")
+        width12 = _legend_across(page.inner_text(".jjj-legend"))
+        assert width12 == pytest.approx(_across_m(12, 39.0), rel=0.05)
+        assert "H3 resolution" not in page.inner_text(".jjj-legend")
     assert real_errors(log) == []
 
 

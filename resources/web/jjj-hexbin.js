@@ -1,99 +1,229 @@
-/* jjjmap hexbin: H3 hexagons binned in Python (render/density.py), drawn on one canvas.
- * A spec holds one level (a fixed H3 resolution) or several; the page shows the level
- * whose hexagons are about 18 px across at the current zoom, so their size follows the
- * zoom. Each hexagon: 6 vertices, its count (and sum), its colour class. Clicking a
- * hexagon identifies it (H3 cell, resolution, points, sum, mean); the legend follows the
- * level shown. */
+/* jjjmap hexbin: a point layer's points counted into hexagons in the page, on one canvas
+ * (render/density.py). Without a fixed resolution the hexagons are a grid in web-mercator
+ * whose cells are spec.px (circumradius) on screen at the current zoom: the points are
+ * assigned to cells once per zoom (typed arrays, one pass) and the assignment is kept. With
+ * a fixed H3 resolution each point arrives with its H3 cell (binned in Python with h3).
+ * Either way the counts and sums are one pass over the points under the time slider's mask
+ * (jjj-time.js), so hexagons follow the slider live; the colour classes of a level come
+ * from all its points, so colours mean the same while the slider plays. Clicking a hexagon
+ * identifies it (points, sum, mean of the shown points) and offers to select its points:
+ * their rows go to the app through the bridge (jjjBridge.rowsSelected). */
 (function () {
   'use strict';
   var D = window.JjjDensity = window.JjjDensity || {};
-  var TARGET_EDGE_PX = 9;
+  var SQ3 = Math.sqrt(3), MAX_GRID_ZOOM = 18, KEEP_LEVELS = 3, EARTH = 40075016.686;
 
-  function bytes(str) {
+  function b64(str, Type) {
+    if (!str) return null;
     var bin = atob(str), u8 = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-    return u8;
+    return new Type(u8.buffer);
   }
-  function f32(str) { return str ? new Float32Array(bytes(str).buffer) : null; }
-
   function mercX(lon) { return (lon + 180) / 360; }
   function mercY(lat) {
     var s = Math.sin(Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI / 180);
     return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
   }
-
   function fmt(v) {
     if (Math.abs(v) >= 100 || v === Math.round(v)) return Math.round(v).toLocaleString('en-US');
     return String(Math.round(v * 1000) / 1000);
   }
+  function round2(v) {   // two significant digits: 1234 -> 1200
+    var p = Math.pow(10, Math.max(0, Math.floor(Math.log10(v)) - 1));
+    return Math.round(v / p) * p;
+  }
+
+  // upper limits of at most k classes: each distinct value when there are few, geometric
+  // steps when the values span orders of magnitude (clustered counts), else quantiles
+  function breaksOf(values, k, whole) {
+    if (!values.length) return [];
+    var s = Float64Array.from(values).sort(), distinct = [];
+    for (var i = 0; i < s.length; i++) if (!i || s[i] !== s[i - 1]) distinct.push(s[i]);
+    var lo = distinct[0], hi = distinct[distinct.length - 1], b = [];
+    if (distinct.length <= k) b = distinct;
+    else if (lo > 0 && hi / lo > 50) { for (var g = 1; g <= k; g++) b.push(lo * Math.pow(hi / lo, g / k)); }
+    else { for (var q = 1; q <= k; q++) b.push(s[Math.max(0, Math.ceil(q / k * s.length) - 1)]); }
+    if (whole) b = b.map(Math.ceil);
+    var out = [];
+    b.forEach(function (v) { if (!out.length || v > out[out.length - 1]) out.push(v); });
+    if (out[out.length - 1] < hi) out[out.length - 1] = hi;
+    return out;
+  }
+
+  // the grid cell (axial q, r; pointy-top hexagons of circumradius s) of a mercator point
+  function hexOf(x, y, s) {
+    var qf = (SQ3 / 3 * x - y / 3) / s, rf = (2 / 3 * y) / s, tf = -qf - rf;
+    var q = Math.round(qf), r = Math.round(rf), t = Math.round(tf);
+    var dq = Math.abs(q - qf), dr = Math.abs(r - rf), dt = Math.abs(t - tf);
+    if (dq > dr && dq > dt) q = -r - t; else if (dr > dt) r = -q - t;
+    return [q, r];
+  }
+  function keyOf(q, r) { return (q + 8388608) * 16777216 + r; }
 
   D.hexbin = window.JjjPointCloud.extend({
     initialize: function (spec, pane, identify) {
-      this.spec = spec; this.options = {pane: pane}; this.identify = identify;
-      this.n = spec.n; this._shown = spec.n;
-      this.levels = spec.levels.map(function (lv) {
-        var ring = f32(lv.ring), m = new Float64Array(ring.length);
+      spec.style = spec.style || {};
+      window.JjjPointCloud.prototype.initialize.call(this, spec, pane, null);
+      this.identify = identify;
+      this.w = b64(spec.w, Float32Array);
+      this.px = spec.px || 10;
+      this.cache = [];           // grid levels, newest last
+      this.maskVersion = 0;
+      if (spec.h3) {
+        var h = spec.h3, ring = b64(h.ring, Float32Array), m = new Float64Array(ring.length);
         for (var i = 0; i < ring.length; i += 2) { m[i] = mercX(ring[i]); m[i + 1] = mercY(ring[i + 1]); }
-        return {res: lv.res, edge: lv.edge, n: lv.n, nv: lv.nv || 6, ring: ring, m: m, count: f32(lv.count),
-                sum: f32(lv.sum), cls: bytes(lv.cls), colors: lv.colors, labels: lv.labels,
-                cells: lv.cells};
-      });
-      this.current = -1;
+        this.h3 = this._level({kind: 'h3', res: h.res, nc: h.n, nv: h.nv || 6, ring: ring, m: m,
+                               cells: h.cells, idx: b64(h.index, Int32Array)});
+      }
     },
 
-    // time filtering needs the points, which stay in Python: the hexagons show them all
-    setHidden: function () {},
+    // a new time mask: counts are made again at the next draw
+    setHidden: function (hidden) {
+      this.maskVersion++;
+      window.JjjPointCloud.prototype.setHidden.call(this, hidden);
+    },
 
-    level: function () {
-      var L_ = this.levels;
-      if (L_.length <= 1 || !this._map) return L_.length ? 0 : -1;
-      var z = this._map.getZoom(), lat = this._map.getCenter().lat;
-      var mpp = 40075016.686 * Math.cos(lat * Math.PI / 180) / (256 * Math.pow(2, z));
-      var best = 0, bd = Infinity;
-      for (var k = 0; k < L_.length; k++) {
-        var d = Math.abs(Math.log(L_[k].edge / mpp / TARGET_EDGE_PX));
-        if (d < bd) { bd = d; best = k; }
+    _grid: function (z) {
+      var s = this.px / (256 * Math.pow(2, z)), n = this.n, mx = this.mx, my = this.my;
+      var idx = new Int32Array(n), keys = new Map(), cq = [], cr = [];
+      for (var i = 0; i < n; i++) {
+        var h = hexOf(mx[i], my[i], s), key = keyOf(h[0], h[1]), c = keys.get(key);
+        if (c === undefined) { c = cq.length; keys.set(key, c); cq.push(h[0]); cr.push(h[1]); }
+        idx[i] = c;
       }
-      return best;
+      return this._level({kind: 'grid', z: z, s: s, idx: idx, nc: cq.length, keys: keys,
+                          q: Int32Array.from(cq), r: Int32Array.from(cr)});
+    },
+
+    // the level's colour classes, from all its points (the slider's mask left aside)
+    _level: function (lv) {
+      this._countInto(lv, null);
+      var vals = [], stat = this.spec.stat;
+      for (var c = 0; c < lv.nc; c++) {
+        if (!lv.count[c]) continue;
+        vals.push(stat === 'sum' ? lv.sum[c] : stat === 'mean' ? lv.sum[c] / lv.count[c] : lv.count[c]);
+      }
+      lv.breaks = breaksOf(vals, this.spec.colors.length, stat === 'count');
+      var cols = this.spec.colors, step = Math.max(1, Math.floor(cols.length / Math.max(1, lv.breaks.length)));
+      lv.colors = lv.breaks.map(function (b, i) { return cols[Math.min(i * step, cols.length - 1)]; });
+      lv.masked = -1;
+      return lv;
+    },
+
+    _countInto: function (lv, hide) {
+      var nc = lv.nc, cnt = new Float64Array(nc), sum = this.w ? new Float64Array(nc) : null;
+      var idx = lv.idx, w = this.w, n = this.n;
+      for (var i = 0; i < n; i++) {
+        var c = idx[i];
+        if (c < 0 || (hide && hide[i])) continue;
+        cnt[c] += 1;
+        if (sum) sum[c] += w[i];
+      }
+      lv.count = cnt; lv.sum = sum;
+    },
+
+    _value: function (lv, c) {
+      var stat = this.spec.stat;
+      return stat === 'sum' ? lv.sum[c] : stat === 'mean' ? lv.sum[c] / lv.count[c] : lv.count[c];
+    },
+
+    // the level shown now, its counts under the current mask
+    current: function () {
+      if (!this._map) return null;
+      var lv = this.h3;
+      if (!lv) {
+        var z = Math.max(0, Math.min(MAX_GRID_ZOOM, Math.round(this._map.getZoom())));
+        lv = this.cache.filter(function (l) { return l.z === z; })[0];
+        if (!lv) {
+          lv = this._grid(z);
+          this.cache.push(lv);
+          if (this.cache.length > KEEP_LEVELS) this.cache.shift();
+        }
+      }
+      if (lv.masked !== this.maskVersion) {
+        if (this.hide) this._countInto(lv, this.hide);
+        lv.masked = this.maskVersion;
+        var cls = lv.cls = new Uint8Array(lv.nc);
+        for (var c = 0; c < lv.nc; c++) {
+          if (!lv.count[c]) continue;
+          var v = this._value(lv, c), k = 0;
+          while (k < lv.breaks.length - 1 && v > lv.breaks[k]) k++;
+          cls[c] = k;
+        }
+      }
+      if (lv !== this.shown) { this.shown = lv; this._legend(lv); }
+      return lv;
     },
 
     _legend: function (lv) {
-      var spec = this.spec, head = spec.legend[0];
-      spec.legend = [head, {label: spec.ui.res + ' ' + lv.res, header: true}].concat(
-        lv.labels.map(function (lab, i) { return {label: lab, symbol: {type: 'swatch', color: lv.colors[i]}}; }));
+      var spec = this.spec, U = spec.ui, head = spec.legend[0], sub;
+      if (lv.kind === 'h3') sub = U.res + ' ' + lv.res;
+      else {
+        var lat = this._map.getCenter().lat;
+        sub = U.grid.replace('%d', round2(SQ3 * lv.s * EARTH * Math.cos(lat * Math.PI / 180)).toLocaleString('en-US'));
+      }
+      var labels = [], lo = null;
+      lv.breaks.forEach(function (hi, i) {
+        labels.push({label: lo === null || lo === hi ? fmt(hi) : fmt(lo) + ' – ' + fmt(hi),
+                     symbol: {type: 'swatch', color: lv.colors[i]}});
+        lo = hi;
+      });
+      spec.legend = [head, {label: sub, header: true}].concat(labels);
       if (window.jjj && window.jjj.refreshUi) window.jjj.refreshUi();
     },
 
+    _path: function (ctx, lv, c, sc, W, H, off) {
+      if (lv.kind === 'grid') {
+        var s = lv.s, x0 = s * (SQ3 * lv.q[c] + SQ3 / 2 * lv.r[c]) * sc.scale - sc.ox;
+        var y0 = s * 1.5 * lv.r[c] * sc.scale - sc.oy;
+        if (x0 < -40 || y0 < -40 || x0 > W + 40 || y0 > H + 40) return;
+        ctx.moveTo(x0 + off[0], y0 + off[1]);
+        for (var v = 2; v < 12; v += 2) ctx.lineTo(x0 + off[v], y0 + off[v + 1]);
+        ctx.closePath();
+        return;
+      }
+      var m = lv.m, nv = lv.nv, o = c * 2 * nv, xa = m[o] * sc.scale - sc.ox, ya = m[o + 1] * sc.scale - sc.oy;
+      if (xa < -200 || ya < -200 || xa > W + 200 || ya > H + 200) return;
+      ctx.moveTo(xa, ya);
+      for (var k = 1; k < nv; k++) ctx.lineTo(m[o + 2 * k] * sc.scale - sc.ox, m[o + 2 * k + 1] * sc.scale - sc.oy);
+      ctx.closePath();
+    },
+
     _draw: function (ctx, c, sc, size) {
-      var k = this.level();
-      if (k < 0) return;
-      var lv = this.levels[k];
-      if (k !== this.current) { this.current = k; this._legend(lv); }
-      var m = lv.m, cls = lv.cls, n = lv.n, nv = lv.nv, W = size.x, H = size.y;
+      var lv = this.current();
+      if (!lv) return;
+      var off = [], shown = 0;
+      if (lv.kind === 'grid') {
+        var R = lv.s * sc.scale;
+        for (var a = 0; a < 6; a++) { var ang = Math.PI / 6 + a * Math.PI / 3; off.push(R * Math.cos(ang), R * Math.sin(ang)); }
+      }
+      for (var q = 0; q < lv.nc; q++) if (lv.count[q]) shown++;
       ctx.globalAlpha = this.spec.fillOpacity || 0.7;
-      for (var q = 0; q < lv.colors.length; q++) {
+      for (var k = 0; k < lv.colors.length; k++) {
         ctx.beginPath();
-        for (var i = 0; i < n; i++) {
-          if (cls[i] !== q) continue;
-          var o = i * 2 * nv, x0 = m[o] * sc.scale - sc.ox, y0 = m[o + 1] * sc.scale - sc.oy;
-          if (x0 < -60 || y0 < -60 || x0 > W + 60 || y0 > H + 60) continue;
-          ctx.moveTo(x0, y0);
-          for (var v = 1; v < nv; v++) ctx.lineTo(m[o + 2 * v] * sc.scale - sc.ox, m[o + 2 * v + 1] * sc.scale - sc.oy);
-          ctx.closePath();
+        for (var i = 0; i < lv.nc; i++) {
+          if (!lv.count[i] || lv.cls[i] !== k) continue;
+          this._path(ctx, lv, i, sc, size.x, size.y, off);
         }
-        ctx.fillStyle = lv.colors[q];
+        ctx.fillStyle = lv.colors[k];
         ctx.fill();
-        if (n < 20000) { ctx.lineWidth = 0.6; ctx.strokeStyle = 'rgba(255,255,255,0.7)'; ctx.stroke(); }
+        if (shown < 20000) { ctx.lineWidth = 0.6; ctx.strokeStyle = 'rgba(255,255,255,0.7)'; ctx.stroke(); }
       }
       ctx.globalAlpha = 1;
     },
 
-    // the hexagon under a container point: index in the level shown, or -1
+    // the hexagon under a container point (index in the level shown, with points), or -1
     cellAt: function (cp) {
-      var k = this.current;
-      if (k < 0) return -1;
-      var lv = this.levels[k], m = lv.m, sc = this._screen(), nv = lv.nv;
-      for (var i = 0; i < lv.n; i++) {
+      var lv = this.current();
+      if (!lv) return -1;
+      var sc = this._screen();
+      if (lv.kind === 'grid') {
+        var h = hexOf((cp.x + sc.ox) / sc.scale, (cp.y + sc.oy) / sc.scale, lv.s), c = lv.keys.get(keyOf(h[0], h[1]));
+        return c !== undefined && lv.count[c] ? c : -1;
+      }
+      var m = lv.m, nv = lv.nv;
+      for (var i = 0; i < lv.nc; i++) {
+        if (!lv.count[i]) continue;
         var o = i * 2 * nv, inside = false;
         for (var a = 0, b = nv - 1; a < nv; b = a++) {
           var xa = m[o + 2 * a] * sc.scale - sc.ox, ya = m[o + 2 * a + 1] * sc.scale - sc.oy;
@@ -106,31 +236,45 @@
     },
 
     describe: function (i) {
-      var lv = this.levels[this.current], U = this.spec.ui, rows = [[U.res, String(lv.res)], [U.points, fmt(lv.count[i])]];
+      var lv = this.current(), U = this.spec.ui, rows = [];
+      if (lv.kind === 'h3') rows.push([U.res, String(lv.res)]);
+      rows.push([U.points, fmt(lv.count[i])]);
       if (lv.sum) {
         rows.push([U.sum + ' ' + U.weight, fmt(lv.sum[i])]);
         rows.push([U.mean + ' ' + U.weight, fmt(lv.sum[i] / Math.max(1, lv.count[i]))]);
       }
-      return {t: U.cell + ' ' + (lv.cells ? lv.cells[i] : ''), r: rows,
-              count: lv.count[i], sum: lv.sum ? lv.sum[i] : lv.count[i], res: lv.res,
-              cell: lv.cells ? lv.cells[i] : null};
+      var h3 = lv.kind === 'h3';
+      return {t: h3 ? U.cell + ' ' + lv.cells[i] : U.hexagon, r: rows, index: i,
+              count: lv.count[i], sum: lv.sum ? lv.sum[i] : lv.count[i],
+              res: h3 ? lv.res : null, cell: h3 ? lv.cells[i] : null, z: h3 ? null : lv.z};
+    },
+
+    // rows (of the layer) of the shown points in hexagon i of the level shown, ascending
+    rowsOf: function (i) {
+      var lv = this.current(), idx = lv.idx, hide = this.hide, rows = this.rows, out = [];
+      for (var p = 0; p < this.n; p++) if (idx[p] === i && !(hide && hide[p])) out.push(rows[p]);
+      return out.sort(function (a, b) { return a - b; });
+    },
+
+    select: function (i) {
+      var rows = this.lastSelected = this.rowsOf(i), b = window.jjjBridge;
+      if (b && typeof b.rowsSelected === 'function') {
+        try { b.rowsSelected(this.spec.id, rows); } catch (e) { /* the app's side: never break the map */ }
+      }
+      return rows;
     },
 
     _click: function (e) {
-      var i = this.cellAt(e.containerPoint);
+      var i = this.cellAt(e.containerPoint), self = this;
       if (i < 0) return;
-      this.lastIdentified = this.describe(i);
-      if (this.identify) this.identify(e.latlng, this.lastIdentified);
-    },
-
-    shownCount: function () { return this.n; },
-    latLngOfRow: function () { return null; },
-    getBounds: function () {
-      var b = L.latLngBounds([]);
-      this.levels.slice(0, 1).forEach(function (lv) {
-        for (var i = 0; i < lv.ring.length; i += 2) b.extend([lv.ring[i + 1], lv.ring[i]]);
-      });
-      return b;
+      var d = this.lastIdentified = this.describe(i), node = null;
+      if (window.jjjBridge) {   // in the app: the attribute table and the map agree on it
+        node = window.jjjUi.el('div', 'jjj-p-link');
+        var btn = window.jjjUi.el('button', null, this.spec.ui.select.replace('%n', fmt(d.count)), node);
+        btn.type = 'button'; btn.setAttribute('data-hex', 'select');
+        btn.addEventListener('click', function () { self.select(i); });
+      }
+      if (this.identify) this.identify(e.latlng, {t: d.t, r: d.r, node: node});
     }
   });
 })();

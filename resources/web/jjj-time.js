@@ -34,6 +34,20 @@
     return y + '-' + m + '-' + ('0' + d.getUTCDate()).slice(-2);
   }
 
+  // a period label ("2017", "2017-03", "2017-03-05": render/timefilter.py's `range`) as a
+  // slider position at `step`: the period holding its first day, or (end) its last day
+  function indexOfLabel(label, step, end) {
+    var m = /^(-?\d+)(?:-(\d\d))?(?:-(\d\d))?$/.exec(String(label));
+    if (!m) return null;
+    var d = new Date(0), y = +m[1], mo = m[2] ? +m[2] - 1 : (end ? 11 : 0);
+    d.setUTCFullYear(y, mo, m[3] ? +m[3] : 1);
+    if (end && !m[3]) {   // the last day of the year or month
+      d.setUTCFullYear(y, mo + 1, 1);
+      d = new Date(d.getTime() - DAY);
+    }
+    return toIndex(d.getTime() / DAY, step);
+  }
+
   // how each kind of layer hides what the slider leaves out: setHidden(hidden), where
   // hidden(row) -> bool and hidden.mask is the same as a Uint8Array by row
   function targetOf(entry) {
@@ -80,6 +94,11 @@
       this.unit = this.entries.some(function (e) { return e.spec.time.unit !== 'year'; }) ? 'date' : 'year';
       this._bounds();
       this.from = this.min; this.to = this.max;
+      var kept = first.range;   // the range a project or an export kept
+      if (kept) {
+        var a = indexOfLabel(kept[0], this.step, false), b = indexOfLabel(kept[1], this.step, true);
+        if (a !== null && b !== null && a <= b) { this.from = a; this.to = b; }
+      }
       void self;
     },
 
@@ -109,7 +128,7 @@
       this._select(bottom, T.speed, 'speed', [['0.5', '0.5×'], ['1', '1×'], ['2', '2×'], ['4', '4×']], '1',
         function (v) { self.speed = +v; if (self.playing) { self.pause(); self.play(); } });
       this._select(bottom, T.mode, 'mode', [['cumulative', T.cumulative], ['window', T.window]], this.mode,
-        function (v) { self.mode = v; });
+        function (v) { self.mode = v; self._report(); });
       if (this.undated) {
         var u = el('label', 'jjj-time-undated', null, bottom);
         var cb = el('input', null, null, u);
@@ -197,8 +216,18 @@
     setRange: function (from, to) {
       from = Math.round(from); to = Math.max(from, Math.round(to));
       this.from = from; this.to = to;
-      this._sync(); this.apply();
+      this._sync(); this.apply(); this._report();
       return true;
+    },
+
+    // the app keeps the slider's state in the layers' styles (ui/densitypage.py)
+    _report: function () {
+      var b = window.jjjBridge;
+      if (!b || typeof b.timeChanged !== 'function') return;
+      try {
+        b.timeChanged({step: this.step, mode: this.mode, from: labelOf(this.from, this.step),
+                       to: labelOf(this.to, this.step)});
+      } catch (e) { /* the app's side: never break the map */ }
     },
 
     setStep: function (step) {

@@ -5,7 +5,7 @@
   'use strict';
   var jjj = window.jjj = window.jjj || {};
   var ui = window.jjjUi;
-  var map, cfg, T, layers = {}, order = [], hl = {}, hlLayers = {}, fitted = false;
+  var map, cfg, T, layers = {}, order = [], hl = {}, hlLayers = {}, fitted = false, region = null;
   var tileLayers = [], basemapName = null, tileStats = {ok: 0, err: 0};
   var panel, legend, note, land = null;
   // keep popups clear of the title (top left) when Leaflet pans them into view
@@ -62,6 +62,26 @@
   }
 
   // ---- layer builders -----------------------------------------------------------------
+  // The canvas of a layer of thousands of paths (issue 21). Leaflet's canvas redraws every
+  // path at every moveend (0.6 s at 50k polygons on a software canvas); this one draws half
+  // a screen beyond each edge of the view and keeps that picture while a pan stays inside
+  // it at the same zoom and pixel origin, so panning nearby costs no redraw. Leaving it, or
+  // zooming, still redraws every path in view in one task.
+  var KeptCanvas = L.Canvas.extend({
+    options: {padding: 0.5},
+    _update: function () {
+      var m = this._map;
+      if (this._bounds && !m._animatingZoom && this._keptZoom === m.getZoom() &&
+          this._keptOrigin && this._keptOrigin.equals(m.getPixelOrigin())) {
+        var min = m.containerPointToLayerPoint([0, 0]);
+        if (this._bounds.contains(L.bounds(min, min.add(m.getSize())))) return;
+      }
+      L.Canvas.prototype._update.call(this);
+      this._keptZoom = m.getZoom();
+      this._keptOrigin = m.getPixelOrigin();
+    }
+  });
+
   function buildGeoJson(spec, pane, entry) {
     var base = spec.style || {};
     if (spec.packed) {
@@ -70,7 +90,7 @@
       });
       spec.packed = null;
     }
-    var renderer = spec.canvas ? L.canvas({pane: pane}) : L.svg({pane: pane});
+    var renderer = spec.canvas ? new KeptCanvas({pane: pane}) : L.svg({pane: pane});
     function styleOf(f) {
       var p = f.properties, s = L.extend({}, base);
       if (spec.colors) {
@@ -225,8 +245,8 @@
         if (!spec.filterField || entry.active.indexOf(f.cat) >= 0) keep.push(entry.byRow[f.row]);
       });
       group.addLayers(keep);
+      if (entry.flowFilter) entry.flowFilter();
     };
-    entry.applyFilter();
     entry.count = function () { return group.getLayers().length; };
     var parts = [];
     if (spec.flows && spec.flows.length) {
@@ -236,11 +256,25 @@
           pane: pane, color: fl.sourced ? '#0077BB' : '#888', weight: fl.sourced ? 2.5 : 1.5,
           dashArray: fl.sourced ? null : '4 4', opacity: 0.85, renderer: L.svg({pane: pane})
         });
-        line.bindTooltip(function () { return ui.tooltip([fl.label]); }, {sticky: true});
+        line.bindTooltip(function () {
+          return ui.tooltip([fl.labelN ? fl.labelN.replace('%n', String(fl.shown)) : fl.label]);
+        }, {sticky: true});
+        fl.line = line; fl.shown = fl.count;
         flows.addLayer(line);
       });
+      // the time slider (jjj-time.js) recounts each line from its rows, or hides it
+      entry.flowFilter = function () {
+        spec.flows.forEach(function (fl) {
+          var rows = fl.rows || [];
+          fl.shown = entry.timeHidden ? rows.filter(function (r) { return !entry.timeHidden(r); }).length : rows.length;
+          if (fl.shown && !flows.hasLayer(fl.line)) flows.addLayer(fl.line);
+          else if (!fl.shown && rows.length && flows.hasLayer(fl.line)) flows.removeLayer(fl.line);
+        });
+      };
+      entry.flows = flows;
       parts.push(flows);
     }
+    entry.applyFilter();
     parts.push(group);
     return L.featureGroup(parts);
   }
@@ -286,6 +320,7 @@
       var c = map.getCenter();
       callBridge('viewChanged', [c.lat, c.lng, map.getZoom()]);
     });
+    if (cfg.fit) region = ui.regionFit(map, L.latLngBounds([cfg.fit[1], cfg.fit[0]], [cfg.fit[3], cfg.fit[2]]));
     var pending = null;
     map.on('mousemove', function (e) {
       if (pending) { pending = e; return; }
@@ -341,7 +376,9 @@
       entry.count = function () { return entry.cloud.shownCount(); };
     } else if (window.JjjDensity && window.JjjDensity[spec.render]) {   // jjj-heat.js, jjj-hexbin.js
       entry.group = entry.timeTarget = new window.JjjDensity[spec.render](spec, pane, function (latlng, content) {
-        L.popup(POPUP).setLatLng(latlng).setContent(ui.popup(content, T)).openOn(map);
+        var node = ui.popup(content, T);
+        if (content.node) node.appendChild(content.node);   // jjj-hexbin.js: "select these points"
+        L.popup(POPUP).setLatLng(latlng).setContent(node).openOn(map);
       });
       entry.count = function () { return entry.group.shownCount(); };
     } else if (spec.render === 'pg') {   // view-driven PostGIS layer (jjj-pg.js)
@@ -498,6 +535,7 @@
         }, 350);
       });
     }
+    if (region) region.moved();
     map.fitBounds(b, {padding: [40, 40], maxZoom: 13});
     return true;
   };
@@ -512,7 +550,13 @@
     return {lat: c.lat, lon: c.lng, zoom: map.getZoom()};
   };
   // the app moves the map to a known place at once: an animation would report the old view
-  jjj.setView = function (lat, lon, zoom) { map.setView([lat, lon], zoom, {animate: false}); return true; };
+  jjj.setView = function (lat, lon, zoom) {
+    map.setView([lat, lon], zoom, {animate: false});
+    if (region) region.check();
+    return true;
+  };
+  jjj.regionView = function () { return region ? region.region : null; };
+  jjj.legendCoversPopup = function () { return !!(legend && legend.covers()); };
 
   jjj.detailActive = function (id) { var e = layers[id]; return !!(e && e.detailActive && e.detailActive()); };
   jjj.detailLevel = function (id) { var e = layers[id]; return e && e.detailLevel !== undefined ? e.detailLevel : null; };

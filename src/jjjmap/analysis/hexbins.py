@@ -1,9 +1,12 @@
-"""Points binned into H3 hexagons: count, sum and mean of a weight per cell, per resolution.
+"""Points binned into H3 hexagons at one resolution: each point's cell, and per cell the
+count and the sum and mean of a weight.
 
-Each resolution costs one pass of h3's ``latlng_to_cell`` over the points (about 1.4 s per
-million here; h3ronpy's vectorised call measured no faster). ``parent_cells`` (the parent
-of an H3 index by integer arithmetic, vectorised) is kept for grouping cells, not points:
-H3 cells are not strictly nested.
+Used for a hexbin layer with a fixed H3 resolution (the style's ``hex_resolution``). The
+hexagons that follow the zoom are not H3: the page bins them itself on a hexagonal grid in
+web-mercator at each zoom (resources/web/jjj-hexbin.js), which needs no pass per
+resolution here. One pass of h3's ``latlng_to_cell`` costs about 1.4 s per million points
+(h3 v4 has no vectorised call); it runs in slices so the thread that asked gives the GIL
+back between them.
 """
 from __future__ import annotations
 
@@ -11,10 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_CELLS_PER_LEVEL = 60_000     # more hexagons than this are not sent to the page
-MAX_CELLS_TOTAL = 150_000
-# 4: ~26 km edges (the region at zoom 6) ... 9: ~0.2 km edges (a town at zoom 14)
-AUTO_RESOLUTIONS = tuple(range(4, 10))
+SLICE = 20_000
 
 
 @dataclass
@@ -24,6 +24,7 @@ class HexLevel:
     count: np.ndarray        # int64 points per cell
     total: np.ndarray        # float64 sum of the weight per cell (count when unweighted)
     edge_m: float            # average hexagon edge length at this resolution, metres
+    index: np.ndarray        # int64 per point: its cell's position in ``cells``; -1 if none
 
     @property
     def mean(self) -> np.ndarray:
@@ -32,13 +33,19 @@ class HexLevel:
 
 def point_cells(lon: np.ndarray, lat: np.ndarray, res: int) -> np.ndarray:
     """The H3 cell (uint64) of every point at ``res``; 0 where the position is not finite."""
+    import time
+
     import h3.api.numpy_int as h3i
 
     out = np.zeros(len(lon), dtype=np.uint64)
-    ok = np.isfinite(lon) & np.isfinite(lat)
+    ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
     f = h3i.latlng_to_cell
-    out[ok] = np.fromiter((f(y, x, res) for x, y in zip(lon[ok].tolist(), lat[ok].tolist())),
-                          dtype=np.uint64, count=int(ok.sum()))
+    for start in range(0, len(ok), SLICE):
+        part = ok[start:start + SLICE]
+        out[part] = np.fromiter((f(y, x, res) for x, y in zip(lon[part].tolist(),
+                                                              lat[part].tolist())),
+                                dtype=np.uint64, count=len(part))
+        time.sleep(0)   # let a waiting GUI thread take the GIL between slices
     return out
 
 
@@ -51,49 +58,24 @@ def parent_cells(cells: np.ndarray, res: int) -> np.ndarray:
     return np.where(cells == 0, np.uint64(0), out)
 
 
-def _level(cells: np.ndarray, w: np.ndarray | None, res: int) -> HexLevel:
+def bin_points(lon, lat, res: int, weights=None) -> HexLevel:
+    """The points at (lon, lat) binned into H3 cells at ``res``: each hexagon counts the
+    points h3 puts in it (H3 is not strictly nested, so every resolution is its own pass)."""
     import h3
 
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    cells = point_cells(lon, lat, int(res))
     keep = cells != 0
     uniq, inverse = np.unique(cells[keep], return_inverse=True)
     count = np.bincount(inverse, minlength=len(uniq)).astype(np.int64)
-    total = (count.astype(float) if w is None
-             else np.bincount(inverse, weights=w[keep], minlength=len(uniq)))
-    return HexLevel(res, uniq, count, total, h3.average_hexagon_edge_length(res, "m"))
-
-
-def bin_points(lon, lat, resolutions, weights=None) -> list[HexLevel]:
-    """One HexLevel per resolution (coarse to fine) for the points at (lon, lat).
-
-    Each resolution bins the points itself: H3 is not strictly nested (a cell's children
-    stick out of it), so the parent of a point's fine cell is not always the coarse cell
-    that holds the point, and a hexagon must count the points inside its own outline."""
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    w = None if weights is None else np.asarray(weights, dtype=float)
-    return [_level(point_cells(lon, lat, res), w, res)
-            for res in sorted(set(int(r) for r in resolutions))]
-
-
-def auto_levels(lon, lat, weights=None) -> list[HexLevel]:
-    """Resolutions for a map whose hexagons follow the zoom: from coarse to fine while the
-    page can hold the cells (MAX_CELLS_PER_LEVEL, MAX_CELLS_TOTAL). A level is not binned
-    when the one before it says it would be too big (a resolution has up to 7 times the
-    cells of the one before)."""
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    w = None if weights is None else np.asarray(weights, dtype=float)
-    out, total = [], 0
-    for res in AUTO_RESOLUTIONS:
-        if out and min(len(lon), 7 * len(out[-1].cells)) > 2 * MAX_CELLS_PER_LEVEL:
-            break
-        level = _level(point_cells(lon, lat, res), w, res)
-        if out and (len(level.cells) > MAX_CELLS_PER_LEVEL
-                    or total + len(level.cells) > MAX_CELLS_TOTAL):
-            break
-        out.append(level)
-        total += len(level.cells)
-    return out
+    total = (count.astype(float) if weights is None
+             else np.bincount(inverse, weights=np.asarray(weights, dtype=float)[keep],
+                              minlength=len(uniq)))
+    index = np.full(len(lon), -1, dtype=np.int64)
+    index[keep] = inverse
+    return HexLevel(int(res), uniq, count, total, h3.average_hexagon_edge_length(int(res), "m"),
+                    index)
 
 
 def cell_boundaries(cells: np.ndarray) -> np.ndarray:
@@ -112,5 +94,4 @@ def cell_boundaries(cells: np.ndarray) -> np.ndarray:
     return out
 
 
-__all__ = ["HexLevel", "point_cells", "parent_cells", "bin_points", "auto_levels",
-           "cell_boundaries"]
+__all__ = ["HexLevel", "point_cells", "parent_cells", "bin_points", "cell_boundaries"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from dataclasses import field as _field
+import re
 from typing import Any, Literal
 
 StyleMode = Literal["single", "categorized", "graduated"]
@@ -11,6 +12,13 @@ RENDERERS = ("points", "heatmap", "hexbin")
 HEX_STATS = ("count", "sum", "mean")
 TIME_STEPS = ("year", "month", "day")
 TIME_MODES = ("cumulative", "window")
+# a period of the time slider as the page labels it: a year ("2017"), a month ("2017-03")
+# or a day ("2017-03-05"); years may be 0 or negative (the page's Date can show them)
+_TIME_LABEL = re.compile(r"-?\d{1,6}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+
+
+def valid_time_label(value) -> bool:
+    return isinstance(value, str) and bool(_TIME_LABEL.fullmatch(value))
 
 
 @dataclass
@@ -43,6 +51,8 @@ class Style:
                                     # (the built-in institutions: year_announced), "": off
     time_step: str | None = None    # slider step; None: picked from the dates' span
     time_mode: str = "cumulative"   # playback grows the range, or moves a window
+    time_range: list[str] | None = None  # slider range [from, to] as period labels
+                                    # ("2017", "2017-03", "2017-03-05"); None: all of it
     spread_stacked: bool = True     # points on one spot are drawn spread around it
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,6 +76,9 @@ class Style:
             data["tooltip_fields"] = list(data["tooltip_fields"])
         if "categories" in data:
             data["categories"] = dict(data["categories"])
+        if isinstance(data.get("time_range"), (list, tuple)):   # a year may be a number
+            data["time_range"] = [str(v) if isinstance(v, int) and not isinstance(v, bool)
+                                  else v for v in data["time_range"]]
         style = cls(**data)
         style.validate()
         return style
@@ -101,6 +114,12 @@ class Style:
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
                 raise ValueError(f"style option {name} = {value!r}: expected a field name")
+        if self.time_range is not None and not (
+                isinstance(self.time_range, list) and len(self.time_range) == 2
+                and all(valid_time_label(v) for v in self.time_range)):
+            raise ValueError(f"style option time_range = {self.time_range!r}: expected "
+                             '[from, to] as years or dates, e.g. ["2017", "2019"] or '
+                             '["2017-03", "2018-12"]')
         if not isinstance(self.spread_stacked, bool):
             raise ValueError(f"style option spread_stacked = {self.spread_stacked!r}: "
                              "expected true or false")

@@ -4,10 +4,12 @@
 weight; resources/web/jjj-heat.js sums them into a grid and draws a kernel per cell on a
 canvas, recoloured through a ramp, on every move (our own code: leaflet.heat projects every
 point through Leaflet objects on each redraw, too slow for a million).
-``hexbin``: the points are binned into H3 cells in Python (analysis.hexbins), at one fixed
-resolution or at every resolution the zoom can need; the page (jjj-hexbin.js) draws the
-level whose hexagons are about 15 px across, coloured by count or by the sum / mean of
-the weight field, with its own legend, and identifies a clicked hexagon.
+``hexbin``: the same packed points; the page bins them into hexagons about 17 px across
+on a web-mercator grid at each zoom, or (a fixed ``hex_resolution``) into H3 cells binned
+here, each point carrying its cell (analysis.hexbins). Either way the page counts, sums
+and selects a hexagon's points under the time slider's mask, colours by count or by the
+sum / mean of the weight field, draws its legend and identifies a clicked hexagon
+(resources/web/jjj-hexbin.js).
 Dense points: a large layer drawn with the default symbol gets small translucent discs, so
 where points crowd shows as depth of colour rather than one opaque blob; points sharing one
 position are spread on a spiral around it (their rank in the stack travels with them).
@@ -129,89 +131,65 @@ def heatmap_spec(layer: Layer, lang: str, shift=None) -> dict:
 
 
 # -- hexbin ----------------------------------------------------------------------------------
-def _classes(values: np.ndarray, k: int, whole: bool = False) -> tuple[np.ndarray, list[float]]:
-    """Class of each value and the classes' upper breaks (quantiles, or geometric steps
-    for values spanning orders of magnitude)."""
-    if not len(values):
-        return np.zeros(0, dtype=np.uint8), []
-    distinct = np.unique(values)
-    lo, hi = float(distinct[0]), float(distinct[-1])
-    if len(distinct) <= k:
-        breaks = distinct.tolist()
-    elif lo > 0 and hi / lo > 50:
-        # counts of clustered points span orders of magnitude: geometric classes keep the
-        # background and the hot spots apart (quantiles slice the background thinly)
-        breaks = np.unique(np.geomspace(lo, hi, k + 1)[1:].round(6)).tolist()
-        breaks[-1] = hi
-    else:
-        breaks = np.unique(np.quantile(values, np.linspace(0, 1, k + 1)[1:])).tolist()
-    if whole:   # counts: whole-number class limits
-        breaks = np.unique(np.ceil(breaks)).tolist()
-    cls = np.searchsorted(np.asarray(breaks), values, side="left")
-    return np.minimum(cls, len(breaks) - 1).astype(np.uint8), breaks
-
-
-def _fmt(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:.3g}"
+HEX_PX = 10          # grid hexagons' circumradius on screen, px (about 17 px across)
 
 
 def hexbin_spec(layer: Layer, lang: str, shift=None) -> dict:
-    from jjjmap.analysis.hexbins import auto_levels, bin_points, cell_boundaries
+    """The points (as for the heatmap), each with its row and weight; the page bins them.
 
+    Without a fixed resolution the page puts them on a hexagonal grid in web-mercator
+    whose hexagons are HEX_PX across at every zoom. With ``hex_resolution`` they are
+    binned into H3 cells here, and each point carries its cell's position in the list of
+    cells, so the page can count, sum and select the points of a cell under the time
+    slider's mask without h3."""
     from .vectors import ramp
 
     style = layer.style
-    gdf, rows, _dlon, _dlat, lon, lat, good = _points(layer, shift)
+    gdf, rows, dlon, dlat, lon, lat, good = _points(layer, shift)
     weights, problems = read_weights(gdf, style.weight_field)
     w = weights[good] if weights is not None else None
     stat = style.hex_stat if w is not None else "count"
-    if style.hex_resolution is not None:
-        levels = bin_points(lon, lat, [style.hex_resolution], w)
-    else:
-        levels = auto_levels(lon, lat, w) if len(lon) else []
-    colours = ramp(style.cmap, HEX_CLASSES)
+    xy = np.empty(2 * len(rows), dtype=np.float32)
+    xy[0::2], xy[1::2] = dlon, dlat
     zh = lang == "zh"
     stat_label = {"count": "点数" if zh else "points",
                   "sum": (f"{style.weight_field} 合计" if zh else f"sum of {style.weight_field}"),
                   "mean": (f"{style.weight_field} 平均" if zh else f"mean {style.weight_field}")}
-    out_levels = []
-    for level in levels:
-        value = {"count": level.count.astype(float), "sum": level.total,
-                 "mean": level.mean}[stat]
-        cls, breaks = _classes(value, HEX_CLASSES, whole=stat == "count")
-        ring = cell_boundaries(level.cells)                       # WGS-84
-        if shift is not None:
-            from jjjmap.geo.datum import wgs84_to_gcj02
-            glon, glat = wgs84_to_gcj02(ring[..., 0].ravel(), ring[..., 1].ravel())
-            ring = np.stack([np.asarray(glon).reshape(ring.shape[:2]),
-                             np.asarray(glat).reshape(ring.shape[:2])], axis=-1)
-        lo = float(value.min()) if len(value) else 0.0
-        labels = []
-        for hi in breaks:
-            labels.append(_fmt(hi) if lo == hi else f"{_fmt(lo)} – {_fmt(hi)}")
-            lo = hi
-        step = max(1, len(colours) // max(1, len(breaks)))
-        out_levels.append({
-            "res": level.res, "edge": level.edge_m, "n": int(len(level.cells)),
-            "nv": int(ring.shape[1]),                          # vertices per cell
-            "ring": _b64(ring.astype(np.float32)),            # lon, lat x nv per cell
-            "count": _b64(level.count.astype(np.float32)),
-            "sum": _b64(level.total.astype(np.float32)) if w is not None else None,
-            "cls": _b64(cls), "colors": [colours[min(i * step, len(colours) - 1)]
-                                         for i in range(len(breaks))],
-            "labels": labels,
-            "cells": [format(int(c), "x") for c in level.cells],   # H3 ids, for identify
-        })
-    fixed = style.hex_resolution is not None
     title = f"六边形：{stat_label[stat]}" if zh else f"Hexagons: {stat_label[stat]}"
     ui = {"title": title, "res": "H3 分辨率" if zh else "H3 resolution",
+          "grid": "六边形约 %d 米宽" if zh else "hexagons about %d m across",
           "points": "点数" if zh else "Points", "sum": "合计" if zh else "Sum",
           "mean": "平均" if zh else "Mean", "cell": "H3 单元" if zh else "H3 cell",
+          "hexagon": "六边形" if zh else "Hexagon",
+          "select": "选择这 %n 个点" if zh else "Select these %n points",
           "weight": style.weight_field or ""}
-    legend = [{"label": title, "header": True}]
-    return {"render": "hexbin", "n": int(len(lon)), "levels": out_levels, "fixed": fixed,
-            "stat": stat, "ui": ui, "legend": legend, "weightProblems": problems,
+    spec = {"render": "hexbin", "n": int(len(rows)), "xy": _b64(xy),
+            "rows": _b64(rows.astype(np.int32)),
+            "w": _b64(w.astype(np.float32)) if w is not None else None,
+            "stat": stat, "ui": ui, "legend": [{"label": title, "header": True}],
+            "colors": ramp(style.cmap, HEX_CLASSES), "px": HEX_PX,
+            "weightProblems": problems, "fixed": style.hex_resolution is not None,
             "fillOpacity": max(0.35, min(0.9, style.fill_opacity * 2.5))}
+    if style.hex_resolution is not None:
+        spec["h3"] = _h3_level(lon, lat, int(style.hex_resolution), shift)
+    return spec
+
+
+def _h3_level(lon, lat, res: int, shift) -> dict:
+    from jjjmap.analysis.hexbins import bin_points, cell_boundaries
+
+    level = bin_points(lon, lat, res)                          # WGS-84 positions
+    ring = cell_boundaries(level.cells)
+    if shift is not None:
+        from jjjmap.geo.datum import wgs84_to_gcj02
+        glon, glat = wgs84_to_gcj02(ring[..., 0].ravel(), ring[..., 1].ravel())
+        ring = np.stack([np.asarray(glon).reshape(ring.shape[:2]),
+                         np.asarray(glat).reshape(ring.shape[:2])], axis=-1)
+    return {"res": res, "edge": level.edge_m, "n": int(len(level.cells)),
+            "nv": int(ring.shape[1]),                          # vertices per cell
+            "ring": _b64(ring.astype(np.float32)),             # lon, lat x nv per cell
+            "index": _b64(level.index.astype(np.int32)),       # per point: its cell
+            "cells": [format(int(c), "x") for c in level.cells]}   # H3 ids, for identify
 
 
 __all__ = ["heatmap_spec", "hexbin_spec", "dense_point_style", "stack_ranks", "read_weights",

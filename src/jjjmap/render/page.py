@@ -134,7 +134,7 @@ def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
             spec["detail"] = levels
     spec.update(id=layer.id, title=layer.title(lang), kind=layer.kind, group=layer.group,
                 visible=bool(layer.visible), opacity=float(layer.opacity))
-    if spec["render"] != "hexbin" and (timed := time_spec(layer, lang)) is not None:
+    if (timed := time_spec(layer, lang)) is not None:
         spec["time"] = timed              # the time slider (render.timefilter, jjj-time.js)
     if layer.licence:
         spec["credit"] = layer.licence    # plain text, shown under the legend (textContent)

@@ -179,7 +179,7 @@ def institutions_spec(layer: Layer, lang: str, shift=None, counties: Layer | Non
     legend.append({"label": "颜色：状态" if zh else "Colour: status", "header": True})
     legend += [{"label": _loc(STATUS_NAMES[s], lang),
                 "symbol": {"type": "swatch", "color": STATUS_COLOR[s]}} for s in statuses]
-    flows = _flows(gdf, lon, lat, lang, counties, shift)
+    flows = _flows(gdf, rows, lon, lat, lang, counties, shift)
     if flows:
         legend.append({"label": "迁出区 → 雄安" if zh else "Origin district → Xiong'an",
                        "header": True})
@@ -192,28 +192,30 @@ def institutions_spec(layer: Layer, lang: str, shift=None, counties: Layer | Non
             "clusterRadius": 10}
 
 
-def _flows(gdf, lon, lat, lang: str, counties: Layer | None, shift) -> list[dict]:
+def _flows(gdf, rows, lon, lat, lang: str, counties: Layer | None, shift) -> list[dict]:
     """One line per origin district, to the institutions' point; dashed where the origin
-    district is not backed by the cited source (the CSV says so)."""
+    district is not backed by the cited source (the CSV says so). Each line carries the
+    rows it stands for, so the time slider can recount or hide it (jjj.js)."""
     if "origin" not in gdf.columns:
         return []
     places = _district_points(counties, shift)
     groups: dict[tuple[str, bool], list] = {}
-    for x, y, origin in zip(lon, lat, gdf["origin"]):
+    for row, x, y, origin in zip(rows, lon, lat, gdf["origin"]):
         name, sourced = _origin(origin)
         if not name or name.lower() not in places:
             continue
-        g = groups.setdefault((name, sourced), [0, (float(y), float(x))])
-        g[0] += 1
+        g = groups.setdefault((name, sourced), [[], (float(y), float(x))])
+        g[0].append(int(row))
     out = []
-    for (name, sourced), (count, dest) in groups.items():
+    for (name, sourced), (members, dest) in groups.items():
         src = places[name.lower()]
         if lang == "zh":
-            label = f"{name} → 雄安：{count}" + ("" if sourced else "（迁出区来源未注明）")
+            label = f"{name} → 雄安：%n" + ("" if sourced else "（迁出区来源未注明）")
         else:
-            label = f"{name} → Xiong'an: {count}" + ("" if sourced else
-                                                     " (origin district not in cited source)")
+            label = f"{name} → Xiong'an: %n" + ("" if sourced else
+                                                " (origin district not in cited source)")
         out.append({"from": [round(src[0], 5), round(src[1], 5)],
                     "to": [round(dest[0], 5), round(dest[1], 5)],
-                    "sourced": sourced, "count": count, "label": label})
+                    "sourced": sourced, "count": len(members), "rows": members,
+                    "label": label.replace("%n", str(len(members))), "labelN": label})
     return out

@@ -59,6 +59,7 @@ def time_spec(layer: Layer, lang: str) -> dict | None:
         "field": tv.field, "days": base64.b64encode(days.tobytes()).decode("ascii"),
         "n": len(days), "unit": tv.unit, "step": layer.style.time_step or tv.step(),
         "mode": layer.style.time_mode, "span": list(span) if span else None,
+        "range": list(layer.style.time_range) if layer.style.time_range else None,
         "undated": tv.undated, "ui": TIME_UI.get(lang, TIME_UI["en"]),
     }
 

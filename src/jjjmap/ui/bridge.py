@@ -38,6 +38,8 @@ class Bridge(QObject):
     mouseMoved = Signal(float, float)  # noqa: N815
     mapReady = Signal()  # noqa: N815
     shapeDrawn = Signal(str, list)  # noqa: N815 - "point" | "line" | "polygon", WGS-84 [lon, lat]s
+    rowsSelected = Signal(str, list)  # noqa: N815 - a hexagon's points (jjj-hexbin.js)
+    timeChanged = Signal(dict)  # noqa: N815 - the time slider's state (jjj-time.js)
 
 
 MAX_DRAWN_POSITIONS = 10_000   # clicks of one drawing; a page sending more is not ours
@@ -129,6 +131,40 @@ class PageBridge(QObject):
                 return
             cleaned.append([where[1], where[0]])
         self._bridge.shapeDrawn.emit(kind, cleaned)
+
+
+    @Slot("QVariant", "QVariant")
+    def rowsSelected(self, layer_id, rows) -> None:  # noqa: N802
+        """jjj-hexbin.js: the rows of a clicked hexagon's points, to select; dropped unless
+        every one is a whole number naming a row of a known layer."""
+        n = self._rows_of(layer_id) if isinstance(layer_id, str) and len(layer_id) <= 200 \
+            and self._rows_of is not None else None
+        if n is None or not isinstance(rows, list) or len(rows) > n:
+            log.debug("bridge: a selection that is not one ignored")
+            return
+        out = []
+        for row in rows:
+            row = _number(row)
+            if row is None or not row.is_integer() or not 0 <= row < n:
+                log.debug("bridge: a selection with a row that is not one ignored")
+                return
+            out.append(int(row))
+        self._bridge.rowsSelected.emit(layer_id, sorted(set(out)))
+
+    @Slot("QVariant")
+    def timeChanged(self, state) -> None:  # noqa: N802
+        """jjj-time.js: the slider's range (period labels), step and mode, to keep in the
+        layers' styles (projects, exports); anything else is dropped."""
+        from jjjmap.model.style import TIME_MODES, TIME_STEPS, valid_time_label
+
+        if not isinstance(state, dict):
+            return
+        step, mode, lo, hi = (state.get(k) for k in ("step", "mode", "from", "to"))
+        if step not in TIME_STEPS or mode not in TIME_MODES \
+                or not valid_time_label(lo) or not valid_time_label(hi):
+            log.debug("bridge: a time slider state that is not one ignored")
+            return
+        self._bridge.timeChanged.emit({"step": step, "mode": mode, "from": lo, "to": hi})
 
 
 def qwebchannel_js() -> str:
