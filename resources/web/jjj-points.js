@@ -46,6 +46,23 @@
       else { for (var j = 0; j < n; j++) { h[j] = hidden(rows[j]) ? 1 : 0; shown += 1 - h[j]; } }
       this._shown = shown;
       this.redraw();
+      this.fire('jjjchange');   // the label engine (jjj-labels.js) places again
+    },
+    // the points in view to label (jjj-labels.js): [{i, x, y, r}] in container pixels, or
+    // null when more than `most` are in view (too many to label)
+    labelPoints: function (most) {
+      if (!this._map) return null;
+      var sc = this._screen(), size = this._map.getSize(), R = this.spec.style.radius || 5, out = [];
+      for (var i = 0; i < this.n; i++) {
+        if (this.hide && this.hide[i]) continue;
+        var r = this.r ? this.r[i] : R, x = this.mx[i] * sc.scale - sc.ox, y = this.my[i] * sc.scale - sc.oy;
+        var o = this.stack && this.stack[i] ? this._offset(i, r) : null;
+        if (o) { x += o[0]; y += o[1]; }
+        if (x < -r || y < -r || x > size.x + r || y > size.y + r) continue;
+        if (out.length >= most) return null;
+        out.push({i: i, x: x, y: y, r: r});
+      }
+      return out;
     },
     shownCount: function () { return this._shown; },
     // screen offset of a stacked point: a golden-angle spiral, a disc apart
@@ -99,7 +116,7 @@
       var n = this.n, mx = this.mx, my = this.my, ci = this.ci, rr = this.r;
       var hide = this.hide, stack = this.stack;
       if (n > BITMAP_FROM) { this._bitmap(ctx, c, sc, size, dpr); return; }
-      var visible = [], outline = n <= 5000;
+      var outline = n <= 5000;
       ctx.lineWidth = 0.8;
       ctx.strokeStyle = 'rgba(30,30,30,0.8)';
       for (var k = 0; k < colors.length; k++) {
@@ -113,19 +130,9 @@
           if (x < -r || y < -r || x > size.x + r || y > size.y + r) continue;
           if (r <= 2) { ctx.rect(x - r, y - r, 2 * r, 2 * r); }   // tiny: squares are faster
           else { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 6.2832); }
-          if (visible.length < 400) visible.push(i);
         }
         ctx.globalAlpha = this.alpha; ctx.fill(); ctx.globalAlpha = 1;
         if (outline) ctx.stroke();
-      }
-      if (this.spec.label && visible.length < 400) {
-        ctx.font = '11px "Noto Sans CJK SC", "Noto Sans", sans-serif';
-        ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#222';
-        var lab = this.spec.label;
-        visible.forEach(function (i) {
-          var x = mx[i] * sc.scale - sc.ox + (rr ? rr[i] : R) + 3, y = my[i] * sc.scale - sc.oy + 4;
-          ctx.strokeText(lab[i], x, y); ctx.fillText(lab[i], x, y);
-        });
       }
     },
     // Many points: a million arcs in one canvas path take half a minute to fill in software

@@ -7,7 +7,7 @@
   var ui = window.jjjUi;
   var map, cfg, T, layers = {}, order = [], hl = {}, hlLayers = {}, fitted = false, region = null;
   var tileLayers = [], basemapName = null, tileStats = {ok: 0, err: 0};
-  var panel, legend, note, land = null;
+  var panel, legend, note, land = null, labels = null;
   // keep popups clear of the title (top left) when Leaflet pans them into view
   var POPUP = {maxWidth: 340, autoPanPaddingTopLeft: [20, 100], autoPanPaddingBottomRight: [20, 30]};
   jjj.ready = false;
@@ -102,7 +102,6 @@
       return s;
     }
     entry.styleOf = styleOf;
-    var labels = L.layerGroup();
     var gj = L.geoJSON(spec.data, {
       pane: pane, renderer: renderer, style: styleOf,
       pointToLayer: function (f, ll) {
@@ -131,19 +130,12 @@
           });
           lyr.on('mouseout', function () { if (!isHl(spec.id, row)) lyr.setStyle(styleOf(f)); });
         }
-        if (p._lp) {
-          var icon = L.divIcon({className: 'jjj-label', html: ui.el('span', null, p._lb), iconSize: null});
-          labels.addLayer(L.marker(p._lp, {icon: icon, interactive: false, pane: pane, keyboard: false}));
-        } else if (p._lb && spec.labelField && f.geometry.type !== 'Point') {
-          var c = lyr.getBounds ? lyr.getBounds().getCenter() : null;
-          if (c) labels.addLayer(L.marker(c, {icon: L.divIcon({className: 'jjj-label', html: ui.el('span', null, p._lb), iconSize: null}), interactive: false, pane: pane, keyboard: false}));
-        }
       }
     });
     entry.data = gj;
     entry.count = function () { return gj.getLayers().length; };
     if (spec.detail) setUpDetail(spec, gj, entry);
-    return L.featureGroup([gj, labels]);
+    return L.featureGroup([gj]);   // labels: jjj-labels.js
   }
 
   // Level of detail: level z is simplified to half a pixel at zoom z; the page shows level
@@ -304,6 +296,7 @@
     legend = ui.legendControl(jjj, cfg).addTo(map);
     if (cfg.showPanel !== false) panel = ui.panelControl(jjj, cfg).addTo(map);
     if (window.jjjMeasure) window.jjjMeasure.attach(map, cfg);   // jjj-measure.js
+    if (window.JjjLabels) labels = new window.JjjLabels(map);      // jjj-labels.js
     // the URL's fragment may name a view and a basemap (#view=lat,lon,zoom&basemap=name):
     // the app opens a stored page so (ui.warmstart), and a link to an export can too
     var start = startFromHash(location.hash);
@@ -387,6 +380,7 @@
       entry.count = function () { return entry.pg.count(); };
     }
     layers[spec.id] = entry;
+    if (labels) labels.add(entry);
     order.push(spec.id);
     restack();
     map.getPane(pane).style.opacity = String(spec.opacity === undefined ? 1 : spec.opacity);
@@ -398,38 +392,9 @@
     }
   };
 
-  // Place labels clear of point symbols: nudge a label below any symbol it would cover.
-  function declutter() {
-    var labels = map.getContainer().querySelectorAll('.jjj-label span');
-    if (!labels.length) return;
-    var icons = [].map.call(map.getContainer().querySelectorAll('.jjj-icon, .jjj-cluster-icon'),
-                            function (n) { return n.getBoundingClientRect(); });
-    var tries = [[0, 0], [0, 15], [0, -15], [1, 0], [-1, 0], [0, 28], [0, -28]];
-    [].forEach.call(labels, function (s) {
-      s.style.transform = '';
-      var r0 = s.getBoundingClientRect(), w = r0.width / 2 + 14;
-      for (var t = 0; t < tries.length; t++) {
-        var dx = tries[t][0] * w, dy = tries[t][1], hit = false;
-        for (var i = 0; i < icons.length && !hit; i++) {
-          var b = icons[i];
-          hit = r0.left + dx < b.right && r0.right + dx > b.left &&
-                r0.top + dy < b.bottom && r0.bottom + dy > b.top;
-        }
-        if (!hit) {
-          s.style.transform = 'translate(calc(-50% + ' + dx + 'px), calc(-50% + ' + dy + 'px))';
-          return;
-        }
-      }
-    });
-  }
-  jjj.declutter = declutter;
 
   jjj.finish = function () {
-    map.on('zoomend moveend', function () { requestAnimationFrame(declutter); });
-    Object.keys(layers).forEach(function (id) {
-      if (layers[id].cluster) layers[id].cluster.on('animationend spiderfied unspiderfied', declutter);
-    });
-    requestAnimationFrame(declutter);
+    if (labels) labels.start(function () { return order.map(function (id) { return layers[id]; }); });
     if (window.JjjTime) window.JjjTime.attach(jjj, map, order.map(function (id) { return layers[id]; }), cfg.lang);
     refreshUi();
     updateNoTiles();
@@ -465,6 +430,7 @@
     order.forEach(function (id) { if (known.indexOf(id) < 0) known.unshift(id); });
     order = known;
     restack();
+    if (labels) labels.schedule();   // user layers' labels: the upper layer first
     refreshUi();
     return true;
   };
@@ -573,6 +539,9 @@
   jjj.basemap = function () { return basemapName; };
   jjj.markersOf = function (id) { var e = layers[id]; return e ? e.byRow : {}; };
   jjj.layerGroup = function (id) { var e = layers[id]; return e ? e.group : null; };
+  // the labels drawn now: [{text, level, kind, box: [x0, y0, x1, y1]}] and the last run's stats
+  jjj.labels = function () { return labels ? labels.info() : {stats: {}, labels: []}; };
+  jjj.placeLabels = function () { if (labels) labels.place(); return !!labels; };
 
   // ---- basemaps -----------------------------------------------------------------------
   function setTiles(name) {

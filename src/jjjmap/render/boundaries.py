@@ -5,10 +5,9 @@ from __future__ import annotations
 from jjjmap.model import Layer, Style
 
 from .common import both_names, popup, text
-import shapely
-
 from .detail import row_positions
 from .geometry import decimals_for, packed_or_geojson, simplified
+from .labels import anchors, short_name
 from .legendfmt import legend_header
 from .vectors import _legend as vector_legend, colour_classes
 
@@ -31,6 +30,8 @@ LEVEL_STYLE = {
     "xiongan": {"color": "#c0392b", "weight": 2.2, "fill": True, "fillColor": "#e74c3c",
                 "fillOpacity": 0.18},
 }
+# levels whose names the page labels, in this priority (jjj-labels.js)
+LABELLED = ("province", "prefecture", "county")
 LEVEL_NAMES = {
     "province": ("Province boundary", "省级界线"),
     "prefecture": ("Prefecture boundary", "地级界线"),
@@ -66,7 +67,7 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
     coords, scale = packed_or_geojson(geoms, decimals_for(tolerance))
     packed: list = []
     features = []
-    label_points = []
+    labelled = []
     shown = {"name_zh", "name_en", "code", "area_km2", "level", "parent", "geometry"}
     extras = [f for f in layer.style.tooltip_fields if f in gdf.columns and f not in shown]
     classes = choropleth_classes(layer, gdf, lang)
@@ -92,14 +93,17 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
             packed.append(geom)
             geom = None
         features.append({"type": "Feature", "geometry": geom, "properties": props})
-        if level == "prefecture":
-            label_points.append((len(features) - 1, pos))
-    if label_points:
-        pts = shapely.point_on_surface(geoms.values[[p for _, p in label_points]])
-        for (fi, _), pt in zip(label_points, pts):
+        if level in LABELLED:
+            labelled.append((len(features) - 1, pos, area))
+    if labelled:   # the page's label engine places them (resources/web/jjj-labels.js)
+        places = anchors(geoms.values[[p for _, p, _ in labelled]])
+        for (fi, _, area), place in zip(labelled, places):
+            if place is None:
+                continue
             props = features[fi]["properties"]
-            props["_lp"] = [round(pt.y, 4), round(pt.x, 4)]
-            props["_lb"] = _short(props["_tt"][0])
+            props["_lp"], props["_lr"] = place["lp"], place["r"]
+            props["_la"] = _area(area, place["a"])
+            props["_lb"] = short_name(props["_tt"][0], level)
     style = dict(LEVEL_STYLE[level])
     if layer.style != Style():   # the user restyled it: their stroke and fill win
         st = layer.style
@@ -128,6 +132,7 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
         "style": style,
         "styles": [],
         "hover": level in ("county", "xiongan", "prefecture"),
+        "labelLevel": level if level in LABELLED else None,
         "data": {"type": "FeatureCollection", "features": features},
         "legend": legend,
     }
@@ -140,9 +145,10 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
     return spec
 
 
-def _short(name: str) -> str:
-    """Map label: "Zhangjiakou City" -> "Zhangjiakou", "张家口市" -> "张家口" (popups keep it)."""
-    for suffix in (" City", " Municipality", "市"):
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
+def _area(area, fallback: float) -> float:
+    """The layer's own area (km², geodesic) for ranking labels, else the drawing estimate."""
+    try:
+        value = float(area)
+    except (TypeError, ValueError):
+        return fallback
+    return value if value == value and value >= 0 else fallback

@@ -18,6 +18,7 @@ from jjjmap.model import Layer, Style
 
 from .common import popup, text, texts
 from .geometry import decimals_for, lonlat_arrays, simplified, to_feature_geometries
+from .labels import anchors
 from .legendfmt import class_label, legend_header
 
 CATEGORY_PALETTE = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
@@ -179,6 +180,7 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
     attrs = {f: gdf[f].to_numpy() for f in fields}
     labels = gdf[label].to_numpy() if label else None
     places = _label_places(gdf, shift) if label else None
+    where = anchors(geoms) if label else None   # for the page's label engine (jjj-labels.js)
     for i, geom in enumerate(coords):
         if geom is None:
             continue
@@ -187,6 +189,10 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
             props["_lb"] = text(labels[i])
             if places is not None:
                 props["_lp"] = places[i]
+            elif where[i] is not None:
+                props["_lp"], props["_lr"] = where[i]["lp"], where[i]["r"]
+            if where[i] is not None:
+                props["_la"] = where[i]["a"]
         if r is not None:
             props["_r"] = round(float(r[i]), 1)
         props["_a"] = [text(attrs[f][i]) for f in fields]
