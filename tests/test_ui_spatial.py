@@ -48,7 +48,7 @@ def test_rings_around_xiongan_select_the_clusters_inside_and_export(window, qtbo
     rings = next(lyr for lyr in w.doc.layers if lyr.meta.get("derived", {}).get("kind") == "rings")
     assert rings.gdf["label"].tolist() == ["50 km"]
     assert js(qtbot, w.map, f"window.jjj.featureCount('{rings.id}')") == 1
-    labels = js(qtbot, w.map, "[].map.call(document.querySelectorAll('.jjj-label span'), "
+    labels = js(qtbot, w.map, "[].map.call(document.querySelectorAll('.jjj-lbl'), "
                               "function (s) { return s.textContent; })")
     assert "50 km" in labels
 

@@ -12,6 +12,7 @@
   var RANK = {province: 0, prefecture: 1, county: 2, user: 3};
   var FITS_INSIDE = {county: true};   // levels labelled only where the name fits the polygon
   var MIN_ZOOM = {county: 8};          // and from this zoom on (at 7 they crowd the cities)
+  var COMPACT_BELOW = 7;               // smaller type below this zoom (jjj.css .jjj-lbl-compact)
   var PAD = 2;                         // free pixels kept around each label
   var CELL = 64;                       // collision grid cell, px
   var MAX_POINTS = 1000;               // a point layer with more in view gets no labels
@@ -21,6 +22,12 @@
   // fractions of the inscribed radius (the label's centre stays inside the circle)
   var DIRS = [[0, -1], [0, 1], [1, 0], [-1, 0], [0.7, -0.7], [-0.7, -0.7], [0.7, 0.7], [-0.7, 0.7]];
   var STEPS = [0.3, 0.6, 0.9];
+  // then, for a province or city crowded by badges, further out as long as the label's
+  // centre stays inside the polygon (Tianjin at the default view of a small window)
+  var FAR = [1.2, 1.5, 1.8, 2.1, 2.5, 2.9, 3.4];
+  var FAR_DIRS = [];   // 16 directions
+  for (var a = 0; a < 16; a++) FAR_DIRS.push([Math.cos(a * Math.PI / 8), Math.sin(a * Math.PI / 8)]);
+  var FAR_LEVELS = {province: true, prefecture: true};
 
   function Grid() { this.cells = {}; }
   Grid.prototype._each = function (b, fn) {
@@ -128,7 +135,25 @@
     STEPS.forEach(function (f) {
       DIRS.forEach(function (d) { out.push([d[0] * f * rpx, d[1] * f * rpx]); });
     });
+    if (FAR_LEVELS[c.level] && c.lyr && c.lyr._rings) {
+      FAR.forEach(function (f) {
+        FAR_DIRS.forEach(function (d) { out.push([d[0] * f * rpx, d[1] * f * rpx, true]); });
+      });
+    }
     return out;
+  }
+
+  // even-odd test of a layer point against a Leaflet polygon's projected rings
+  function insideRings(pt, rings) {
+    var odd = false;
+    for (var k = 0; k < rings.length; k++) {
+      var r = rings[k];
+      for (var i = 0, j = r.length - 1; i < r.length; j = i++) {
+        if ((r[i].y > pt.y) !== (r[j].y > pt.y) &&
+            pt.x < (r[j].x - r[i].x) * (pt.y - r[i].y) / (r[j].y - r[i].y) + r[i].x) odd = !odd;
+      }
+    }
+    return odd;
   }
 
   Engine.prototype._candidates = function (size, zoomScale) {
@@ -173,10 +198,12 @@
     return out;
   };
 
-  Engine.prototype._measure = function (list) {
+  // each label's size in the pane's current type (normal or compact), measured once
+  Engine.prototype._measure = function (list, key) {
     var pane = this.pane, fresh = [];
     list.forEach(function (c) {
-      if (c.w !== undefined) return;
+      var known = c.sizes && c.sizes[key];
+      if (known) { c.w = known[0]; c.h = known[1]; return; }
       if (!c.el) {
         c.el = L.DomUtil.create('div', 'jjj-lbl jjj-lbl-' + c.level + ' jjj-lbl-' + c.kind);
         c.el.textContent = c.text;   // text from data is never markup
@@ -187,6 +214,7 @@
     fresh.forEach(function (c) {   // one layout for all of them
       var r = c.el.getBoundingClientRect();
       c.w = r.width; c.h = r.height;
+      (c.sizes || (c.sizes = {}))[key] = [r.width, r.height];
     });
     fresh.forEach(function (c) { c.el.style.visibility = ''; if (!c.on) pane.removeChild(c.el); });
   };
@@ -200,6 +228,15 @@
       grid.add([r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]);
       n++;
     }
+    // the discs of canvas point layers, while few enough are in view to label them
+    var map = this.map;
+    (this.ordered ? this.ordered() : []).forEach(function (e) {
+      if (!e.cloud || !e.cloud.labelPoints || !visible(map, e)) return;
+      (e.cloud.labelPoints(MAX_POINTS) || []).forEach(function (q) {
+        grid.add([q.x - q.r, q.y - q.r, q.x + q.r, q.y + q.r]);
+        n++;
+      });
+    });
     return n;
   };
 
@@ -208,18 +245,20 @@
     if (!size.x || !size.y) return;
     var zoom = map.getZoom(), zoomScale = Math.pow(2, zoom), grid = new Grid(), pane = this.pane;
     this.shown.forEach(function (c) { c.box = null; });
-    var list = this._candidates(size, zoomScale);
-    this._measure(list);
+    var list = this._candidates(size, zoomScale), compact = zoom < COMPACT_BELOW - 1e-9;
+    L.DomUtil[compact ? 'addClass' : 'removeClass'](pane, 'jjj-lbl-compact');
+    this._measure(list, compact ? 'compact' : 'normal');
     var obstacles = this._obstacles(grid), placed = [], seen = {};
     for (var k = 0; k < list.length; k++) {
       var c = list[k], w = c.w, h = c.h, rpx = c.r0 * zoomScale;
       if (!w || !h) continue;
+      var twins = null;
       if (c.rank < RANK.user) {   // the same name one level down (Beijing, Tianjin): once
-        var twins = seen[c.text] || (seen[c.text] = []), dup = false;
+        var dup = false;
+        twins = seen[c.text] || (seen[c.text] = []);
         for (var d = 0; d < twins.length && !dup; d++) {
           dup = twins[d].p.distanceTo(c.p) <= Math.max(twins[d].rpx, 24);
         }
-        twins.push({p: c.p, rpx: rpx});
         if (dup) continue;
       }
       if (FITS_INSIDE[c.level] && Math.sqrt(w * w + h * h) / 2 > rpx * 1.25) continue;
@@ -231,9 +270,12 @@
         if (b[0] < 0 || b[1] < 0 || b[2] > size.x || b[3] > size.y) continue;
         var padded = [b[0] - PAD, b[1] - PAD, b[2] + PAD, b[3] + PAD];
         if (grid.hits(padded)) continue;
+        if (tries[t][2] && !insideRings(map.containerPointToLayerPoint(
+          [c.p.x + tries[t][0], c.p.y + tries[t][1]]), c.lyr._rings)) continue;
         grid.add(padded);
         c.box = b;
         placed.push(c);
+        if (twins) twins.push({p: c.p, rpx: rpx});   // placed: its twin one level down is not
         break;
       }
     }
