@@ -131,7 +131,7 @@
     }
     if (c.kind === 'line') return [[0, 0], [0, -h], [0, h]];
     var out = [[0, 0]];
-    if (rpx < 4) return out;
+    if (rpx < 4) return [[0, 0], [0, -h], [0, h]];   // a set place (a ring's edge) or a speck
     STEPS.forEach(function (f) {
       DIRS.forEach(function (d) { out.push([d[0] * f * rpx, d[1] * f * rpx]); });
     });
