@@ -28,7 +28,8 @@ MEASURE = """() => {
   const labels = [...document.querySelectorAll('.jjj-lbl')].map(e => ({
     text: e.textContent, county: e.classList.contains('jjj-lbl-county'),
     user: e.classList.contains('jjj-lbl-user'), b: rel(e.getBoundingClientRect()),
-    shown: getComputedStyle(e).visibility === 'visible' && getComputedStyle(e.parentNode).visibility === 'visible'}));
+    shown: getComputedStyle(e).visibility === 'visible' &&
+           getComputedStyle(e.parentNode).visibility === 'visible'}));
   const obstacles = [...map.querySelectorAll('.leaflet-marker-icon, .leaflet-control')]
     .map(e => ({what: e.className, b: rel(e.getBoundingClientRect())}))
     .filter(o => o.b[2] > o.b[0] && o.b[3] > o.b[1]);
@@ -167,7 +168,8 @@ def test_a_user_layers_labels_take_part(chromium, tmp_path):
         assert {"Square A", "Square B", "Square C", "Point one", "Point two"} <= user, user
         assert "Langfang" in {lb["text"] for lb in m["labels"]}
         assert m["bad"] == []
-        x, y = page.evaluate(f"(p => [p.x, p.y])(jjj.map.latLngToContainerPoint([{spec_lp[0]}, {spec_lp[1]}]))")
+        x, y = page.evaluate("ll => (p => [p.x, p.y])(jjj.map.latLngToContainerPoint(ll))",
+                             spec_lp)
         assert not [lb["text"] for lb in m["labels"]
                     if lb["b"][0] <= x <= lb["b"][2] and lb["b"][1] <= y <= lb["b"][3]]
         # a hidden layer's labels go with it

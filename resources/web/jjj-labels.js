@@ -249,6 +249,7 @@
     L.DomUtil[compact ? 'addClass' : 'removeClass'](pane, 'jjj-lbl-compact');
     this._measure(list, compact ? 'compact' : 'normal');
     var obstacles = this._obstacles(grid), placed = [], seen = {};
+    var t1 = performance.now();   // what came before: mostly the browser's layout
     for (var k = 0; k < list.length; k++) {
       var c = list[k], w = c.w, h = c.h, rpx = c.r0 * zoomScale;
       if (!w || !h) continue;
@@ -286,12 +287,14 @@
     placed.forEach(function (c) {
       if (c.el.parentNode !== pane) pane.appendChild(c.el);
       c.on = true;
-      L.DomUtil.setPosition(c.el, map.containerPointToLayerPoint([c.box[0], c.box[1]]));
+      // in layer pixels a label stays put while the map pans: write only what moved
+      var at = map.containerPointToLayerPoint([c.box[0], c.box[1]]);
+      if (!c.at || !c.at.equals(at)) { L.DomUtil.setPosition(c.el, at); c.at = at; }
     });
     this.shown = placed;
     L.DomUtil.removeClass(pane, 'jjj-lbl-moving');
     var s = this.stats;
-    s.runs++; s.ms = performance.now() - t0; s.candidates = list.length; s.placed = placed.length;
+    s.runs++; s.ms = performance.now() - t0; s.layoutMs = t1 - t0; s.candidates = list.length; s.placed = placed.length;
     s.obstacles = obstacles; s.zoom = map.getZoom();
   };
 

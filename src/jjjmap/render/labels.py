@@ -110,6 +110,6 @@ def _city_names() -> frozenset[str]:
     from jjjmap import catalog
     try:
         names = catalog.load_layer("prefectures").gdf["name_en"]
-    except Exception:   # a broken installation says so elsewhere; labels just stay long
+    except (catalog.CatalogError, OSError, KeyError):   # said elsewhere; names stay long
         return frozenset()
     return frozenset(short_name(str(n), "prefecture") for n in names)
