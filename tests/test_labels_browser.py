@@ -189,3 +189,23 @@ def test_the_light_export_places_labels_the_same_way(chromium, tmp_path):
         assert len(m["labels"]) >= 10 and m["bad"] == []
         assert {"Tianjin", "Langfang"} <= {lb["text"] for lb in m["labels"]}
     assert real_errors(log) == []
+
+
+def test_a_county_choropleth_adds_no_second_pile_of_names(chromium, tmp_path):
+    # a county layer coloured by a field, as a join makes one (analysis.join: the target's
+    # kind and level), over the built-in counties: each name once, none overlapping
+    doc = catalog.default_document()
+    counties = next(lyr for lyr in doc.layers if lyr.id == "counties")
+    doc.add_layer(Layer(gdf=counties.gdf.copy(), title_en="Counties + area", kind="boundary",
+                        group="custom", meta={"level": "county"},
+                        style=Style(mode="graduated", field="area_km2", fill_opacity=0.7)))
+    path = _export(doc, tmp_path / "choropleth.html")
+    with open_page(path, b=chromium) as (page, log):
+        for zoom in (6.5, 9):
+            m = go(page, zoom)
+            texts = [lb["text"] for lb in m["labels"]]
+            assert m["bad"] == [] and texts, zoom
+            assert len(texts) == len(set(texts)), sorted(t for t in texts if texts.count(t) > 1)
+            if zoom < 8:
+                assert not [lb for lb in m["labels"] if lb["county"]]
+    assert real_errors(log) == []
