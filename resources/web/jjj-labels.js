@@ -87,6 +87,7 @@
       });
     }
     if (!items.length && !(entry.cloud && spec.label)) return;
+    if (entry.cloud) entry.cloud.labelsByEngine = true;   // not on its canvas (jjj-points.js)
     this.sources.push({entry: entry, items: items, level: level, cache: {}});
   };
 

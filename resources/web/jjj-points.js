@@ -116,7 +116,7 @@
       var n = this.n, mx = this.mx, my = this.my, ci = this.ci, rr = this.r;
       var hide = this.hide, stack = this.stack;
       if (n > BITMAP_FROM) { this._bitmap(ctx, c, sc, size, dpr); return; }
-      var outline = n <= 5000;
+      var visible = [], outline = n <= 5000;
       ctx.lineWidth = 0.8;
       ctx.strokeStyle = 'rgba(30,30,30,0.8)';
       for (var k = 0; k < colors.length; k++) {
@@ -130,9 +130,21 @@
           if (x < -r || y < -r || x > size.x + r || y > size.y + r) continue;
           if (r <= 2) { ctx.rect(x - r, y - r, 2 * r, 2 * r); }   // tiny: squares are faster
           else { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 6.2832); }
+          if (visible.length < 400) visible.push(i);
         }
         ctx.globalAlpha = this.alpha; ctx.fill(); ctx.globalAlpha = 1;
         if (outline) ctx.stroke();
+      }
+      // a layer's labels are the label engine's (jjj-labels.js sets labelsByEngine); a
+      // cloud of its own (jjj-pg.js's counts per grid cell) writes them on its canvas
+      if (this.spec.label && !this.labelsByEngine && visible.length < 400) {
+        ctx.font = '11px "Noto Sans CJK SC", "Noto Sans", sans-serif';
+        ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#222';
+        var lab = this.spec.label;
+        visible.forEach(function (i) {
+          var x = mx[i] * sc.scale - sc.ox + (rr ? rr[i] : R) + 3, y = my[i] * sc.scale - sc.oy + 4;
+          ctx.strokeText(lab[i], x, y); ctx.fillText(lab[i], x, y);
+        });
       }
     },
     // Many points: a million arcs in one canvas path take half a minute to fill in software
