@@ -105,3 +105,12 @@ def test_xiongan_has_no_label_and_a_user_layer_only_with_a_label_field():
     props = [f["properties"] for f in layer_spec(named, user, 0.0)["data"]["features"]]
     assert [p["_lb"] for p in props] == ["A", "B"]
     assert props[1]["_lr"] > props[0]["_lr"] > 0 and props[1]["_la"] > props[0]["_la"]
+
+
+def test_many_polygons_get_a_point_on_their_surface(monkeypatch):
+    import jjjmap.render.labels as labels
+    monkeypatch.setattr(labels, "CIRCLES_UP_TO", 1)
+    c = box(0, 0, 3, 3).difference(box(1, 1, 3, 2))
+    got = labels.anchors([c, box(10, 10, 11, 11)])
+    assert all(a["r"] == 0 for a in got)
+    assert Point(got[0]["lp"][1], got[0]["lp"][0]).within(c)
