@@ -108,6 +108,10 @@
     L.DomEvent.on(map.getContainer(), 'transitionend', function (e) {
       if (e.target && e.target.classList && e.target.classList.contains('leaflet-marker-icon')) schedule();
     });
+    // the print look (export/pagewait.py, jjj-print.js) hides controls and restyles labels
+    if (window.MutationObserver && document.body) {
+      new MutationObserver(schedule).observe(document.body, {attributes: true, attributeFilter: ['class']});
+    }
     ordered().forEach(function (e) {   // markercluster re-clusters after the zoom has ended
       if (e.cluster) {
         e.cluster.on('animationend spiderfied unspiderfied', function () {
@@ -248,7 +252,7 @@
     this.shown.forEach(function (c) { c.box = null; });
     var list = this._candidates(size, zoomScale), compact = zoom < COMPACT_BELOW - 1e-9;
     L.DomUtil[compact ? 'addClass' : 'removeClass'](pane, 'jjj-lbl-compact');
-    this._measure(list, compact ? 'compact' : 'normal');
+    this._measure(list, (compact ? 'compact ' : 'normal ') + document.body.className);
     var obstacles = this._obstacles(grid), placed = [], seen = {};
     var t1 = performance.now();   // what came before: mostly the browser's layout
     for (var k = 0; k < list.length; k++) {
