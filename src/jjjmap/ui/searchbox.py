@@ -83,8 +83,7 @@ class SearchBox(QLineEdit):
     def retranslate(self) -> None:
         self.setPlaceholderText(self.tr("Search places (中文, English, pinyin)…"))
         self.setToolTip(self.tr("Find a feature of any layer by its Chinese or English name, "
-                                "by pinyin or by pinyin initials (hdq for 海淀区), and zoom "
-                                "to it"))
+                                "by pinyin or by the initials of its pinyin, and zoom to it"))
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
