@@ -92,3 +92,13 @@ def test_user_layers_keep_their_own_names():
     assert F.field_label(Mine(), "status", "zh") == "status"
     assert F.value_names(Mine(), "status", "zh") is None
     assert F.field_label(None, "name_en", "zh") == "name_en"
+
+
+def test_time_slider_names_its_field_in_the_interface_language():
+    from jjjmap import catalog
+    from jjjmap.render.timefilter import time_spec
+
+    layer = catalog.load_layer("relocated_institutions")
+    assert time_spec(layer, "zh")["label"] == "宣布年份"
+    assert time_spec(layer, "en")["label"] == "Year announced"
+    assert time_spec(layer, "zh")["field"] == "year_announced"

@@ -20,6 +20,7 @@ from . import plaintext
 
 ROLE_HIT = Qt.ItemDataRole.UserRole + 1
 ROLE_DETAIL = Qt.ItemDataRole.UserRole + 2   # the other language's name and the layer
+POPUP_WIDTH = 460
 
 
 def hit_detail(hit) -> str:
@@ -119,7 +120,8 @@ class SearchBox(QLineEdit):
             item.setData((hit.layer_id, hit.row), ROLE_HIT)
             self.model.appendRow(item)
         if self.hits:
-            self.completer.complete()
+            # wider than the box: the detail (other name, layer) has room after the name
+            self.completer.complete(QRect(0, 0, max(self.width(), POPUP_WIDTH), self.height()))
         else:
             self.completer.popup().hide()
         return self.hits
