@@ -37,10 +37,16 @@ def _readings(han: str) -> list[list[str]]:
     it differs, the place-name reading (泊头 is Botou, not Potou: jjjmap.geo.names)."""
     phrase = lazy_pinyin(han, errors="ignore")
     out = [phrase]
-    if _PLACE_CHARS.intersection(han):
-        from jjjmap.geo.names import syllables
-
-        place = [s.replace("ü", "v") for s in syllables(han)]
+    if len(phrase) == len(han) and not _PLACE_STARTS.isdisjoint(han):
+        place, i = list(phrase), 0
+        while i < len(han):
+            for key, syllables in _PLACE_READINGS.get(han[i], ()):
+                if han.startswith(key, i):
+                    place[i:i + len(key)] = syllables
+                    i += len(key)
+                    break
+            else:
+                i += 1
         if place != phrase:
             out.append(place)
     return out
@@ -60,13 +66,19 @@ def _keys(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     return han, tuple(dict.fromkeys(latin)), tuple(dict.fromkeys(initials))
 
 
-def _place_chars() -> frozenset[str]:
+def _place_readings() -> dict[str, list[tuple[str, list[str]]]]:
+    """geo.names.READINGS by first character, longest first (one syllable per character)."""
     from jjjmap.geo.names import READINGS
 
-    return frozenset("".join(READINGS))
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for key in sorted(READINGS, key=len, reverse=True):
+        if len(READINGS[key]) == len(key):
+            out.setdefault(key[0], []).append((key, list(READINGS[key])))
+    return out
 
 
-_PLACE_CHARS = _place_chars()
+_PLACE_READINGS = _place_readings()
+_PLACE_STARTS = frozenset(_PLACE_READINGS)
 
 
 @dataclass(frozen=True)
