@@ -102,3 +102,27 @@ def test_time_slider_names_its_field_in_the_interface_language():
     assert time_spec(layer, "zh")["label"] == "宣布年份"
     assert time_spec(layer, "en")["label"] == "Year announced"
     assert time_spec(layer, "zh")["field"] == "year_announced"
+
+
+def test_xiongan_popup_names_its_note_in_chinese_and_gives_the_chinese_note():
+    from jjjmap import catalog
+    from jjjmap.render.boundaries import boundary_spec
+
+    layer = catalog.load_layer("xiongan")
+    note_zh = _rows("xiongan")[0]["note_zh"]
+    rows = dict(boundary_spec(layer, "zh", 0.01)["data"]["features"][0]["properties"]["_p"]["r"])
+    assert rows["说明"] == note_zh
+    rows = dict(boundary_spec(layer, "en", 0.01)["data"]["features"][0]["properties"]["_p"]["r"])
+    assert rows["Note"] == _rows("xiongan")[0]["note"]
+
+
+def test_choropleth_legend_header_is_the_fields_display_name():
+    from jjjmap import catalog
+    from jjjmap.model import Style
+    from jjjmap.render.legendfmt import legend_header
+
+    layer = catalog.load_layer("counties")
+    style = Style(mode="graduated", field="area_km2")
+    assert legend_header(style, "zh", layer) == "面积（平方千米）"
+    assert legend_header(style, "en", layer) == "Area (km²)"
+    assert legend_header(style, "zh") == "area_km2"   # no layer: the field as named
