@@ -179,3 +179,21 @@ def test_style_dialog_lists_builtin_fields_by_display_name(qtbot):
     i = dialog.label_field.findData("status")
     assert i >= 0 and dialog.label_field.itemText(i) == "状态"
     assert "status" in dialog.label_field.itemData(i, TIP)
+
+
+def test_count_dialog_lists_builtin_fields_by_display_name(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from jjjmap.ui.joindialog import AggregateDialog
+
+    class Window(QWidget):   # what the dialog asks of the main window: its document
+        doc = catalog.default_document()
+
+    window = Window()
+    qtbot.addWidget(window)
+    window.doc.lang = "zh"
+    dialog = AggregateDialog(window)
+    dialog.points.setCurrentIndex(dialog.points.findData("sector_clusters"))
+    i = dialog.by.findData("sector")
+    assert i >= 0 and dialog.by.itemText(i) == "产业"
+    assert "sector" in dialog.by.itemData(i, TIP)
