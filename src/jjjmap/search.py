@@ -19,6 +19,7 @@ from pypinyin import lazy_pinyin
 
 from jjjmap.model import MapDocument
 
+_SEP = "\x1f"   # joins an entry's forms: never in a folded form (a-z only)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NAME_COLUMN = re.compile(r"(^|_)(name|title|label)(_|$)|名称|名字|地名|标题", re.IGNORECASE)
 # Boundaries first: a place name most often means the place, not a point named after it.
@@ -57,12 +58,13 @@ def _keys(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """(Chinese characters, folded Latin forms, pinyin initials) of a name; pinyin stands in
     for Chinese, whole (haidianqu) or by initials (hdq)."""
     han = "".join(_CJK.findall(text))
-    latin = [fold(text)] if fold(text) else []
+    folded = fold(text)
+    latin = [folded] if folded else []
     initials = []
     if han:
         for syllables in _readings(han):
             latin.append("".join(syllables))
-            initials.append("".join(s[:1] for s in syllables))
+            initials.append("".join([s[:1] for s in syllables]))
     return han, tuple(dict.fromkeys(latin)), tuple(dict.fromkeys(initials))
 
 
@@ -117,8 +119,9 @@ class SearchIndex:
         self._layers = {layer.id: layer for layer in doc.layers}
         # per feature: (layer id, row, its names as written, rank)
         self._features: list[tuple[str, int, tuple[str, ...], int]] = []
-        # per name: (Chinese characters, Latin forms, initials, name, feature number)
-        self._entries: list[tuple[str, tuple[str, ...], tuple[str, ...], str, int]] = []
+        # per name: (Chinese characters, Latin forms, initials, the Latin forms and the initials
+        # joined for a quick first test, name, feature number)
+        self._entries: list[tuple] = []
         for order, layer in enumerate(doc.layers):
             gdf = layer.gdf
             rank = _KIND_RANK.get(layer.kind, 1) * 100 + order
@@ -131,7 +134,10 @@ class SearchIndex:
                 number = len(self._features)
                 self._features.append((layer.id, row, names, rank))
                 for value in names:
-                    self._entries.append((*_keys(value), value, number))
+                    han, latin, initials = _keys(value)
+                    self._entries.append((han, latin, initials, _SEP.join(latin),
+                                          _SEP + _SEP.join(initials) if initials else "",
+                                          value, number))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -148,14 +154,20 @@ class SearchIndex:
             return []
         q = q_han or q_latin
         best: dict[int, tuple[tuple, str]] = {}
-        for han, latin, initials, label, number in self._entries:
-            texts = (han,) if q_han else latin
-            found = [(0 if t == q else 1, 0 if t.startswith(q) else 1, 0)
-                     for t in texts if q in t]
-            if not q_han:
+        q_start = _SEP + q
+        for han, latin, initials, latin_joined, initials_joined, label, number in self._entries:
+            if q_han:
+                if q not in han:
+                    continue
+                found = [(0 if han == q else 1, 0 if han.startswith(q) else 1, 0)]
+            else:
+                if q not in latin_joined and q_start not in initials_joined:
+                    continue
+                found = [(0 if t == q else 1, 0 if t.startswith(q) else 1, 0)
+                         for t in latin if q in t]
                 found += [(0 if t == q else 1, 0, 1) for t in initials if t.startswith(q)]
-            if not found:
-                continue
+                if not found:
+                    continue
             score = (*min(found), self._features[number][3], len(label))
             if number not in best or score < best[number][0]:
                 best[number] = (score, label)
