@@ -52,3 +52,26 @@ def test_custom_layers_are_searchable_and_nonsense_finds_nothing():
 
 def test_fold_drops_tones_spaces_and_apostrophes():
     assert fold("Xi'ān  Shì") == "xianshi"
+
+
+@pytest.mark.parametrize("query, zh, en", [
+    ("hdq", "海淀区", "Haidian District"),          # pinyin initials
+    ("zjk", "张家口市", "Zhangjiakou City"),
+    ("haidianqu", "海淀区", "Haidian District"),     # whole pinyin
+    ("xiangdu", "襄都区", "Xiangdu District"),       # 都 read du in the place name (geo.names)
+    ("xdq", "襄都区", "Xiangdu District"),
+])
+def test_initials_whole_pinyin_and_names_in_each_language(index, query, zh, en):
+    doc, ix = index
+    hits = ix.find(query, lang="en")
+    names = [(h.name, h.other) for h in hits]
+    assert (en, zh) in names
+    assert (zh, en) in [(h.name, h.other) for h in ix.find(query, lang="zh")]
+    hit = hits[names.index((en, zh))]
+    assert doc.layer(hit.layer_id).gdf.iloc[hit.row]["name_zh"] == zh
+
+
+def test_initials_only_match_from_the_start(index):
+    _doc, ix = index
+    # 海淀区 is hdq; "dq" is inside its initials but not their start
+    assert "海淀区" not in {h.label for h in ix.find("dq")}

@@ -81,7 +81,9 @@ def test_default_map_has_the_institutions_slider_and_it_hides_the_right_rows(chr
     path.write_text(render_html(doc), encoding="utf-8")
     with open_page(path, b=chromium) as (page, log):
         text = page.inner_text(".jjj-time")
-        assert "4 without a year" in text and "year_announced" in text
+        # the field by its display name (jjjmap.fieldnames), the raw name in the tooltip
+        assert "4 without a year" in text and "(Year announced)" in text
+        assert page.get_attribute(".jjj-time-title", "title") == "year_announced"
         _check_years(page, _institutions(doc))
     assert real_errors(log) == []
 

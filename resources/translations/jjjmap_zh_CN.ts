@@ -940,8 +940,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Find a feature of any layer by its Chinese or English name or by pinyin, and zoom to it</source>
-        <translation>按中文名、英文名或拼音在所有图层中查找要素，并缩放至该要素</translation>
+        <source>Find a feature of any layer by its Chinese or English name, by pinyin or by the initials of its pinyin, and zoom to it</source>
+        <translation>按中文名、英文名、拼音或拼音首字母在所有图层中查找要素，并缩放至该要素</translation>
     </message>
 </context>
 <context>

@@ -112,8 +112,9 @@
       var d = this._d = el('div', 'jjj-time leaflet-control');
       L.DomEvent.disableClickPropagation(d);
       L.DomEvent.disableScrollPropagation(d);
-      var names = this.entries.map(function (e) { return e.spec.title + ' (' + e.spec.time.field + ')'; });
-      el('div', 'jjj-time-title', T.time + ': ' + names.join(' · '), d);
+      var names = this.entries.map(function (e) { return e.spec.title + ' (' + (e.spec.time.label || e.spec.time.field) + ')'; });
+      var heading = el('div', 'jjj-time-title', T.time + ': ' + names.join(' · '), d);
+      heading.title = this.entries.map(function (e) { return e.spec.time.field; }).join(' · ');
       var top = el('div', 'jjj-time-row', null, d);
       var play = this._play = el('button', 'jjj-time-play', '▶', top);
       play.type = 'button'; play.title = T.play; play.setAttribute('data-time', 'play');

@@ -2,6 +2,7 @@
 counties fine, Xiongan highlighted. Counties carry both names in their tooltips."""
 from __future__ import annotations
 
+from jjjmap.fieldnames import field_label
 from jjjmap.model import Layer, Style
 
 from .common import both_names, popup, text
@@ -81,12 +82,13 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
         rows_ = [("code" if lang == "en" else "代码", code)]
         if area is not None and text(area):
             rows_.append(("area" if lang == "en" else "面积", f"{float(area):,.0f} km²"))
-        for extra in extras:   # e.g. Xiongan's note and member counties
-            rows_.append((extra, text(rec.get(extra, ""))))
+        for extra in extras:   # e.g. Xiongan's note (note_zh in Chinese) and member counties
+            value = text(rec.get(f"{extra}_zh", "")) if lang == "zh" else ""
+            rows_.append((field_label(layer, extra, lang), value or text(rec.get(extra, ""))))
         if classes is not None:
             props["_c"] = int(classes[0][pos])
             field = layer.style.field
-            rows_.append((legend_header(layer.style, lang) or field,
+            rows_.append((legend_header(layer.style, lang, layer) or field,
                           text(rec.get(field, "")) or ("no data" if lang == "en" else "无数据")))
         props["_p"] = popup(first, second, rows_)
         if scale is not None:   # the page unpacks it into the feature (resources/web/jjj.js)

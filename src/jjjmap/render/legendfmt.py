@@ -35,9 +35,13 @@ def class_label(lo: float, hi: float, lang: str = "en") -> str:
     return f"{human_number(lo, lang)} – {human_number(hi, lang)}"
 
 
-def legend_header(style, lang: str) -> str:
-    """The legend's title: the user's words, else the field; the unit in brackets."""
-    title = (getattr(style, "legend_title", None) or style.field or "").strip()
+def legend_header(style, lang: str, layer=None) -> str:
+    """The legend's title: the user's words, else the field (a built-in layer's by its display
+    name, jjjmap.fieldnames); the unit in brackets."""
+    from jjjmap.fieldnames import field_label
+
+    field = field_label(layer, style.field, lang) if style.field else ""
+    title = (getattr(style, "legend_title", None) or field or "").strip()
     units = (getattr(style, "units", None) or "").strip()
     if units:
         title = f"{title}（{units}）" if lang == "zh" else f"{title} ({units})"

@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 
+from jjjmap.fieldnames import KIND_NAMES, STATUS_NAMES
 from jjjmap.model import Layer
 
 from .common import PRECISION_TEXT, both_names, popup, safe_url, text
@@ -20,17 +21,8 @@ from .geometry import lonlat_arrays
 # Institutions: shape by kind (drawn as inline SVG in the page), colour by status.
 KIND_SHAPE = {"university": "triangle", "hospital": "cross", "state_owned_enterprise": "square",
               "research_institute": "diamond", "other": "circle"}
-KIND_NAMES = {
-    "university": ("University", "高校"), "hospital": ("Hospital", "医院"),
-    "state_owned_enterprise": ("State-owned enterprise", "央企"),
-    "research_institute": ("Research institute", "科研院所"),
-    "enterprise": ("Enterprise", "企业"), "other": ("Other", "其他"),
-}
 # Paul Tol "vibrant" picks: grey = only announced, orange = being built, blue = operating.
 STATUS_COLOR = {"announced": "#9E9E9E", "under_construction": "#EE7733", "operating": "#0077BB"}
-STATUS_NAMES = {"announced": ("Announced", "已宣布"),
-                "under_construction": ("Under construction", "建设中"),
-                "operating": ("Operating", "已运营")}
 FALLBACK_COLORS = ["#009988", "#CC3311", "#EE3377", "#33BBEE", "#BBBBBB"]
 
 

@@ -14,6 +14,7 @@ import base64
 import numpy as np
 
 from jjjmap.analysis.timefields import TimeValues, read_time
+from jjjmap.fieldnames import field_label
 from jjjmap.model import Layer
 
 # layers that have a slider unless their style says otherwise (time_field = "")
@@ -56,7 +57,8 @@ def time_spec(layer: Layer, lang: str) -> dict | None:
     days = tv.days.astype(np.float32)
     span = tv.span()
     return {
-        "field": tv.field, "days": base64.b64encode(days.tobytes()).decode("ascii"),
+        "field": tv.field, "label": field_label(layer, tv.field, lang),
+        "days": base64.b64encode(days.tobytes()).decode("ascii"),
         "n": len(days), "unit": tv.unit, "step": layer.style.time_step or tv.step(),
         "mode": layer.style.time_mode, "span": list(span) if span else None,
         "range": list(layer.style.time_range) if layer.style.time_range else None,

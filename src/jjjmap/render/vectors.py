@@ -231,7 +231,7 @@ def _legend(layer: Layer, types, colours, cls_legend, size_legend, lang) -> list
                 "fillOpacity": max(style.fill_opacity, 0.5)}
 
     if cls_legend:
-        head = [{"label": legend_header(style, lang), "header": True}]
+        head = [{"label": legend_header(style, lang, layer), "header": True}]
         return head + [{"label": e["label"], "symbol": sym(e["color"])} for e in cls_legend] + [
             {"label": e["label"], "symbol": {"type": "circle", "color": colours[0],
                                              "radius": e["radius"]}} for e in size_legend]

@@ -2,6 +2,9 @@
 
 Nothing is copied into items. Sorting and filtering only rearrange an index permutation
 (``order``: view row -> positional row of ``layer.gdf``), so 100,000 rows stay responsive.
+The built-in layers' headers and coded values are shown in the interface language
+(jjjmap.fieldnames), the raw column name and value in the tooltip; sorting uses the real
+values, and the text filter finds a row by either.
 """
 from __future__ import annotations
 
@@ -30,10 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jjjmap import fieldnames
 from jjjmap.lazy import LazyModule
 from jjjmap.model import Layer
 
-from . import plaintext
+from . import i18n, plaintext
 
 np = LazyModule("numpy")
 pd = LazyModule("pandas")
@@ -84,6 +88,8 @@ class AttributeModel(QAbstractTableModel):
         self._text = ""
         self._filter_column: str | None = None
         self._haystack: pd.Series | None = None
+        self.lang = i18n.current_language()
+        self._codes: list[dict[str, str] | None] = []   # per column: raw value -> shown text
         self.set_layer(layer)
 
     # -- data source ------------------------------------------------------------------------
@@ -107,8 +113,32 @@ class AttributeModel(QAbstractTableModel):
                 self._columns.append(geom)
                 self._values.append(None)  # geometry type computed lazily per cell
             self.order = np.arange(len(gdf))
+        self._codes = self._code_tables()
         self._inverse = None
         self.endResetModel()
+
+    def _code_tables(self) -> list[dict[str, str] | None]:
+        return [fieldnames.value_names(self.layer, c, self.lang) for c in self._columns]
+
+    def set_language(self, lang: str) -> None:
+        """Show headers and coded values in ``lang`` (the data and the order do not change)."""
+        if lang == self.lang:
+            return
+        self.lang = lang
+        self._codes = self._code_tables()
+        self._haystack = None
+        if self._text:   # what a filter finds in a coded column changes with its words
+            self._rebuild()
+            return
+        if self._columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        if self.order is not NO_ROWS and len(self.order) and self._columns:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.order) - 1, len(self._columns) - 1))
+
+    def header_text(self, column: str) -> str:
+        """The name shown for ``column``: its display name for a built-in field."""
+        return fieldnames.field_label(self.layer, column, self.lang)
 
     @property
     def columns(self) -> list[str]:
@@ -145,6 +175,11 @@ class AttributeModel(QAbstractTableModel):
                 text = "" if geom is None else geom.geom_type
             else:
                 text = format_value(values[row])
+                codes = self._codes[index.column()]
+                if codes is not None and text in codes:
+                    if role == Qt.ItemDataRole.ToolTipRole:   # the real value as well
+                        return plaintext.tooltip(f"{codes[text]}\n{text}")
+                    return codes[text]
             # a tooltip is rich text if it looks like it: a cell's value never is
             return plaintext.tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -154,10 +189,15 @@ class AttributeModel(QAbstractTableModel):
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            # the raw column name, which projects, joins and filters use
+            return plaintext.tooltip(self._columns[section]) if section < len(self._columns) \
+                else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return self._columns[section] if section < len(self._columns) else None
+            return self.header_text(self._columns[section]) if section < len(self._columns) \
+                else None
         return str(int(self.order[section])) if section < len(self.order) else None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
@@ -173,6 +213,17 @@ class AttributeModel(QAbstractTableModel):
         if (text, column) != (self._text, self._filter_column):
             self._text, self._filter_column = text, column
             self._rebuild()
+
+    def _searchable(self, i: int) -> pd.Series:
+        """Column ``i`` as filter text: its values, and for a coded column also what is shown."""
+        values = self._values[i]
+        if values is None:
+            values = self.layer.gdf.geometry.geom_type.to_numpy()
+        raw = column_text(values)
+        codes = self._codes[i] if i < len(self._codes) else None
+        if codes is None:
+            return raw
+        return raw + "\x1f" + raw.map(codes).fillna("")
 
     # -- order ------------------------------------------------------------------------------
     def _sorted_rows(self) -> np.ndarray:
@@ -199,13 +250,11 @@ class AttributeModel(QAbstractTableModel):
         if not self._text:
             return None
         if self._filter_column is not None:
-            values = self._values[self._columns.index(self._filter_column)]
-            if values is None:
-                values = self.layer.gdf.geometry.geom_type.to_numpy()
-            one = column_text(values).str.lower().reset_index(drop=True)
+            one = self._searchable(self._columns.index(self._filter_column))
+            one = one.str.lower().reset_index(drop=True)
             return one.str.contains(self._text, regex=False).to_numpy()
         if self._haystack is None:
-            parts = [column_text(v) for v in self._values if v is not None]
+            parts = [self._searchable(i) for i, v in enumerate(self._values) if v is not None]
             hay = parts[0].str.lower() if parts else pd.Series([""] * len(self.layer.gdf))
             for part in parts[1:]:
                 hay = hay + "\x1f" + part.str.lower()
@@ -287,6 +336,7 @@ class AttributeTable(QWidget):
             self.filter_edit.blockSignals(True)
             self.filter_edit.clear()
             self.filter_edit.blockSignals(False)
+            self.model.lang = i18n.current_language()
             self.model.set_layer(layer)
             self._fill_filter_columns()
             self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -302,8 +352,10 @@ class AttributeTable(QWidget):
         self.filter_column.blockSignals(True)
         self.filter_column.clear()
         self.filter_column.addItem(self.tr("any column"), None)
-        for name in self.model.columns:
-            self.filter_column.addItem(str(name), name)
+        for i, name in enumerate(self.model.columns):
+            self.filter_column.addItem(self.model.header_text(name), name)
+            self.filter_column.setItemData(i + 1, plaintext.tooltip(name),
+                                           Qt.ItemDataRole.ToolTipRole)
         self.filter_column.blockSignals(False)
 
     def set_filter(self, text: str, column: str | None = None) -> None:
@@ -329,6 +381,10 @@ class AttributeTable(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
             self._set_placeholder()
+            self.model.set_language(i18n.current_language())
+            for i in range(1, self.filter_column.count()):
+                self.filter_column.setItemText(
+                    i, self.model.header_text(self.filter_column.itemData(i)))
             if self.filter_column.count():
                 self.filter_column.setItemText(0, self.tr("any column"))
             self._update_count()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from .fieldcombo import add_field
 from .workers import Task
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -351,9 +352,9 @@ class AggregateDialog(QDialog):
             if c == gdf.geometry.name:
                 continue
             if pd.api.types.is_numeric_dtype(gdf[c]) and not pd.api.types.is_bool_dtype(gdf[c]):
-                self.field.addItem(str(c), c)
+                add_field(self.field, layer, c, self.w.doc.lang)
             elif gdf[c].nunique() <= 50:
-                self.by.addItem(str(c), c)
+                add_field(self.by, layer, c, self.w.doc.lang)
         self.field.setEnabled(self.stat.currentData() != "count")
 
     def start(self) -> Task | None:

@@ -1,20 +1,62 @@
 """The toolbar's search box: any feature by Chinese name, English name or pinyin.
 
 The index (jjjmap.search, Qt-free) is rebuilt lazily after layers come, go or change data;
-hits are offered in a completer popup, and choosing one (or Enter: the best hit) emits
-``featureChosen`` for the window to select the feature and zoom to it.
+hits are offered in a completer popup, each named in the interface language with its name in
+the other language and its layer in smaller grey text after it, and choosing one (or Enter:
+the best hit) emits ``featureChosen`` for the window to select the feature and zoom to it.
+Names come from data: the popup draws them as plain text.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QCompleter, QLineEdit
+from PySide6.QtCore import QEvent, QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QCompleter, QLineEdit, QStyle, QStyledItemDelegate
 
 from jjjmap.model import MapDocument
 
+from . import plaintext
+
 ROLE_HIT = Qt.ItemDataRole.UserRole + 1
+ROLE_DETAIL = Qt.ItemDataRole.UserRole + 2   # the other language's name and the layer
+POPUP_WIDTH = 460
+
+
+def hit_detail(hit) -> str:
+    return "  ·  ".join(t for t in (hit.other, hit.layer_title) if t)
+
+
+class HitDelegate(QStyledItemDelegate):
+    """The hit's name as the item's text, its detail after it, smaller and grey."""
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        detail = index.data(ROLE_DETAIL)
+        if not detail:
+            return
+        name_width = option.fontMetrics.horizontalAdvance(index.data() or "")
+        rect = option.rect.adjusted(name_width + 18, 0, -4, 0)
+        if rect.width() <= 8:
+            return
+        painter.save()
+        font = option.font
+        font.setPointSizeF(max(font.pointSizeF() * 0.85, 6.0))
+        painter.setFont(font)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        painter.setPen(option.palette.color(role))
+        text = painter.fontMetrics().elidedText(detail, Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(QRect(rect), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                         text)   # drawText never reads markup
+        painter.restore()
+
+    def sizeHint(self, option, index):  # noqa: N802
+        size = super().sizeHint(option, index)
+        detail = index.data(ROLE_DETAIL)
+        if detail:
+            size.setWidth(size.width() + 24 + option.fontMetrics.horizontalAdvance(detail))
+        return size
 
 
 class SearchBox(QLineEdit):
@@ -32,6 +74,7 @@ class SearchBox(QLineEdit):
         self.completer = QCompleter(self.model, self)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setWidget(self)  # not setCompleter: the line edit keeps what was typed
+        self.completer.popup().setItemDelegate(HitDelegate(self.completer.popup()))
         self.completer.activated[QModelIndex].connect(self._activated)
         self.textEdited.connect(self.search)
         self.returnPressed.connect(self.choose_best)
@@ -40,8 +83,8 @@ class SearchBox(QLineEdit):
 
     def retranslate(self) -> None:
         self.setPlaceholderText(self.tr("Search places (中文, English, pinyin)…"))
-        self.setToolTip(self.tr("Find a feature of any layer by its Chinese or English name "
-                                "or by pinyin, and zoom to it"))
+        self.setToolTip(self.tr("Find a feature of any layer by its Chinese or English name, "
+                                "by pinyin or by the initials of its pinyin, and zoom to it"))
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -66,14 +109,19 @@ class SearchBox(QLineEdit):
 
     def search(self, text: str) -> list:
         """Fill the popup with the hits for ``text`` and show it (hidden when none)."""
-        self.hits = self.index.find(text) if text.strip() else []
+        self.hits = self.index.find(text, lang=self.doc.lang) if text.strip() else []
         self.model.clear()
         for hit in self.hits:
-            item = QStandardItem(f"{hit.label}  —  {hit.layer_title}")
+            item = QStandardItem(hit.name or hit.label)
+            detail = hit_detail(hit)
+            item.setData(detail, ROLE_DETAIL)
+            item.setToolTip(plaintext.tooltip("\n".join(t for t in (hit.name or hit.label,
+                                                                     detail) if t)))
             item.setData((hit.layer_id, hit.row), ROLE_HIT)
             self.model.appendRow(item)
         if self.hits:
-            self.completer.complete()
+            # wider than the box: the detail (other name, layer) has room after the name
+            self.completer.complete(QRect(0, 0, max(self.width(), POPUP_WIDTH), self.height()))
         else:
             self.completer.popup().hide()
         return self.hits

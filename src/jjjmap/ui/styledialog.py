@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from jjjmap.lazy import LazyModule
 from jjjmap.model import Layer, MapDocument, Style
 
+from .fieldcombo import add_field
 from .plaintext import plain_label
 
 pd = LazyModule("pandas")
@@ -329,7 +330,7 @@ class StyleDialog(QDialog):
         if none_text is not None:
             combo.addItem(none_text, None)
         for f in fields:
-            combo.addItem(f, f)
+            add_field(combo, self.layer, f, self.doc.lang)
         if keep and combo.findData(keep) < 0 and keep in self.layer.gdf.columns:
             combo.addItem(self.tr("%1 (text)").replace("%1", keep), keep)
         self._select(combo, current if combo.findData(current) >= 0 else keep)
