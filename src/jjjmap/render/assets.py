@@ -65,6 +65,7 @@ _ASSETS = (
     Asset("jjj-heat.js", "js", "web:jjj-heat.js"),
     Asset("jjj-hexbin.js", "js", "web:jjj-hexbin.js"),
     Asset("jjj-pg.js", "js", "web:jjj-pg.js"),
+    Asset("jjj-pick.js", "js", "web:jjj-pick.js"),
     Asset("jjj.js", "js", "web:jjj.js"),
 )
 _IMAGES = tuple(
