@@ -31,12 +31,27 @@
       return out.reverse();   // drawn later = on top
     }
 
+    // point symbols at the position: markers shown unclustered (16 px icons), the canvas points
+    function pointHits(entry, latlng) {
+      var cp = map.latLngToContainerPoint(latlng), out = [];
+      if (entry.cloud && entry.cloud.nearest && entry.cloud.rows) {
+        var i = entry.cloud.nearest(cp, 3);
+        if (i >= 0) out.push(entry.cloud.rows[i]);
+      } else if (entry.markers) {
+        Object.keys(entry.markers).forEach(function (row) {
+          var m = entry.byRow[row];
+          if (m && map.hasLayer(m) && map.latLngToContainerPoint(m.getLatLng()).distanceTo(cp) <= 8) out.push(+row);
+        });
+      }
+      return out;
+    }
+
     function collect(latlng, offers) {
       var hits = [];
       hooks.entries().forEach(function (entry) {
         var id = entry.spec.id;
         offers.filter(function (o) { return o.id === id; }).forEach(function (o) { hits.push(o); });
-        vectorHits(entry, latlng).forEach(function (row) {
+        pointHits(entry, latlng).concat(vectorHits(entry, latlng)).forEach(function (row) {
           if (!hits.some(function (h) { return h.id === id && h.row === row; })) {
             hits.push({id: id, row: row, entry: entry});
           }

@@ -382,17 +382,15 @@
     if (spec.render === 'geojson') entry.group = buildGeoJson(spec, pane, entry);
     else if (spec.render === 'markers') entry.group = buildMarkers(spec, pane, entry);
     else if (spec.render === 'points') {
-      var cloudIndex = {};
       entry.cloud = new window.JjjPointCloud(spec, pane, function (i, latlng) {
-        cloudIndex[entry.cloud.rows[i]] = i;
         if (pick) pick.offer(latlng, {id: spec.id, row: entry.cloud.rows[i], entry: entry, latlng: latlng});
       });
       entry.popupOf = function (row) {
-        var i = cloudIndex[row];
+        var i = entry.cloud.rowIndex[row];
         var vals = spec.attrs ? spec.attrs.map(function (col) { return col[i]; }) : null;
         return attrPopup(spec, row, vals, spec.label ? spec.label[i] : null);
       };
-      entry.nameOf = function (row) { return spec.label ? spec.label[cloudIndex[row]] : ''; };
+      entry.nameOf = function (row) { return spec.label ? spec.label[entry.cloud.rowIndex[row]] : ''; };
       entry.group = entry.timeTarget = entry.cloud;
       entry.count = function () { return entry.cloud.shownCount(); };
     } else if (window.JjjDensity && window.JjjDensity[spec.render]) {   // jjj-heat.js, jjj-hexbin.js
@@ -541,6 +539,13 @@
     hlLayers[id] = rings.addTo(map);
     return true;
   };
+
+  // identify (jjj-pick.js): the popup of one feature; a click at a position, resolved now
+  jjj.popupOf = function (id, row) {
+    var e = layers[id];
+    return e && e.popupOf && e.byRow[row] ? e.popupOf(row) : null;
+  };
+  jjj.identifyAt = function (lat, lon) { return pick ? pick.at([lat, lon]) : null; };
 
   jjj.highlighted = function () {
     var out = {};
