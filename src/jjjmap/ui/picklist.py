@@ -41,7 +41,6 @@ class PickList(QListWidget):
         super().__init__(parent)
         self.hits: list[tuple[str, int]] = []
         self.setUniformItemSizes(True)
-        self.setMaximumHeight(110)
         self.currentItemChanged.connect(self._changed)
         self._filling = False
         self.hide()
@@ -61,6 +60,9 @@ class PickList(QListWidget):
                 self.setCurrentRow(index)
         finally:
             self._filling = False
+        if self.count():   # as tall as its lines (up to six), not a fixed box
+            lines = min(self.count(), 6)
+            self.setFixedHeight(lines * self.sizeHintForRow(0) + 2 * self.frameWidth() + 2)
         self.setVisible(len(self.hits) > 1)
 
     def mark(self, layer_id: str, row: int) -> bool:
