@@ -107,6 +107,7 @@ def test_with_provinces_hidden_a_click_still_identifies_haidian(window, qtbot):
 def test_a_second_selection_clears_the_first_highlight_and_popup(window, qtbot):
     lon, lat, haidian = _inside("counties", "Haidian")
     click_at(qtbot, window, lon, lat)
+    qtbot.waitUntil(lambda: window.doc.selection == ("counties", (haidian,)), timeout=10000)
     qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjj.highlighted()")
                     == {"counties": [haidian]}, timeout=10000)
     assert popup_open(qtbot, window) is True

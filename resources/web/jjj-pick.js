@@ -8,8 +8,8 @@
  * The test runs on what is drawn: each vector's projected, clipped rings (Leaflet's own
  * `_containsPoint`, the test its canvas renderer uses), so the hit is the outline the user
  * sees at this zoom and level of detail, in the basemap's datum. Layers with their own
- * hit test (markers, the point canvas, hexagons) offer their hit for the same click; the
- * click resolves once every handler of it has run.
+ * hit test (markers, the point canvas, hexagons) offer their hit for the same click, which
+ * then resolves again with that hit in its layer's place.
  */
 (function () {
   'use strict';
@@ -18,7 +18,7 @@
   // hooks: entries() -> visible layer entries, top first; popup (Leaflet popup options);
   // T (page texts); report(hits, index) -> the app; highlight(id, rows)
   P.attach = function (map, hooks) {
-    var pending = null;
+    var pending = null, report = null, reportTimer = null;
 
     function vectorHits(entry, latlng) {
       var out = [];
@@ -107,36 +107,42 @@
         if (i === index) at = rows.length;
         rows.push([h.id, h.row]);
       });
-      if (rows.length) hooks.report(rows, at < 0 ? 0 : at);
-    }
-
-    function resolve() {
-      var p = pending; pending = null;
-      if (!p) return;
-      var hits = collect(p.latlng, p.offers);
-      if (!hits.length) return;
-      choose(p.latlng, hits, 0);
+      // told once the click's handlers have all run: only its last resolution reaches the
+      // app (an earlier one's highlight, arriving later, would close the final popup)
+      report = rows.length ? [rows, at < 0 ? 0 : at] : null;
+      if (!reportTimer) {
+        reportTimer = setTimeout(function () {
+          var r = report; report = null; reportTimer = null;
+          if (r) hooks.report(r[0], r[1]);
+        }, 0);
+      }
     }
 
     // offer(latlng, hit): a layer's own hit for this click ({id, row, entry} or, without a
-    // row, {id, content, title}: a hexagon); hit null: the map's click itself
+    // row, {id, content, title}: a hexagon); hit null: the map's click itself. Each offer
+    // resolves at once (a test or a script sees the popup synchronously); a later offer of
+    // the same click (the map's click comes before a point layer's) resolves it again.
     function offer(latlng, hit) {
-      if (window.jjjMeasure && window.jjjMeasure.busy && window.jjjMeasure.busy()) return;
+      if (window.jjjMeasure && window.jjjMeasure.busy && window.jjjMeasure.busy()) return null;
       if (!pending) {
         pending = {latlng: latlng, offers: []};
-        setTimeout(resolve, 0);
+        setTimeout(function () { pending = null; }, 0);
       }
       if (hit) {
         pending.offers.push(hit);
         if (hit.latlng) pending.latlng = hit.latlng;
       }
+      var hits = collect(pending.latlng, pending.offers);
+      if (!hits.length) return null;
+      choose(pending.latlng, hits, 0);
+      return P.last;
     }
 
     // registered before the measure tool's: a click that ends a measurement is not a pick
     map.on('click', function (e) { offer(e.latlng, null); });
     return {
       offer: offer,
-      at: function (latlng) { offer(L.latLng(latlng), null); resolve(); return P.last; },
+      at: function (latlng) { pending = null; return offer(L.latLng(latlng), null); },
       keyOf: function (popup) { return popup ? popup._jjjKey : null; }
     };
   };
