@@ -8,7 +8,8 @@ from jjjmap.model import GROUPS, Layer, MapDocument, Style
 
 
 def test_layer_keys_order():
-    assert catalog.LAYER_KEYS == ("counties", "prefectures", "provinces", "xiongan",
+    # bottom to top: the finest outlines on top, so a click picks the county first (issue 18)
+    assert catalog.LAYER_KEYS == ("provinces", "prefectures", "counties", "xiongan",
                                   "sector_clusters", "relocated_institutions")
 
 

@@ -70,7 +70,8 @@ def test_page_api(chromium, tmp_path):
         ev = page.evaluate
         ev("window.calls = []; window.jjjBridge = {featureClicked: (l, r) => calls.push([l, r]),"
            " viewChanged: (a, b, z) => calls.push(['view', z]), mouseMoved: () => 0,"
-           " mapReady: () => calls.push(['ready'])}")
+           " mapReady: () => calls.push(['ready']),"
+           " featuresPicked: (h, i) => calls.push(['picked', h, i])}")
         view = ev("jjj.getView()")
         assert view["zoom"] == 8 and abs(view["lat"] - 39.2) < 1e-6
         assert ev("jjj.setView(39.5, 116.0, 9)") is True
@@ -91,10 +92,10 @@ def test_page_api(chromium, tmp_path):
         assert z[0] < z[1]
         # highlight / highlighted / clear
         ev("jjj.highlight('counties', [2, 4])")
-        ev("jjj.highlight('clusters', [1])")
-        assert ev("jjj.highlighted()") == {"counties": [2, 4], "clusters": [1]}
-        ev("jjj.highlight('counties', [])")
+        ev("jjj.highlight('clusters', [1])")   # one selection at a time (issue 18)
         assert ev("jjj.highlighted()") == {"clusters": [1]}
+        ev("jjj.highlight('counties', [])")
+        assert ev("jjj.highlighted()") == {}
         # zoomTo a feature and the whole layer
         assert ev("jjj.zoomTo('counties', [8])") is True
         page.wait_for_function("calls.filter(c => c[0] === 'view').length >= 2",
@@ -112,9 +113,15 @@ def test_page_api(chromium, tmp_path):
         assert ev("jjj.setBasemap('osm')") is True
         assert ev("jjj.setBasemap('gaode')") is False
         assert ev("jjj.setBasemap('nope')") is False
-        # a click reaches the bridge with (layerId, row)
-        ev("jjj.markersOf('counties')[5].fire('click')")
-        assert ["counties", 5] in ev("calls")
+        # a click inside county 5 reaches the bridge as the features under it, top first
+        c = ev("(() => { const c = jjj.markersOf('counties')[5].getBounds().getCenter();"
+               " jjj.setView(c.lat, c.lng, 9); const p = jjj.map.latLngToContainerPoint(c);"
+               " const r = jjj.map.getContainer().getBoundingClientRect();"
+               " return [p.x + r.left, p.y + r.top]; })()")
+        page.mouse.click(c[0], c[1])
+        page.wait_for_function("calls.some(c => c[0] === 'picked')", timeout=5000)
+        picked = next(c for c in ev("calls") if c[0] == "picked")
+        assert picked[1][0] == ["counties", 5] and picked[2] == 0
     assert real_errors(log) == []
 
 
@@ -128,7 +135,9 @@ def _open_every_popup_and_tooltip(page):
           const rows = jjj.markersOf(id);
           for (const r in rows) {
             const l = rows[r];
-            for (const b of [l.getPopup && l.getPopup(), l.getTooltip && l.getTooltip()]) {
+            const popup = jjj.popupOf(id, r);   // a click's popup (jjj-pick.js)
+            if (popup) { sink.appendChild(popup); n++; }
+            for (const b of [l.getTooltip && l.getTooltip()]) {
               if (!b) continue;
               const c = b._content;
               const node = typeof c === 'function' ? c(l) : c;
@@ -136,7 +145,11 @@ def _open_every_popup_and_tooltip(page):
               else sink.appendChild(node);
               n++;
             }
-            if (jjj.map.hasLayer(l)) { l.openPopup && l.openPopup(); l.openTooltip && l.openTooltip(); }
+            if (jjj.map.hasLayer(l)) {
+              const at = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
+              jjj.identifyAt(at.lat, at.lng);   // the real popup, with the others named
+              l.openTooltip && l.openTooltip();
+            }
           }
         }
         return n;

@@ -170,3 +170,32 @@ def test_bridge_drops_drawings_that_are_not_positions(window, qtbot):
     js(qtbot, view, "(window.jjjBridge.shapeDrawn('line', [[116, 39], [117.5, 39.25]]), 1)")
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
     assert seen == [("line", [[116.0, 39.0], [117.5, 39.25]])]
+
+
+def test_bridge_drops_picks_that_are_not_features_of_the_map(window, qtbot):
+    """featuresPicked (jjj-pick.js): every hit must be a row of a layer on the map, once,
+    and the chosen index one of them; anything else is dropped whole."""
+    view = window.map
+    counties = window.doc.layers[0]
+    c = json.dumps(counties.id)
+    seen = []
+    view.bridge.featuresPicked.connect(lambda *a: seen.append(a))
+    bad = ["featuresPicked([], 0)", f"featuresPicked([[{c}, 1]], 1)",
+           f"featuresPicked([[{c}, 1]], -1)", f"featuresPicked([[{c}, 1]], 0.5)",
+           f"featuresPicked([[{c}, 1]], NaN)", f"featuresPicked([[{c}, 1]], '0')",
+           f"featuresPicked([[{c}, 1], [{c}, 1]], 0)", f"featuresPicked([[{c}, 99999]], 0)",
+           f"featuresPicked([[{c}, -1]], 0)", f"featuresPicked([[{c}, 1.5]], 0)",
+           f"featuresPicked([[{c}, '1']], 0)", "featuresPicked([['no-such-layer', 1]], 0)",
+           f"featuresPicked([[{c}, 1, 2]], 0)", f"featuresPicked([{c}, 1], 0)",
+           f"featuresPicked({{0: [{c}, 1]}}, 0)", f"featuresPicked([[{c}, 1], 'x'], 0)",
+           f"featuresPicked(Array(300).fill([{c}, 1]), 0)", "featuresPicked([[5, 1]], 0)"]
+    for call in bad:
+        js(qtbot, view, f"(window.jjjBridge.{call}, 1)")
+    js(qtbot, view, f"(window.jjjBridge.featuresPicked([[{c}, 3], [{c}, 1]], 1), 1)")
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert [(list(map(tuple, hits)), i) for hits, i in seen] == \
+        [([(counties.id, 3), (counties.id, 1)], 1)]
+    # and the window: the chosen one selected, both listed in the identify panel
+    qtbot.waitUntil(lambda: window.doc.selection == (counties.id, (1,)), timeout=5000)
+    assert window.identify.hits.hits == [(counties.id, 3), (counties.id, 1)]
+    assert window.identify.hits.currentRow() == 1

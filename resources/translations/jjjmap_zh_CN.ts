@@ -299,6 +299,10 @@
 <context>
     <name>IdentifyPanel</name>
     <message>
+        <source>Every feature under the click, top first: choose one to select it</source>
+        <translation>点击处的全部要素（最上层在前）：选择其一即选中该要素</translation>
+    </message>
+    <message>
         <location filename="../../src/jjjmap/ui/identify.py" line="+54"/>
         <source>Click a feature on the map to see its attributes.</source>
         <translation>点击地图上的要素以查看其属性。</translation>

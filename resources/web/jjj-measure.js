@@ -203,6 +203,7 @@
     return true;
   };
   M.picking = function () { return picking; };
+  M.busy = function () { return picking || (!!mode && !finished); };   // jjj-pick.js: no identify
 
   M.start = function (kind) {
     if (!map) return false;

@@ -7,7 +7,7 @@
   var ui = window.jjjUi;
   var map, cfg, T, layers = {}, order = [], hl = {}, hlLayers = {}, fitted = false, region = null;
   var tileLayers = [], basemapName = null, tileStats = {ok: 0, err: 0};
-  var panel, legend, note, land = null, labels = null;
+  var panel, legend, note, land = null, labels = null, pick = null;
   // keep popups clear of the title (top left) when Leaflet pans them into view
   var POPUP = {maxWidth: 340, autoPanPaddingTopLeft: [20, 100], autoPanPaddingBottomRight: [20, 30]};
   jjj.ready = false;
@@ -102,6 +102,15 @@
       return s;
     }
     entry.styleOf = styleOf;
+    var byRowProps = {};
+    entry.popupOf = function (row) {
+      var p = byRowProps[row];
+      return p._p ? ui.popup(p._p, T) : attrPopup(spec, row, p._a, p._lb);
+    };
+    entry.nameOf = function (row) {
+      var p = byRowProps[row] || {};
+      return (p._tt && p._tt[0]) || p._lb || (spec.title + ' #' + row);
+    };
     var gj = L.geoJSON(spec.data, {
       pane: pane, renderer: renderer, style: styleOf,
       pointToLayer: function (f, ll) {
@@ -120,10 +129,8 @@
         if (!tt && p._lb) tt = [p._lb];
         if (tt) lyr.bindTooltip(function () { return ui.tooltip(tt); },
                                 {sticky: !!(f.geometry.type.indexOf('Polygon') >= 0), direction: 'top'});
-        lyr.bindPopup(function () {
-          return p._p ? ui.popup(p._p, T) : attrPopup(spec, row, p._a, p._lb);
-        }, POPUP);
-        lyr.on('click', function () { callBridge('featureClicked', [spec.id, row]); });
+        // a click is resolved by jjj-pick.js: the popup of the topmost feature under it
+        byRowProps[row] = p;
         if (spec.hover) {
           lyr.on('mouseover', function () {
             if (!isHl(spec.id, row)) lyr.setStyle({weight: (styleOf(f).weight || 1) + 1.5, color: '#222'});
@@ -222,12 +229,15 @@
       var m = L.marker([f.lat, f.lon], {icon: markerIcon(f.icon), pane: pane, jjjColor: f.icon.color,
                                         jjjCat: f.cat, keyboard: false});
       m.bindTooltip(function () { return ui.tooltip(f.tt); }, {direction: 'top', offset: [0, -8]});
-      m.bindPopup(function () { return ui.popup(f.p, T); }, POPUP);
-      m.on('click', function () { callBridge('featureClicked', [spec.id, f.row]); });
+      m.on('click', function () {
+        if (pick) pick.offer(m.getLatLng(), {id: spec.id, row: f.row, entry: entry, latlng: m.getLatLng()});
+      });
       entry.byRow[f.row] = m;
       entry.markers[f.row] = f;
     });
     entry.cluster = group;
+    entry.popupOf = function (row) { return ui.popup(entry.markers[row].p, T); };
+    entry.nameOf = function (row) { var p = entry.markers[row].p; return p && p.t; };
     entry.active = spec.filter ? spec.filter.slice() : (spec.categories || []).map(function (c) { return c.key; });
     entry.applyFilter = function () {
       group.clearLayers();
@@ -295,6 +305,13 @@
     note = ui.noteControl().addTo(map);
     legend = ui.legendControl(jjj, cfg).addTo(map);
     if (cfg.showPanel !== false) panel = ui.panelControl(jjj, cfg).addTo(map);
+    if (window.JjjPick) {   // jjj-pick.js: before the measure tool (a measuring click picks nothing)
+      pick = window.JjjPick.attach(map, {
+        entries: function () { return order.slice().reverse().map(function (id) { return layers[id]; }).filter(function (e) { return e.visible; }); },
+        popup: POPUP, T: T, highlight: function (id, rows) { jjj.highlight(id, rows); },
+        report: function (hits, index) { callBridge('featuresPicked', [hits, index]); }
+      });
+    }
     if (window.jjjMeasure) window.jjjMeasure.attach(map, cfg);   // jjj-measure.js
     if (window.JjjLabels) labels = new window.JjjLabels(map);      // jjj-labels.js
     // the URL's fragment may name a view and a basemap (#view=lat,lon,zoom&basemap=name):
@@ -359,19 +376,25 @@
     else if (spec.render === 'markers') entry.group = buildMarkers(spec, pane, entry);
     else if (spec.render === 'points') {
       entry.cloud = new window.JjjPointCloud(spec, pane, function (i, latlng) {
-        var row = entry.cloud.rows[i];
-        var vals = spec.attrs ? spec.attrs.map(function (col) { return col[i]; }) : null;
-        L.popup(POPUP).setLatLng(latlng)
-          .setContent(attrPopup(spec, row, vals, spec.label ? spec.label[i] : null)).openOn(map);
-        callBridge('featureClicked', [spec.id, row]);
+        if (pick) pick.offer(latlng, {id: spec.id, row: entry.cloud.rows[i], entry: entry, latlng: latlng});
       });
+      entry.popupOf = function (row) {
+        var i = entry.cloud.rowIndex[row];
+        var vals = spec.attrs ? spec.attrs.map(function (col) { return col[i]; }) : null;
+        return attrPopup(spec, row, vals, spec.label ? spec.label[i] : null);
+      };
+      entry.nameOf = function (row) { return spec.label ? spec.label[entry.cloud.rowIndex[row]] : ''; };
       entry.group = entry.timeTarget = entry.cloud;
       entry.count = function () { return entry.cloud.shownCount(); };
     } else if (window.JjjDensity && window.JjjDensity[spec.render]) {   // jjj-heat.js, jjj-hexbin.js
       entry.group = entry.timeTarget = new window.JjjDensity[spec.render](spec, pane, function (latlng, content) {
-        var node = ui.popup(content, T);
-        if (content.node) node.appendChild(content.node);   // jjj-hexbin.js: "select these points"
-        L.popup(POPUP).setLatLng(latlng).setContent(node).openOn(map);
+        var show = function () {
+          var node = ui.popup(content, T);
+          if (content.node) node.appendChild(content.node);   // jjj-hexbin.js: "select these points"
+          return node;
+        };
+        if (pick) pick.offer(latlng, {id: spec.id, row: null, entry: entry, content: show, title: content.t});
+        else L.popup(POPUP).setLatLng(latlng).setContent(show()).openOn(map);
       });
       entry.count = function () { return entry.group.shownCount(); };
     } else if (spec.render === 'pg') {   // view-driven PostGIS layer (jjj-pg.js)
@@ -445,15 +468,26 @@
     return true;
   };
 
-  jjj.highlight = function (id, rows) {
-    var e = layers[id]; if (!e) return false;
+  // One selection at a time (issue 18): a new one clears every other layer's highlight and
+  // the popup of a feature it does not hold.
+  function unhighlight(id) {
+    var e = layers[id] || {byRow: {}};
     (hl[id] || []).forEach(function (r) {
       var l = e.byRow[r];
       if (l && l.setStyle && e.styleOf && l.feature) l.setStyle(e.styleOf(l.feature));
       if (l && e.markers && e.markers[r]) l.setIcon(markerIcon(e.markers[r].icon, false));
     });
     if (hlLayers[id]) { map.removeLayer(hlLayers[id]); delete hlLayers[id]; }
-    hl[id] = (rows || []).map(Number);
+    delete hl[id];
+  }
+
+  jjj.highlight = function (id, rows) {
+    rows = (rows || []).map(Number);
+    var open = pick && map._popup && map.hasLayer(map._popup) ? pick.keyOf(map._popup) : null;
+    if (open && !rows.some(function (r) { return open === id + ':' + r; })) map.closePopup();
+    Object.keys(hl).forEach(unhighlight);
+    var e = layers[id]; if (!e) return !id;
+    hl[id] = rows;
     if (!hl[id].length) { delete hl[id]; return true; }
     var rings = L.layerGroup();
     hl[id].forEach(function (r) {
@@ -471,6 +505,13 @@
     hlLayers[id] = rings.addTo(map);
     return true;
   };
+
+  // identify (jjj-pick.js): the popup of one feature; a click at a position, resolved now
+  jjj.popupOf = function (id, row) {
+    var e = layers[id];
+    return e && e.popupOf && e.byRow[row] ? e.popupOf(row) : null;
+  };
+  jjj.identifyAt = function (lat, lon) { return pick ? pick.at([lat, lon]) : null; };
 
   jjj.highlighted = function () {
     var out = {};

@@ -20,7 +20,7 @@ pyogrio = LazyModule("pyogrio")
 TITLE = "Jing-Jin-Ji / 京津冀"   # of the default map
 
 # Drawing order, bottom to top.
-LAYER_KEYS = ("counties", "prefectures", "provinces", "xiongan",
+LAYER_KEYS = ("provinces", "prefectures", "counties", "xiongan",
               "sector_clusters", "relocated_institutions")
 
 # Stable sector keys (as in the data's ``sector`` column) with display names, in display order.

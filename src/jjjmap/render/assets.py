@@ -66,6 +66,7 @@ _ASSETS = (
     Asset("jjj-hexbin.js", "js", "web:jjj-hexbin.js"),
     Asset("jjj-pg.js", "js", "web:jjj-pg.js"),
     Asset("jjj-labels.js", "js", "web:jjj-labels.js"),
+    Asset("jjj-pick.js", "js", "web:jjj-pick.js"),
     Asset("jjj.js", "js", "web:jjj.js"),
 )
 _IMAGES = tuple(

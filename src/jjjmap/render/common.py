@@ -23,6 +23,7 @@ UI = {
         "tianditu_key": ("Tianditu needs a free key: register at https://console.tianditu.gov.cn/ "
                          "and set JJJMAP_TIANDITU_KEY."),
         "row": "row", "more": "more", "data": "Data",
+        "also_here": "Also here",
     },
     "zh": {
         "layers": "图层", "legend": "图例", "basemap": "底图", "sectors": "产业",
@@ -31,6 +32,7 @@ UI = {
         "tianditu_key": ("天地图需要免费密钥：请在 https://console.tianditu.gov.cn/ 注册，"
                          "并设置环境变量 JJJMAP_TIANDITU_KEY。"),
         "row": "行", "more": "更多", "data": "数据",
+        "also_here": "此处还有",
     },
 }
 

@@ -40,9 +40,12 @@ class Bridge(QObject):
     shapeDrawn = Signal(str, list)  # noqa: N815 - "point" | "line" | "polygon", WGS-84 [lon, lat]s
     rowsSelected = Signal(str, list)  # noqa: N815 - a hexagon's points (jjj-hexbin.js)
     timeChanged = Signal(dict)  # noqa: N815 - the time slider's state (jjj-time.js)
+    # [(layer id, row)] under a click, top first, and the one chosen (jjj-pick.js)
+    featuresPicked = Signal(list, int)  # noqa: N815
 
 
 MAX_DRAWN_POSITIONS = 10_000   # clicks of one drawing; a page sending more is not ours
+MAX_PICKED = 200   # features under one click; a page sending more is not ours
 
 
 def _number(value) -> float | None:
@@ -94,6 +97,31 @@ class PageBridge(QObject):
             log.debug("bridge: click on an unknown feature ignored")
             return
         self._bridge.featureClicked.emit(layer_id, row)
+
+    @Slot("QVariant", "QVariant")
+    def featuresPicked(self, hits, index) -> None:  # noqa: N802
+        """jjj-pick.js: every feature under a click as [layer id, row], top first, and which
+        of them the user chose; dropped unless each is a row of a known layer (no repeats)
+        and the index names one of them."""
+        index = _number(index)
+        if not isinstance(hits, list) or not 1 <= len(hits) <= MAX_PICKED or index is None \
+                or not index.is_integer() or not 0 <= index < len(hits):
+            log.debug("bridge: a pick that is not one ignored")
+            return
+        out: list[tuple[str, int]] = []
+        for hit in hits:
+            if not isinstance(hit, list) or len(hit) != 2:
+                log.debug("bridge: a pick with a hit that is not one ignored")
+                return
+            layer_id, row = hit[0], _number(hit[1])
+            n = self._rows_of(layer_id) if isinstance(layer_id, str) and len(layer_id) <= 200 \
+                and self._rows_of is not None else None
+            if n is None or row is None or not row.is_integer() or not 0 <= row < n \
+                    or (layer_id, int(row)) in out:
+                log.debug("bridge: a pick with a hit that is not one ignored")
+                return
+            out.append((layer_id, int(row)))
+        self._bridge.featuresPicked.emit(out, int(index))
 
     @Slot("QVariant", "QVariant", "QVariant")
     def viewChanged(self, lat, lon, zoom) -> None:  # noqa: N802

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 from jjjmap.model import Layer
 
 from .attrtable import format_value
+from .picklist import PickList
 from .plaintext import escape
 
 _URL = re.compile(r"^https?://\S+$")
@@ -31,9 +32,13 @@ class IdentifyPanel(QWidget):
         self.title.setWordWrap(True)
         self.browser = QTextBrowser(self)
         self.browser.setOpenExternalLinks(True)
+        self.hits = PickList(self)   # every feature under the last click (jjj-pick.js)
+        self._hit_layers: list[tuple[Layer, int]] = []
+        self._hits_lang = "en"
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
+        layout.addWidget(self.hits)
         layout.addWidget(self.browser, 1)
         self.layer_id: str | None = None
         self.row: int | None = None
@@ -43,13 +48,25 @@ class IdentifyPanel(QWidget):
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
             if self._shown is None:
                 self.clear()
             else:
                 self.show_feature(*self._shown)
         super().changeEvent(event)
 
+    def retranslate(self) -> None:
+        self.hits.setToolTip(self.tr("Every feature under the click, top first: "
+                                     "choose one to select it"))
+
+    def show_hits(self, hits: list[tuple[Layer, int]], index: int, lang: str = "en") -> None:
+        """The features under a click (top first); ``index`` is the one shown."""
+        self._hit_layers, self._hits_lang = list(hits), lang
+        self.hits.set_hits(hits, index, lang)
+        self.retranslate()
+
     def clear(self) -> None:
+        self.hits.set_hits([], -1)
         self.layer_id, self.row, self.fields, self._shown = None, None, [], None
         self.browser.clear()
         self.title.setText(self.tr("Click a feature on the map to see its attributes."))
@@ -60,6 +77,10 @@ class IdentifyPanel(QWidget):
             self.clear()
             return
         self.layer_id, self.row, self._shown = layer.id, row, (layer, row, lang)
+        if not self.hits.mark(layer.id, row):   # a selection from elsewhere: no list
+            self._hit_layers = []
+        elif lang != self._hits_lang:
+            self.show_hits(self._hit_layers, self.hits.currentRow(), lang)
         self.title.setText(self.tr("<b>%1</b> — feature %2").replace(
             "%1", escape(layer.title(lang))).replace("%2", str(row)))
         record = gdf.iloc[row]
@@ -77,6 +98,7 @@ class IdentifyPanel(QWidget):
 
     def show_record(self, layer: Layer, key, record: dict, lang: str = "en") -> None:
         """A row fetched from a database (a view-driven PostGIS layer, by its key)."""
+        self.hits.set_hits([], -1)
         self.layer_id, self.row, self._shown = layer.id, None, None
         self.title.setText(self.tr("<b>%1</b> — feature %2").replace(
             "%1", escape(layer.title(lang))).replace("%2", escape(str(key))))

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jjjmap.model import GROUPS, Layer, MapDocument
+from jjjmap.model import Layer, MapDocument
 
 from . import plaintext
 
@@ -43,8 +43,25 @@ def group_title(group: str) -> str:
     }.get(group, group)
 
 
+def drawing_runs(layers) -> list[tuple[str, list[Layer]]]:
+    """The layers top first (the top of the list is drawn on top, as in QGIS), as runs of
+    one group: a group whose layers the user has interleaved with another's shows once per
+    run, so the panel never lists an order the map does not draw. "My layers" shows even
+    when empty (at the top, where a new layer goes)."""
+    runs: list[tuple[str, list[Layer]]] = []
+    for layer in reversed(layers):
+        if runs and runs[-1][0] == layer.group:
+            runs[-1][1].append(layer)
+        else:
+            runs.append((layer.group, [layer]))
+    if not any(group == "custom" for group, _ in runs):
+        runs.insert(0, ("custom", []))
+    return runs
+
+
 class LayerTreeModel(QStandardItemModel):
-    """Groups > layers (top of the map first) > sector filters of a clusters layer."""
+    """Groups > layers (top of the map first) > sector filters of a clusters layer; the
+    list's order is the drawing order, groups included."""
 
     sectorFilterChanged = Signal(str, str, object)  # noqa: N815 - layer id, column, keys|None
     rebuilt = Signal()
@@ -76,14 +93,14 @@ class LayerTreeModel(QStandardItemModel):
             root = self.invisibleRootItem()
             bold = QFont()
             bold.setBold(True)
-            for group in GROUPS:
-                members = [lyr for lyr in reversed(self.doc.layers) if lyr.group == group]
-                if not members and group != "custom":
-                    continue
+            for group, members in drawing_runs(self.doc.layers):
                 g = QStandardItem(group_title(group))
                 g.setFont(bold)
                 g.setData(group, ROLE_GROUP)
-                g.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled)
+                flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled
+                if members:   # a group drags as a whole
+                    flags |= Qt.ItemFlag.ItemIsDragEnabled
+                g.setFlags(flags)
                 for layer in members:
                     g.appendRow(self._layer_item(layer))
                 root.appendRow(g)
@@ -167,43 +184,78 @@ class LayerTreeModel(QStandardItemModel):
         return [MIME]
 
     def mimeData(self, indexes):  # noqa: N802
-        ids = [i.data(ROLE_LAYER) for i in indexes if i.data(ROLE_LAYER)]
+        """A layer's id, or a group's layer ids (top first), one per line."""
+        ids: list[str] = []
+        for index in indexes:
+            if index.data(ROLE_LAYER):
+                ids = [index.data(ROLE_LAYER)]
+                break
+            if index.data(ROLE_GROUP) and not index.parent().isValid():
+                group = self.itemFromIndex(index)
+                ids = [group.child(r).data(ROLE_LAYER) for r in range(group.rowCount())]
+                break
         if not ids:
             return None
         mime = QMimeData()
-        mime.setData(MIME, QByteArray(ids[0].encode()))
+        mime.setData(MIME, QByteArray("\n".join(ids).encode()))
         return mime
 
     def canDropMimeData(self, data, action, row, column, parent):  # noqa: N802
-        return data.hasFormat(MIME) and parent.isValid() and parent.data(ROLE_SECTOR) is None
+        return data.hasFormat(MIME) and parent.data(ROLE_SECTOR) is None \
+            and (not parent.isValid() or parent.parent().data(ROLE_LAYER) is None)
+
+    def _drop_target(self, row: int, parent: QModelIndex) -> tuple[str | None, bool]:
+        """(layer, above) the drop puts the dragged layers next to."""
+        if parent.data(ROLE_LAYER) is not None:   # onto a layer: just above it
+            return parent.data(ROLE_LAYER), True
+        if parent.isValid():   # onto a group, or between its layers
+            group = self.itemFromIndex(parent)
+            if group.rowCount() == 0:
+                return None, True
+            if row < 0:   # onto the group's title: at its top
+                return group.child(0).data(ROLE_LAYER), True
+            if row < group.rowCount():
+                return group.child(row).data(ROLE_LAYER), True
+            return group.child(group.rowCount() - 1).data(ROLE_LAYER), False
+        # between groups: above the first layer of the group below, or at the very bottom
+        groups = [self.item(g) for g in range(self.rowCount())]
+        below = [g for g in groups[max(row, 0):] if g.rowCount()] if row >= 0 else []
+        if below:
+            return below[0].child(0).data(ROLE_LAYER), True
+        filled = [g for g in groups if g.rowCount()]
+        if not filled:
+            return None, True
+        last = filled[-1]
+        return last.child(last.rowCount() - 1).data(ROLE_LAYER), False
 
     def dropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
-        moving = bytes(data.data(MIME).data()).decode()
-        target = parent.data(ROLE_LAYER)
-        above = True
-        if target is None:  # dropped between the layers of a group
-            group = self.itemFromIndex(parent)
-            if group.rowCount() == 0:
-                return False
-            if 0 <= row < group.rowCount():
-                target = group.child(row).data(ROLE_LAYER)
-            else:
-                target, above = group.child(group.rowCount() - 1).data(ROLE_LAYER), False
-        if target == moving:
+        moving = [m for m in bytes(data.data(MIME).data()).decode().split("\n") if m]
+        target, above = self._drop_target(row, parent)
+        if target is None or target in moving:
             return False
         # moved after the drop event, not inside it: the rebuild deletes the dragged item
-        QTimer.singleShot(0, lambda: self.move_relative(moving, target, above))
+        QTimer.singleShot(0, lambda: self.move_block(moving, target, above))
         return False  # the view must not remove the dragged row; the rebuild redraws it
 
     def move_relative(self, moving: str, target: str, above: bool) -> None:
         """Put layer ``moving`` just above (or below) ``target`` in drawing order."""
-        ids = [lyr.id for lyr in self.doc.layers if lyr.id != moving]
-        if target not in ids:
+        self.move_block([moving], target, above)
+
+    def move_block(self, moving: list[str], target: str, above: bool) -> None:
+        """Put the layers ``moving`` (keeping their order) just above (or below) ``target``
+        in drawing order; the page restacks its panes live (jjj.setOrder)."""
+        ids = [lyr.id for lyr in self.doc.layers]
+        block = [i for i in ids if i in moving]
+        rest = [i for i in ids if i not in moving]
+        if target not in rest or not block:
             return
-        index = ids.index(target) + (1 if above else 0)
-        self.doc.move_layer(moving, index)
+        at = rest.index(target) + (1 if above else 0)
+        wanted = rest[:at] + block + rest[at:]
+        for index, layer_id in enumerate(wanted):   # one move per layer out of place
+            if [lyr.id for lyr in self.doc.layers].index(layer_id) != index:
+                self.doc.move_layer(layer_id, index)
 
 
 class LayerPanel(QWidget):

@@ -271,6 +271,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.map.featureClicked.connect(self.on_feature_clicked)
+        self.map.featuresPicked.connect(self.on_features_picked)
+        self.identify.hits.hitChosen.connect(self.on_feature_clicked)
         self.map.mouseMoved.connect(self.status.show_cursor)
         self.map.viewChanged.connect(lambda _la, _lo, z: self.status.show_zoom(z))
         self.map.mapReady.connect(self._on_map_ready)
@@ -322,6 +324,22 @@ class MainWindow(QMainWindow):
             return
         self.layers.set_current(layer_id)
         self.doc.select(layer_id, [row])
+
+    def on_features_picked(self, hits: list, index: int) -> None:
+        """Every feature under a click, top first (the page's pick): the identify panel
+        lists them, the chosen one is the selection."""
+        found = [(layer, int(row)) for layer_id, row in hits
+                 if (layer := self._layer(layer_id)) is not None]
+        if not found:
+            return
+        chosen = hits[index] if 0 <= index < len(hits) else hits[0]
+        index = next((i for i, (lyr, r) in enumerate(found)
+                      if (lyr.id, r) == (chosen[0], int(chosen[1]))), 0)
+        self.identify.show_hits(found, index, self.doc.lang)
+        layer, row = found[index]
+        if self.doc.selection == (layer.id, (row,)):   # no event: show it again here
+            self.identify.show_feature(layer, row, self.doc.lang)
+        self.on_feature_clicked(layer.id, row)
 
     # -- document -> window -----------------------------------------------------------------
     def _on_doc_event(self, event: str, *payload: Any) -> None:

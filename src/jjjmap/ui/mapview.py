@@ -74,6 +74,7 @@ class MapView(QWebEngineView):
     """Shows ``doc`` and mirrors its changes; emits what the user does on the map."""
 
     featureClicked = Signal(str, int)  # noqa: N815
+    featuresPicked = Signal(list, int)  # noqa: N815 - every feature under a click (jjj-pick.js)
     mouseMoved = Signal(float, float)  # noqa: N815
     viewChanged = Signal(float, float, float)  # noqa: N815
     mapReady = Signal()  # noqa: N815
@@ -111,6 +112,7 @@ class MapView(QWebEngineView):
         page.setWebChannel(self._channel)
 
         self.bridge.featureClicked.connect(self.featureClicked)
+        self.bridge.featuresPicked.connect(self.featuresPicked)
         self.bridge.mouseMoved.connect(self.mouseMoved)
         self.bridge.viewChanged.connect(self._on_page_view)
         self.bridge.mapReady.connect(self._on_map_ready)
