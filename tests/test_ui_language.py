@@ -197,3 +197,17 @@ def test_count_dialog_lists_builtin_fields_by_display_name(qtbot):
     i = dialog.by.findData("sector")
     assert i >= 0 and dialog.by.itemText(i) == "产业"
     assert "sector" in dialog.by.itemData(i, TIP)
+
+
+def test_identify_panel_names_builtin_fields_and_values_in_chinese(qtbot, chinese):
+    from jjjmap.ui.identify import IdentifyPanel
+
+    panel = IdentifyPanel()
+    qtbot.addWidget(panel)
+    # row 0 of the CSV: Beijing Jiaotong University's Xiong'an campus, under construction
+    panel.show_feature(catalog.load_layer("relocated_institutions"), 0, "zh")
+    text = panel.browser.toPlainText()
+    assert "状态" in text and "建设中" in text and "高校" in text
+    assert "status" in text            # the raw column name stays beside its display name
+    assert "under_construction" not in text
+    assert panel.value("status") == "under_construction"   # the raw names and values, kept

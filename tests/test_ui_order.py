@@ -14,12 +14,13 @@ from jjjmap.ui.layerpanel import ROLE_GROUP, ROLE_LAYER  # noqa: E402
 from test_ui_helpers import js  # noqa: E402
 from test_ui_pick import window  # noqa: E402,F401 - the default map, no tiles
 
-# The page's own z-index of each layer's pane, top first (read from the DOM, not from jjj).
+# The page's own z-index of each layer's pane, top first (read from the DOM, not from jjj);
+# the land mask, the highlight and the labels (jjj-labels.js: above every layer) are not layers.
 PANES_TOP_FIRST = """(function () {
   var out = [];
   document.querySelectorAll('.leaflet-pane').forEach(function (p) {
     var m = /(?:^|\\s)leaflet-jjj-(\\S+)-pane(?:\\s|$)/.exec(p.className);
-    if (m && m[1] !== 'land' && m[1] !== 'hl') out.push([m[1], +getComputedStyle(p).zIndex]);
+    if (m && m[1] !== 'land' && m[1] !== 'hl' && m[1] !== 'labels') out.push([m[1], +getComputedStyle(p).zIndex]);
   });
   out.sort(function (a, b) { return b[1] - a[1]; });
   return out;

@@ -9,6 +9,7 @@ import re
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from jjjmap import fieldnames
 from jjjmap.model import Layer
 
 from .attrtable import format_value
@@ -86,6 +87,14 @@ class IdentifyPanel(QWidget):
         record = gdf.iloc[row]
         geom_name = gdf.geometry.name
         fields = [(str(c), format_value(record[c])) for c in gdf.columns if c != geom_name]
+        # built-in fields by their display names and coded values in words (fieldnames),
+        # the raw column name beside in grey; ``fields`` keeps the raw names (``value``)
+        shown = []
+        for c, (name, value) in zip([c for c in gdf.columns if c != geom_name], fields):
+            word = fieldnames.value_label(layer, c, record[c], lang)
+            shown.append((fieldnames.field_label(layer, c, lang),
+                           value if word is None else word,
+                           name if fieldnames.has_label(layer, c) else None))
         geom = record[geom_name]
         fields.append((self.tr("(geometry)"), "" if geom is None else geom.geom_type))
         for label, value in ((self.tr("(precision)"), layer.precision),
@@ -94,7 +103,8 @@ class IdentifyPanel(QWidget):
             if value:
                 fields.append((label, str(value)))
         self.fields = fields
-        self.browser.setHtml(self._table_html(fields))
+        shown += [(name, value, None) for name, value in fields[len(shown):]]
+        self.browser.setHtml(self._table_html(shown))
 
     def show_record(self, layer: Layer, key, record: dict, lang: str = "en") -> None:
         """A row fetched from a database (a view-driven PostGIS layer, by its key)."""
@@ -110,9 +120,15 @@ class IdentifyPanel(QWidget):
 
     @staticmethod
     def _table_html(fields) -> str:
+        """Rows of (name, value) or (name, value, raw column name shown beside the name)."""
+        def head(name, raw=None):
+            hint = "" if raw is None or raw == name else \
+                f" <span style='color:#999;font-size:small'>{escape(raw)}</span>"
+            return escape(name) + hint
+
         rows = "".join(
             f"<tr><td style='color:#555;padding-right:8px;white-space:nowrap'>"
-            f"{escape(name)}</td><td>{_cell(value)}</td></tr>" for name, value in fields)
+            f"{head(*f[:1], *f[2:])}</td><td>{_cell(f[1])}</td></tr>" for f in fields)
         return f"<table cellspacing='0' cellpadding='2'>{rows}</table>"
 
     def value(self, name: str) -> str | None:
