@@ -36,6 +36,11 @@ _FORMATS = (
     ("year", re.compile(r"^\s*(-?\d{1,7})(?:\.0+)?\s*$"), "year"),
 )
 
+# how each format is spelt, for the summary ("mixed formats: YYYY, YYYY-MM-DD")
+FORMAT_EXAMPLES = {"year": "YYYY", "iso": "YYYY-MM-DD", "slash": "YYYY/M/D",
+                   "dot": "YYYY.MM.DD", "zh": "YYYY年M月D日", "month": "YYYY-MM",
+                   "compact": "YYYYMMDD", "datetime": "date and time"}
+
 
 @dataclass
 class TimeValues:
@@ -96,8 +101,9 @@ class TimeValues:
             parts.append(f"{self.out_of_range} 个年份超出 {YEAR_RANGE[0]}–{YEAR_RANGE[1]}" if zh
                          else f"{self.out_of_range} with a year outside "
                               f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]}")
-        if len(self.formats) > 1:
-            parts.append(("混合格式：" if zh else "mixed formats: ") + ", ".join(self.formats))
+        if len(self.formats) > 1:   # shown as the spellings they read, not our names
+            parts.append(("混合格式：" if zh else "mixed formats: ")
+                         + ", ".join(FORMAT_EXAMPLES.get(f, f) for f in self.formats))
         return ("；" if zh else "; ").join(parts)
 
 
