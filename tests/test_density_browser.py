@@ -89,9 +89,9 @@ def _across_m(zoom, lat, px=10):
 
 
 def _legend_across(text):
-    m = re.search(r"hexagons about ([\d,]+) m across", text)
+    m = re.search(r"hexagons about ([\d,.]+) (km|m) across", text)
     assert m, text
-    return int(m.group(1).replace(",", ""))
+    return float(m.group(1).replace(",", "")) * (1000 if m.group(2) == "km" else 1)
 
 
 def test_hexagons_follow_the_zoom_and_the_legend_with_them(chromium, tmp_path):
@@ -115,6 +115,19 @@ def test_hexagons_follow_the_zoom_and_the_legend_with_them(chromium, tmp_path):
         width12 = _legend_across(page.inner_text(".jjj-legend"))
         assert width12 == pytest.approx(_across_m(12, 39.0), rel=0.05)
         assert "H3 resolution" not in page.inner_text(".jjj-legend")
+    assert real_errors(log) == []
+
+
+def test_hexagon_legend_classes_name_the_counts_they_hold(chromium, tmp_path):
+    """Invented points (not data): 1, 2 and 3 points on three spots half a degree apart, each
+    in its own hexagon, so the classes are the counts themselves (before: "1", "1 – 2",
+    "2 – 3", as if a hexagon could hold 1.5 points)."""
+    spots = [(115.5, 39.0)] + [(116.0, 39.0)] * 2 + [(116.5, 39.0)] * 3
+    gdf = gpd.GeoDataFrame({"n": range(6)}, geometry=[Point(x, y) for x, y in spots], crs=4326)
+    layer = Layer(gdf, "invented spots", style=Style(renderer="hexbin", spread_stacked=False))
+    with open_page(_page(tmp_path, layer, view=(39.0, 116.0, 8)), b=chromium) as (page, log):
+        legend = page.inner_text(".jjj-legend")
+        assert re.findall(r"^\s*([\d –]+)\s*$", legend, re.M) == ["1", "2", "3"], legend
     assert real_errors(log) == []
 
 

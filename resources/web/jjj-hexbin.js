@@ -28,9 +28,9 @@
     if (Math.abs(v) >= 100 || v === Math.round(v)) return Math.round(v).toLocaleString('en-US');
     return String(Math.round(v * 1000) / 1000);
   }
-  function round2(v) {   // two significant digits: 1234 -> 1200
-    var p = Math.pow(10, Math.max(0, Math.floor(Math.log10(v)) - 1));
-    return Math.round(v / p) * p;
+  function across(m, U) {   // a ground width, two significant digits: 16 km, 1.6 km, 260 m
+    var km = m >= 1000, v = Number((km ? m / 1000 : m).toPrecision(2));
+    return v.toLocaleString('en-US') + ' ' + (km ? (U.km || 'km') : (U.m || 'm'));
   }
 
   // upper limits of at most k classes: each distinct value when there are few, geometric
@@ -104,6 +104,7 @@
         vals.push(stat === 'sum' ? lv.sum[c] : stat === 'mean' ? lv.sum[c] / lv.count[c] : lv.count[c]);
       }
       lv.breaks = breaksOf(vals, this.spec.colors.length, stat === 'count');
+      lv.min = vals.length ? vals.reduce(function (a, b) { return Math.min(a, b); }) : 0;
       var cols = this.spec.colors, step = Math.max(1, Math.floor(cols.length / Math.max(1, lv.breaks.length)));
       lv.colors = lv.breaks.map(function (b, i) { return cols[Math.min(i * step, cols.length - 1)]; });
       lv.masked = -1;
@@ -160,11 +161,14 @@
       if (lv.kind === 'h3') sub = U.res + ' ' + lv.res;
       else {
         var lat = this._map.getCenter().lat;
-        sub = U.grid.replace('%d', round2(SQ3 * lv.s * EARTH * Math.cos(lat * Math.PI / 180)).toLocaleString('en-US'));
+        sub = U.grid.replace('%s', across(SQ3 * lv.s * EARTH * Math.cos(lat * Math.PI / 180), U));
       }
-      var labels = [], lo = null;
+      // a class holds (previous limit, its limit]; the first one starts at the smallest
+      // value; whole counts start at the next whole number ("1 – 5", "6 – 23")
+      var labels = [], whole = spec.stat === 'count', lo = lv.min;
       lv.breaks.forEach(function (hi, i) {
-        labels.push({label: lo === null || lo === hi ? fmt(hi) : fmt(lo) + ' – ' + fmt(hi),
+        var from = i === 0 ? lo : (whole ? lo + 1 : lo);
+        labels.push({label: from >= hi ? fmt(hi) : fmt(from) + ' – ' + fmt(hi),
                      symbol: {type: 'swatch', color: lv.colors[i]}});
         lo = hi;
       });
