@@ -59,6 +59,8 @@ def density(out: Path, renderer: str, name: str) -> None:
         csv = Path(tmp) / f"{TITLE}.csv"
         csv.symlink_to(clustered_points_csv(500_000))
         open_file_timed(window, str(csv), 300)
+    # the region fills the map's height: moved right, off the legend (bottom left)
+    window.map.run_js("jjj.map.panBy([-150, 0], {animate: false}); true")
     shoot(window, out / name)
     window.close()
     app.processEvents()
