@@ -169,13 +169,13 @@ def test_bad_input_is_counted_in_the_dialog_as_plain_text(qtbot):
     # by hand: 2019, 2019-03-04, 2020/7/1, 2021年5月, 2022.01.15 read (earliest 2019-01-01,
     # latest 2022-01-15); "" and None empty; "soon" unreadable; 0 and 9999 out of range
     assert box.time_note.text() == (
-        "5 dated (2019-01-01 – 2022-01-15); 2 empty; 1 unreadable; "
-        "2 with a year outside 1000–2200; "
+        "5 dated (2019-01-01 – 2022-01-15)\n2 empty\n1 unreadable\n"
+        "2 with a year outside 1000–2200\n"
         "mixed formats: YYYY, YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, YYYY.MM.DD")
     assert box.time_note.textFormat() == Qt.TextFormat.PlainText
     assert box.time_field.currentText() == "<b>opened</b> (dates)"
     choose(box.time_field, "registered")                 # a date field with no dates
-    assert box.time_note.text() == "no readable dates; 10 empty"
+    assert box.time_note.text() == "no readable dates\n10 empty"
     choose(box.renderer, "hexbin")
     choose(box.weight, "w")
     # by hand: "" and None empty; "three", "x" not numbers; -2 and "-0.5" negative
@@ -192,7 +192,7 @@ def test_bad_input_counts_in_chinese(qtbot):
     dlg = StyleDialog(doc, layer.id)
     qtbot.addWidget(dlg)
     choose(dlg.density.time_field, "registered")
-    assert dlg.density.time_note.text() == "没有可读的日期；10 个为空"
+    assert dlg.density.time_note.text() == "没有可读的日期\n10 个为空"
     choose(dlg.density.weight, "w")
     assert dlg.density.weight_note.text() == "2 个为空；2 个不是数字；2 个为负：按 0 计"
 
@@ -208,7 +208,7 @@ def test_builtin_institutions_offer_their_time_slider(qtbot):
     assert box.isVisibleTo(dlg) and not box.renderer.isVisibleTo(dlg)   # time rows only
     assert box.time_field.currentData() == "year_announced"
     # by hand from geodata/relocated_institutions.csv: 24 years from 2021 to 2025, 4 blank
-    assert box.time_note.text() == "24 dated (2021 – 2025); 4 empty"
+    assert box.time_note.text() == "24 dated (2021 – 2025)\n4 empty"
     assert dlg.style() == inst.style                       # shown as it is
     choose(box.time_step, "year")
     choose(box.time_mode, "window")
@@ -221,3 +221,23 @@ def test_builtin_institutions_offer_their_time_slider(qtbot):
         k: v for k, v in before.to_dict().items() if k not in ("time_step", "time_mode")}
     choose(box.time_field, None)                           # the slider can be switched off
     assert dlg.apply() and inst.style.time_field == ""
+
+
+def test_the_counts_are_never_cut_off(qtbot):
+    """A wrapped note in the form was given the height of fewer lines than it wraps to; in
+    a shown dialog each note is as tall as its text at its width, before and after the
+    field changes."""
+    doc = MapDocument()
+    layer = doc.add_layer(bad_dates_layer())
+    dlg = StyleDialog(doc, layer.id)
+    qtbot.addWidget(dlg)
+    choose(dlg.density.weight, "w")
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    note = dlg.density.time_note
+    choose(dlg.density.time_field, "<b>opened</b>")       # five lines, one of them long
+    qtbot.waitUntil(lambda: note.height() >= note.heightForWidth(note.width()) > 0)
+    lines = note.text().count("\n") + 1
+    assert note.height() >= lines * note.fontMetrics().lineSpacing()
+    weight = dlg.density.weight_note
+    assert weight.height() >= weight.heightForWidth(weight.width()) > 0

@@ -79,8 +79,8 @@ class TimeValues:
             return "month"
         return "day"
 
-    def summary(self, lang: str = "en") -> str:
-        """One line for the style dialog."""
+    def summary(self, lang: str = "en", sep: str | None = None) -> str:
+        """One line for the style dialog (``sep``: between its parts, "\n" for one a line)."""
         span = self.span()
         zh = lang == "zh"
         parts = []
@@ -104,7 +104,7 @@ class TimeValues:
         if len(self.formats) > 1:   # shown as the spellings they read, not our names
             parts.append(("混合格式：" if zh else "mixed formats: ")
                          + ", ".join(FORMAT_EXAMPLES.get(f, f) for f in self.formats))
-        return ("；" if zh else "; ").join(parts)
+        return (sep if sep is not None else "；" if zh else "; ").join(parts)
 
 
 def _days(year, month, day) -> np.ndarray:

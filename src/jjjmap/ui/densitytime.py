@@ -18,6 +18,27 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from jjjmap.model import Layer, Style
 
 
+class _Note(QLabel):
+    """A wrapped label in a form is given the height of fewer lines than it wraps to (its
+    last lines were cut off): it asks for its height at the width it gets."""
+
+    def _fit(self) -> None:
+        need = self.heightForWidth(self.width()) if self.text() and self.width() > 0 else 0
+        if need != self.minimumHeight():
+            self.setMinimumHeight(max(0, need))
+
+    def resizeEvent(self, event) -> None:   # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit()
+
+    def setText(self, text: str) -> None:   # noqa: N802
+        super().setText(text)
+        if self.isVisible():       # not yet laid out: its width says nothing, it is measured
+            self._fit()            # when it gets one (resizeEvent)
+        else:
+            self.setMinimumHeight(0)
+
+
 class DensityTimeBox(QGroupBox):
     def __init__(self, layer: Layer, lang: str, points: bool, parent: QWidget | None = None):
         super().__init__(parent)
@@ -80,9 +101,10 @@ class DensityTimeBox(QGroupBox):
         self.time_field.currentIndexChanged.connect(self._time_changed)
 
     def _note(self) -> QLabel:
-        label = QLabel(self)
+        label = _Note(self)
         label.setTextFormat(Qt.TextFormat.PlainText)   # counts next to field names
         label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         label.setStyleSheet("color: #555;")
         return label
 
@@ -180,7 +202,8 @@ class DensityTimeBox(QGroupBox):
             self.time_note.setText("")
             self.time_note.hide()
             return
-        self.time_note.setText(read_time(self.layer.gdf[field], field).summary(self.lang))
+        self.time_note.setText(read_time(self.layer.gdf[field], field).summary(self.lang,
+                                                                                sep="\n"))
         self.time_note.show()
 
     # -- helpers ----------------------------------------------------------------------------
