@@ -131,6 +131,23 @@ def test_hexagon_legend_classes_name_the_counts_they_hold(chromium, tmp_path):
     assert real_errors(log) == []
 
 
+def test_hexagon_legend_in_chinese(chromium, tmp_path):
+    layer, _, _ = _points()
+    layer.style = Style(renderer="hexbin")
+    doc = MapDocument(basemap="none", lang="zh")
+    doc.add_layer(layer)
+    doc.view.lat, doc.view.lon, doc.view.zoom = 39.0, 115.95, 8
+    doc.view.fit = None
+    path = tmp_path / "zh.html"
+    path.write_text(render_html(doc), encoding="utf-8")
+    with open_page(path, b=chromium) as (page, log):
+        legend = page.inner_text(".jjj-legend")
+        # zoom 8 at 39° N: about 8.2 km across (_across_m), two digits
+        assert "六边形宽约 8.2 公里" in legend, legend
+        assert round(_across_m(8, 39.0) / 100) / 10 == 8.2
+    assert real_errors(log) == []
+
+
 def test_heatmap_draws_and_the_time_slider_masks_it(chromium, tmp_path):
     layer, _, _ = _points()
     layer.style = Style(renderer="heatmap", weight_field="w", time_field="year")
