@@ -118,6 +118,51 @@ def test_hexagons_follow_the_zoom_and_the_legend_with_them(chromium, tmp_path):
     assert real_errors(log) == []
 
 
+def _grid_cells(lon, lat, zoom, px=10):
+    """The page's grid binning written again here: pointy-top hexagons of circumradius
+    ``px`` screen pixels at ``zoom`` on web-mercator (0..1), axial (q, r) by cube rounding.
+    The page holds the coordinates as float32, so they are rounded the same way first."""
+    lon = np.asarray(lon, dtype=np.float32).astype(float)
+    lat = np.asarray(lat, dtype=np.float32).astype(float)
+    s = px / (256 * 2 ** zoom)
+    x = (lon + 180) / 360
+    sin = np.sin(np.radians(lat))
+    y = 0.5 - np.log((1 + sin) / (1 - sin)) / (4 * math.pi)
+    qf, rf = (math.sqrt(3) / 3 * x - y / 3) / s, (2 / 3 * y) / s
+    tf = -qf - rf
+    q, r, t = np.round(qf), np.round(rf), np.round(tf)
+    dq, dr, dt = abs(q - qf), abs(r - rf), abs(t - tf)
+    fix_q = (dq > dr) & (dq > dt)
+    fix_r = ~fix_q & (dr > dt)
+    q = np.where(fix_q, -r - t, q)
+    r = np.where(fix_r, -q - t, r)
+    return list(zip(q.astype(int), r.astype(int))), s
+
+
+def test_clicked_grid_hexagon_says_how_many_points_it_holds(chromium, tmp_path):
+    layer, lon, lat = _points()
+    layer.style = Style(renderer="hexbin", weight_field="w", hex_stat="sum")
+    cells, s = _grid_cells(lon, lat, 10)
+    counts = Counter(cells)
+    sums = Counter()
+    for c, w in zip(cells, layer.gdf["w"]):
+        sums[c] += int(w)
+    with open_page(_page(tmp_path, layer, view=(39.0, 115.95, 10)), b=chromium) as (page, log):
+        assert page.evaluate(f"jjj.layerGroup('{layer.id}').current().z") == 10
+        for (q, r), n in counts.most_common(3) + counts.most_common()[-2:]:
+            x0, y0 = s * (math.sqrt(3) * q + math.sqrt(3) / 2 * r), s * 1.5 * r
+            lon_c = x0 * 360 - 180
+            lat_c = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y0))))
+            got = page.evaluate("""([id, lat, lon]) => {
+              const g = jjj.layerGroup(id), ll = L.latLng(lat, lon);
+              jjj.map.closePopup();
+              g._click({containerPoint: jjj.map.latLngToContainerPoint(ll), latlng: ll});
+              return g.lastIdentified;
+            }""", [layer.id, lat_c, lon_c])
+            assert (got["count"], got["sum"], got["z"]) == (n, sums[(q, r)], 10)
+    assert real_errors(log) == []
+
+
 def test_hexagon_legend_classes_name_the_counts_they_hold(chromium, tmp_path):
     """Invented points (not data): 1, 2 and 3 points on three spots half a degree apart, each
     in its own hexagon, so the classes are the counts themselves (before: "1", "1 – 2",
