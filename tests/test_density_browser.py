@@ -89,9 +89,9 @@ def _across_m(zoom, lat, px=10):
 
 
 def _legend_across(text):
-    m = re.search(r"hexagons about ([\d,]+) m across", text)
+    m = re.search(r"hexagons about ([\d,.]+) (km|m) across", text)
     assert m, text
-    return int(m.group(1).replace(",", ""))
+    return float(m.group(1).replace(",", "")) * (1000 if m.group(2) == "km" else 1)
 
 
 def test_hexagons_follow_the_zoom_and_the_legend_with_them(chromium, tmp_path):
@@ -115,6 +115,81 @@ def test_hexagons_follow_the_zoom_and_the_legend_with_them(chromium, tmp_path):
         width12 = _legend_across(page.inner_text(".jjj-legend"))
         assert width12 == pytest.approx(_across_m(12, 39.0), rel=0.05)
         assert "H3 resolution" not in page.inner_text(".jjj-legend")
+    assert real_errors(log) == []
+
+
+def _grid_cells(lon, lat, zoom, px=10):
+    """The page's grid binning written again here: pointy-top hexagons of circumradius
+    ``px`` screen pixels at ``zoom`` on web-mercator (0..1), axial (q, r) by cube rounding.
+    The page holds the coordinates as float32, so they are rounded the same way first."""
+    lon = np.asarray(lon, dtype=np.float32).astype(float)
+    lat = np.asarray(lat, dtype=np.float32).astype(float)
+    s = px / (256 * 2 ** zoom)
+    x = (lon + 180) / 360
+    sin = np.sin(np.radians(lat))
+    y = 0.5 - np.log((1 + sin) / (1 - sin)) / (4 * math.pi)
+    qf, rf = (math.sqrt(3) / 3 * x - y / 3) / s, (2 / 3 * y) / s
+    tf = -qf - rf
+    q, r, t = np.round(qf), np.round(rf), np.round(tf)
+    dq, dr, dt = abs(q - qf), abs(r - rf), abs(t - tf)
+    fix_q = (dq > dr) & (dq > dt)
+    fix_r = ~fix_q & (dr > dt)
+    q = np.where(fix_q, -r - t, q)
+    r = np.where(fix_r, -q - t, r)
+    return list(zip(q.astype(int), r.astype(int))), s
+
+
+def test_clicked_grid_hexagon_says_how_many_points_it_holds(chromium, tmp_path):
+    layer, lon, lat = _points()
+    layer.style = Style(renderer="hexbin", weight_field="w", hex_stat="sum")
+    cells, s = _grid_cells(lon, lat, 10)
+    counts = Counter(cells)
+    sums = Counter()
+    for c, w in zip(cells, layer.gdf["w"]):
+        sums[c] += int(w)
+    with open_page(_page(tmp_path, layer, view=(39.0, 115.95, 10)), b=chromium) as (page, log):
+        assert page.evaluate(f"jjj.layerGroup('{layer.id}').current().z") == 10
+        for (q, r), n in counts.most_common(3) + counts.most_common()[-2:]:
+            x0, y0 = s * (math.sqrt(3) * q + math.sqrt(3) / 2 * r), s * 1.5 * r
+            lon_c = x0 * 360 - 180
+            lat_c = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y0))))
+            got = page.evaluate("""([id, lat, lon]) => {
+              const g = jjj.layerGroup(id), ll = L.latLng(lat, lon);
+              jjj.map.closePopup();
+              g._click({containerPoint: jjj.map.latLngToContainerPoint(ll), latlng: ll});
+              return g.lastIdentified;
+            }""", [layer.id, lat_c, lon_c])
+            assert (got["count"], got["sum"], got["z"]) == (n, sums[(q, r)], 10)
+    assert real_errors(log) == []
+
+
+def test_hexagon_legend_classes_name_the_counts_they_hold(chromium, tmp_path):
+    """Invented points (not data): 1, 2 and 3 points on three spots half a degree apart, each
+    in its own hexagon, so the classes are the counts themselves (before: "1", "1 – 2",
+    "2 – 3", as if a hexagon could hold 1.5 points)."""
+    spots = [(115.5, 39.0)] + [(116.0, 39.0)] * 2 + [(116.5, 39.0)] * 3
+    gdf = gpd.GeoDataFrame({"n": range(6)}, geometry=[Point(x, y) for x, y in spots], crs=4326)
+    layer = Layer(gdf, "invented spots", style=Style(renderer="hexbin", spread_stacked=False))
+    with open_page(_page(tmp_path, layer, view=(39.0, 116.0, 8)), b=chromium) as (page, log):
+        legend = page.inner_text(".jjj-legend")
+        assert re.findall(r"^\s*([\d –]+)\s*$", legend, re.M) == ["1", "2", "3"], legend
+    assert real_errors(log) == []
+
+
+def test_hexagon_legend_in_chinese(chromium, tmp_path):
+    layer, _, _ = _points()
+    layer.style = Style(renderer="hexbin")
+    doc = MapDocument(basemap="none", lang="zh")
+    doc.add_layer(layer)
+    doc.view.lat, doc.view.lon, doc.view.zoom = 39.0, 115.95, 8
+    doc.view.fit = None
+    path = tmp_path / "zh.html"
+    path.write_text(render_html(doc), encoding="utf-8")
+    with open_page(path, b=chromium) as (page, log):
+        legend = page.inner_text(".jjj-legend")
+        # zoom 8 at 39° N: about 8.2 km across (_across_m), two digits
+        assert "六边形宽约 8.2 公里" in legend, legend
+        assert round(_across_m(8, 39.0) / 100) / 10 == 8.2
     assert real_errors(log) == []
 
 

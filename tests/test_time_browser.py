@@ -179,3 +179,29 @@ def test_a_user_layer_with_mixed_dates_filters_by_month(chromium, tmp_path):
         ev(f"jjj.time.setRange({day}, {day})")
         assert ev(f"jjj.featureCount('{layer.id}')") == 6
     assert real_errors(log) == []
+
+
+def test_a_date_field_with_no_dates_at_all_still_draws(chromium, tmp_path):
+    """Bad input: every date empty and the weights negative or words (invented points);
+    the layer draws, as a heatmap, and the bar only counts the undated."""
+    doc = _doc()
+    inst = _institutions(doc)
+    inst.style = Style.from_dict(dict(inst.style.to_dict(), time_field=""))
+    gdf = gpd.GeoDataFrame({"when": [None, ""] * 5, "w": ["-1", "x", "", "2", "-3"] * 2},
+                           geometry=[Point(116.0 + i * 0.05, 39.5) for i in range(10)],
+                           crs=4326)
+    layer = doc.add_layer(Layer(gdf, "undated test points", style=Style(
+        time_field="when", renderer="heatmap", weight_field="w")))
+    path = tmp_path / "undated.html"
+    path.write_text(render_html(doc), encoding="utf-8")
+    with open_page(path, b=chromium) as (page, log):
+        ev = page.evaluate
+        assert ev(f"jjj.layerInfo('{layer.id}').spec.render") == "heatmap"
+        assert ev(f"jjj.featureCount('{layer.id}')") == 10
+        text = page.inner_text(".jjj-time")
+        assert "no readable dates" in text and "10 without a year" in text
+        assert ev("jjj.time.play()") is False and ev("jjj.time.state().playing") is False
+        assert page.is_disabled("[data-time=from]") and page.is_disabled("[data-time=play]")
+        page.click("[data-time=undated]")                  # hiding them hides them all
+        assert ev(f"jjj.featureCount('{layer.id}')") == 0
+    assert real_errors(log) == []

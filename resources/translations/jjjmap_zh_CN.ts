@@ -1098,6 +1098,10 @@
         <translation>此内置图层使用其固有符号（产业配色和图标），无法在此更改样式。</translation>
     </message>
     <message>
+        <source>This built-in layer keeps its own symbols (the sector palette and icons); its time slider is set below.</source>
+        <translation>此内置图层使用其固有符号（产业配色和图标）；其时间滑块可在下方设置。</translation>
+    </message>
+    <message>
         <location line="+6"/>
         <source>Built-in boundaries are drawn with a single symbol.</source>
         <translation>内置边界图层以单一符号绘制。</translation>
@@ -1564,15 +1568,6 @@
     </message>
     <message>
         <location filename="../../src/jjjmap/ui/joindialog.py"/>
-    </message>
-</context>
-<context>
-    <name>DensityTimeBox</name>
-    <message>
-        <source>Density and time</source>
-        <translation>密度与时间</translation>
-    </message>
-    <message>
         <source>Points</source>
         <translation>点</translation>
     </message>
@@ -1683,12 +1678,25 @@
         <location filename="../../src/jjjmap/ui/joindialog.py"/>
         <source>Added %1 (%2 points outside every region).</source>
         <translation>已添加 %1（%2 个点不在任何区域内）。</translation>
+    </message>
+</context>
+<context>
+    <name>DensityTimeBox</name>
+    <message>
+        <source>Density and time</source>
+        <translation>密度与时间</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>点</translation>
+    </message>
+    <message>
         <source>Heatmap</source>
         <translation>热力图</translation>
     </message>
     <message>
-        <source>Hexagons (H3)</source>
-        <translation>六边形（H3）</translation>
+        <source>Hexagons</source>
+        <translation>六边形</translation>
     </message>
     <message>
         <source>follows the zoom</source>
@@ -1751,8 +1759,12 @@
         <translation>热力图强度</translation>
     </message>
     <message>
-        <source>H3 resolution</source>
-        <translation>H3 分辨率</translation>
+        <source>Hexagon size</source>
+        <translation>六边形大小</translation>
+    </message>
+    <message>
+        <source>H3 resolution %1 (about %2 across)</source>
+        <translation>H3 分辨率 %1（宽约 %2）</translation>
     </message>
     <message>
         <source>Hexagon colour</source>

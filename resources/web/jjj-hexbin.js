@@ -28,9 +28,9 @@
     if (Math.abs(v) >= 100 || v === Math.round(v)) return Math.round(v).toLocaleString('en-US');
     return String(Math.round(v * 1000) / 1000);
   }
-  function round2(v) {   // two significant digits: 1234 -> 1200
-    var p = Math.pow(10, Math.max(0, Math.floor(Math.log10(v)) - 1));
-    return Math.round(v / p) * p;
+  function across(m, U) {   // a ground width, two significant digits: 16 km, 1.6 km, 260 m
+    var km = m >= 1000, v = Number((km ? m / 1000 : m).toPrecision(2));
+    return v.toLocaleString('en-US') + ' ' + (km ? (U.km || 'km') : (U.m || 'm'));
   }
 
   // upper limits of at most k classes: each distinct value when there are few, geometric
@@ -58,7 +58,46 @@
     if (dq > dr && dq > dt) q = -r - t; else if (dr > dt) r = -q - t;
     return [q, r];
   }
-  function keyOf(q, r) { return (q + 8388608) * 16777216 + r; }
+
+  // the cells of a grid level: open addressing on (q, r) in typed arrays, grown at half
+  // full. A Map of numeric keys and an array per point took 5 s for 1M points at zoom 12
+  // (535k cells) in node; this about 1 s, and a fifth less at coarse zooms.
+  function CellTable() {
+    this.cap = 1024; this.mask = this.cap - 1; this.n = 0;
+    this.tq = new Int32Array(this.cap); this.tr = new Int32Array(this.cap);
+    this.tc = new Int32Array(this.cap).fill(-1);
+    this.q = new Int32Array(1024); this.r = new Int32Array(1024);
+  }
+  CellTable.prototype._slot = function (q, r) {
+    var h = (Math.imul(q, 73856093) ^ Math.imul(r, 19349663)) & this.mask;
+    while (this.tc[h] !== -1 && (this.tq[h] !== q || this.tr[h] !== r)) h = (h + 1) & this.mask;
+    return h;
+  };
+  CellTable.prototype.get = function (q, r) { return this.tc[this._slot(q, r)]; };   // -1: none
+  CellTable.prototype.add = function (q, r) {
+    var h = this._slot(q, r), c = this.tc[h];
+    if (c !== -1) return c;
+    c = this.n++;
+    this.tq[h] = q; this.tr[h] = r; this.tc[h] = c;
+    if (c >= this.q.length) {
+      var nq = new Int32Array(this.q.length * 2), nr = new Int32Array(this.r.length * 2);
+      nq.set(this.q); nr.set(this.r); this.q = nq; this.r = nr;
+    }
+    this.q[c] = q; this.r[c] = r;
+    if (this.n * 2 > this.cap) this._grow();
+    return c;
+  };
+  CellTable.prototype._grow = function () {
+    var oq = this.tq, or = this.tr, oc = this.tc, old = this.cap;
+    this.cap = old * 2; this.mask = this.cap - 1;
+    this.tq = new Int32Array(this.cap); this.tr = new Int32Array(this.cap);
+    this.tc = new Int32Array(this.cap).fill(-1);
+    for (var i = 0; i < old; i++) {
+      if (oc[i] === -1) continue;
+      var h = this._slot(oq[i], or[i]);
+      this.tq[h] = oq[i]; this.tr[h] = or[i]; this.tc[h] = oc[i];
+    }
+  };
 
   D.hexbin = window.JjjPointCloud.extend({
     initialize: function (spec, pane, identify) {
@@ -85,14 +124,17 @@
 
     _grid: function (z) {
       var s = this.px / (256 * Math.pow(2, z)), n = this.n, mx = this.mx, my = this.my;
-      var idx = new Int32Array(n), keys = new Map(), cq = [], cr = [];
+      var idx = new Int32Array(n), cells = new CellTable();
       for (var i = 0; i < n; i++) {
-        var h = hexOf(mx[i], my[i], s), key = keyOf(h[0], h[1]), c = keys.get(key);
-        if (c === undefined) { c = cq.length; keys.set(key, c); cq.push(h[0]); cr.push(h[1]); }
-        idx[i] = c;
+        // hexOf inlined (the same arithmetic, no array per point)
+        var x = mx[i], y = my[i], qf = (SQ3 / 3 * x - y / 3) / s, rf = (2 / 3 * y) / s, tf = -qf - rf;
+        var q = Math.round(qf), r = Math.round(rf), t = Math.round(tf);
+        var dq = Math.abs(q - qf), dr = Math.abs(r - rf), dt = Math.abs(t - tf);
+        if (dq > dr && dq > dt) q = -r - t; else if (dr > dt) r = -q - t;
+        idx[i] = cells.add(q, r);
       }
-      return this._level({kind: 'grid', z: z, s: s, idx: idx, nc: cq.length, keys: keys,
-                          q: Int32Array.from(cq), r: Int32Array.from(cr)});
+      return this._level({kind: 'grid', z: z, s: s, idx: idx, nc: cells.n, table: cells,
+                          q: cells.q.subarray(0, cells.n), r: cells.r.subarray(0, cells.n)});
     },
 
     // the level's colour classes, from all its points (the slider's mask left aside)
@@ -104,6 +146,7 @@
         vals.push(stat === 'sum' ? lv.sum[c] : stat === 'mean' ? lv.sum[c] / lv.count[c] : lv.count[c]);
       }
       lv.breaks = breaksOf(vals, this.spec.colors.length, stat === 'count');
+      lv.min = vals.length ? vals.reduce(function (a, b) { return Math.min(a, b); }) : 0;
       var cols = this.spec.colors, step = Math.max(1, Math.floor(cols.length / Math.max(1, lv.breaks.length)));
       lv.colors = lv.breaks.map(function (b, i) { return cols[Math.min(i * step, cols.length - 1)]; });
       lv.masked = -1;
@@ -160,11 +203,14 @@
       if (lv.kind === 'h3') sub = U.res + ' ' + lv.res;
       else {
         var lat = this._map.getCenter().lat;
-        sub = U.grid.replace('%d', round2(SQ3 * lv.s * EARTH * Math.cos(lat * Math.PI / 180)).toLocaleString('en-US'));
+        sub = U.grid.replace('%s', across(SQ3 * lv.s * EARTH * Math.cos(lat * Math.PI / 180), U));
       }
-      var labels = [], lo = null;
+      // a class holds (previous limit, its limit]; the first one starts at the smallest
+      // value; whole counts start at the next whole number ("1 – 5", "6 – 23")
+      var labels = [], whole = spec.stat === 'count', lo = lv.min;
       lv.breaks.forEach(function (hi, i) {
-        labels.push({label: lo === null || lo === hi ? fmt(hi) : fmt(lo) + ' – ' + fmt(hi),
+        var from = i === 0 ? lo : (whole ? lo + 1 : lo);
+        labels.push({label: from >= hi ? fmt(hi) : fmt(from) + ' – ' + fmt(hi),
                      symbol: {type: 'swatch', color: lv.colors[i]}});
         lo = hi;
       });
@@ -218,8 +264,8 @@
       if (!lv) return -1;
       var sc = this._screen();
       if (lv.kind === 'grid') {
-        var h = hexOf((cp.x + sc.ox) / sc.scale, (cp.y + sc.oy) / sc.scale, lv.s), c = lv.keys.get(keyOf(h[0], h[1]));
-        return c !== undefined && lv.count[c] ? c : -1;
+        var h = hexOf((cp.x + sc.ox) / sc.scale, (cp.y + sc.oy) / sc.scale, lv.s), c = lv.table.get(h[0], h[1]);
+        return c >= 0 && lv.count[c] ? c : -1;
       }
       var m = lv.m, nv = lv.nv;
       for (var i = 0; i < lv.nc; i++) {

@@ -187,8 +187,10 @@
     _sync: function () {
       [this._from, this._to].forEach(function (r) { r.min = String(this.min); r.max = String(this.max); }, this);
       this._from.value = String(this.from); this._to.value = String(this.to);
-      this._label.textContent = labelOf(this.from, this.step) +
+      this._label.textContent = !this.span ? (this.T.no_dates || '') : labelOf(this.from, this.step) +
         (this.to !== this.from ? ' – ' + labelOf(this.to, this.step) : '');
+      // no date could be read (all empty, or none in a known spelling): nothing to slide
+      [this._from, this._to, this._play].forEach(function (c) { if (c) c.disabled = !this.span; }, this);
       if (this._play) { this._play.textContent = this.playing ? '❚❚' : '▶'; this._play.title = this.playing ? this.T.pause : this.T.play; }
     },
 
@@ -242,6 +244,7 @@
     play: function () {
       var self = this;
       if (this.playing) return true;
+      if (!this.span) return false;   // no dates: nothing to play
       if (this.to >= this.max) {   // start over: from the first period
         if (this.mode === 'window') { var w = this.to - this.from; this.setRange(this.min, this.min + w); }
         else this.setRange(this.from, this.from);

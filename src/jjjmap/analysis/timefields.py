@@ -36,6 +36,11 @@ _FORMATS = (
     ("year", re.compile(r"^\s*(-?\d{1,7})(?:\.0+)?\s*$"), "year"),
 )
 
+# how each format is spelt, for the summary ("mixed formats: YYYY, YYYY-MM-DD")
+FORMAT_EXAMPLES = {"year": "YYYY", "iso": "YYYY-MM-DD", "slash": "YYYY/M/D",
+                   "dot": "YYYY.MM.DD", "zh": "YYYY年M月D日", "month": "YYYY-MM",
+                   "compact": "YYYYMMDD", "datetime": "date and time"}
+
 
 @dataclass
 class TimeValues:
@@ -74,8 +79,8 @@ class TimeValues:
             return "month"
         return "day"
 
-    def summary(self, lang: str = "en") -> str:
-        """One line for the style dialog."""
+    def summary(self, lang: str = "en", sep: str | None = None) -> str:
+        """One line for the style dialog (``sep``: between its parts, "\n" for one a line)."""
         span = self.span()
         zh = lang == "zh"
         parts = []
@@ -96,9 +101,10 @@ class TimeValues:
             parts.append(f"{self.out_of_range} 个年份超出 {YEAR_RANGE[0]}–{YEAR_RANGE[1]}" if zh
                          else f"{self.out_of_range} with a year outside "
                               f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]}")
-        if len(self.formats) > 1:
-            parts.append(("混合格式：" if zh else "mixed formats: ") + ", ".join(self.formats))
-        return ("；" if zh else "; ").join(parts)
+        if len(self.formats) > 1:   # shown as the spellings they read, not our names
+            parts.append(("混合格式：" if zh else "mixed formats: ")
+                         + ", ".join(FORMAT_EXAMPLES.get(f, f) for f in self.formats))
+        return (sep if sep is not None else "；" if zh else "; ").join(parts)
 
 
 def _days(year, month, day) -> np.ndarray:

@@ -157,7 +157,8 @@ def hexbin_spec(layer: Layer, lang: str, shift=None) -> dict:
                   "mean": (f"{style.weight_field} 平均" if zh else f"mean {style.weight_field}")}
     title = f"六边形：{stat_label[stat]}" if zh else f"Hexagons: {stat_label[stat]}"
     ui = {"title": title, "res": "H3 分辨率" if zh else "H3 resolution",
-          "grid": "六边形约 %d 米宽" if zh else "hexagons about %d m across",
+          "grid": "六边形宽约 %s" if zh else "hexagons about %s across",
+          "km": "公里" if zh else "km", "m": "米" if zh else "m",
           "points": "点数" if zh else "Points", "sum": "合计" if zh else "Sum",
           "mean": "平均" if zh else "Mean", "cell": "H3 单元" if zh else "H3 cell",
           "hexagon": "六边形" if zh else "Hexagon",

@@ -25,12 +25,14 @@ TIME_UI = {
            "year": "year", "month": "month", "day": "day", "speed": "Speed",
            "cumulative": "cumulative", "window": "window", "mode": "Mode",
            "undated_year": "%n without a year", "undated_date": "%n without a date",
-           "show_undated": "show them", "shown": "%s of %t shown", "time": "Time"},
+           "show_undated": "show them", "shown": "%s of %t shown", "time": "Time",
+           "no_dates": "no readable dates"},
     "zh": {"play": "播放", "pause": "暂停", "from": "自", "to": "至", "step": "步长",
            "year": "年", "month": "月", "day": "日", "speed": "速度",
            "cumulative": "累计", "window": "时间窗", "mode": "方式",
            "undated_year": "%n 个无年份", "undated_date": "%n 个无日期",
-           "show_undated": "仍显示", "shown": "显示 %s / %t", "time": "时间"},
+           "show_undated": "仍显示", "shown": "显示 %s / %t", "time": "时间",
+           "no_dates": "没有可读的日期"},
 }
 
 

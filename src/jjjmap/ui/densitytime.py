@@ -4,7 +4,8 @@ options, spreading stacked points, and the time slider's field.
 It reads and writes only the Style's density and time options; what a field holds (dates
 that cannot be read, weights that are negative or not numbers) is counted by the core
 (analysis.timefields, render.density) and shown here as plain text, never refused: the
-layer still draws.
+layer still draws. A built-in point set (``points=False``) keeps its own symbols and gets
+only the time slider's rows.
 """
 from __future__ import annotations
 
@@ -17,6 +18,27 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from jjjmap.model import Layer, Style
 
 
+class _Note(QLabel):
+    """A wrapped label in a form is given the height of fewer lines than it wraps to (its
+    last lines were cut off): it asks for its height at the width it gets."""
+
+    def _fit(self) -> None:
+        need = self.heightForWidth(self.width()) if self.text() and self.width() > 0 else 0
+        if need != self.minimumHeight():
+            self.setMinimumHeight(max(0, need))
+
+    def resizeEvent(self, event) -> None:   # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit()
+
+    def setText(self, text: str) -> None:   # noqa: N802
+        super().setText(text)
+        if self.isVisible():       # not yet laid out: its width says nothing, it is measured
+            self._fit()            # when it gets one (resizeEvent)
+        else:
+            self.setMinimumHeight(0)
+
+
 class DensityTimeBox(QGroupBox):
     def __init__(self, layer: Layer, lang: str, points: bool, parent: QWidget | None = None):
         super().__init__(parent)
@@ -25,7 +47,7 @@ class DensityTimeBox(QGroupBox):
         form = self._form = QFormLayout(self)
         self.renderer = QComboBox(self)
         for key, text in (("points", self.tr("Points")), ("heatmap", self.tr("Heatmap")),
-                          ("hexbin", self.tr("Hexagons (H3)"))):
+                          ("hexbin", self.tr("Hexagons"))):
             self.renderer.addItem(text, key)
         self.weight = QComboBox(self)
         self.weight_note = self._note()
@@ -33,12 +55,14 @@ class DensityTimeBox(QGroupBox):
         self.heat_radius.setRange(1, 200)
         self.heat_radius.setSuffix(" px")
         self.heat_intensity = QDoubleSpinBox(self)
-        self.heat_intensity.setRange(0.1, 100)
+        self.heat_intensity.setRange(0.01, 100)   # what Style.validate accepts
         self.heat_intensity.setSingleStep(0.25)
         self.hex_resolution = QComboBox(self)
         self.hex_resolution.addItem(self.tr("follows the zoom"), None)
         for res in range(0, 16):
-            self.hex_resolution.addItem(str(res), res)
+            self.hex_resolution.addItem(
+                self.tr("H3 resolution %1 (about %2 across)").replace("%1", str(res))
+                .replace("%2", _across(res)), res)
         self.hex_stat = QComboBox(self)
         for key, text in (("count", self.tr("count of points")),
                           ("sum", self.tr("sum of the weight")),
@@ -61,9 +85,13 @@ class DensityTimeBox(QGroupBox):
             form.addRow("", self.weight_note)
             form.addRow(self.tr("Heatmap radius"), self.heat_radius)
             form.addRow(self.tr("Heatmap intensity"), self.heat_intensity)
-            form.addRow(self.tr("H3 resolution"), self.hex_resolution)
+            form.addRow(self.tr("Hexagon size"), self.hex_resolution)
             form.addRow(self.tr("Hexagon colour"), self.hex_stat)
             form.addRow("", self.spread)
+        else:   # not in the layout: hidden, or they would sit on top of the time rows
+            for w in (self.renderer, self.weight, self.weight_note, self.heat_radius,
+                      self.heat_intensity, self.hex_resolution, self.hex_stat, self.spread):
+                w.hide()
         form.addRow(self.tr("Time slider field"), self.time_field)
         form.addRow("", self.time_note)
         form.addRow(self.tr("Slider step"), self.time_step)
@@ -73,9 +101,10 @@ class DensityTimeBox(QGroupBox):
         self.time_field.currentIndexChanged.connect(self._time_changed)
 
     def _note(self) -> QLabel:
-        label = QLabel(self)
+        label = _Note(self)
         label.setTextFormat(Qt.TextFormat.PlainText)   # counts next to field names
         label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         label.setStyleSheet("color: #555;")
         return label
 
@@ -127,6 +156,8 @@ class DensityTimeBox(QGroupBox):
         out = replace(style, time_field=self.time_field.currentData() or "",
                       time_step=self.time_step.currentData(),
                       time_mode=self.time_mode.currentData() or "cumulative")
+        if out.time_field != (self._current_time_field(style) or ""):
+            out = replace(out, time_range=None)     # the kept range was another field's
         if style.time_field is None and out.time_field == (self._current_time_field(style) or ""):
             out = replace(out, time_field=None)     # still the layer's default
         if not self.points:
@@ -171,7 +202,8 @@ class DensityTimeBox(QGroupBox):
             self.time_note.setText("")
             self.time_note.hide()
             return
-        self.time_note.setText(read_time(self.layer.gdf[field], field).summary(self.lang))
+        self.time_note.setText(read_time(self.layer.gdf[field], field).summary(self.lang,
+                                                                                sep="\n"))
         self.time_note.show()
 
     # -- helpers ----------------------------------------------------------------------------
@@ -193,6 +225,19 @@ class DensityTimeBox(QGroupBox):
             combo.addItem(keep, keep)
         self._set(combo, current)
         combo.blockSignals(False)
+
+
+def _across(res: int) -> str:
+    """An H3 cell's size at ``res`` (twice h3's average edge length: corner to corner)."""
+    import h3
+
+    metres = 2 * h3.average_hexagon_edge_length(res, "m")
+    km = metres / 1000
+    if km >= 100:
+        return f"{km:,.0f} km"
+    if km >= 1:
+        return f"{km:.3g} km"
+    return f"{metres:.0f} m" if metres >= 10 else f"{metres:.1f} m"
 
 
 __all__ = ["DensityTimeBox"]

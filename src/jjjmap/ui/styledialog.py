@@ -55,15 +55,24 @@ class Capabilities:
     symbol: bool = True      # stroke / fill colour, width, opacity
     points: bool = False     # radius and size by field
     labels: bool = True
+    time: bool = True        # the density and time section (its time slider rows at least)
 
 
 def capabilities(layer: Layer) -> Capabilities:
     if layer.kind == "boundary":   # choropleths on the built-in boundaries too
-        return Capabilities(modes=MODES, labels=False)
+        return Capabilities(modes=MODES, labels=False, time=False)
     if layer.kind != "vector":   # built-in point sets: their own palette and icons
-        return Capabilities(modes=(), symbol=False, labels=False)
+        return Capabilities(modes=(), symbol=False, labels=False, time=_has_time(layer))
     types = set(layer.gdf.geom_type.dropna()) if len(layer.gdf) else set()
     return Capabilities(points=bool(types & {"Point", "MultiPoint"}))
+
+
+def _has_time(layer: Layer) -> bool:
+    """A built-in layer with a slider by default (the institutions) or a field of dates."""
+    from jjjmap.analysis.timefields import time_candidates
+    from jjjmap.render.timefilter import DEFAULT_TIME_FIELD
+
+    return layer.kind in DEFAULT_TIME_FIELD or bool(time_candidates(layer.gdf))
 
 
 def attribute_fields(layer: Layer) -> list[str]:
@@ -264,26 +273,36 @@ class StyleDialog(QDialog):
 
         top = QFormLayout()
         top.addRow(self.tr("Mode"), self.mode)
+        # two columns: in one, symbols and density together were taller than a 800 px screen
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(classes)
-        layout.addWidget(symbol)
-        layout.addWidget(points)
-        layout.addWidget(labels)
-        layout.addWidget(self.density)
         layout.addWidget(self.note)
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addLayout(top)
+        for box in (classes, symbol, points, labels):
+            left.addWidget(box)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.density)
+        right.addStretch(1)
+        columns.addLayout(left, 1 if self.caps.modes else 0)   # empty for built-in points
+        columns.addLayout(right, 1)
+        layout.addLayout(columns, 1)
         layout.addWidget(self.message)
-        layout.addStretch(1)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(440)    # the notes wrap; a built-in point set shows little else
 
         symbol.setVisible(self.caps.symbol)
         points.setVisible(self.caps.points)
         labels.setVisible(self.caps.labels)
-        self.density.setVisible(self.layer.kind == "vector")
+        self.density.setVisible(self.caps.time)
         self.mode.setVisible(bool(self.caps.modes))
         top.labelForField(self.mode).setVisible(bool(self.caps.modes))
         classes.setVisible(len(self.caps.modes) > 1)
-        if not self.caps.modes:
+        if not self.caps.modes and self.caps.time:
+            self.note.setText(self.tr("This built-in layer keeps its own symbols (the sector "
+                                      "palette and icons); its time slider is set below."))
+        elif not self.caps.modes:
             self.note.setText(self.tr("This built-in layer keeps its own symbols (the sector "
                                       "palette and icons); its style cannot be changed here."))
             for which in (QDialogButtonBox.StandardButton.Ok,
@@ -396,11 +415,13 @@ class StyleDialog(QDialog):
         if size and not is_numeric(self.layer, size):
             return self.tr("'%1' is a text field: point size needs a numeric field."
                            ).replace("%1", size)
-        return self.density.problem() if self.layer.kind == "vector" else None
+        return self.density.problem() if self.caps.time else None
 
     def style(self) -> Style:
         """The Style the dialog shows (other options of the layer's style are kept)."""
         base = self._base
+        if not self.caps.modes:        # a built-in point set: only its time slider
+            return self.density.apply_to(base) if self.caps.time else base
         mode = self.current_mode()
         field = self.field.currentData() if mode != "single" else None
         out = replace(
@@ -417,14 +438,14 @@ class StyleDialog(QDialog):
                                                  and field == base.field) else {},
             legend_title=self.legend_title.text().strip() or None,
             units=self.units.text().strip() or self._join_units(field))
-        return self.density.apply_to(out) if self.layer.kind == "vector" else out
+        return self.density.apply_to(out) if self.caps.time else out
 
     def _join_units(self, field) -> str | None:
         """The unit a joined table's cells carried (e.g. 亿元), when the user gave none."""
         return (self.layer.meta.get("join") or {}).get("units", {}).get(field) or None
 
     def apply(self) -> bool:
-        if not self.caps.modes:
+        if not self.caps.modes and not self.caps.time:
             return False
         problem = self.problem()
         if problem:
