@@ -20,7 +20,9 @@ PANES_TOP_FIRST = """(function () {
   var out = [];
   document.querySelectorAll('.leaflet-pane').forEach(function (p) {
     var m = /(?:^|\\s)leaflet-jjj-(\\S+)-pane(?:\\s|$)/.exec(p.className);
-    if (m && m[1] !== 'land' && m[1] !== 'hl' && m[1] !== 'labels') out.push([m[1], +getComputedStyle(p).zIndex]);
+    if (m && ['land', 'hl', 'labels'].indexOf(m[1]) < 0) {
+      out.push([m[1], +getComputedStyle(p).zIndex]);
+    }
   });
   out.sort(function (a, b) { return b[1] - a[1]; });
   return out;
