@@ -44,16 +44,10 @@ MEASURE = """() => {
 
 
 def settle(page, timeout_ms: int = 15000):
-    """Wait until the engine has not placed labels for 0.8 s (markercluster's animations
-    and the tiles' failures are over), then measure."""
-    runs, waited = page.evaluate("jjj.labels().stats.runs"), 0
-    while waited < timeout_ms:
-        page.wait_for_timeout(800)
-        waited += 800
-        now = page.evaluate("jjj.labels().stats.runs")
-        if now == runs:
-            break
-        runs = now
+    """Wait until the engine has had five frames in a row with nothing left to place (no
+    placement queued, markercluster's animations and transitions over: jjj.labelsQuiet),
+    then measure."""
+    page.wait_for_function("jjj.labelsQuiet() >= 5", timeout=timeout_ms, polling=50)
     return page.evaluate(MEASURE)
 
 

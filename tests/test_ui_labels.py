@@ -14,13 +14,8 @@ from test_ui_helpers import js, shown_window  # noqa: E402
 
 
 def _settled(qtbot, w):
-    runs = [None]
-
-    def still():
-        now = js(qtbot, w.map, "window.jjj.labels().stats.runs")
-        same, runs[0] = now == runs[0], now
-        return same
-    qtbot.waitUntil(lambda: bool(qtbot.wait(800) or still()), timeout=20000)
+    # five frames in a row with nothing left to place (jjj.labelsQuiet), then measure
+    qtbot.waitUntil(lambda: js(qtbot, w.map, "window.jjj.labelsQuiet()") >= 5, timeout=20000)
     return js(qtbot, w.map, f"({MEASURE})()")
 
 

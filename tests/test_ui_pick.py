@@ -42,12 +42,18 @@ def click_at(qtbot, window, lon: float, lat: float, zoom: float = 10) -> None:
                     == [window.map.width(), window.map.height()], timeout=10000)
     # the window settles its layout after showing (and the page refits the region to it
     # until the map is moved): set the view until it stays
-    for _ in range(20):
-        js(qtbot, window.map, f"window.jjj.setView({lat}, {lon}, {zoom})")
-        qtbot.wait(300)
+    # until it has read back unchanged on ten polls in a row (a round trip each)
+    steady = [0]
+
+    def stays() -> bool:
         view = js(qtbot, window.map, "window.jjj.getView()")
-        if (view["lat"], view["lon"], view["zoom"]) == (lat, lon, zoom):
-            break
+        if (view["lat"], view["lon"], view["zoom"]) != (lat, lon, zoom):
+            js(qtbot, window.map, f"window.jjj.setView({lat}, {lon}, {zoom})")
+            steady[0] = 0
+            return False
+        steady[0] += 1
+        return steady[0] >= 10
+    qtbot.waitUntil(stays, timeout=20000)
     x, y = js(qtbot, window.map, f"(function () {{ var p = window.jjj.map.latLngToContainerPoint("
               f"[{lat}, {lon}]); var r = window.jjj.map.getContainer().getBoundingClientRect(); "
               f"return [Math.round(p.x + r.left), Math.round(p.y + r.top)]; }})()")

@@ -61,6 +61,8 @@
     this.shown = [];            // items drawn now
     this.stats = {runs: 0, ms: 0, candidates: 0, placed: 0};
     this._queued = false;
+    this._timers = 0;           // placements promised by a timer (markercluster's end)
+    this._quiet = 0;            // frames in a row with nothing left to place (quietFrames)
     this.pane = map.createPane('jjj-labels');
     this.pane.style.zIndex = '630';           // above every layer's pane, under tooltips
     this.pane.style.pointerEvents = 'none';
@@ -116,7 +118,8 @@
       if (e.cluster) {
         e.cluster.on('animationend spiderfied unspiderfied', function () {
           schedule();
-          setTimeout(schedule, 400);   // after the markers' transitions, had none said so
+          self._timers++;
+          setTimeout(function () { self._timers--; schedule(); }, 400);   // after the markers' transitions, had none said so
         });
       }
       if (e.cloud) e.cloud.on('jjjchange', schedule);   // the time slider hid some points
@@ -301,6 +304,27 @@
     var s = this.stats;
     s.runs++; s.ms = performance.now() - t0; s.layoutMs = t1 - t0; s.candidates = list.length; s.placed = placed.length;
     s.obstacles = obstacles; s.zoom = map.getZoom();
+  };
+
+  // Frames in a row (counted up to 10 from the first call) in which the labels have
+  // nothing left to do: no placement queued or promised, no CSS animation or transition
+  // running in the page (markercluster's badges, Leaflet's zoom). Tests wait for a few such
+  // frames before measuring instead of sleeping.
+  Engine.prototype.quietFrames = function () {
+    var self = this;
+    if (!this._watching) {
+      this._watching = true;
+      this._quiet = 0;
+      var tick = function () {
+        var running = document.getAnimations ? document.getAnimations().some(function (a) {
+          return a.playState === 'running';
+        }) : false;
+        self._quiet = (self._queued || self._timers || running) ? 0 : self._quiet + 1;
+        if (self._quiet < 10) requestAnimationFrame(tick); else self._watching = false;
+      };
+      requestAnimationFrame(tick);
+    }
+    return this._quiet;
   };
 
   // what is drawn, for tests and the print layout: text, level and box (container pixels)

@@ -583,6 +583,7 @@
   // the labels drawn now: [{text, level, kind, box: [x0, y0, x1, y1]}] and the last run's stats
   jjj.labels = function () { return labels ? labels.info() : {stats: {}, labels: []}; };
   jjj.placeLabels = function () { if (labels) labels.place(); return !!labels; };
+  jjj.labelsQuiet = function () { return labels ? labels.quietFrames() : 10; };
 
   // ---- basemaps -----------------------------------------------------------------------
   function setTiles(name) {
