@@ -12,7 +12,9 @@ processes (bench.harness: whole process tree's peak RSS, sides alternating).
 jjjmap side (the real main window, offscreen, 1400x900, no basemap): ``open_s`` from
 Layer > Add PostGIS layer's open to the layer drawn at zoom 8 (page re-rendered, first view
 fetched and drawn: the page's ``draws`` counter, polled every 20 ms); ``pan_z8_s`` and
-``pan_z14_s``, medians of 5 pans each, from ``setView`` to the new view's answer drawn.
+``pan_z14_s``, medians of 5 pans each, from ``setView`` to the new view's answer drawn;
+``identify_s``, median of 5 clicks on drawn points at zoom 14, from the click to the row
+(fetched by primary key) shown in the identify panel.
 Baseline: ``geopandas.read_postgis("SELECT * FROM pts_<N>")`` (reading only; drawing what it
 read is not even attempted, which favours it).
 """
@@ -99,6 +101,23 @@ def jjjmap_side(params) -> dict:
         out[f"pan_z{zoom}_s"] = statistics.median(times)
         out[f"pan_z{zoom}_features"] = statistics.median(shown)
         out[f"pan_z{zoom}_mode"] = st["mode"]
+    # identify at zoom 14 (the last pan's view): click a drawn point, time to its full row
+    # (fetched by primary key) shown in the identify panel; median of 5 points
+    times = []
+    for i in range(5):
+        window.identify.clear()
+        t0 = time.perf_counter()
+        window.map.run_js(f"""(function () {{
+            var cloud = jjj.layerGroup('{layer.id}')._drawn;
+            var ll = L.latLng(cloud.lat[{i * 7}], cloud.lon[{i * 7}]);
+            jjj.map.fire('click', {{latlng: ll,
+                                    containerPoint: jjj.map.latLngToContainerPoint(ll)}});
+        }})()""")
+        if not wait(window.map.pg_events.rowFetched, 60,
+                    lambda: window.identify.value("id") is not None):
+            raise TimeoutError("identify did not show a row")
+        times.append(time.perf_counter() - t0)
+    out["identify_s"] = statistics.median(times)
     out["python_rss_mb"] = psutil.Process().memory_info().rss / 2**20
     return out
 
@@ -122,10 +141,9 @@ def baseline_side(params) -> dict:
 
 # -- the run -------------------------------------------------------------------------------
 
-def _make_table(server, rows: int) -> str:
+def _make_table(server, rows: int) -> tuple[str, float]:
+    """The table's name and the seconds its generation took (insert, index, analyze)."""
     table = f"pts_{rows}"
-    if server.execute("SELECT to_regclass(%s)", (table,))[0][0] is not None:
-        return table
     w, s, e, n = 113.5, 36.0, 119.8, 42.6
     t0 = time.perf_counter()
     server.execute(f"""
@@ -139,8 +157,9 @@ def _make_table(server, rows: int) -> str:
           FROM generate_series(1, {rows}) i;
         CREATE INDEX {table}_geom ON {table} USING gist (geom);
         ANALYZE {table};""")
-    print(f"generated {table} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    return table
+    seconds = time.perf_counter() - t0
+    print(f"generated {table} in {seconds:.0f} s", file=sys.stderr)
+    return table, seconds
 
 
 def main() -> None:
@@ -161,10 +180,10 @@ def main() -> None:
     rows_out = []
     try:
         for rows in args.rows:
-            table = _make_table(server, rows)
+            table, generated_s = _make_table(server, rows)
             params = {"uri": server.uri(table=table), "table": table, "rows": rows}
             samples = alternate("postgis", params, args.reps, TIMEOUT_S)
-            row = {"rows": rows}
+            row = {"rows": rows, "generated_s": generated_s}
             for side in ("jjjmap", "baseline"):
                 ss = samples[side]
                 row[side] = {
@@ -187,9 +206,10 @@ def main() -> None:
 def table_md(result) -> str:
     def f(v, unit=""):
         return "—" if v is None else (f"{v:.3f} s" if unit == "s" else f"{v:.0f} MB")
-    lines = ["| rows | jjjmap open→drawn | pan z8 | pan z14 | jjjmap peak RSS (tree / Python) "
-             "| read_postgis whole table | its peak RSS | read / open |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| rows | generated in | jjjmap open→drawn | pan z8 | pan z14 | identify "
+             "| jjjmap peak RSS (tree / Python) | read_postgis whole table | its peak RSS "
+             "| read / open |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in result["rows"]:
         j, b = r["jjjmap"], r["baseline"]
         ratio = (b.get("seconds") / j["open_s"]) if b.get("seconds") and j.get("open_s") else None
@@ -199,8 +219,9 @@ def table_md(result) -> str:
         else:
             read = f(b.get("seconds"), "s")
         lines.append(
-            f"| {r['rows']:,} | {f(j.get('open_s'), 's')} | {f(j.get('pan_z8_s'), 's')} | "
-            f"{f(j.get('pan_z14_s'), 's')} | {f(j.get('peak_rss_mb'))} / "
+            f"| {r['rows']:,} | {f(r.get('generated_s'), 's')} | {f(j.get('open_s'), 's')} | "
+            f"{f(j.get('pan_z8_s'), 's')} | {f(j.get('pan_z14_s'), 's')} | "
+            f"{f(j.get('identify_s'), 's')} | {f(j.get('peak_rss_mb'))} / "
             f"{f(j.get('python_rss_mb'))} | {read} | "
             f"{f(b.get('peak_rss_mb'))} | {'—' if ratio is None else f'{ratio:.1f}x'} |")
     return "\n".join(lines) + "\n"
