@@ -188,9 +188,14 @@ def test_the_table_of_a_large_layer_pages_through_the_server(window, qtbot, pg_d
     qtbot.waitUntil(lambda: _cell(model, 0, 1) not in (None, "…"), timeout=30000)
     assert {_cell(model, r, 1) for r in range(n)} == {"point 4242"} | {
         f"point 4242{d}" for d in range(10)}
-    # another layer (loaded whole) gets the ordinary table back
+    # another layer (loaded whole) gets the ordinary table back; the table's own
+    # connection to the server closes
+    sessions = ("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'jjjmap' "
+                "AND backend_type = 'client backend'")
+    before = pg_data.execute(sessions)[0][0]
     w.layers.set_current(w.doc.layers[0].id)
     assert table.model is table.file_model and table.model.rowCount() == 199
+    qtbot.waitUntil(lambda: pg_data.execute(sessions)[0][0] == before - 1, timeout=20000)
 
 
 def test_a_statement_timeout_during_a_view_says_so_and_the_next_pan_works(window, qtbot,

@@ -50,6 +50,7 @@ class Pager:
         self.key = res.key
         self._conn = None
         self._lock = threading.Lock()
+        self._busy = False
         self.sort_column: str | None = None
         self.descending = False
         self.filter_text = ""
@@ -141,7 +142,11 @@ class Pager:
                 if self._conn is None or self._conn.closed or self._conn.broken:
                     self._conn = connect(self.address)
                 self.statements += 1
-                return self._conn.execute(query, params).fetchall()
+                self._busy = True
+                try:
+                    return self._conn.execute(query, params).fetchall()
+                finally:
+                    self._busy = False
             except PostgisError:
                 raise
             except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
@@ -160,7 +165,7 @@ class Pager:
     def cancel(self) -> None:
         """Cancel the statement running now (the table moved on or closed)."""
         conn = self._conn
-        if conn is not None:
+        if conn is not None and self._busy:   # (a cancel of nothing would still connect)
             try:
                 conn.cancel_safe(timeout=5)
             except Exception:  # noqa: BLE001 - nothing running, or the connection is gone

@@ -65,6 +65,8 @@ class PgTableModel(QAbstractTableModel):
 
         self.beginResetModel()
         self._drop()
+        if self.pager is not None:   # the old layer's connection closes on the worker
+            self._pool.submit(self.pager.close_connection)
         self.layer = layer
         self.pager = Pager(layer.meta["pg_source"].res) if is_paged(layer) else None
         self._rows, self.total = 0, 0
