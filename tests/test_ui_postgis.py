@@ -109,6 +109,13 @@ def test_a_dropped_table_shows_an_error_and_the_rest_keeps_working(window, qtbot
     assert "no longer exists" in message and pg_data.password not in message
     qtbot.waitUntil(lambda: "error" in w.layers.model.layer_label(layer), timeout=10000)
     assert js(qtbot, w.map, f"jjj.featureCount('{w.doc.layers[0].id}')") == 199
+    # its table says so too (the server's message as a plain-text tooltip)
+    w.table_dock.show()
+    w.layers.set_current(w.doc.layers[0].id)
+    w.layers.set_current(layer.id)
+    qtbot.waitUntil(lambda: w.table.count_label.text().startswith("error"), timeout=20000)
+    tip = w.table.count_label.toolTip()
+    assert "no longer exists" in tip and "pts_gui" in tip and pg_data.password not in tip
 
 
 def test_project_open_asks_for_a_password_libpq_cannot_find(window, qtbot, pg_data, tmp_path,
