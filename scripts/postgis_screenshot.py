@@ -7,6 +7,7 @@ server. Starts and stops its own throwaway cluster (tests/pg_fixture.py).
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -65,6 +66,7 @@ def main(out: str) -> None:
         w.close()
     finally:
         server.stop()
+        shutil.rmtree(server.base, ignore_errors=True)
 
 
 if __name__ == "__main__":
