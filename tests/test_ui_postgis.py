@@ -265,3 +265,26 @@ def test_identify_on_a_view_without_a_key_says_why_no_row_comes(window, qtbot, p
     text = js(qtbot, w.map, "document.querySelector('.jjj-popup').textContent")
     assert "no primary key" in text
     assert w.identify.value("id") is None        # no row was fetched or invented
+
+
+def test_pages_scrolled_past_before_their_turn_are_not_fetched(qtbot, pg_data):
+    from jjjmap.io.postgis import open_postgis
+    from jjjmap.ui.pgtable import PENDING, PgTableModel
+
+    [layer] = open_postgis(pg_data.uri(table="pts"))
+    model = PgTableModel(keep_pages=4)
+    model.set_layer(layer)
+    qtbot.waitUntil(lambda: model.rowCount() == 250_000, timeout=30000)
+    counted = model.pager.statements
+    size = model.pager.page_rows
+    # a scroll bar dragged from the top to row 60 pages down: every page on the way asked
+    # for at once (the asks take microseconds, a page from the server milliseconds)
+    for p in range(61):
+        assert model.data(model.index(p * size, 0)) == PENDING
+    qtbot.waitUntil(lambda: model.data(model.index(60 * size, 0)) == str(60 * size + 1),
+                    timeout=30000)
+    qtbot.waitUntil(lambda: not model._asked, timeout=30000)
+    fetched = model.pager.statements - counted
+    assert fetched <= 4 + 1 + 3, fetched     # pages 56-60, and a few begun before the drag
+    assert model.pages_in_memory() <= 4
+    model.close()

@@ -49,6 +49,7 @@ class PgTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
         self._asked: set[int] = set()
         self._gen = 0
+        self._latest = 0        # the page asked for last: pages far from it are not fetched
         self._rows = 0
         self.total = 0          # rows without the filter
         self.counting = False
@@ -197,10 +198,17 @@ class PgTableModel(QAbstractTableModel):
         if p in self._asked or self.error is not None:
             return
         self._asked.add(p)
+        self._latest = p
         gen, pager, events = self._gen, self.pager, self._events
 
         def work():
             if gen != self._gen:   # stale before it started
+                return
+            if abs(p - self._latest) > self.keep_pages:   # scrolled past it meanwhile
+                try:
+                    events.arrived.emit(gen, p, None)
+                except RuntimeError:
+                    pass
                 return
             try:
                 rows = pager.page(p)
@@ -214,7 +222,7 @@ class PgTableModel(QAbstractTableModel):
 
     def _arrived(self, gen: int, p: int, rows) -> None:
         self._asked.discard(p)
-        if gen != self._gen:
+        if gen != self._gen or rows is None:
             return
         if isinstance(rows, str):
             self._fail(rows)
