@@ -56,10 +56,15 @@ def test_pages_follow_the_primary_key_by_keyset(pg_data):
     assert [r[0] for r in jump] == [r[0] for r in pg_data.execute(
         "SELECT id FROM pts ORDER BY id OFFSET 100000 LIMIT 200")]
     assert [r[0] for r in pager.page(501)] == list(range(100_201, 100_401))
-    # the last page is short, and past the end there is nothing
+    # the last page, and past the end there is nothing
     last = pager.page((250_000 - 1) // 200)
     assert last[-1][0] == 250_000 and len(last) == 200
     assert pager.page(250_000 // 200) == []
+    # read backwards from the end when the count is known, in the same order
+    ender = _pager(pg_data, "pts")
+    assert [r[0] for r in ender.page(1249, total=250_000)] == list(range(249_801, 250_001))
+    assert [r[0] for r in ender.page(1000, total=250_000)] == list(range(200_001, 200_201))
+    assert ender.page(0, total=250_000) == first
 
 
 @pytest.mark.parametrize("descending", [False, True])
@@ -77,6 +82,13 @@ def test_sorted_by_a_column_with_nulls_pages_join_up_exactly(pg_data, nulls_tabl
     jumper.set_order("value", descending)
     assert jumper.page(20) == want[20 * 37:21 * 37]
     assert jumper.page(21) == want[21 * 37:22 * 37]
+    # with the count known, pages near the end are read backwards from it: the same rows
+    ender = _pager(pg_data, nulls_table, page_rows=37)
+    ender.set_order("value", descending)
+    assert ender.page(27, total=1000) == want[27 * 37:] and len(want[27 * 37:]) == 1
+    assert ender.page(26, total=1000) == want[26 * 37:27 * 37]
+    assert ender.page(15, total=1000) == want[15 * 37:16 * 37]
+    assert ender.page(16, total=1000) == want[16 * 37:17 * 37]   # after page 15's kept row
 
 
 def test_sorted_by_the_key_descending_and_by_text(pg_data, nulls_table):
@@ -119,6 +131,9 @@ def test_without_a_primary_key_the_order_is_stable_by_offset(pg_data):
     assert len(walked) == n and len({r[0] for r in walked}) == n
     again = _pager(pg_data, "pts_big_values", page_rows=1000)
     assert again.page(3) == walked[3000:4000]
+    last = (n - 1) // 1000
+    assert again.page(last, total=n) == walked[last * 1000:]     # backwards from the end
+    assert again.page(last - 1, total=n) == walked[(last - 1) * 1000:last * 1000]
     pager.set_order("value", descending=True)
     top = pager.page(0)
     assert [r[1] for r in top] == sorted((r[1] for r in walked), reverse=True)[:1000]

@@ -5,7 +5,8 @@ stable order (the sort column, NULLs last, then the primary key). With a primary
 pages are found by *keyset*: the last row of page ``p`` (its sort value and key) is kept, and
 page ``p + 1`` is ``WHERE (sort, key) > (that row) ... LIMIT n``, answered by an index walk
 instead of counting off ``OFFSET`` rows. A jump to a page not reached yet starts from the
-nearest kept row before it (``OFFSET`` only for the distance from there). Without a primary
+nearest kept row before it (``OFFSET`` only for the distance from there), or, when the row
+count is known and the end is nearer, backwards from the end. Without a primary
 key (a view, a query layer) there is nothing unique to continue from: the order is the sort
 column, then the whole row as text (stable, since equal rows look alike), by ``OFFSET``.
 
@@ -106,15 +107,20 @@ class Pager:
         return sql.SQL("({})").format(sql.SQL(" OR ").join(
             sql.SQL("({})::text ILIKE %(pat)s").format(self._col(c)) for c in cols))
 
-    def _order(self):
+    def _order(self, reverse: bool = False):
+        """ORDER BY of the current order; ``reverse``: the same order backwards (exactly:
+        NULLs first, the tie-break descending)."""
         sql = self._sql
-        direction = sql.SQL("DESC" if self.descending else "ASC")
+        desc = self.descending != reverse
+        direction = sql.SQL("DESC" if desc else "ASC")
+        tie = sql.SQL("DESC" if reverse else "ASC")
         key = self._tiebreak()
         sort = self._sort_expr()
         if sort is None:
             return sql.SQL("{} {}").format(key, direction) if self.sort_column == self.key \
-                and self.key is not None else sql.SQL("{} ASC").format(key)
-        return sql.SQL("{} {} NULLS LAST, {} ASC").format(sort, direction, key)
+                and self.key is not None else sql.SQL("{} {}").format(key, tie)
+        nulls = sql.SQL("NULLS FIRST" if reverse else "NULLS LAST")
+        return sql.SQL("{} {} {}, {} {}").format(sort, direction, nulls, key, tie)
 
     def _after(self, anchor: tuple, params: dict):
         """Rows after ``anchor`` (sort value, key) in the order of ``_order``."""
@@ -178,18 +184,28 @@ class Pager:
                                                                    self._where(params))
         return int(self._execute(query, params)[0][0])
 
-    def page(self, p: int) -> list[tuple]:
+    def page(self, p: int, total: int | None = None) -> list[tuple]:
         """Rows ``p * page_rows`` ... of the current order and filter: tuples of the values
-        of ``columns`` (as the database gives them; the geometry as its type name)."""
+        of ``columns`` (as the database gives them; the geometry as its type name).
+        ``total``: the rows that pass the filter (``count``), if known: a page nearer the end
+        than to any kept row is then read backwards from the end (the last page of ten
+        million rows without stepping over the other ten million)."""
         if p < 0:
             raise ValueError("page < 0")
         sql, params = self._sql, {"n": self.page_rows}
         known = [q for q in self._anchors if q <= p] if self.keyset else []
         start = max(known) if known else 0
         where = [self._where(params)]
-        if start > 0:
-            where.append(self._after(self._anchors[start], params))
-        params["skip"] = (p - start) * self.page_rows
+        first = p * self.page_rows
+        reverse = total is not None and first < total \
+            and total - first - self.page_rows < first - start * self.page_rows
+        if reverse:
+            params["n"] = min(self.page_rows, total - first)
+            params["skip"] = max(0, total - first - self.page_rows)
+        else:
+            if start > 0:
+                where.append(self._after(self._anchors[start], params))
+            params["skip"] = (p - start) * self.page_rows
         sort = self._sort_expr()
         extra = [sort if sort is not None else sql.SQL("NULL"),
                  sql.Identifier(self.key) if self.key else sql.SQL("NULL")]
@@ -197,8 +213,10 @@ class Pager:
                         "OFFSET %(skip)s LIMIT %(n)s").format(
             cols=sql.SQL(", ").join(self._col(c) for c in self.columns),
             extra=sql.SQL(", ").join(extra), rel=self.res.relation,
-            where=sql.SQL(" AND ").join(where), order=self._order())
+            where=sql.SQL(" AND ").join(where), order=self._order(reverse))
         rows = self._execute(query, params)
+        if reverse:
+            rows = rows[::-1]
         width = len(self.columns)
         if self.keyset and len(rows) == self.page_rows:
             if len(self._anchors) >= MAX_ANCHORS:   # keep the nearest ones: drop the farthest

@@ -14,7 +14,8 @@ import concurrent.futures
 import logging
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt,
+                            Signal)
 
 from jjjmap.model import Layer
 
@@ -49,6 +50,7 @@ class PgTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[tuple]] = OrderedDict()
         self._asked: set[int] = set()
         self._gen = 0
+        self._closed = False
         self._latest = 0        # the page asked for last: pages far from it are not fetched
         self._rows = 0
         self.total = 0          # rows without the filter
@@ -59,6 +61,9 @@ class PgTableModel(QAbstractTableModel):
         self._events.arrived.connect(self._arrived)
         self._events.counted.connect(self._counted)
         self.order = range(0)   # what AttributeTable reads of a model; no positional rows
+        app = QCoreApplication.instance()
+        if app is not None:   # a count of millions of rows still running must not hold the exit
+            app.aboutToQuit.connect(self.close)
 
     # -- the layer ----------------------------------------------------------------------
     def set_layer(self, layer: Layer | None) -> None:
@@ -67,7 +72,7 @@ class PgTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._drop()
         if self.pager is not None:   # the old layer's connection closes on the worker
-            self._pool.submit(self.pager.close_connection)
+            self._submit(self.pager.close_connection)
         self.layer = layer
         self.pager = Pager(layer.meta["pg_source"].res) if is_paged(layer) else None
         self._rows, self.total = 0, 0
@@ -77,11 +82,18 @@ class PgTableModel(QAbstractTableModel):
             self._recount(total=True)
 
     def close(self) -> None:
+        """Cancel what runs, close the connection; the model fetches nothing more."""
+        if self._closed:
+            return
         self._drop()
         if self.pager is not None:
-            pager = self.pager
-            self._pool.submit(pager.close_connection)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.submit(self.pager.close_connection)
+        self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=False)
+
+    def _submit(self, fn) -> None:
+        if not self._closed:
+            self._pool.submit(fn)
 
     def _drop(self) -> None:
         """Forget pages and answers on their way (a new layer, order or filter)."""
@@ -176,7 +188,7 @@ class PgTableModel(QAbstractTableModel):
                 events.counted.emit(gen, (n, total))
             except RuntimeError:   # the model is gone
                 pass
-        self._pool.submit(work)
+        self._submit(work)
 
     def _counted(self, gen: int, answer) -> None:
         if gen != self._gen:
@@ -199,7 +211,7 @@ class PgTableModel(QAbstractTableModel):
             return
         self._asked.add(p)
         self._latest = p
-        gen, pager, events = self._gen, self.pager, self._events
+        gen, pager, events, total = self._gen, self.pager, self._events, self._rows
 
         def work():
             if gen != self._gen:   # stale before it started
@@ -211,14 +223,14 @@ class PgTableModel(QAbstractTableModel):
                     pass
                 return
             try:
-                rows = pager.page(p)
+                rows = pager.page(p, total)
             except Exception as exc:  # noqa: BLE001 - PostgisError, worded for the user
                 rows = str(exc)
             try:
                 events.arrived.emit(gen, p, rows)
             except RuntimeError:
                 pass
-        self._pool.submit(work)
+        self._submit(work)
 
     def _arrived(self, gen: int, p: int, rows) -> None:
         self._asked.discard(p)
