@@ -165,20 +165,31 @@ def _by_cell(cells, cell):
             (int(n), float(x), float(y)) for n, x, y in cells}
 
 
+def _same_cells(answer, box, zoom, pg_data):
+    cell = 360.0 / (256 * 2 ** zoom) * 12
+    xy = np.asarray(answer["xy"]).reshape(-1, 2)
+    got = _by_cell([(c, x, y) for c, (x, y) in zip(answer["counts"], xy)], cell)
+    want = _cells_sql(pg_data, box, cell)
+    assert got.keys() == want.keys() and len(got) > 100
+    assert [got[k][0] for k in want] == [want[k][0] for k in want]
+    assert np.allclose([got[k][1:] for k in want], [want[k][1:] for k in want],
+                       rtol=0, atol=1e-9)
+
+
 def test_low_zoom_views_come_from_the_overview_and_equal_the_grid_counted_in_sql(pg_data):
     _, source = _view(pg_data, "pts")
+    # the first low-zoom view does not wait for the overview's pass over the table: it is
+    # counted on the server (exactly the same cells), while the overview builds beside it
+    box, zoom = (114.03, 37.11, 118.27, 41.05), 8
+    first = source.query(box, zoom)
+    assert first["mode"] == "grid" and not first.get("overview")
+    _same_cells(first, box, zoom, pg_data)
+    assert source.build_overview(timeout=120) is source.overview is not None
     for box, zoom in (((114.03, 37.11, 118.27, 41.05), 8), ((114.5, 37.5, 117.9, 40.7), 9),
                       ((113.0, 35.0, 121.0, 43.0), 7)):
         answer = source.query(box, zoom)
         assert answer["mode"] == "grid" and answer.get("overview"), (box, zoom)
-        cell = 360.0 / (256 * 2 ** zoom) * 12
-        xy = np.asarray(answer["xy"]).reshape(-1, 2)
-        got = _by_cell([(c, x, y) for c, (x, y) in zip(answer["counts"], xy)], cell)
-        want = _cells_sql(pg_data, box, cell)
-        assert got.keys() == want.keys() and len(got) > 100
-        assert [got[k][0] for k in want] == [want[k][0] for k in want]
-        assert np.allclose([got[k][1:] for k in want], [want[k][1:] for k in want],
-                           rtol=0, atol=1e-9)
+        _same_cells(answer, box, zoom, pg_data)
     ov = source.overview
     assert ov.rows == 250_000 and ov.zoom == 11
     # memory: at most max_cells cells, whatever the table's size (a coarser grid if needed)
@@ -478,3 +489,55 @@ def test_cli_info_and_export(pg_data, tmp_path, capsys):
     text = html.read_text(encoding="utf-8")
     assert '"render": "pg"' in text or '"render":"pg"' in text
     assert pg_data.password not in text
+
+
+def test_invalid_geometries_in_a_view_driven_table_still_draw(pg_data):
+    """A self-intersecting polygon (invented) is not dropped or fatal in a view request; it
+    is drawn as stored, at every zoom, and the valid one beside it too."""
+    _, source = _view(pg_data, "invalid_polys")
+    assert not source.points
+    invalid = pg_data.execute("SELECT count(*) FROM invalid_polys WHERE NOT ST_IsValid(geom)")
+    assert invalid[0][0] == 1    # the fixture's bow-tie is really invalid
+    from jjjmap.render.pglayer import to_page
+
+    for zoom in (6, 10, 16):
+        answer = json.loads(to_page(source.query((115.9, 38.9, 116.7, 39.3), zoom)))
+        assert answer["n"] == 2 and len(answer["features"]) == 2
+        assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+                   for f in answer["features"])
+    assert source.status["state"] == "ok"
+
+
+def test_a_view_request_waiting_on_the_server_is_cancelled_when_the_view_moves_on(pg_data,
+                                                                                   qtbot):
+    """A real view query (not a stand-in) blocked on the server by another session's lock:
+    the next view cancels it there (it answers stale at once, with the lock still held), and
+    pg_stat_activity shows one statement of the layer waiting, the newer one."""
+    import threading
+
+    import psycopg
+
+    _, source = _view(pg_data, "pts")
+    waiting = ("SELECT query_start FROM pg_stat_activity WHERE application_name = 'jjjmap' "
+               "AND wait_event_type = 'Lock' AND state = 'active'")
+    results = {}
+    with psycopg.connect(pg_data.conninfo()) as locker:
+        locker.execute("LOCK TABLE pts IN ACCESS EXCLUSIVE MODE")
+        old = threading.Thread(target=lambda: results.update(
+            old=source.query((116.0, 39.0, 116.05, 39.05), 15)))
+        old.start()
+        qtbot.waitUntil(lambda: len(pg_data.execute(waiting)) == 1, timeout=20000)
+        first = pg_data.execute(waiting)[0][0]
+        new = threading.Thread(target=lambda: results.update(
+            new=source.query((116.1, 39.1, 116.15, 39.15), 15)))
+        new.start()
+        old.join(20)
+        assert not old.is_alive() and results["old"] is None      # stale, lock still held
+        qtbot.waitUntil(lambda: [r[0] for r in pg_data.execute(waiting)] != [first]
+                        and len(pg_data.execute(waiting)) == 1, timeout=20000)
+        locker.rollback()
+    new.join(30)
+    assert results["new"]["n"] == pg_data.execute(
+        "SELECT count(*) FROM pts WHERE ST_X(geom) BETWEEN 116.1 AND 116.15 "
+        "AND ST_Y(geom) BETWEEN 39.1 AND 39.15")[0][0] > 0
+    assert source.status["state"] == "ok"

@@ -109,6 +109,13 @@ def test_a_dropped_table_shows_an_error_and_the_rest_keeps_working(window, qtbot
     assert "no longer exists" in message and pg_data.password not in message
     qtbot.waitUntil(lambda: "error" in w.layers.model.layer_label(layer), timeout=10000)
     assert js(qtbot, w.map, f"jjj.featureCount('{w.doc.layers[0].id}')") == 199
+    # its table says so too (the server's message as a plain-text tooltip)
+    w.table_dock.show()
+    w.layers.set_current(w.doc.layers[0].id)
+    w.layers.set_current(layer.id)
+    qtbot.waitUntil(lambda: w.table.count_label.text().startswith("error"), timeout=20000)
+    tip = w.table.count_label.toolTip()
+    assert "no longer exists" in tip and "pts_gui" in tip and pg_data.password not in tip
 
 
 def test_project_open_asks_for_a_password_libpq_cannot_find(window, qtbot, pg_data, tmp_path,
@@ -137,3 +144,147 @@ def test_project_open_asks_for_a_password_libpq_cannot_find(window, qtbot, pg_da
     layer = w.doc.layers[1]
     qtbot.waitUntil(lambda: (js(qtbot, w.map, f"jjj.pgState('{layer.id}')") or {})
                     .get("state") == "ok", timeout=30000)
+
+
+def _cell(model, row, col):
+    return model.data(model.index(row, col))
+
+
+def test_the_table_of_a_large_layer_pages_through_the_server(window, qtbot, pg_data):
+    from PySide6.QtCore import Qt
+
+    from jjjmap.io.postgis import open_postgis
+    from jjjmap.ui.pgtable import KEEP_PAGES, PgTableModel
+
+    w = window
+    [layer] = open_postgis(pg_data.uri(table="pts"))
+    with qtbot.waitSignal(w.mapReady, timeout=60000):
+        w.doc.add_layer(layer)
+    w.layers.set_current(layer.id)
+    w.table_dock.show()
+    table = w.table
+    assert table.layer is layer and isinstance(table.model, PgTableModel)
+    model = table.model
+    total = pg_data.execute("SELECT count(*) FROM pts")[0][0]
+    qtbot.waitUntil(lambda: model.rowCount() == total, timeout=30000)
+    assert table.count_label.text() == f"{total:,} in the database"
+    # the view shows the first rows; they arrive from the server in key order
+    qtbot.waitUntil(lambda: _cell(model, 0, 0) == "1", timeout=30000)
+    assert _cell(model, 1, 1) == "point 2"
+    # to the end and back: only a few pages are ever held
+    for _ in range(3):
+        table.view.scrollToBottom()
+        qtbot.waitUntil(lambda: _cell(model, total - 1, 0) == str(total), timeout=30000)
+        table.view.scrollToTop()
+        qtbot.waitUntil(lambda: _cell(model, 0, 0) == "1", timeout=30000)
+    middle = total // 2
+    table.view.scrollTo(model.index(middle, 0))
+    qtbot.waitUntil(lambda: _cell(model, middle, 0) == str(middle + 1), timeout=30000)
+    assert model.pages_in_memory() <= KEEP_PAGES
+    # sorting is the server's ORDER BY: the largest value first, ties by key
+    table.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    want = pg_data.execute("SELECT id, value FROM pts ORDER BY value DESC, id LIMIT 1")[0]
+    qtbot.waitUntil(lambda: _cell(model, 0, 0) == str(want[0]), timeout=30000)
+    assert _cell(model, 0, 2) == str(want[1])
+    # the filter is the server's WHERE; the count says how many of how many
+    table.set_filter("point 4242", "name")
+    n = pg_data.execute("SELECT count(*) FROM pts WHERE strpos(name, 'point 4242') > 0")[0][0]
+    qtbot.waitUntil(lambda: model.rowCount() == n and not model.counting, timeout=30000)
+    assert n == 11    # point 4242 and point 42420 ... 42429 (hand count)
+    assert table.count_label.text() == f"{n} of {total:,} in the database"
+    qtbot.waitUntil(lambda: _cell(model, 0, 1) not in (None, "…"), timeout=30000)
+    assert {_cell(model, r, 1) for r in range(n)} == {"point 4242"} | {
+        f"point 4242{d}" for d in range(10)}
+    # another layer (loaded whole) gets the ordinary table back; the table's own
+    # connection to the server closes
+    sessions = ("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'jjjmap' "
+                "AND backend_type = 'client backend'")
+    before = pg_data.execute(sessions)[0][0]
+    w.layers.set_current(w.doc.layers[0].id)
+    assert table.model is table.file_model and table.model.rowCount() == 199
+    qtbot.waitUntil(lambda: pg_data.execute(sessions)[0][0] == before - 1, timeout=20000)
+
+
+def test_a_statement_timeout_during_a_view_says_so_and_the_next_pan_works(window, qtbot,
+                                                                          pg_data):
+    import psycopg
+
+    from jjjmap.io.postgis import open_postgis
+
+    w = window
+    js(qtbot, w.map, "jjj.setView(39.95, 116.35, 13)")
+    [layer] = open_postgis(pg_data.uri(table="pts", options="-c statement_timeout=2000"))
+    with qtbot.waitSignal(w.mapReady, timeout=60000):
+        w.doc.add_layer(layer)
+    state = f"jjj.pgState('{layer.id}')"
+    qtbot.waitUntil(lambda: (js(qtbot, w.map, state) or {}).get("state") == "ok", timeout=30000)
+    # another session holds the table: the view's query waits for its lock until the
+    # statement timeout ends it
+    with psycopg.connect(pg_data.conninfo()) as locker:
+        locker.execute("LOCK TABLE pts IN ACCESS EXCLUSIVE MODE")
+        js(qtbot, w.map, "jjj.setView(39.9, 116.4, 14)")
+        # the statement waits on the server, and meanwhile the window answers and draws:
+        # the page's other layer is there, the panel says loading
+        qtbot.waitUntil(lambda: bool(pg_data.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name = 'jjjmap' "
+            "AND wait_event_type = 'Lock'")), timeout=20000)
+        assert js(qtbot, w.map, f"jjj.featureCount('{w.doc.layers[0].id}')") == 199
+        qtbot.waitUntil(lambda: "loading" in w.layers.model.layer_label(layer), timeout=10000)
+        qtbot.waitUntil(lambda: (js(qtbot, w.map, state) or {}).get("state") == "error",
+                        timeout=30000)
+        message = js(qtbot, w.map, f"{state}.message")
+        assert "statement timeout" in message and f"{pg_data.host}:{pg_data.port}" in message
+        assert pg_data.password not in message
+        qtbot.waitUntil(lambda: "error" in w.layers.model.layer_label(layer), timeout=10000)
+        locker.rollback()
+    # the lock is gone: the next pan draws exactly the points in view
+    js(qtbot, w.map, "jjj.setView(39.92, 116.42, 14)")
+    qtbot.waitUntil(lambda: (js(qtbot, w.map, state) or {}).get("state") == "ok", timeout=30000)
+    st = js(qtbot, w.map, state)
+    assert st["n"] == _count_in(pg_data, js(qtbot, w.map, BOUNDS)) > 0
+
+
+def test_identify_on_a_view_without_a_key_says_why_no_row_comes(window, qtbot, pg_data):
+    from jjjmap.io.postgis import open_postgis
+
+    w = window
+    js(qtbot, w.map, "jjj.setView(39.95, 116.35, 13)")
+    [layer] = open_postgis(pg_data.uri(table="pts_big_values"), whole_rows=0)
+    with qtbot.waitSignal(w.mapReady, timeout=60000):
+        w.doc.add_layer(layer)
+    state = f"jjj.pgState('{layer.id}')"
+    qtbot.waitUntil(lambda: (js(qtbot, w.map, state) or {}).get("mode") == "points"
+                    and js(qtbot, w.map, state)["n"] > 0, timeout=30000)
+    js(qtbot, w.map, f"""(function () {{
+        var cloud = jjj.layerGroup('{layer.id}')._drawn;
+        var ll = L.latLng(cloud.lat[0], cloud.lon[0]);
+        jjj.map.fire('click', {{latlng: ll, containerPoint: jjj.map.latLngToContainerPoint(ll)}});
+        return true; }})()""")
+    qtbot.waitUntil(lambda: js(qtbot, w.map, "document.querySelectorAll('.jjj-popup').length") > 0,
+                    timeout=10000)
+    text = js(qtbot, w.map, "document.querySelector('.jjj-popup').textContent")
+    assert "no primary key" in text
+    assert w.identify.value("id") is None        # no row was fetched or invented
+
+
+def test_pages_scrolled_past_before_their_turn_are_not_fetched(qtbot, pg_data):
+    from jjjmap.io.postgis import open_postgis
+    from jjjmap.ui.pgtable import PENDING, PgTableModel
+
+    [layer] = open_postgis(pg_data.uri(table="pts"))
+    model = PgTableModel(keep_pages=4)
+    model.set_layer(layer)
+    qtbot.waitUntil(lambda: model.rowCount() == 250_000, timeout=30000)
+    counted = model.pager.statements
+    size = model.pager.page_rows
+    # a scroll bar dragged from the top to row 60 pages down: every page on the way asked
+    # for at once (the asks take microseconds, a page from the server milliseconds)
+    for p in range(61):
+        assert model.data(model.index(p * size, 0)) == PENDING
+    qtbot.waitUntil(lambda: model.data(model.index(60 * size, 0)) == str(60 * size + 1),
+                    timeout=30000)
+    qtbot.waitUntil(lambda: not model._asked, timeout=30000)
+    fetched = model.pager.statements - counted
+    assert fetched <= 4 + 1 + 3, fetched     # pages 56-60, and a few begun before the drag
+    assert model.pages_in_memory() <= 4
+    model.close()

@@ -25,6 +25,27 @@
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / %2</translation>
     </message>
+    <!-- issue 16: the paged table of a view-driven PostGIS layer -->
+    <message>
+        <location filename="../../src/jjjmap/ui/attrtable.py"/>
+        <source>error (the server&apos;s message is in the tooltip)</source>
+        <translation>出错（服务器的消息见提示）</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/attrtable.py"/>
+        <source>counting on the server…</source>
+        <translation>正在服务器上计数…</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/attrtable.py"/>
+        <source>%1 of %2 in the database</source>
+        <translation>数据库中 %2 行，符合 %1 行</translation>
+    </message>
+    <message>
+        <location filename="../../src/jjjmap/ui/attrtable.py"/>
+        <source>%1 in the database</source>
+        <translation>数据库中 %1 行</translation>
+    </message>
 </context>
 <context>
     <name>BuiltinStart</name>

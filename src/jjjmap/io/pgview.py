@@ -45,6 +45,8 @@ def pixel_degrees(zoom: float) -> float:
 class ViewSource:
     """Answers view requests for one layer over its own connection."""
 
+    background_overview = True    # False: the first low-zoom view waits for the overview
+
     def __init__(self, res, conn=None, *, row_cap: int = ROW_CAP):
         self.res = res
         self.address = res.address
@@ -60,6 +62,8 @@ class ViewSource:
         self.overview = None                   # io.pgoverview.Overview, at the first need
         self._ov_lock = threading.Lock()
         self._ov_conn = None
+        self._ov_thread: threading.Thread | None = None
+        self.overview_error: str | None = None
         from psycopg import sql
         self._sql = sql
         self.points = self._probe_points()
@@ -258,7 +262,7 @@ class ViewSource:
                 pts = sql.SQL("SELECT k, ST_X(ST_PointOnSurface(g)) AS x, "
                               "ST_Y(ST_PointOnSurface(g)) AS y, v FROM ({}) i").format(inner)
             if single and self._overview_wanted(params["z"]):
-                out = self._grid_from_overview(conn, self._overview_built(), params, shift)
+                out = self._grid_from_overview(conn, self._overview_ready(), params, shift)
                 if out is not None:
                     return out
             rows = None
@@ -318,12 +322,41 @@ class ViewSource:
             inner = sql.SQL("{} WHERE {}").format(inner, where)
         return sql.SQL("SELECT ST_X(g) AS x, ST_Y(g) AS y FROM ({}) i").format(inner)
 
-    def _overview_built(self):
-        """The layer's overview, built at the first low-zoom request (one pass over the
-        table on a connection of its own; later requests wait for it, then use it)."""
+    def _overview_ready(self):
+        """The overview if it is built. If not, None, and (the first time) its build starts
+        on a thread of its own: the first low-zoom view is counted on the server meanwhile
+        and does not wait for a pass over the whole table (at 10M rows that pass took longer
+        than the view's own count); later views use the overview once it is there. A build
+        that fails is not retried: the views stay exact, counted on the server."""
+        if self.overview is not None or not self.background_overview:
+            return self.overview if self.overview is not None else self._overview_built()
+        with self._state:
+            if self._ov_thread is None and not self._closed:
+                self._ov_thread = threading.Thread(target=self._build_in_background,
+                                                   name="jjjmap-pg-overview", daemon=True)
+                self._ov_thread.start()
+        return None
+
+    def _build_in_background(self) -> None:
+        try:
+            self._overview_built(report=False)
+        except Exception as exc:  # noqa: BLE001 - PostgisError, psycopg's: views still work
+            self.overview_error = str(exc)
+
+    def build_overview(self, timeout: float | None = None):
+        """The overview, built now if needed (waits for a build already running)."""
+        thread = self._ov_thread
+        if thread is not None:
+            thread.join(timeout)
+        return self._overview_built() if self.overview is None else self.overview
+
+    def _overview_built(self, report: bool = True):
+        """The layer's overview (one pass over the table on a connection of its own; a
+        second caller waits for the first one's)."""
         with self._ov_lock:
             if self.overview is None:
-                self._set_status(state="loading", message="counting the table for low zooms")
+                if report:
+                    self._set_status(state="loading", message="counting the table for low zooms")
                 conn = connect(self.address)
                 self._ov_conn = conn
                 try:

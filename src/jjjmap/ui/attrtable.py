@@ -318,11 +318,39 @@ class AttributeTable(QWidget):
 
         self._quiet = False
         self._stash: tuple[Layer | None, list[int]] = (None, [])
-        self.view.selectionModel().selectionChanged.connect(self._on_selection)
-        self.model.modelAboutToBeReset.connect(self._stash_selection)
-        self.model.modelReset.connect(self._restore_selection)
-        self.model.modelReset.connect(self._update_count)
+        self.file_model = self.model
+        self.pg_model = None     # ui.pgtable: a view-driven PostGIS layer pages from its server
+        self._watch(self.model)
         self._update_count()
+
+    def _watch(self, model) -> None:
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        model.modelAboutToBeReset.connect(self._stash_selection)
+        model.modelReset.connect(self._restore_selection)
+        model.modelReset.connect(self._update_count)
+
+    def _use_model(self, layer: Layer | None) -> None:
+        """The file model, or the paged one for a layer whose rows stay on the server."""
+        from . import pgtable
+
+        if pgtable.is_paged(layer):
+            if self.pg_model is None:
+                self.pg_model = pgtable.PgTableModel(self)
+                self.pg_model.failed.connect(lambda _m: self._update_count())
+            model = self.pg_model
+        else:
+            model = self.file_model
+        if model is self.model:
+            return
+        for signal, slot in ((self.model.modelAboutToBeReset, self._stash_selection),
+                             (self.model.modelReset, self._restore_selection),
+                             (self.model.modelReset, self._update_count)):
+            signal.disconnect(slot)
+        if self.model is self.pg_model:
+            self.pg_model.set_layer(None)
+        self.model = model
+        self.view.setModel(model)
+        self._watch(model)
 
     @property
     def layer(self) -> Layer | None:
@@ -336,6 +364,7 @@ class AttributeTable(QWidget):
             self.filter_edit.blockSignals(True)
             self.filter_edit.clear()
             self.filter_edit.blockSignals(False)
+            self._use_model(layer)
             self.model.lang = i18n.current_language()
             self.model.set_layer(layer)
             self._fill_filter_columns()
@@ -391,6 +420,9 @@ class AttributeTable(QWidget):
         super().changeEvent(event)
 
     def _update_count(self) -> None:
+        if self.model is self.pg_model and self.layer is not None:
+            self.count_label.setText(self._paged_count())
+            return
         total = 0 if self.layer is None else len(self.layer.gdf)
         shown = self.model.rowCount()
         if shown == total:
@@ -398,6 +430,19 @@ class AttributeTable(QWidget):
         else:
             self.count_label.setText(self.tr("%1 of %2 shown").replace("%1", str(shown))
                                      .replace("%2", str(total)))
+
+    def _paged_count(self) -> str:
+        model = self.pg_model
+        if model.error:
+            self.count_label.setToolTip(plaintext.tooltip(model.error))
+            return self.tr("error (the server's message is in the tooltip)")
+        self.count_label.setToolTip("")
+        if model.counting:
+            return self.tr("counting on the server…")
+        if model.pager.filter_text:
+            return (self.tr("%1 of %2 in the database").replace("%1", f"{model.rowCount():,}")
+                    .replace("%2", f"{model.total:,}"))
+        return self.tr("%1 in the database").replace("%1", f"{model.total:,}")
 
     # -- selection --------------------------------------------------------------------------
     def selected_rows(self) -> list[int]:
@@ -426,6 +471,6 @@ class AttributeTable(QWidget):
                                QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _on_selection(self, *_args) -> None:
-        if self._quiet or self.layer is None:
+        if self._quiet or self.layer is None or self.model is self.pg_model:
             return
         self.rowsSelected.emit(self.layer.id, self.selected_rows())
