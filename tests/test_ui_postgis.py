@@ -195,6 +195,14 @@ def test_the_table_of_a_large_layer_pages_through_the_server(window, qtbot, pg_d
     qtbot.waitUntil(lambda: _cell(model, 0, 1) not in (None, "…"), timeout=30000)
     assert {_cell(model, r, 1) for r in range(n)} == {"point 4242"} | {
         f"point 4242{d}" for d in range(10)}
+    # the interface in Chinese: the database's columns keep their own names (a user's table)
+    w.set_language("zh")
+    try:
+        qtbot.waitUntil(lambda: table.filter_column.itemText(0) == "任一列", timeout=10000)
+        assert model.headerData(1, Qt.Orientation.Horizontal) == "name"
+        assert table.filter_column.itemText(table.filter_column.findData("name")) == "name"
+    finally:
+        w.set_language("en")
     # another layer (loaded whole) gets the ordinary table back; the table's own
     # connection to the server closes
     sessions = ("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'jjjmap' "
