@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.data_cases import CASES as DATA_CASES
 from bench.polygons import CASES as POLYGON_CASES
-from bench.harness import Stopwatch
+from bench.harness import ERROR_KEY, Stopwatch
 
 TMP = Path(tempfile.mkdtemp(prefix="jjjbench-"))
 atexit.register(shutil.rmtree, TMP, ignore_errors=True)
@@ -331,8 +331,22 @@ CASES["postgis"] = _postgis_cases()
 
 
 def main(argv):
+    """Print the case's result (or ``{"__error__": ...}`` if it raised) as the last line of
+    stdout, then leave without Qt's and Chromium's teardown (which can crash or log after the
+    measurement is done; the harness reads the line, not the exit code, when there is one)."""
     case, side, params = argv[0], argv[1], json.loads(argv[2])
-    print(json.dumps(CASES[case][side](params)))
+    code = 0
+    try:
+        result = CASES[case][side](params)
+    except Exception as exc:  # noqa: BLE001 - reported to the harness as this sample's failure
+        import traceback
+
+        traceback.print_exc()
+        result, code = {ERROR_KEY: f"{type(exc).__name__}: {exc}"[:300]}, 1
+    print(json.dumps(result), flush=True)
+    sys.stderr.flush()
+    shutil.rmtree(TMP, ignore_errors=True)
+    os._exit(code)
 
 
 if __name__ == "__main__":
