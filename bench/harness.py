@@ -33,9 +33,13 @@ def _tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+def _command(case: str, side: str, params: dict) -> list[str]:
+    return [sys.executable, "-m", "bench.worker", case, side, json.dumps(params)]
+
+
 def run_worker(case: str, side: str, params: dict, timeout: float) -> Sample:
     """``python -m bench.worker`` for one measurement; past ``timeout`` it is killed (DNF)."""
-    cmd = [sys.executable, "-m", "bench.worker", case, side, json.dumps(params)]
+    cmd = _command(case, side, params)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ps = psutil.Process(proc.pid)
     peak = 0
