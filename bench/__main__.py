@@ -5,6 +5,8 @@ import argparse
 import importlib.util
 import json
 import platform
+import re
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,7 @@ class Case:
     params: Callable[[bool], dict] = lambda quick: {}
     reps: int = 5
     quick_reps: int = 3
+    base_metric: str | None = None   # the baselines' value compared, if not ``metric``
     in_quick: bool = True            # --quick runs it at all
     quick_baseline: bool = True      # --quick runs its baseline side (False: known to take 120 s)
     leafmap: bool = True             # has a leafmap side (the second baseline)
@@ -58,10 +61,28 @@ def _density_met(j, b, extra):
     return j < 10 and extra.get("pan_redraw_s", 9) < 0.5 and extra.get("zoom_redraw_s", 9) < 0.5
 
 
-def ground_pixel_m(zoom: float, lat: float) -> float:
-    """Ground size of one web-mercator screen pixel at ``zoom`` and latitude ``lat``."""
-    import math
-    return 156543.03392 * math.cos(math.radians(lat)) / 2 ** zoom
+def _path(make: str) -> Callable[[bool], dict]:
+    def params(quick: bool) -> dict:
+        from bench import polydata
+        return {"path": str(getattr(polydata, make)())}
+    return params
+
+
+def _deviation_met(j, b, extra):
+    """A fifth of the baseline's bytes, and the app and the self-contained export within a
+    pixel of the source at every zoom 7-14 (the light export is reported, not judged)."""
+    if j is None or b is None:
+        return None
+    return (j * 5 <= b and extra.get("dev_app_worst_px", 99) <= 1.0
+            and extra.get("dev_export_worst_px", 99) <= 1.0)
+
+
+def _time_to_map_met(j, b, extra):
+    """No slower than the folium page, and within 1.5x of the small-page floor."""
+    floor = extra.get("baseline_floor_s")
+    if j is None or b is None or floor is None:
+        return None
+    return j <= b and j <= 1.5 * floor
 
 
 def _ratio(jjj, base):
@@ -80,57 +101,87 @@ def _faster(times: float, within: float | None = None):
 
 CASES = [
     Case("default_map_html", "default_map_html", "bytes", "bytes",
-         "<= 1/5 of baseline; deviation <= 1 px",
-         lambda j, b, extra: None if j is None or b is None else
-         j * 5 <= b and extra.get("deviation_px", 99) <= 1.0, reps=1, quick_reps=1),
-    Case("time_to_map", "time_to_map", "seconds", "s", "no slower than baseline",
-         lambda j, b, extra: None if j is None or b is None else j <= b, reps=5, quick_reps=2),
+         "<= 1/5 of baseline; app and self-contained export within 1 px at every zoom 7-14",
+         _deviation_met, reps=1, quick_reps=1),
+    Case("time_to_map", "time_to_map", "seconds", "s",
+         "no slower than baseline; <= 1.5x the small-page floor", _time_to_map_met,
+         reps=5, quick_reps=1),
+    # the same samples as time_to_map: a first start (empty caches) against the floor, a bare
+    # viewer showing a small page
+    Case("cold_start", "time_to_map", "first_start_s", "s", "<= 3x the small-page floor",
+         lambda j, b, extra: None if j is None or b is None else j <= 3 * b,
+         base_metric="floor_s", reps=5, quick_reps=1, leafmap=False),
     Case("points_100k", "points_app", "seconds", "s", ">= 10x faster than baseline",
          _faster(10), params=_points(100_000), reps=3, quick_reps=1,
          quick_leafmap=False),   # leafmap: about 90 s a sample
     Case("points_1m", "points_app", "seconds", "s",
-         "< 10 s, window responsive; baseline does not finish",
-         lambda j, b, extra: None if j is None else j < 10 and b is None
+         "< 10 s, window responsive (stall < 250 ms); >= 10x faster than baseline",
+         lambda j, b, extra: None if j is None else j < 10 and (b is None or b / j >= 10)
          and extra.get("max_stall_ms", 1e9) < 250,
-         params=_points(1_000_000), reps=1, quick_reps=1, quick_baseline=False,
-         leafmap=False),
+         params=_points(1_000_000), reps=1, in_quick=False, leafmap=False),
     Case("points_100k_export", "points_export", "seconds", "s", ">= 10x faster than baseline",
          _faster(10), params=_points(100_000), reps=3, in_quick=False),
-    Case("points_1m_export", "points_export", "seconds", "s", "< 10 s; baseline does not finish",
-         lambda j, b, extra: None if j is None else j < 10 and b is None,
+    Case("points_1m_export", "points_export", "seconds", "s",
+         "< 10 s; >= 10x faster than baseline",
+         lambda j, b, extra: None if j is None else j < 10 and (b is None or b / j >= 10),
          params=_points(1_000_000), reps=1, in_quick=False, leafmap=False),
-    Case("toggle_layer", "toggle_layer", "seconds", "s", "< 50 ms and >= 10x faster",
-         _faster(10, within=0.050), reps=3, quick_reps=1),
+    Case("toggle_layer", "toggle_layer", "seconds", "s",
+         "< 50 ms and no slower than folium's LayerControl",
+         lambda j, b, extra: None if j is None or b is None else j < 0.050 and j <= b,
+         reps=3, quick_reps=1),
     Case("aggregate_1m", "aggregate", "seconds", "s",
          "count + sum of 1M points per county: no slower than baseline (a few seconds)",
          lambda j, b, extra: None if j is None else (b is None or j <= b),
-         params=_points(1_000_000), reps=3, quick_reps=1, leafmap=False),
-    # density / time (bench/density.py): "baseline" here is the app's canvas point layer on
-    # the same points (density cases) or a visibility toggle of the same layer (time)
+         params=_points(1_000_000), reps=3, quick_reps=1, in_quick=False, leafmap=False),
+    # density / time (bench/density.py): "baseline" for hexbin_1m is the app's canvas point
+    # layer on the same points (folium has no hexagons), for heatmap_1m folium's HeatMap in
+    # the bare viewer, for time_filter_100k a visibility toggle of the same layer
     Case("hexbin_1m", "density_app", "seconds", "s",
          "< 10 s to drawn; pan/zoom redraw < 0.5 s", _density_met,
-         params=_clustered(1_000_000, renderer="hexbin"), reps=1, quick_reps=1, leafmap=False),
+         params=_clustered(1_000_000, renderer="hexbin"), reps=1, quick_reps=1,
+         in_quick=False, leafmap=False),
     Case("heatmap_1m", "density_app", "seconds", "s",
          "< 10 s to drawn; pan/zoom redraw < 0.5 s", _density_met,
-         params=_clustered(1_000_000, renderer="heatmap"), reps=1, quick_reps=1, leafmap=False),
+         params=_clustered(1_000_000, renderer="heatmap"), reps=1, quick_reps=1,
+         in_quick=False, leafmap=False),
     Case("time_filter_100k", "time_filter", "seconds", "s",
          "< 50 ms, like a visibility toggle",
          lambda j, b, extra: None if j is None else j < 0.050,
          params=_clustered(100_000), reps=3, quick_reps=1, leafmap=False),
-    Case("export_html", "export_html", "seconds", "s", "< 2 s; <= 3 MB; light <= 1 MB",
+    # export: the first export (display cache empty), and (the same samples) one with the
+    # cache a first export filled, each in a fresh process
+    Case("export_html", "export_html", "seconds", "s",
+         "< 2 s; <= 3 MB; light <= 1 MB (display cache empty)",
          lambda j, b, extra: None if j is None else j < 2.0
-         and extra.get("bytes", 9e9) <= 3e6 and extra.get("light_bytes", 9e9) <= 1e6),
+         and extra.get("bytes", 9e9) <= 3e6 and extra.get("light_bytes", 9e9) <= 1e6,
+         quick_reps=1),
+    Case("export_html_warm", "export_html", "warm_s", "s",
+         "< 2 s (display cache filled by a first export)",
+         lambda j, b, extra: None if j is None else j < 2.0, quick_reps=1),
+    # large polygon layers (bench/polygons.py; invented data, bench/polydata.py)
+    Case("polygons_50k", "polygons_app", "pan_worst_ms", "ms",
+         "worst frame while panning < 50 ms (50k polygons at zoom 8)",
+         lambda j, b, extra: None if j is None else j < 50,
+         params=_path("voronoi_50k"), reps=1, quick_reps=1, in_quick=False, leafmap=False),
+    Case("polygon_2m_vertices", "polygon_export", "seconds", "s",
+         "export >= 3x faster than folium (display cache empty)", _faster(3),
+         params=_path("star_2m"), reps=3, quick_reps=1, in_quick=False, leafmap=False),
+    Case("detail_level_zoom12", "detail_zoom", "seconds", "s",
+         "finer outlines < 1 s after a jump to zoom 12 (display cache empty)",
+         lambda j, b, extra: None if j is None else j < 1.0,
+         params=_path("star_2m"), reps=3, quick_reps=1, in_quick=False, leafmap=False),
     # bench/data_cases.py (the speed checks that were timed assertions in tests/)
     Case("catalog_load", "catalog_load", "seconds", "s",
          "<= 1.5x baseline; a second load >= 10x faster than reading again",
          lambda j, b, extra: None if j is None or b is None else j <= 1.5 * b
          and extra.get("warm_s", 9e9) * 10 <= extra.get("baseline_warm_s", 0),
-         leafmap=False),
+         quick_reps=1, leafmap=False),
     Case("open_csv_1m", "open_csv", "seconds", "s", "<= 2x baseline (it also sniffs, validates)",
          lambda j, b, extra: None if j is None or b is None else j <= 2 * b,
-         params=_points(1_000_000), reps=3, quick_reps=1, leafmap=False),
+         params=_points(1_000_000), reps=3, quick_reps=1, in_quick=False, leafmap=False),
     Case("attribute_table_100k", "attribute_table", "seconds", "s", ">= 10x faster than baseline",
-         _faster(10), reps=3, quick_reps=1, leafmap=False),
+         _faster(10), reps=3, quick_reps=1, leafmap=False,
+         quick_baseline=False),   # QStandardItemModel: about 40 s a sample
 ]
 
 
@@ -141,6 +192,8 @@ def _fmt(value, unit):
         return f"{value / 1e6:.2f} MB"
     if unit == "s":
         return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+    if unit == "ms":
+        return f"{value:.0f} ms"
     return f"{value:g} {unit}"
 
 
@@ -165,32 +218,41 @@ def _status(case: Case, quick: bool, leafmap_ok: bool) -> dict[str, str]:
 
 
 def _extras(samples: list, metric: str, prefix: str = "") -> dict:
-    """Medians of what a side measured besides the compared metric (keys of its first good
-    sample); the baselines' ``deviation_m`` (0: they draw the source) is left out."""
+    """Medians of the numbers a side measured besides the compared metric (keys of its first
+    good sample); the baselines' ``deviation_m`` (0: they draw the source) is left out; lists
+    (per-step frame times) come from the first good sample."""
     first = next((s for s in samples if s.ok), None)
     if first is None:
         return {}
     skip = {metric} | ({"deviation_m"} if prefix else set())
-    return {f"{prefix}{k}": median_of(samples, k) for k in first.values if k not in skip}
+    return {f"{prefix}{k}": (v if isinstance(v, (list, str, bool)) or v is None
+                             else median_of(samples, k))
+            for k, v in first.values.items() if k not in skip}
 
 
 def run(cases: list[Case], quick: bool) -> dict:
     leafmap_ok = leafmap_installed()
     rows = []
+    done: dict[tuple, dict] = {}   # cases that read other values of the same samples
     for case in cases:
         params = case.params(quick)
         reps = case.quick_reps if quick else case.reps
         status = _status(case, quick, leafmap_ok)
         sides = tuple(side for side in SIDES if status[side] == "run")
-        print(f"… {case.name} ({reps} rep(s) per side: {', '.join(sides)})", flush=True)
-        samples = alternate(case.worker, params, reps, TIMEOUT_S, sides)
-        value = {side: median_of(samples.get(side, []), case.metric) for side in SIDES}
+        key = (case.worker, json.dumps(params, sort_keys=True), reps, sides)
+        if key in done:
+            print(f"… {case.name} (the samples above)", flush=True)
+        else:
+            print(f"… {case.name} ({reps} rep(s) per side: {', '.join(sides)})", flush=True)
+            done[key] = alternate(case.worker, params, reps, TIMEOUT_S, sides)
+        samples = done[key]
+        base_metric = case.base_metric or case.metric
+        value = {side: median_of(samples.get(side, []),
+                                 case.metric if side == "jjjmap" else base_metric)
+                 for side in SIDES}
         extra = _extras(samples["jjjmap"], case.metric)
         for side in SIDES[1:]:
-            extra.update(_extras(samples.get(side, []), case.metric, f"{side}_"))
-        if "deviation_m" in extra and extra["deviation_m"] is not None:
-            extra["deviation_px"] = extra["deviation_m"] / ground_pixel_m(extra.pop("zoom"),
-                                                                          extra.pop("lat"))
+            extra.update(_extras(samples.get(side, []), base_metric, f"{side}_"))
         jjj, base, leaf = value["jjjmap"], value["baseline"], value["leafmap"]
         rows.append({
             "case": case.name, "metric": case.metric, "unit": case.unit,
@@ -230,8 +292,11 @@ def _cell(row: dict, side: str) -> str:
 
 
 def _details(row: dict, side: str) -> str:
+    """A side's other numbers (per-zoom and per-step lists are in the JSON and in
+    ``deviation_table``)."""
     prefix = "" if side == "jjjmap" else f"{side}_"
     own = {k[len(prefix):]: v for k, v in row["extra"].items() if v is not None
+           and isinstance(v, (int, float)) and not re.search(r"_z\d+$", k)
            and k.startswith(prefix) and (prefix or not k.startswith(("baseline_", "leafmap_")))}
     parts = [f"{k} {_fmt(v, 'bytes') if k.endswith('bytes') else f'{v:.3g}'}"
              for k, v in own.items()]
@@ -258,11 +323,34 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def deviation_table(result: dict) -> str:
+    """Boundary deviation (px) at each zoom, per output, when ``default_map_html`` ran."""
+    row = next((r for r in result["rows"] if r["case"] == "default_map_html"), None)
+    extra = row["extra"] if row else {}
+    zooms = sorted({int(m.group(1)) for k in extra for m in [re.search(r"_px_z(\d+)$", k)] if m})
+    if not zooms:
+        return ""
+    lines = ["| largest boundary deviation (px) at zoom | " + " | ".join(map(str, zooms)) + " |",
+             "|---|" + "---|" * len(zooms)]
+    for kind, name in (("app", "app (level ceil(zoom))"),
+                       ("export", "self-contained export"), ("light", "light export")):
+        cells = [f"{extra[f'dev_{kind}_px_z{z}']:.2f}" if extra.get(f"dev_{kind}_px_z{z}")
+                 is not None else "—" for z in zooms]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def crashed(result: dict) -> list[str]:
+    """Samples that failed (not those that ran into the time limit, which is a measurement)."""
+    return [f"{r['case']} {e}" for r in result["rows"] for e in r["errors"]
+            if DID_NOT_FINISH not in e]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true",
-                        help="fewer repetitions, no export-path point cases, no 1M baseline, "
-                             "no leafmap side of points_100k (< 3 min)")
+                        help="one repetition, only the cases under a minute (no 1M-point, "
+                             "density or 50k-polygon cases), no leafmap side of points_100k")
     parser.add_argument("--only", nargs="*", help="case names to run")
     args = parser.parse_args()
     cases = [c for c in CASES if (c.name in args.only if args.only else
@@ -271,8 +359,15 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     md = table(result)
+    dev = deviation_table(result)
+    if dev:
+        md += "\n\n" + dev
     (RESULTS / "latest.md").write_text(md + "\n", encoding="utf-8")
     print(md)
+    failed = crashed(result)
+    if failed:   # no thresholds here (targets are reported, not enforced): only crashes
+        print("\nfailed samples:\n" + "\n".join(failed), file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

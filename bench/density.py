@@ -50,21 +50,57 @@ def _until_drawn(view, script: str, mark: str) -> float:
     return time.perf_counter() - start
 
 
-def density_app(params: dict) -> dict:
-    window, layer, seconds, stall = _open_styled(params["csv"], renderer=params["renderer"])
-    view = window.map
+def _moves(view, map_js: str = "jjj.map") -> dict:
+    """Four non-animated pans and four zooms, each until two frames after it: medians and
+    the worst."""
     pans, zooms = [], []
     for n in range(4):
         dx = 250 if n % 2 == 0 else -250
-        pans.append(_until_drawn(view, f"jjj.map.panBy([{dx}, 0], {{animate: false}}); true",
+        pans.append(_until_drawn(view, f"({map_js}).panBy([{dx}, 0], {{animate: false}}); true",
                                  f"pan-{n}"))
         dz = 1 if n % 2 == 0 else -1
-        zooms.append(_until_drawn(view, "var c = jjj.map.getCenter(); jjj.map.setView(c, "
-                                        f"jjj.map.getZoom() + ({dz}), {{animate: false}}); true",
-                                  f"zoom-{n}"))
-    return {"seconds": seconds, "max_stall_ms": stall * 1000,
-            "pan_redraw_s": statistics.median(pans), "zoom_redraw_s": statistics.median(zooms),
+        zooms.append(_until_drawn(view, f"(function (m) {{ m.setView(m.getCenter(), "
+                                        f"m.getZoom() + ({dz}), {{animate: false}}); }})"
+                                        f"({map_js}); true", f"zoom-{n}"))
+    return {"pan_redraw_s": statistics.median(pans), "zoom_redraw_s": statistics.median(zooms),
+            "pan_worst_s": max(pans), "zoom_worst_s": max(zooms)}
+
+
+def density_app(params: dict) -> dict:
+    window, layer, seconds, stall = _open_styled(params["csv"], renderer=params["renderer"])
+    return {"seconds": seconds, "max_stall_ms": stall * 1000, **_moves(window.map),
             "features": len(layer.gdf)}
+
+
+class _ViewerPage:
+    """The bare viewer's page with the two calls ``_until_drawn`` makes of a MapView."""
+
+    def __init__(self, view):
+        self.titleChanged, self.title = view.titleChanged, view.title
+        self._page = view.page()
+
+    def run_js(self, script: str) -> None:
+        self._page.runJavaScript(script)
+
+
+def heat_folium(params: dict) -> dict:
+    """folium's ``HeatMap`` of the same points: read, build, save, open in the bare viewer
+    until drawn, then the same pans and zooms (leaflet.heat redraws its canvas on moveend)."""
+    import tempfile
+    from pathlib import Path
+
+    from bench.baseline import folium_map
+    from bench.baseline.viewer import Viewer
+    from bench.frames import FOLIUM_MAP
+    from bench.harness import Stopwatch
+
+    viewer = Viewer()
+    out = Path(tempfile.mkdtemp(prefix="heat-")) / "h.html"
+    with Stopwatch() as build:
+        folium_map.save(folium_map.heat_map(params["csv"]), out)
+    draw = viewer.load_until_drawn(out)
+    return {"seconds": build.seconds + draw, "build_s": build.seconds, "draw_s": draw,
+            **_moves(_ViewerPage(viewer.view), FOLIUM_MAP)}
 
 
 def time_filter(params: dict) -> dict:

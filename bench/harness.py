@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -32,9 +33,13 @@ def _tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+def _command(case: str, side: str, params: dict) -> list[str]:
+    return [sys.executable, "-m", "bench.worker", case, side, json.dumps(params)]
+
+
 def run_worker(case: str, side: str, params: dict, timeout: float) -> Sample:
     """``python -m bench.worker`` for one measurement; past ``timeout`` it is killed (DNF)."""
-    cmd = [sys.executable, "-m", "bench.worker", case, side, json.dumps(params)]
+    cmd = _command(case, side, params)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ps = psutil.Process(proc.pid)
     peak = 0
@@ -63,11 +68,39 @@ def run_worker(case: str, side: str, params: dict, timeout: float) -> Sample:
     finally:
         stop.set()
         sampler.join()
-    if proc.returncode != 0:
-        tail = (err.strip().splitlines() or ["(no output)"])[-1]
-        return Sample(False, error=f"failed: {tail}", peak_rss_mb=peak / 2**20)
-    values = json.loads(out.strip().splitlines()[-1])
-    return Sample(True, values, peak / 2**20)
+    values = _last_json(out)
+    if values is not None and ERROR_KEY not in values:
+        # measured and printed: a crash while Qt/Chromium tear down afterwards is not a failure
+        return Sample(True, values, peak / 2**20)
+    if values is not None:
+        reason = values[ERROR_KEY]
+    else:
+        reason = _reason(err, proc.returncode)
+    return Sample(False, error=f"failed: {reason}", peak_rss_mb=peak / 2**20)
+
+
+ERROR_KEY = "__error__"   # the worker's line when its case raised (bench/worker.py)
+# Chromium's and Qt WebEngine's own log lines ("[123:456:1202/150102.123:ERROR:gpu_...]
+# GPUInfo not initialized"), and Qt's: noise, never the reason a sample failed
+_ENGINE_LOG = re.compile(r"^\[\d+:\d+:\d{4}/\d{6}\.\d+:[A-Z]+:|^(qt\.|js:|Fontconfig |libEGL )")
+
+
+def _last_json(out: str) -> dict | None:
+    for line in reversed(out.strip().splitlines()):
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue
+        return value if isinstance(value, dict) else None
+    return None
+
+
+def _reason(err: str, returncode: int) -> str:
+    """Why a worker that printed no result failed: its last line that is not engine noise,
+    with the exit code (a signal shows as a negative one)."""
+    lines = [ln for ln in err.strip().splitlines() if ln.strip() and not _ENGINE_LOG.match(ln)]
+    tail = lines[-1].strip() if lines else "(no output)"
+    return f"{tail} (exit {returncode})"
 
 
 def alternate(case: str, params: dict, reps: int, timeout: float,

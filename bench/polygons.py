@@ -36,9 +36,15 @@ def _page(view):
 
 
 # -- jjjmap: the real window, offscreen ------------------------------------------------------
+def _cold_cache() -> None:
+    """A user's new file: nothing of it in the display cache (a fresh folder per sample)."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cache-")
+
+
 def polygons_app_jjjmap(params):
     from bench import app
 
+    _cold_cache()
     _app, window = app.open_window()
     layer, seconds, stall = app.open_file_timed(window, params["path"])
     page = _page(window.map)
@@ -51,6 +57,7 @@ def polygons_app_jjjmap(params):
 def detail_jjjmap(params):
     from bench import app
 
+    _cold_cache()
     _app, window = app.open_window()
     layer, seconds, _stall = app.open_file_timed(window, params["path"])
     view = window.map
@@ -73,7 +80,7 @@ def export_jjjmap(params):
     from jjjmap.model import MapDocument
     from jjjmap.model.document import view_of
 
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cache-")   # a first export
+    _cold_cache()   # a first export
     out = Path(tempfile.mkdtemp(prefix="exp-")) / "e.html"
     with Stopwatch() as sw:
         (layer,) = open_layer(params["path"])

@@ -6,6 +6,13 @@ link them from CDNs); the Bootstrap and awesome-markers links this map does not 
 dropped for the same reason. With no tile layer Leaflet has no maximum zoom, and
 Leaflet.markercluster then throws ("Map has no maxZoom specified") and the rest of the page's
 script never runs, so the map is given ``maxZoom=18`` (as jjjmap's page has its basemap's).
+
+What a competent user picks (issue 21): the default map keeps folium's ``LayerControl`` (a
+layer is hidden with its checkbox, not by building the page again); many points go in
+folium's ``FastMarkerCluster`` (the markers made in the page from one array, not one Python
+object each) or its ``HeatMap``; many polygons on a ``prefer_canvas`` map. ``small_map`` is
+the floor for start-up: the same offline page with no layers (about 0.25 MB, nearly all of
+it Leaflet and jQuery).
 """
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import pandas as pd
-from folium.plugins import MarkerCluster
+from folium.plugins import FastMarkerCluster, HeatMap, MarkerCluster
 
 REPO = Path(__file__).resolve().parents[2]
 GEODATA = REPO / "geodata"
@@ -70,13 +77,28 @@ def polygons_map(path: str | Path) -> folium.Map:
     return m
 
 
-def points_map(csv_path: str | Path) -> folium.Map:
-    df = pd.read_csv(csv_path)
+def small_map() -> folium.Map:
+    """The start-up floor: an offline folium page with no layers."""
     m = folium.Map(location=[39.3, 116.4], zoom_start=7, tiles=None, maxZoom=18)
     _offline(m)
-    cluster = MarkerCluster().add_to(m)
-    for lat, lon in zip(df["lat"], df["lon"]):
-        folium.CircleMarker([lat, lon], radius=3).add_to(cluster)
+    return m
+
+
+def points_map(csv_path: str | Path) -> folium.Map:
+    """Many points the fast folium way: ``FastMarkerCluster`` on the coordinate array (the
+    page makes the markers; one ``CircleMarker`` per point in Python does not finish 1M)."""
+    df = pd.read_csv(csv_path)
+    m = small_map()
+    FastMarkerCluster(df[["lat", "lon"]].to_numpy().tolist(), name="points").add_to(m)
+    return m
+
+
+def heat_map(csv_path: str | Path, weight: str | None = None) -> folium.Map:
+    """Many points as folium's ``HeatMap`` (leaflet.heat, one canvas)."""
+    df = pd.read_csv(csv_path)
+    m = small_map()
+    cols = ["lat", "lon"] + ([weight] if weight else [])
+    HeatMap(df[cols].to_numpy().tolist(), name="heat").add_to(m)
     return m
 
 
@@ -92,6 +114,7 @@ def inline_assets(html: str) -> str:
     files = {p.name: p for base in (leaflet.BASE_DIR, markercluster.BASE_DIR)
              for p in Path(base).rglob("*") if p.suffix in (".js", ".css")}
     files["jquery-3.7.1.min.js"] = Path(jquery.BASE_DIR) / "jquery.min.js"
+    files["leaflet_heat.min.js"] = Path(folium.__file__).parent / "templates" / "leaflet_heat.min.js"
 
     def swap(match: re.Match) -> str:
         url = match.group(1) or match.group(2)
