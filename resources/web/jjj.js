@@ -358,20 +358,40 @@
     return out;
   }
 
+  // A layer's data may still be on its way (a large point layer fetches its buffers from
+  // the app, jjj-bigpoints.js): the page says it is ready once every such load is done.
+  var loading = [], busy = 0;
+  function track(promise) {
+    busy++;
+    var done = function () { busy--; };
+    promise.then(done, done);
+    loading.push(promise);
+  }
+  jjj.busy = function () { return busy; };
+
+  // Added live (the app adds, restyles and removes layers without reloading the page):
+  // a layer of a known id is replaced in its place in the order.
   jjj.addLayer = function (spec) {
+    var at = order.indexOf(spec.id);
+    if (at >= 0) dropLayer(spec.id);
     var pane = 'jjj-' + spec.id;
     paneFor(spec.id);
     var entry = {spec: spec, byRow: {}, visible: spec.visible !== false};
     if (spec.render === 'geojson') entry.group = buildGeoJson(spec, pane, entry);
     else if (spec.render === 'markers') entry.group = buildMarkers(spec, pane, entry);
     else if (spec.render === 'points') {
-      entry.cloud = new window.JjjPointCloud(spec, pane, function (i, latlng) {
+      var Cloud = spec.bin ? window.JjjBigPoints : window.JjjPointCloud;
+      entry.cloud = new Cloud(spec, pane, function (i, latlng) {
         var row = entry.cloud.rows[i];
-        var vals = spec.attrs ? spec.attrs.map(function (col) { return col[i]; }) : null;
-        L.popup(POPUP).setLatLng(latlng)
-          .setContent(attrPopup(spec, row, vals, spec.label ? spec.label[i] : null)).openOn(map);
+        var show = function (vals, label) {
+          L.popup(POPUP).setLatLng(latlng).setContent(attrPopup(spec, row, vals, label)).openOn(map);
+        };
+        if (entry.cloud.attrsOf) entry.cloud.attrsOf(i, row, show);   // any size: on demand
+        else show(spec.attrs ? spec.attrs.map(function (col) { return col[i]; }) : null,
+                  spec.label ? spec.label[i] : null);
         callBridge('featureClicked', [spec.id, row]);
       });
+      if (entry.cloud.loaded) track(entry.cloud.loaded);
       entry.group = entry.timeTarget = entry.cloud;
       entry.count = function () { return entry.cloud.shownCount(); };
     } else if (window.JjjDensity && window.JjjDensity[spec.render]) {   // jjj-heat.js, jjj-hexbin.js
@@ -387,7 +407,7 @@
       entry.count = function () { return entry.pg.count(); };
     }
     layers[spec.id] = entry;
-    order.push(spec.id);
+    if (at >= 0) order.splice(at, 0, spec.id); else order.push(spec.id);
     restack();
     map.getPane(pane).style.opacity = String(spec.opacity === undefined ? 1 : spec.opacity);
     if (entry.visible) map.addLayer(entry.group);
@@ -396,6 +416,26 @@
                                    renderer: L.svg({pane: 'jjj-land'}),
                                    style: {stroke: false, fill: true, fillColor: '#f7f5ef', fillOpacity: 1}});
     }
+    if (jjj.ready) refreshUi();   // added live
+    return true;
+  };
+
+  function dropLayer(id) {
+    var e = layers[id];
+    if (!e) return false;
+    if (map.hasLayer(e.group)) map.removeLayer(e.group);
+    if (hlLayers[id]) { map.removeLayer(hlLayers[id]); delete hlLayers[id]; }
+    delete hl[id];
+    delete layers[id];
+    order.splice(order.indexOf(id), 1);
+    return true;
+  }
+
+  jjj.removeLayer = function (id) {
+    if (!dropLayer(id)) return false;
+    restack();
+    refreshUi();
+    return true;
   };
 
   // Place labels clear of point symbols: nudge a label below any symbol it would cover.
@@ -433,7 +473,12 @@
     if (window.JjjTime) window.JjjTime.attach(jjj, map, order.map(function (id) { return layers[id]; }), cfg.lang);
     refreshUi();
     updateNoTiles();
-    requestAnimationFrame(function () {
+    var settle = function (go) {   // after the data still on its way (track)
+      if (!loading.length) { go(); return; }
+      var all = Promise.all(loading.splice(0));
+      all.then(go, go);
+    };
+    settle(function () { requestAnimationFrame(function () {
       requestAnimationFrame(function () {
         jjj.ready = true;
         document.body.setAttribute('data-jjj-ready', '1');
@@ -443,7 +488,7 @@
         }
         callBridge('mapReady', []);
       });
-    });
+    }); });
   };
 
   jjj.setVisible = function (id, v) {
