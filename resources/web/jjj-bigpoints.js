@@ -51,7 +51,7 @@
     },
     _take: function (geo, sty) {
       var b = this.spec.bin, g = views(geo, b.geo), s = views(sty, b.sty);
-      this.x = g.x; this.y = g.y; this.rows = g.rows; this.off = g.off;
+      this.x = g.x; this.y = g.y; this.rows = g.rows; this.starts = g.off;   // not this.off: that is L.Layer's own
       this.ci = s.ci || null; this.r = s.r || null; this.stack = s.stack || null;
       this.levels = (b.levels || []).map(function (l) {
         return {level: l.level, side: l.side, x0: l.x0, y0: l.y0, nx: l.nx, ny: l.ny,
@@ -167,7 +167,7 @@
         for (cy = rg[2]; cy <= rg[3]; cy++) {
           for (cx = rg[0]; cx <= rg[1]; cx++) {
             cell = cy * g.nx + cx;
-            for (e = this.off[cell], e1 = this.off[cell + 1]; e < e1; e++) {
+            for (e = this.starts[cell], e1 = this.starts[cell + 1]; e < e1; e++) {
               if (!hide || !hide[e]) disc(e, 1);
             }
           }
@@ -189,7 +189,7 @@
       for (var cy = cy0; cy <= cy1; cy++) {
         for (var cx = cx0; cx <= cx1; cx++) {
           var cell = cy * g.nx + cx;
-          for (var i = this.off[cell]; i < this.off[cell + 1]; i++) {
+          for (var i = this.starts[cell]; i < this.starts[cell + 1]; i++) {
             if (this.hide && this.hide[i]) continue;
             var r = this.r ? this.r[i] : R;
             var dx = this.x[i] * sc.scale + bx - cp.x, dy = this.y[i] * sc.scale + by - cp.y;
