@@ -160,3 +160,35 @@ def test_an_exported_large_layer_draws_and_its_popups_show_attributes(big_export
         assert f"site {row}" in text and "alpha" in text and "6172.5" in text
         assert page.evaluate(f"{cloud}.latLngOfRow({row}).lat") == pytest.approx(y, abs=1e-5)
     assert real_errors(log) == []
+
+
+# -- reading GeoParquet (issue 21 item 3) -------------------------------------------------
+def test_geoparquet_points_read_straight_from_the_buffer_match_geopandas(tmp_path, monkeypatch):
+    import geopandas as gpd
+    import pyarrow.parquet as pq
+    from shapely.geometry import LineString, Point
+
+    from jjjmap.io import open_layer, parquetpoints
+
+    lon, lat = invented_points(1200)
+    gdf = gpd.GeoDataFrame({"name": [f"p{i}" for i in range(1200)], "v": np.arange(1200.0)},
+                           geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    path = tmp_path / "pts.parquet"
+    gdf.to_parquet(path)
+    chunk = pq.read_table(path).column("geometry").chunks[0]
+    xy = parquetpoints._point_xy(chunk)
+    assert xy is not None and np.array_equal(xy[0], lon) and np.array_equal(xy[1], lat)
+    monkeypatch.setattr(parquetpoints, "CHUNK", 500)   # several chunks
+    layer = open_layer(path)[0]
+    assert layer.gdf.crs.to_epsg() == 4326
+    assert np.array_equal(layer.gdf.geometry.x.to_numpy(), lon)
+    assert layer.gdf["name"].tolist() == gdf["name"].tolist()
+    # not all points, and a missing geometry: the WKB decoder, the same answer as geopandas
+    mixed = gpd.GeoDataFrame({"k": [1, 2, 3]}, geometry=[
+        Point(116, 39), LineString([(116, 39), (117, 40)]), None], crs=4326)
+    mixed.to_parquet(tmp_path / "mixed.parquet")
+    got = parquetpoints.read_geoparquet(tmp_path / "mixed.parquet",
+                                        pq.read_schema(tmp_path / "mixed.parquet"))
+    want = gpd.read_parquet(tmp_path / "mixed.parquet")
+    assert got.geometry.iloc[2] is None and want.geometry.iloc[2] is None
+    assert got.geometry.iloc[:2].geom_equals(want.geometry.iloc[:2]).all()

@@ -145,7 +145,8 @@ def _density_renderer(layer: Layer) -> str:
     """The style's renderer for a user layer of points only ("points" for anything else)."""
     if layer.kind != "vector" or layer.style.renderer == "points" or not len(layer.gdf):
         return "points"
-    types = set(layer.gdf.geom_type.dropna())
+    from .geometry import geom_types
+    types = geom_types(layer.gdf.geometry)
     return layer.style.renderer if types and types <= {"Point"} else "points"
 
 

@@ -17,7 +17,8 @@ import pandas as pd
 from jjjmap.model import Layer, Style
 
 from .common import popup, text, texts
-from .geometry import decimals_for, lonlat_arrays, simplified, to_feature_geometries
+from .geometry import (decimals_for, geom_types, lonlat_arrays, simplified,
+                       to_feature_geometries)
 from .legendfmt import class_label, legend_header
 from .pointbin import BINARY_ABOVE, binary_spec
 
@@ -143,7 +144,7 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None, *,
     fields = _popup_fields(gdf, style)
     label = style.label_field if style.label_field in gdf.columns else None
     tips = [f for f in style.tooltip_fields if f in gdf.columns]
-    types = set(gdf.geom_type.dropna()) if len(gdf) else {"Point"}
+    types = geom_types(gdf.geometry) if len(gdf) else {"Point"}
     base = {
         "style": {"color": style.color, "fillColor": style.fill_color, "weight": style.weight,
                   "fillOpacity": style.fill_opacity, "dashArray": style.dash,
