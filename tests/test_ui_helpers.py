@@ -128,6 +128,7 @@ PAGE_API = {
     "highlighted": (),
     "addLayer": ("spec",),
     "removeLayer": ("id",),
+    "busy": (),
 }
 PAGE_PROPERTIES = ("ready", "datum", "tilesSettled")
 
@@ -159,7 +160,8 @@ STANDIN = """<!doctype html><html><head><meta charset="utf-8"><title>stand-in</t
     setSectorFilter: function (keys) { state.sectors = keys; return true; },
     highlighted: function () { return state.highlighted; },
     addLayer: function (spec) { state.added = (state.added || []).concat([spec.id]); return true; },
-    removeLayer: function (id) { state.removed = (state.removed || []).concat([id]); return true; }
+    removeLayer: function (id) { state.removed = (state.removed || []).concat([id]); return true; },
+    busy: function () { return 0; }
   };
   setTimeout(function () {
     window.jjj.ready = true;

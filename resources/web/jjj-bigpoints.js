@@ -1,5 +1,5 @@
 /* jjjmap large point layer (render/pointbin.py): points sorted by the cells of a
- * web-mercator grid, fetched as one ArrayBuffer from the app (jjjmap://app/bin/...) or
+ * web-mercator grid, fetched as one ArrayBuffer from the app's scheme (bin/...) or
  * decoded once from base64 in an export. A redraw visits only the cells in view; at low
  * zooms it draws pre-binned levels (one entry per occupied pixel, with how many points it
  * stands for) instead of the points, so its work follows the screen, not the layer.

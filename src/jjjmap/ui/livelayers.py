@@ -65,6 +65,30 @@ class LiveLayers:
         if ok is not True:     # the page could not take it: render it whole
             self.view.schedule_render()
 
+    def _when_drawn(self, generation: int) -> None:
+        """Once the page's buffers are in and two frames have passed: ``mapReady`` again,
+        as a reload would have said (the window and its users wait for it)."""
+        from PySide6.QtCore import QTimer
+
+        v = self.view
+        v.run_js("window.__jjjLive = 0; (function w() { if (window.jjj.busy()) "
+                 "{ setTimeout(w, 30); return; } requestAnimationFrame(function () { "
+                 "requestAnimationFrame(function () { window.__jjjLive = 1; }); }); })(); true")
+
+        def poll(left: int = 2000) -> None:
+            if generation != v._generation or left <= 0:
+                return
+
+            def got(drawn) -> None:
+                if drawn == 1 and generation == v._generation:
+                    v.mapReady.emit()
+                elif generation == v._generation:
+                    QTimer.singleShot(30, v, lambda: poll(left - 1))
+
+            v.run_js("window.__jjjLive", got)
+
+        poll()
+
     def _send(self, layer) -> None:
         from jjjmap.render.page import live_layer_spec
 
@@ -83,6 +107,7 @@ class LiveLayers:
             v.run_js(f"window.jjj.addLayer({script_json(spec)})", self._fallback)
             v._js_call("setOrder", [lyr.id for lyr in v.doc.layers])
             v.layerSent.emit(layer.id)
+            self._when_drawn(generation)
 
         def failed(exc: BaseException) -> None:
             if generation == v._generation:
