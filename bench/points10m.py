@@ -83,6 +83,9 @@ def app(n: int, fmt: str) -> dict:
     path = data_file(n, fmt)
     small = hebei_points_csv(1000)
     _app, window = open_window()
+    from bench import frames as fr
+    before = fr.measure(window.map.page(), window.map.title, window.map.titleChanged,
+                        fr.JJJ_MAP, round(window.doc.view.zoom), timeout_s=300)
     mem = MemoryWatch()
     layer, seconds, stall = open_file_timed(window, str(path), timeout_s=600)
     view = window.map
@@ -92,6 +95,14 @@ def app(n: int, fmt: str) -> dict:
            "max_stall_ms": round(stall * 1000), "binary": bool(
                _page_js(view, f"!!jjj.layerInfo({json.dumps(layer.id)}).spec.bin"))}
     out["memory_after_drawn_mb"] = round(mem.sample() / 2**20)
+    # the same probe on the default map before the file was opened: what the rest costs
+    out["without_layer_region_view"] = {k: round(v, 1) for k, v in before.items()
+                                        if k.endswith("_ms") and not isinstance(v, list)}
+    redraw = ("(function (c) { var t = [], i, s; for (i = 0; i < 5; i++) { s = performance.now();"
+              " c.redraw(); t.push(performance.now() - s); } t.sort(function (a, b) "
+              "{ return a - b; }); return [t[2], t[4], c.drawn, c.level]; })"
+              f"(jjj.layerGroup({json.dumps(layer.id)}))")
+    out["layer_redraw_region"] = _page_js(view, redraw)   # median ms, worst ms, drawn, level
     page, title, changed = view.page(), view.title, view.titleChanged
     zoom = round(window.doc.view.zoom)
     whole = frames.measure(page, title, changed, frames.JJJ_MAP, zoom, timeout_s=300)
@@ -99,6 +110,7 @@ def app(n: int, fmt: str) -> dict:
                           and not isinstance(v, list)}
     out["region_level"] = _page_js(view, f"jjj.layerGroup({json.dumps(layer.id)}).level")
     frames.set_view(page, title, changed, frames.JJJ_MAP, 39.9, 116.4, 11)
+    out["layer_redraw_zoom11"] = _page_js(view, redraw)
     close = frames.measure(page, title, changed, frames.JJJ_MAP, 11, timeout_s=300)
     out["zoom11_view"] = {k: round(v, 1) for k, v in close.items() if k.endswith("_ms")
                           and not isinstance(v, list)}
@@ -134,7 +146,8 @@ fetch('bin/floor.bin').then(function (r) { return r.arrayBuffer(); }).then(funct
   var px = new Uint32Array(img.data.buffer), w = c.width, h = c.height;
   var x0 = 113.4, x1 = 119.9, y0 = 36.0, y1 = 42.7;   // the region's box
   for (var i = 0; i < n; i++) {
-    var x = Math.floor((xy[2 * i] - x0) / (x1 - x0) * w), y = Math.floor((y1 - xy[2 * i + 1]) / (y1 - y0) * h);
+    var x = Math.floor((xy[2 * i] - x0) / (x1 - x0) * w);
+    var y = Math.floor((y1 - xy[2 * i + 1]) / (y1 - y0) * h);
     if (x >= 0 && y >= 0 && x < w && y < h) px[y * w + x] = 0xff3366cc;
   }
   ctx.putImageData(img, 0, 0);
