@@ -19,7 +19,7 @@ import shapely
 
 from .cancel import checkpoint
 
-CHUNK = 50_000        # geometries per GIL-holding call
+CHUNK = 10_000        # geometries per GIL-holding call
 WKB_POINT = 21        # byte order, type (uint32), x, y (float64)
 
 
