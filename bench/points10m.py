@@ -98,8 +98,8 @@ def app(n: int, fmt: str) -> dict:
     # the same probe on the default map before the file was opened: what the rest costs
     out["without_layer_region_view"] = {k: round(v, 1) for k, v in before.items()
                                         if k.endswith("_ms") and not isinstance(v, list)}
-    redraw = ("JSON.stringify((function (c) { var t = [], i, s; for (i = 0; i < 5; i++) { s = performance.now();"
-              " c.redraw(); t.push(performance.now() - s); } t.sort(function (a, b) "
+    redraw = ("JSON.stringify((function (c) { var t = [], i, s; for (i = 0; i < 5; i++) "
+              "{ s = performance.now(); c.redraw(); t.push(performance.now() - s); } t.sort(function (a, b) "
               "{ return a - b; }); return [t[2], t[4], c.drawn, c.level]; })"
               f"(jjj.layerGroup({json.dumps(layer.id)})))")
     # median ms, worst ms, points drawn, pre-binned level used
