@@ -106,12 +106,16 @@ def app(n: int, fmt: str) -> dict:
     out["layer_redraw_region"] = json.loads(_page_js(view, redraw) or "null")
     page, title, changed = view.page(), view.title, view.titleChanged
     zoom = round(window.doc.view.zoom)
+    view.run_js("document.title = 'measuring'; true")   # not the last probe's 'frames-done'
+    wait(changed, 5, lambda: title() == "measuring")
     whole = frames.measure(page, title, changed, frames.JJJ_MAP, zoom, timeout_s=300)
     out["region_view"] = {k: round(v, 1) for k, v in whole.items() if k.endswith("_ms")
                           and not isinstance(v, list)}
     out["region_level"] = _page_js(view, f"jjj.layerGroup({json.dumps(layer.id)}).level")
     frames.set_view(page, title, changed, frames.JJJ_MAP, 39.9, 116.4, 11)
     out["layer_redraw_zoom11"] = json.loads(_page_js(view, redraw) or "null")
+    view.run_js("document.title = 'measuring'; true")
+    wait(changed, 5, lambda: title() == "measuring")
     close = frames.measure(page, title, changed, frames.JJJ_MAP, 11, timeout_s=300)
     out["zoom11_view"] = {k: round(v, 1) for k, v in close.items() if k.endswith("_ms")
                           and not isinstance(v, list)}

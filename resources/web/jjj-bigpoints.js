@@ -89,10 +89,13 @@
       m.off('zoomanim', this._anim, this);
       m.off('click', this._click, this);
     },
-    // the pre-binned level for this zoom: the finest at or above it, or one coarser
+    // the pre-binned level for this zoom: a level's pixel as wide as the discs' radius
+    // (discs of radius R over R-pixel bins look as all the points do, at 1/R^2 the work),
+    // the finest at or above that, or one coarser
     _level: function (z) {
-      if (this.hide || !this.levels || !this.levels.length) return null;
-      var want = Math.ceil(z - 1e-9), best = null;
+      if (this.hide || this.r || !this.levels || !this.levels.length) return null;
+      var R = Math.max(1, this.spec.style.radius || 5);
+      var want = Math.ceil(z - Math.log(R) / Math.LN2 - 1e-9), best = null;
       this.levels.forEach(function (l) {
         if (l.level >= want && (!best || l.level < best.level)) best = l;
       });
