@@ -91,7 +91,7 @@
     },
     // the pre-binned level for this zoom: a level's pixel as wide as the discs' radius
     // (discs of radius R over R-pixel bins look as all the points do, at 1/R^2 the work),
-    // the finest at or above that, or one coarser
+    // the coarsest level at least that fine
     _level: function (z) {
       if (this.hide || this.r || !this.levels || !this.levels.length) return null;
       var R = Math.max(1, this.spec.style.radius || 5);
@@ -99,9 +99,7 @@
       this.levels.forEach(function (l) {
         if (l.level >= want && (!best || l.level < best.level)) best = l;
       });
-      if (best) return best;
-      var top = this.levels[0];   // finest first
-      return top.level >= want - 1 ? top : null;
+      return best;   // none that fine: the points themselves, from the cells in view
     },
     // cells [cx0..cx1] x [cy0..cy1] of a grid (k cells per world unit) that meet the view
     _cells: function (k, x0, y0, nx, ny, sc, size, pad) {
