@@ -198,11 +198,14 @@ def floor(n: int, fmt: str) -> dict:
     xy[0::2], xy[1::2] = lon, lat
     STORE.put("floor.bin", xy.tobytes())
     handler.pages["floor.html"] = FLOOR_PAGE.encode()
-    view.load(QUrl("jjjmap://app/floor.html"))
-    ok = wait(view.titleChanged, 600, lambda: view.title() == "drawn")
+    with StallWatch() as stall:   # the GUI thread while the page takes the buffer
+        view.load(QUrl("jjjmap://app/floor.html"))
+        ok = wait(view.titleChanged, 600, lambda: view.title() == "drawn")
     seconds = time.perf_counter() - start
     return {"n": n, "format": fmt, "floor_file_to_drawn_s": round(seconds, 2) if ok else None,
-            "floor_peak_memory_mb": round(max(mem.peak, mem.sample()) / 2**20)}
+            "floor_peak_memory_mb": round(max(mem.peak, mem.sample()) / 2**20),
+            "floor_stall_while_served_ms": round(stall.max_gap * 1000),
+            "buffer_mb": round(xy.nbytes / 2**20)}
 
 
 if __name__ == "__main__":
