@@ -236,10 +236,17 @@ def test_large_point_layers_are_packed_not_geojson():
     doc.add_layer(Layer(gdf, "Many", id="many", style=Style(mode="graduated", field="v")))
     html = render_html(doc)
     assert html.count('"type":"Feature"') == 0
-    assert len(html) < n * 24                           # ~8 B coords + 4 B row + 2 B class
     spec = layer_specs(html)["many"]
     assert spec["render"] == "points" and spec["n"] == n
-    assert spec["attrs"] == [] or len(spec["fields"]) <= 1
+    # the attributes travel too (popups at any size, issue 21): as columns of codes into
+    # each column's distinct texts; the rest stays ~8 B coords + 4 B row + 2 B class a point
+    import json
+    cols = len(json.dumps(spec["cols"], ensure_ascii=False, separators=(",", ":")))
+    assert len(html) - cols < n * 24
+    assert spec["fields"] == ["v"] and "attrs" not in spec
+    texts = json.loads(spec["cols"][0]["u"])
+    assert len(texts) == len(set(gdf["v"]))                  # distinct values, each once
+    assert f"{gdf['v'].iloc[0]:.6g}" in texts
 
 
 def test_build_map_is_a_folium_map(doc):

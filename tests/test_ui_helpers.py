@@ -126,6 +126,9 @@ PAGE_API = {
     "setView": ("lat", "lon", "zoom"),
     "setSectorFilter": ("keys",),
     "highlighted": (),
+    "addLayer": ("spec",),
+    "removeLayer": ("id",),
+    "busy": (),
 }
 PAGE_PROPERTIES = ("ready", "datum", "tilesSettled")
 
@@ -155,7 +158,10 @@ STANDIN = """<!doctype html><html><head><meta charset="utf-8"><title>stand-in</t
     getView: function () { return state.view; },
     setView: function (lat, lon, zoom) { state.view = {lat: lat, lon: lon, zoom: zoom}; return true; },
     setSectorFilter: function (keys) { state.sectors = keys; return true; },
-    highlighted: function () { return state.highlighted; }
+    highlighted: function () { return state.highlighted; },
+    addLayer: function (spec) { state.added = (state.added || []).concat([spec.id]); return true; },
+    removeLayer: function (id) { state.removed = (state.removed || []).concat([id]); return true; },
+    busy: function () { return 0; }
   };
   setTimeout(function () {
     window.jjj.ready = true;

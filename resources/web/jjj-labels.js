@@ -93,6 +93,12 @@
     this.sources.push({entry: entry, items: items, level: level, cache: {}});
   };
 
+  // a layer removed from the live page (jjj.removeLayer) takes its labels with it
+  Engine.prototype.remove = function (entry) {
+    this.sources = this.sources.filter(function (src) { return src.entry !== entry; });
+    this.schedule();
+  };
+
   Engine.prototype.schedule = function () {
     if (this._queued) return;
     this._queued = true;

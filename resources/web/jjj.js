@@ -368,22 +368,58 @@
     return out;
   }
 
+  // A layer's data may still be on its way (a large point layer fetches its buffers from
+  // the app, jjj-bigpoints.js): the page says it is ready once every such load is done.
+  var loading = [], busy = 0;
+  function track(promise) {
+    busy++;
+    var done = function () { busy--; };
+    promise.then(done, done);
+    loading.push(promise);
+  }
+  jjj.busy = function () { return busy; };
+
+  // Added live (the app adds, restyles and removes layers without reloading the page):
+  // a layer of a known id is replaced in its place in the order.
   jjj.addLayer = function (spec) {
+    var at = order.indexOf(spec.id);
+    if (at >= 0) dropLayer(spec.id);
     var pane = 'jjj-' + spec.id;
     paneFor(spec.id);
     var entry = {spec: spec, byRow: {}, visible: spec.visible !== false};
     if (spec.render === 'geojson') entry.group = buildGeoJson(spec, pane, entry);
     else if (spec.render === 'markers') entry.group = buildMarkers(spec, pane, entry);
     else if (spec.render === 'points') {
-      entry.cloud = new window.JjjPointCloud(spec, pane, function (i, latlng) {
+      var Cloud = spec.bin ? window.JjjBigPoints : window.JjjPointCloud;   // jjj-bigpoints.js
+      entry.cloud = new Cloud(spec, pane, function (i, latlng) {
         if (pick) pick.offer(latlng, {id: spec.id, row: entry.cloud.rows[i], entry: entry, latlng: latlng});
       });
-      entry.popupOf = function (row) {
-        var i = entry.cloud.rowIndex[row];
-        var vals = spec.attrs ? spec.attrs.map(function (col) { return col[i]; }) : null;
-        return attrPopup(spec, row, vals, spec.label ? spec.label[i] : null);
+      if (entry.cloud.loaded) track(entry.cloud.loaded);
+      var inverse = null;
+      var indexOf = function (row) {   // the point of a row
+        if (entry.cloud.rowIndex) return entry.cloud.rowIndex[row];
+        if (!inverse) {   // a big layer's points are sorted by grid cell: the inverse, once
+          var rs = entry.cloud.rows, mx = 0, k;
+          for (k = 0; k < rs.length; k++) if (rs[k] > mx) mx = rs[k];
+          inverse = new Int32Array(mx + 1).fill(-1);
+          for (k = 0; k < rs.length; k++) inverse[rs[k]] = k;
+        }
+        return row < inverse.length ? inverse[row] : -1;
       };
-      entry.nameOf = function (row) { return spec.label ? spec.label[entry.cloud.rowIndex[row]] : ''; };
+      entry.popupOf = function (row) {
+        var i = indexOf(row);
+        if (!entry.cloud.attrsOf) {
+          var vals = spec.attrs ? spec.attrs.map(function (col) { return col[i]; }) : null;
+          return attrPopup(spec, row, vals, spec.label ? spec.label[i] : null);
+        }
+        var node = document.createElement('div');   // any size: the attributes on demand
+        entry.cloud.attrsOf(i, row, function (vals, label) {
+          node.appendChild(attrPopup(spec, row, vals, label));
+          if (map._popup && map._popup.isOpen()) map._popup.update();
+        });
+        return node;
+      };
+      entry.nameOf = function (row) { return spec.label ? spec.label[indexOf(row)] : ''; };
       entry.group = entry.timeTarget = entry.cloud;
       entry.count = function () { return entry.cloud.shownCount(); };
     } else if (window.JjjDensity && window.JjjDensity[spec.render]) {   // jjj-heat.js, jjj-hexbin.js
@@ -404,7 +440,7 @@
     }
     layers[spec.id] = entry;
     if (labels) labels.add(entry);
-    order.push(spec.id);
+    if (at >= 0) order.splice(at, 0, spec.id); else order.push(spec.id);
     restack();
     map.getPane(pane).style.opacity = String(spec.opacity === undefined ? 1 : spec.opacity);
     if (entry.visible) map.addLayer(entry.group);
@@ -413,6 +449,27 @@
                                    renderer: L.svg({pane: 'jjj-land'}),
                                    style: {stroke: false, fill: true, fillColor: '#f7f5ef', fillOpacity: 1}});
     }
+    if (jjj.ready) refreshUi();   // added live
+    return true;
+  };
+
+  function dropLayer(id) {
+    var e = layers[id];
+    if (!e) return false;
+    if (map.hasLayer(e.group)) map.removeLayer(e.group);
+    if (hlLayers[id]) { map.removeLayer(hlLayers[id]); delete hlLayers[id]; }
+    delete hl[id];
+    if (labels) labels.remove(e);
+    delete layers[id];
+    order.splice(order.indexOf(id), 1);
+    return true;
+  }
+
+  jjj.removeLayer = function (id) {
+    if (!dropLayer(id)) return false;
+    restack();
+    refreshUi();
+    return true;
   };
 
 
@@ -421,7 +478,12 @@
     if (window.JjjTime) window.JjjTime.attach(jjj, map, order.map(function (id) { return layers[id]; }), cfg.lang);
     refreshUi();
     updateNoTiles();
-    requestAnimationFrame(function () {
+    var settle = function (go) {   // after the data still on its way (track)
+      if (!loading.length) { go(); return; }
+      var all = Promise.all(loading.splice(0));
+      all.then(go, go);
+    };
+    settle(function () { requestAnimationFrame(function () {
       requestAnimationFrame(function () {
         jjj.ready = true;
         document.body.setAttribute('data-jjj-ready', '1');
@@ -431,7 +493,7 @@
         }
         callBridge('mapReady', []);
       });
-    });
+    }); });
   };
 
   jjj.setVisible = function (id, v) {
@@ -479,6 +541,7 @@
     });
     if (hlLayers[id]) { map.removeLayer(hlLayers[id]); delete hlLayers[id]; }
     delete hl[id];
+    if (labels) labels.remove(e);
   }
 
   jjj.highlight = function (id, rows) {

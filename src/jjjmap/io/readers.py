@@ -238,7 +238,11 @@ def _read_parquet(path: Path, warnings, shown):
     warns = list(warnings)
     schema = pq.read_schema(path)
     if b"geo" in (schema.metadata or {}):
-        gdf = gpd.read_parquet(path)
+        from .parquetpoints import read_geoparquet
+
+        gdf = read_geoparquet(path, schema)   # pyarrow, decoded in chunks (issue 21)
+        if gdf is None:
+            gdf = gpd.read_parquet(path)
     else:
         column, crs = parquet_wkb_column(schema)
         if column is None:

@@ -60,6 +60,7 @@ _ASSETS = (
     Asset("leaflet.markercluster.js", "js", "cluster:leaflet.markercluster.js"),
     Asset("jjj-ui.js", "js", "web:jjj-ui.js"),
     Asset("jjj-points.js", "js", "web:jjj-points.js"),
+    Asset("jjj-bigpoints.js", "js", "web:jjj-bigpoints.js"),
     Asset("jjj-measure.js", "js", "web:jjj-measure.js"),
     Asset("jjj-time.js", "js", "web:jjj-time.js"),
     Asset("jjj-heat.js", "js", "web:jjj-heat.js"),

@@ -139,3 +139,14 @@ def lonlat_arrays(geoms: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
     if not_point.any():
         pts[not_point] = shapely.point_on_surface(arr[not_point])
     return shapely.get_x(pts), shapely.get_y(pts)
+
+
+_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",
+               5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
+
+
+def geom_types(geoms) -> set[str]:
+    """The geometry type names present (missing ones left out), as ``set(geom_type.dropna())``
+    but from ``get_type_id``: no string per row (1.5 s at 3M points)."""
+    ids = shapely.get_type_id(np.asarray(getattr(geoms, "values", geoms), dtype=object))
+    return {_TYPE_NAMES[int(i)] for i in np.unique(ids) if i >= 0}

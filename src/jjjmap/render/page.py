@@ -127,7 +127,7 @@ def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
     elif _density_renderer(layer) == "hexbin":
         spec = hexbin_spec(layer, lang, shift)
     else:
-        spec = vector_spec(layer, lang, tolerance, shift)
+        spec = vector_spec(layer, lang, tolerance, shift, fetch=detail == "fetch")
         # outlines drawn at the initial zoom's tolerance get finer as the user zooms in, as
         # the boundaries do (a user's parcels stay within a pixel at zoom 14)
         if spec.pop("simplified", False) and (levels := finer()) is not None:
@@ -145,7 +145,8 @@ def _density_renderer(layer: Layer) -> str:
     """The style's renderer for a user layer of points only ("points" for anything else)."""
     if layer.kind != "vector" or layer.style.renderer == "points" or not len(layer.gdf):
         return "points"
-    types = set(layer.gdf.geom_type.dropna())
+    from .geometry import geom_types
+    types = geom_types(layer.gdf.geometry)
     return layer.style.renderer if types and types <= {"Point"} else "points"
 
 
@@ -235,3 +236,11 @@ def render_html(doc: MapDocument, *, assets: str = "inline", tianditu_key: str |
     spec = _basemaps.page_spec(tianditu_key)
     return with_policy(html, [u for b in spec.values()
                               for u in (b["url"], *(b.get("overlays") or ()))])
+
+
+def live_layer_spec(doc: MapDocument, layer: Layer, basemap: str) -> dict:
+    """One layer's spec for the app's live page (``jjj.addLayer``), made as ``build_map``
+    makes it for a page on ``basemap``: the app adds, restyles and removes a layer without
+    reloading the page."""
+    shift = _shift_for(_basemaps.get(basemap).datum)
+    return layer_spec(layer, doc, display_tolerance(doc.view.zoom), shift, DETAIL_MODE["app"])

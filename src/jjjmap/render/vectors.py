@@ -17,9 +17,11 @@ import pandas as pd
 from jjjmap.model import Layer, Style
 
 from .common import popup, text, texts
-from .geometry import decimals_for, lonlat_arrays, simplified, to_feature_geometries
+from .geometry import (decimals_for, geom_types, lonlat_arrays, simplified,
+                       to_feature_geometries)
 from .labels import anchors
 from .legendfmt import class_label, legend_header
+from .pointbin import BINARY_ABOVE, binary_spec
 
 CATEGORY_PALETTE = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
                     "#EE7733", "#0077BB", "#009988", "#CC3311", "#33BBEE", "#EE3377"]
@@ -27,7 +29,7 @@ OTHER_COLOR = "#BBBBBB"
 NO_DATA_COLOR = "#D0D0D0"   # missing values: a light grey of their own, not a class colour
 MAX_CATEGORIES = 12
 POPUP_FIELDS = 20           # attribute columns carried per feature for popups
-FULL_ATTRS_BELOW = 20000    # above this, only tooltip/label fields travel to the page
+FULL_ATTRS_BELOW = BINARY_ABOVE   # above this, attributes are fetched or decoded on demand
 CANVAS_PATHS_ABOVE = 3000
 RADIUS_RANGE = (3.0, 18.0)
 
@@ -130,17 +132,20 @@ def _popup_fields(gdf, style: Style) -> list[str]:
     return cols[:POPUP_FIELDS]
 
 
-def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
+def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None, *,
+                fetch: bool = False) -> dict:
+    """The page's spec of a user layer; ``fetch``: the app's page, which fetches a large
+    point layer's data and attributes from the app instead of carrying them."""
     style = layer.style
     gdf = layer.filtered()
-    rows = np.array([layer.gdf.index.get_loc(i) for i in gdf.index], dtype=np.int64) \
+    rows = layer.gdf.index.get_indexer(gdf.index).astype(np.int64) \
         if len(gdf) != len(layer.gdf) else np.arange(len(gdf))
     idx, colours, cls_legend = colour_classes(gdf, style, lang)
     r, size_legend = radii(gdf, style)
     fields = _popup_fields(gdf, style)
     label = style.label_field if style.label_field in gdf.columns else None
     tips = [f for f in style.tooltip_fields if f in gdf.columns]
-    types = set(gdf.geom_type.dropna()) if len(gdf) else {"Point"}
+    types = geom_types(gdf.geometry) if len(gdf) else {"Point"}
     base = {
         "style": {"color": style.color, "fillColor": style.fill_color, "weight": style.weight,
                   "fillOpacity": style.fill_opacity, "dashArray": style.dash,
@@ -152,25 +157,29 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
         geoms = gdf.geometry if shift is None else shift(gdf.geometry)
         lon, lat = lonlat_arrays(geoms)
         good = np.isfinite(lon) & np.isfinite(lat)
+        n = int(good.sum())
+        from .density import dense_point_style, stack_ranks
+        point_style = dict(base["style"], **dense_point_style(n, style))
+        ranks = stack_ranks(lon[good], lat[good]) if style.spread_stacked else None
+        ci = (idx[good].astype(np.uint8 if len(colours) <= 256 else np.uint16)
+              if len(colours) > 1 else None)
+        if n > BINARY_ABOVE:   # large: one binary buffer, attributes on demand (pointbin)
+            return _binary_points(layer, gdf, base, point_style, lon[good], lat[good],
+                                  rows[good], ci, r[good] if r is not None else None, ranks,
+                                  good, label, fetch)
         identity = bool(good.all()) and len(gdf) == len(layer.gdf)
-        xy = np.empty(2 * int(good.sum()), dtype=np.float32)
+        xy = np.empty(2 * n, dtype=np.float32)
         xy[0::2], xy[1::2] = lon[good], lat[good]
         cols = {f: texts(gdf[f][good]) for f in fields}
-        out = dict(base, render="points", n=int(good.sum()), xy=_b64(xy),
-                   rows=None if identity else _b64(rows[good].astype(np.int32)),
-                   ci=(_b64(idx[good].astype(np.uint8 if len(colours) <= 256 else np.uint16))
-                       if len(colours) > 1 else None),
-                   ciBytes=1 if len(colours) <= 256 else 2,
-                   r=_b64(r[good]) if r is not None else None,
-                   attrs=[cols[f] for f in fields],
-                   label=texts(gdf[label][good]) if label else None,
-                   labelField=label)
-        # many points: small translucent discs; points on one spot spread (render.density)
-        from .density import dense_point_style, stack_ranks
-        out["style"] = dict(out["style"], **dense_point_style(out["n"], style))
-        ranks = stack_ranks(lon[good], lat[good]) if style.spread_stacked else None
-        out["stack"] = _b64(ranks) if ranks is not None else None
-        return out
+        return dict(base, render="points", n=n, xy=_b64(xy),
+                    rows=None if identity else _b64(rows[good].astype(np.int32)),
+                    ci=_b64(ci) if ci is not None else None,
+                    ciBytes=1 if len(colours) <= 256 else 2,
+                    r=_b64(r[good]) if r is not None else None,
+                    attrs=[cols[f] for f in fields],
+                    label=texts(gdf[label][good]) if label else None,
+                    labelField=label, style=point_style,
+                    stack=_b64(ranks) if ranks is not None else None)
     tol = tolerance if types & {"Polygon", "MultiPolygon", "LineString", "MultiLineString"} else 0
     geoms = simplified(gdf, tol)
     if shift is not None:
@@ -200,6 +209,61 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None) -> dict:
     return dict(base, render="geojson", canvas=len(features) > CANVAS_PATHS_ABOVE,
                 data={"type": "FeatureCollection", "features": features}, labelField=label,
                 hover=True, simplified=bool(tol))
+
+
+def _binary_points(layer: Layer, gdf, base: dict, point_style: dict, lon, lat, rows, ci, r,
+                   ranks, good, label, fetch: bool) -> dict:
+    """A large point layer: positions and style as binary (render.pointbin); attributes
+    fetched from the app row by row (``rowUrl``, ui.mapview) or, in an export, as columns
+    of codes into each column's distinct texts, decoded in the page when a point is
+    clicked."""
+    from urllib.parse import quote
+
+    fields = popup_fields(gdf)
+    spec = binary_spec(lon, lat, rows, ci, r, ranks, fetch=fetch)
+    out = dict(base, render="points", n=int(spec["n"]), bin=spec, style=point_style,
+               fields=[str(f) for f in fields], labelField=label)
+    if fetch:
+        out["rowUrl"] = f"row/{quote(layer.id, safe='')}/{{row}}.json"
+        return out
+    order = spec_order(lon, lat, rows)
+    out["cols"] = [_codes(gdf[f][good], order) for f in fields]
+    out["labelCol"] = _codes(gdf[label][good], order) if label else None
+    return out
+
+
+def spec_order(lon, lat, rows) -> np.ndarray:
+    from .pointbin import geometry_of
+    return geometry_of(lon, lat, rows)["order"]
+
+
+def _codes(values: pd.Series, order: np.ndarray) -> dict:
+    """A column as its distinct texts and, per point in drawing order, a code into them."""
+    codes, uniques = pd.factorize(values.reset_index(drop=True), use_na_sentinel=True)
+    u = texts(pd.Series(uniques)) if len(uniques) else []
+    codes = np.where(codes < 0, len(u), codes)[order]      # len(u): a missing value
+    dtype = np.uint8 if len(u) < 255 else np.uint16 if len(u) < 65535 else np.uint32
+    # the texts as one JSON string, parsed in the page when first needed: V8 took a minute
+    # over a literal array of 250k strings in the page's script (measured), a string none
+    import json
+    return {"u": json.dumps(u, ensure_ascii=False), "n": len(u), "c": _b64(codes.astype(dtype)),
+            "t": {np.uint8: "Uint8Array", np.uint16: "Uint16Array",
+                  np.uint32: "Uint32Array"}[dtype]}
+
+
+def popup_fields(gdf) -> list:
+    """The columns a popup shows, at any layer size."""
+    return [c for c in gdf.columns if c != gdf.geometry.name
+            and not str(c).startswith("_")][:POPUP_FIELDS]
+
+
+def row_values(layer: Layer, row: int) -> dict:
+    """One feature's popup values (the app answers a large layer's click with them)."""
+    gdf = layer.gdf
+    fields = popup_fields(gdf)
+    rec = gdf.iloc[int(row)]
+    label = layer.style.label_field if layer.style.label_field in gdf.columns else None
+    return {"v": [text(rec[f]) for f in fields], "lb": text(rec[label]) if label else None}
 
 
 def _label_places(gdf, shift) -> list | None:

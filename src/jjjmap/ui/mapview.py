@@ -83,6 +83,7 @@ class MapView(QWebEngineView):
     renderRequested = Signal()  # noqa: N815 - render() or schedule_render() was called
     pageRendered = Signal()  # noqa: N815 - a page for the document (or an adopted stored one)
     pageLoaded = Signal()  # noqa: N815 - this view's page finished loading (not the blank one)
+    layerSent = Signal(str)  # noqa: N815 - a layer went to the live page (ui.livelayers)
 
     _numbers = itertools.count(1)
 
@@ -138,6 +139,9 @@ class MapView(QWebEngineView):
         self.pg_events = pglayers.install(self)
         from . import densitypage   # a hexagon's points selected, the time slider's state
         densitypage.install(self)
+        from .livelayers import LiveLayers   # layers added/restyled/removed without a reload
+        self.live = LiveLayers(self)
+        self._handler.rows[self._page_path.rpartition("/")[0]] = self._row_json
         # A start whose built-in layers are still loading (ui.warmstart): renders wait for
         # them (``waiting``); a stored page of them may already show (``stored``).
         self.waiting = False
@@ -356,6 +360,7 @@ class MapView(QWebEngineView):
         self._unsubscribe()  # idempotent
         self._handler.pages.pop(self._page_path, None)
         self._handler.details.pop(self._page_path.rpartition("/")[0], None)
+        self._handler.rows.pop(self._page_path.rpartition("/")[0], None)
         from . import pglayers
         pglayers.uninstall(self)
 
@@ -368,6 +373,15 @@ class MapView(QWebEngineView):
             raise Pending(layer_id)   # asked by a stored page: answered once adopted
         layer = next(lyr for lyr in self.doc.layers if lyr.id == layer_id)
         return level_json(layer, level, _shift_for(datum))
+
+    def _row_json(self, layer_id: str, row: int) -> bytes:
+        """One feature's popup values: a large point layer's page asks on a click."""
+        from jjjmap.render.vectors import row_values
+
+        layer = self.doc.find(layer_id)
+        if layer is None or not 0 <= row < len(layer.gdf):
+            raise KeyError(layer_id)
+        return json.dumps(row_values(layer, row), ensure_ascii=False).encode("utf-8")
 
     # -- JavaScript -------------------------------------------------------------------------
     def run_js(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
@@ -441,7 +455,7 @@ class MapView(QWebEngineView):
                 if keys is None:
                     keys = layer.gdf[column].dropna().astype(str).unique().tolist()
                 self._js_call("setSectorFilter", [str(k) for k in keys])
-            elif what not in LIVE_CHANGES:
+            elif what not in LIVE_CHANGES and not self.live.handle(event, payload):
                 self.schedule_render()
         elif event == "layers_reordered":
             self._js_call("setOrder", list(payload[0]))
@@ -461,6 +475,8 @@ class MapView(QWebEngineView):
             if view != self._page_view_echo:  # the page takes positions in its own datum
                 lon, lat = wgs84_to_display(self.page_basemap, view.lon, view.lat)
                 self._js_call("setView", lat, lon, view.zoom)
+        elif event in ("layer_added", "layer_removed") and self.live.handle(event, payload):
+            pass   # the live page took it (ui.livelayers)
         elif event in ("layer_added", "layer_removed", "language_changed"):
             self.schedule_render()
 

@@ -36,6 +36,11 @@ _DETAIL = re.compile(r"^(?:(?P<page>.+)/)?detail/(?P<layer>[^/]+)/(?P<level>\d{1
 # (layer id, query {bbox, z, datum} or {key}) -> JSON bytes of a view-driven PostGIS layer
 PgProvider = Callable[[str, dict], bytes]
 _PG = re.compile(r"^(?:(?P<page>.+)/)?pg/(?P<layer>[^/]+)(?P<row>/row)?$")
+# a large point layer's packed buffers (render.pointbin.STORE), fetched as ArrayBuffers
+_BIN = re.compile(r"^(?:.+/)?bin/(?P<name>[\w.-]+\.bin)$")
+# (layer id, row) -> JSON bytes of one feature's popup values (a large layer's click)
+RowProvider = Callable[[str, int], bytes]
+_ROW = re.compile(r"^(?:(?P<page>.+)/)?row/(?P<layer>[^/]+)/(?P<row>\d{1,10})\.json$")
 
 
 def register_scheme() -> None:
@@ -87,6 +92,7 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         # cancels its older query, so a slow database never queues behind itself
         self.pg: dict[str, PgProvider] = {}
         self._pg_pool = concurrent.futures.ThreadPoolExecutor(4, "jjjmap-pg")
+        self.rows: dict[str, RowProvider] = {}
         self._made.connect(self._answer)
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt name)
@@ -104,6 +110,17 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
                 provider = self.details[m["page"] or ""]
                 args = (unquote(m["layer"]), int(m["level"]), datum)
                 self._pool.submit(self._make, job, provider, args)
+            elif (m := _BIN.match(path)) is not None:
+                from jjjmap.render.pointbin import STORE
+
+                data = STORE.get(m["name"])
+                if data is None:
+                    raise KeyError(path)
+                self._reply(job, data, "application/octet-stream")
+            elif (m := _ROW.match(path)) is not None:
+                provider = self.rows[m["page"] or ""]
+                self._reply(job, provider(unquote(m["layer"]), int(m["row"])),
+                            "application/json")
             elif (m := _PG.match(path)) is not None:
                 query = {k: v[0] for k, v in parse_qs(url.query()).items()}
                 if m["row"] is None:

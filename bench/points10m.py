@@ -1,0 +1,217 @@
+"""Large point layers in the app (issue 21 items 2-4), one side per process:
+
+    python -m bench.points10m app N csv|parquet     the real window: file to drawn, the
+                                                   window's longest stall, memory, pan/zoom
+                                                   frames, a second layer opened over it
+    python -m bench.points10m floor N csv|parquet  a minimal canvas page in the same engine:
+                                                   pyarrow reads lon/lat, the page fetches
+                                                   them as one ArrayBuffer and paints every
+                                                   point into an ImageData
+
+Prints one JSON line. The points are invented (bench.data.clustered_points_csv: clusters
+around the prefectures' centroids plus uniform noise), not data about anything.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from bench.qt import Count, StallWatch, wait
+
+
+def parquet_of(csv: Path) -> Path:
+    """The same invented points as a GeoParquet file (WKB points), cached beside the CSV."""
+    path = csv.with_suffix(".parquet")
+    if path.exists():
+        return path
+    import geopandas as gpd
+    import pandas as pd
+
+    df = pd.read_csv(csv)
+    gdf = gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]),
+                           geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)
+    tmp = path.with_suffix(".tmp")
+    gdf.to_parquet(tmp)
+    tmp.replace(path)
+    return path
+
+
+def data_file(n: int, fmt: str) -> Path:
+    from bench.data import clustered_points_csv
+
+    csv = clustered_points_csv(n)
+    return parquet_of(csv) if fmt == "parquet" else csv
+
+
+class MemoryWatch:
+    """Peak resident memory of this process and its children (QtWebEngine's renderer),
+    sampled every 100 ms while the event loop runs."""
+
+    def __init__(self):
+        import psutil
+        from PySide6.QtCore import QTimer
+
+        self.proc = psutil.Process()
+        self.peak = 0
+        self.timer = QTimer(interval=100)
+        self.timer.timeout.connect(self.sample)
+        self.timer.start()
+
+    def sample(self) -> int:
+        total = self.proc.memory_info().rss
+        for child in self.proc.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except Exception:  # noqa: BLE001 - a child that just ended
+                pass
+        self.peak = max(self.peak, total)
+        return total
+
+
+def _page_js(view, script: str):
+    from bench.frames import js_value
+    return js_value(view.page(), script)
+
+
+def app(n: int, fmt: str) -> dict:
+    from bench import frames
+    from bench.app import open_file_timed, open_window
+    from bench.data import hebei_points_csv
+
+    path = data_file(n, fmt)
+    small = hebei_points_csv(1000)
+    _app, window = open_window()
+    from bench import frames as fr
+    before = fr.measure(window.map.page(), window.map.title, window.map.titleChanged,
+                        fr.JJJ_MAP, round(window.doc.view.zoom), timeout_s=300)
+    mem = MemoryWatch()
+    layer, seconds, stall = open_file_timed(window, str(path), timeout_s=600)
+    view = window.map
+    while _page_js(view, "jjj.busy()"):   # the page says ready once its buffers are in
+        wait(view.titleChanged, 0.2)
+    out = {"n": n, "format": fmt, "file_to_drawn_s": round(seconds, 2),
+           "max_stall_ms": round(stall * 1000), "binary": bool(
+               _page_js(view, f"!!jjj.layerInfo({json.dumps(layer.id)}).spec.bin"))}
+    out["memory_after_drawn_mb"] = round(mem.sample() / 2**20)
+    # the same probe on the default map before the file was opened: what the rest costs
+    out["without_layer_region_view"] = {k: round(v, 1) for k, v in before.items()
+                                        if k.endswith("_ms") and not isinstance(v, list)}
+    redraw = ("JSON.stringify((function (c) { var t = [], i, s; for (i = 0; i < 5; i++) "
+              "{ s = performance.now(); c.redraw(); t.push(performance.now() - s); } t.sort(function (a, b) "
+              "{ return a - b; }); return [t[2], t[4], c.drawn, c.level]; })"
+              f"(jjj.layerGroup({json.dumps(layer.id)})))")
+    # median ms, worst ms, points drawn, pre-binned level used
+    out["layer_redraw_region"] = json.loads(_page_js(view, redraw) or "null")
+    page, title, changed = view.page(), view.title, view.titleChanged
+    zoom = round(window.doc.view.zoom)
+    view.run_js("document.title = 'measuring'; true")   # not the last probe's 'frames-done'
+    wait(changed, 5, lambda: title() == "measuring")
+    whole = frames.measure(page, title, changed, frames.JJJ_MAP, zoom, timeout_s=300)
+    out["region_view"] = {k: round(v, 1) for k, v in whole.items() if k.endswith("_ms")
+                          and not isinstance(v, list)}
+    out["region_level"] = _page_js(view, f"jjj.layerGroup({json.dumps(layer.id)}).level")
+    frames.set_view(page, title, changed, frames.JJJ_MAP, 39.9, 116.4, 11)
+    out["layer_redraw_zoom11"] = json.loads(_page_js(view, redraw) or "null")
+    view.run_js("document.title = 'measuring'; true")
+    wait(changed, 5, lambda: title() == "measuring")
+    close = frames.measure(page, title, changed, frames.JJJ_MAP, 11, timeout_s=300)
+    out["zoom11_view"] = {k: round(v, 1) for k, v in close.items() if k.endswith("_ms")
+                          and not isinstance(v, list)}
+    out["pan_worst_ms"] = max(whole["pan_worst_ms"], close["pan_worst_ms"])
+    out["zoom_worst_ms"] = max(whole["zoom_worst_ms"], close["zoom_worst_ms"])
+    # a second layer opened over it: read, sent live, drawn; no page reload
+    loads = Count(view.pageLoaded)
+    sent = Count(view.layerSent)
+    with StallWatch() as second_stall:
+        start = time.perf_counter()
+        window.files.open_path(str(small))
+        ok = wait(view.layerSent, 120, lambda: sent.n > 0)
+        while ok and _page_js(view, "jjj.busy()"):
+            wait(view.titleChanged, 0.05)
+        view.run_js("requestAnimationFrame(function () { requestAnimationFrame(function () "
+                    "{ document.title = 'second-drawn'; }); }); true")
+        ok = ok and wait(view.titleChanged, 60, lambda: view.title() == "second-drawn")
+        second = time.perf_counter() - start
+    out["second_layer_s"] = round(second, 3) if ok else None
+    out["second_layer_max_stall_ms"] = round(second_stall.max_gap * 1000)
+    out["second_layer_reloaded"] = loads.n > 0
+    out["peak_memory_mb"] = round(max(mem.peak, mem.sample()) / 2**20)
+    return out
+
+
+FLOOR_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
+html,body{margin:0;height:100%;overflow:hidden}canvas{display:block}</style></head><body>
+<canvas id="c"></canvas><script>
+fetch('bin/floor.bin').then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
+  var xy = new Float32Array(buf), n = xy.length / 2, c = document.getElementById('c');
+  c.width = innerWidth; c.height = innerHeight;
+  var ctx = c.getContext('2d'), img = ctx.createImageData(c.width, c.height);
+  var px = new Uint32Array(img.data.buffer), w = c.width, h = c.height;
+  var x0 = 113.4, x1 = 119.9, y0 = 36.0, y1 = 42.7;   // the region's box
+  for (var i = 0; i < n; i++) {
+    var x = Math.floor((xy[2 * i] - x0) / (x1 - x0) * w);
+    var y = Math.floor((y1 - xy[2 * i + 1]) / (y1 - y0) * h);
+    if (x >= 0 && y >= 0 && x < w && y < h) px[y * w + x] = 0xff3366cc;
+  }
+  ctx.putImageData(img, 0, 0);
+  requestAnimationFrame(function () { requestAnimationFrame(function () { document.title = 'drawn'; }); });
+});
+</script></body></html>"""
+
+
+def floor(n: int, fmt: str) -> dict:
+    """The least a page can do with these points in this engine: read lon/lat (pyarrow),
+    fetch them as one buffer from the same scheme, paint one pixel per point."""
+    import numpy as np
+
+    from jjjmap.render.pointbin import STORE
+    from jjjmap.ui.app import create_app
+    from jjjmap.ui.scheme import shared_profile
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    path = data_file(n, fmt)
+    app = create_app()
+    profile, handler = shared_profile(app)
+    view = QWebEngineView()
+    view.setPage(QWebEnginePage(profile, view))
+    view.resize(1400, 900)
+    view.show()
+    mem = MemoryWatch()
+    start = time.perf_counter()
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        from jjjmap.io.parquetpoints import _point_xy   # WKB points straight from the buffer
+        col = pq.read_table(path, columns=["geometry"]).column("geometry")
+        pairs = [_point_xy(chunk) for chunk in col.chunks]
+        lon = np.concatenate([p[0] for p in pairs])
+        lat = np.concatenate([p[1] for p in pairs])
+    else:
+        import pyarrow.csv as pcsv
+        t = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(include_columns=["lon", "lat"]))
+        lon, lat = t.column("lon").to_numpy(), t.column("lat").to_numpy()
+    xy = np.empty(2 * len(lon), dtype=np.float32)
+    xy[0::2], xy[1::2] = lon, lat
+    STORE.put("floor.bin", xy.tobytes())
+    handler.pages["floor.html"] = FLOOR_PAGE.encode()
+    with StallWatch() as stall:   # the GUI thread while the page takes the buffer
+        view.load(QUrl("jjjmap://app/floor.html"))
+        ok = wait(view.titleChanged, 600, lambda: view.title() == "drawn")
+    seconds = time.perf_counter() - start
+    return {"n": n, "format": fmt, "floor_file_to_drawn_s": round(seconds, 2) if ok else None,
+            "floor_peak_memory_mb": round(max(mem.peak, mem.sample()) / 2**20),
+            "floor_stall_while_served_ms": round(stall.max_gap * 1000),
+            "buffer_mb": round(xy.nbytes / 2**20)}
+
+
+if __name__ == "__main__":
+    side, n, fmt = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    result = (app if side == "app" else floor)(n, fmt)
+    print(json.dumps(result))
+    sys.stdout.flush()
+    import os
+    os._exit(0)   # QtWebEngine's teardown can hang a headless run; the numbers are out

@@ -1,0 +1,229 @@
+"""Large point layers for the page as one binary buffer, indexed for drawing what is in view.
+
+Above ``BINARY_ABOVE`` points a layer does not travel as base64 text inside the page: its
+points are packed (numpy, no per-row Python) into a buffer that the app serves over its
+``jjjmap://`` scheme (the page fetches it as an ArrayBuffer, ui.scheme) and that an export
+carries as one base64 string (an export stays one self-contained file).
+
+The buffer holds the points sorted by the cell of a web-mercator grid (tiles of zoom
+``GRID_ZOOM`` or coarser), with each cell's start, so a redraw visits only the cells in view
+(resources/web/jjj-bigpoints.js). For low zooms it also holds pre-binned levels: at level
+``l`` one entry per occupied screen pixel of zoom ``l`` (the index of one of its points and
+how many points it stands for), grouped by their own grid, so a whole-region view costs the
+pixels it covers, not the points. Coordinates are Float32 offsets from the layer's corner in
+mercator units: about 2e-9 of the world for a region, well under a pixel at any zoom.
+
+The geometry part depends only on the positions and is cached; colours and radii (the
+style part) are packed apart, so a restyle sends only them.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+BINARY_ABOVE = 50_000      # points above which a layer goes binary (and drawn pixel by pixel)
+OVERVIEW_ABOVE = 200_000   # points above which low zooms draw from pre-binned levels
+GRID_ZOOM = 12
+MAX_CELLS = 1 << 18
+LEVEL_CELL = 2             # a level's grid cells are 2**LEVEL_CELL tiles of its zoom wide
+LEVELS = range(3, 10)      # pre-binned zooms (a level is kept only if it pays)
+WORTH = 0.6                # a level is kept when it has under this share of the points
+
+_CACHE: "OrderedDict[tuple, dict]" = OrderedDict()
+_CACHE_SIZE = 4
+_tokens = itertools.count(1)
+
+
+def mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit web-mercator (0..1 east and south), as Leaflet's projection at zoom 0 / 256."""
+    s = np.sin(np.radians(np.clip(lat, -85.0511, 85.0511)))
+    mx = (np.asarray(lon, dtype=np.float64) + 180.0) / 360.0
+    my = 0.5 - np.log((1 + s) / (1 - s)) / (4 * np.pi)
+    return mx, my
+
+
+def _grid(mx: np.ndarray, my: np.ndarray, zoom: int, scale: float = 1.0):
+    """(cell id per point, grid meta) of tiles of ``zoom`` (coarser while too many)."""
+    while True:
+        k = float(2 ** zoom) * scale
+        cx = np.floor(mx * k).astype(np.int64)
+        cy = np.floor(my * k).astype(np.int64)
+        x0, y0 = int(cx.min()), int(cy.min())
+        nx, ny = int(cx.max()) - x0 + 1, int(cy.max()) - y0 + 1
+        if nx * ny <= MAX_CELLS or zoom <= 0:
+            break
+        zoom -= 1
+    cell = (cy - y0) * nx + (cx - x0)
+    return cell, {"z": zoom, "k": k, "x0": x0, "y0": y0, "nx": nx, "ny": ny}, cx - x0, cy - y0
+
+
+def _offsets(cell: np.ndarray, cells: int) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(np.bincount(cell, minlength=cells))]).astype(np.uint32)
+
+
+def _levels(mx: np.ndarray, my: np.ndarray) -> tuple[list[dict], dict]:
+    """Pre-binned levels, finest first, each from the survivors of the finer one (integer
+    pixels halved per level: one float pass in all)."""
+    n = len(mx)
+    top = max(LEVELS)
+    px = np.floor(mx * (256.0 * 2 ** top)).astype(np.int64)
+    py = np.floor(my * (256.0 * 2 ** top)).astype(np.int64)
+    idx = np.arange(n, dtype=np.int64)
+    weight = np.ones(n, dtype=np.int64)
+    shift = 8 + LEVEL_CELL          # pixels per level cell: 2**shift
+    side = 1 << shift
+    out, parts = [], {}
+    for level in sorted(LEVELS, reverse=True):
+        if level != top:
+            px >>= 1
+            py >>= 1
+        if len(idx) < 2:
+            break
+        cx, cy = px >> shift, py >> shift
+        x0, y0 = int(cx.min()), int(cy.min())
+        nx, ny = int(cx.max()) - x0 + 1, int(cy.max()) - y0 + 1
+        cell = (cy - y0) * nx + (cx - x0)
+        key = (cell << (2 * shift)) | ((py & (side - 1)) << shift) | (px & (side - 1))
+        order = np.argsort(key)
+        ks = key[order]
+        starts = np.concatenate([[0], np.flatnonzero(ks[1:] != ks[:-1]) + 1])
+        last = np.concatenate([starts[1:] - 1, [len(ks) - 1]])
+        weight = np.add.reduceat(weight[order], starts)
+        keep = order[last]
+        idx, px, py, cell = idx[keep], px[keep], py[keep], cell[keep]
+        if len(idx) < WORTH * n:
+            name = f"l{level}"
+            parts[name + "i"] = idx.astype(np.uint32)
+            parts[name + "c"] = np.minimum(weight, 65535).astype(np.uint16)
+            parts[name + "o"] = _offsets(cell, nx * ny)
+            out.append({"level": level, "name": name, "side": side, "x0": x0, "y0": y0,
+                        "nx": nx, "ny": ny})
+    return out, parts
+
+
+def _geometry(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
+    mx, my = mercator(lon, lat)
+    cell, meta, _, _ = _grid(mx, my, GRID_ZOOM)
+    order = np.argsort(cell, kind="stable")    # stable: drawing order kept within a cell
+    ox, oy = float(mx.min()), float(my.min())
+    smx, smy = mx[order], my[order]
+    parts = {"x": (smx - ox).astype(np.float32), "y": (smy - oy).astype(np.float32),
+             "rows": rows[order].astype(np.int32),
+             "off": _offsets(cell[order], meta["nx"] * meta["ny"])}
+    levels = []
+    if len(lon) > OVERVIEW_ABOVE:
+        levels, lparts = _levels(smx, smy)
+        parts.update(lparts)
+    header = {"n": int(len(lon)), "ox": ox, "oy": oy,
+              "grid": {k: meta[k] for k in ("z", "x0", "y0", "nx", "ny")},
+              "bounds": [float(np.min(lat)), float(np.min(lon)), float(np.max(lat)),
+                         float(np.max(lon))],
+              "levels": levels}
+    return {"order": order, "parts": parts, "header": header}
+
+
+def geometry_of(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
+    """The packed, sorted positions (cached by content: a restyle reuses them)."""
+    h = hashlib.blake2b(digest_size=16)
+    for a in (lon, lat, rows):
+        h.update(np.ascontiguousarray(a).tobytes())
+    key = h.hexdigest()
+    with _lock:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    geo = _geometry(lon, lat, rows)
+    geo["key"] = key
+    with _lock:
+        _CACHE[key] = geo
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return geo
+
+
+_lock = threading.Lock()
+
+
+def pack(parts: dict[str, np.ndarray]) -> tuple[bytes, dict]:
+    """One buffer of the arrays (8-byte aligned) and where each lies: {name: [offset,
+    length, type]} with the type's name as in JavaScript (Float32Array ...)."""
+    names = {np.dtype(np.float32): "Float32Array", np.dtype(np.int32): "Int32Array",
+             np.dtype(np.uint32): "Uint32Array", np.dtype(np.uint16): "Uint16Array",
+             np.dtype(np.uint8): "Uint8Array"}
+    chunks, where, at = [], {}, 0
+    for name, arr in parts.items():
+        arr = np.ascontiguousarray(arr)
+        data = arr.tobytes()
+        where[name] = [at, int(arr.size), names[arr.dtype]]
+        chunks.append(data)
+        pad = (-len(data)) % 8
+        chunks.append(b"\0" * pad)
+        at += len(data) + pad
+    return b"".join(chunks), where
+
+
+class BinaryStore:
+    """The buffers the app's pages fetch (``jjjmap://app/bin/<name>``), newest kept.
+
+    Filled by the renderer (Qt-free) and read by the scheme handler; at most ``keep``
+    buffers, so a layer restyled many times does not pile up its old colours."""
+
+    def __init__(self, keep: int = 12):
+        self.keep = keep
+        self._data: "OrderedDict[str, bytes]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, name: str, data: bytes) -> str:
+        with self._lock:
+            self._data[name] = data
+            self._data.move_to_end(name)
+            while len(self._data) > self.keep:
+                self._data.popitem(last=False)
+        return name
+
+    def get(self, name: str) -> bytes | None:
+        with self._lock:
+            return self._data.get(name)
+
+
+STORE = BinaryStore()
+
+
+def binary_spec(lon, lat, rows, ci, r, stack, *, fetch: bool) -> dict:
+    """The ``bin`` entry of a points spec: where its geometry and style buffers are (app:
+    ``url``s served from STORE) or the buffers themselves (export: ``b64``)."""
+    geo = geometry_of(lon, lat, rows)
+    order = geo["order"]
+    style = {}
+    if ci is not None:
+        style["ci"] = ci[order]
+    if r is not None:
+        style["r"] = r[order].astype(np.float32)
+    if stack is not None:
+        style["stack"] = stack[order].astype(np.uint16)
+    gdata, gwhere = _packed(geo)
+    sdata, swhere = pack(style)
+    out = dict(geo["header"], geo=gwhere, sty=swhere)
+    if fetch:
+        out["geoUrl"] = "bin/" + STORE.put(f"g-{geo['key']}.bin", gdata)
+        out["styUrl"] = "bin/" + STORE.put(f"s-{next(_tokens)}.bin", sdata)
+    else:
+        out["geoB64"] = base64.b64encode(gdata).decode("ascii")
+        out["styB64"] = base64.b64encode(sdata).decode("ascii")
+    return out
+
+
+def _packed(geo: dict) -> tuple[bytes, dict]:
+    if "packed" not in geo:
+        geo["packed"] = pack(geo["parts"])
+        geo["parts"] = None   # the buffer holds them now
+    return geo["packed"]
+
+
+__all__ = ["BINARY_ABOVE", "STORE", "binary_spec", "mercator", "pack", "geometry_of"]

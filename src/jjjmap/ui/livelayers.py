@@ -1,0 +1,131 @@
+"""Layer changes the live page takes without a reload (issue 21): a user layer added,
+restyled or removed while the page holds a large point layer goes to ``jjj.addLayer`` /
+``jjj.removeLayer``, so the large layer is not rendered, sent and drawn again (14-75 s at
+10M points when the page was reloaded).
+
+Only where a reload is what costs: the page holds, or the change is, a layer above
+``BINARY_ABOVE`` points (render.pointbin). Smaller documents keep the plain path (one render
+of the page: the legend, title and time slider are made with it). Layers with a time slider
+always take the reload (the slider is built once for the page's timed layers).
+"""
+from __future__ import annotations
+
+import logging
+
+from jjjmap.model import LIVE_CHANGES
+
+log = logging.getLogger(__name__)
+
+
+def _big(layer) -> bool:
+    from jjjmap.render.pointbin import BINARY_ABOVE
+
+    return layer.kind == "vector" and len(layer.gdf) > BINARY_ABOVE
+
+
+def _plain(layer) -> bool:
+    from jjjmap.render.timefilter import time_field_of
+
+    return layer.kind == "vector" and time_field_of(layer) is None
+
+
+class LiveLayers:
+    """Owned by a MapView; ``handle`` says whether it took a document event live."""
+
+    def __init__(self, view):
+        self.view = view
+        self._runner = None
+        self._asked: dict[str, int] = {}   # layer id -> newest request (older are dropped)
+        self._count = 0
+
+    def _worth(self, layer) -> bool:
+        v = self.view
+        if not v.ready or v.waiting or not _plain(layer):
+            return False
+        return _big(layer) or any(_big(lyr) for lyr in v.doc.layers if lyr is not layer)
+
+    def handle(self, event: str, payload: tuple) -> bool:
+        if event == "layer_removed":
+            layer = payload[0]
+            if not self._worth(layer):
+                return False
+            self._asked.pop(layer.id, None)
+            self.view._rendered_filters.pop(layer.id, None)
+            self.view._js_call("removeLayer", layer.id, callback=self._fallback)
+            return True
+        if event == "layer_added" or (event == "layer_changed" and payload[1] not in LIVE_CHANGES):
+            layer = payload[0]
+            if not self._worth(layer):
+                return False
+            self._send(layer)
+            return True
+        return False
+
+    def _fallback(self, ok) -> None:
+        if ok is not True:     # the page could not take it: render it whole
+            self.view.schedule_render()
+
+    def _when_drawn(self, generation: int) -> None:
+        """Once the page's buffers are in and two frames have passed: ``mapReady`` again,
+        as a reload would have said (the window and its users wait for it)."""
+        from PySide6.QtCore import QTimer
+
+        v = self.view
+        v.run_js("window.__jjjLive = 0; (function w() { if (window.jjj.busy()) "
+                 "{ setTimeout(w, 30); return; } requestAnimationFrame(function () { "
+                 "requestAnimationFrame(function () { window.__jjjLive = 1; }); }); })(); true")
+
+        def poll(left: int = 2000) -> None:
+            if generation != v._generation or left <= 0:
+                return
+
+            def got(drawn) -> None:
+                if drawn == 1 and generation == v._generation:
+                    v.mapReady.emit()
+                elif generation == v._generation:
+                    QTimer.singleShot(30, v, lambda: poll(left - 1))
+
+            v.run_js("window.__jjjLive", got)
+
+        poll()
+
+    def _send(self, layer) -> None:
+        from jjjmap.render.page import live_layer_spec
+
+        v = self.view
+        self._count += 1
+        ticket = self._asked[layer.id] = self._count
+        generation = v._generation
+
+        def done(spec: dict) -> None:
+            if (generation != v._generation or self._asked.get(layer.id) != ticket
+                    or v.doc.find(layer.id) is not layer):
+                return   # overtaken: a newer change of the layer, or a new page
+            from jjjmap.render.common import script_json
+
+            v._rendered_filters[layer.id] = {k: set(map(str, x)) for k, x in layer.filter.items()}
+            v.run_js(f"window.jjj.addLayer({script_json(spec)})", self._fallback)
+            v._js_call("setOrder", [lyr.id for lyr in v.doc.layers])
+            v.layerSent.emit(layer.id)
+            self._when_drawn(generation)
+
+        def failed(exc: BaseException) -> None:
+            if generation == v._generation:
+                log.warning("a live layer change failed; rendering the page", exc_info=exc)
+                v.schedule_render()
+
+        args = (v.doc, layer, v.page_basemap)
+        if not _big(layer):
+            try:
+                done(live_layer_spec(*args))
+            except Exception as exc:  # noqa: BLE001 - the page is rendered whole instead
+                failed(exc)
+            return
+        from .workers import Task, TaskRunner
+
+        if self._runner is None:
+            self._runner = TaskRunner(v)
+        self._runner.submit(Task(live_layer_spec, *args), done, failed)
+
+
+__all__ = ["LiveLayers"]

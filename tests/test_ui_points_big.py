@@ -1,0 +1,69 @@
+"""A large point layer in the app (issue 21 items 2 and 6): its buffers come from the
+jjjmap:// scheme, a layer added, restyled or removed over it changes the live page without
+a reload, and a click's popup gets the row's attributes from the app. The points are
+invented (tests/test_points_big.py), not real places."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+pytest.importorskip("PySide6.QtWebEngineWidgets")
+pytestmark = pytest.mark.gui
+
+from test_points_big import big_layer  # noqa: E402
+from test_ui_helpers import SECTORS, js, shown_window, synthetic_document  # noqa: E402
+
+
+def test_a_large_layer_arrives_binary_and_later_changes_go_live(qtbot, tmp_path):
+    doc = synthetic_document()
+    doc.basemap = "none"
+    big = doc.add_layer(big_layer(60_000))
+    with shown_window(qtbot, doc, tmp_path, timeout=60000, sectors=SECTORS) as w:
+        qtbot.waitUntil(lambda: w.map.load_count == 1)
+        html = w.map.last_html
+        assert '"geoUrl":"bin/' in html and len(html) < 2_000_000   # the points are not in it
+        assert js(qtbot, w.map, "jjj.featureCount('big')") == 60_000
+        assert js(qtbot, w.map, "jjj.layerGroup('big').drawn") > 0
+        # a row's values, fetched as the popup fetches them
+        w.map.run_js("window._row = null; fetch('row/big/4321.json').then(r => r.json())"
+                     ".then(d => { window._row = d; })")
+        qtbot.waitUntil(lambda: js(qtbot, w.map, "window._row") is not None, timeout=10000)
+        row = js(qtbot, w.map, "window._row")
+        assert row["v"] == ["site 4321", "beta", "2160.5"]   # kinds cycle alpha, beta, gamma
+        assert big.gdf["kind"].iloc[4321] == "beta"
+
+
+def test_a_click_popup_and_live_add_restyle_remove(qtbot, tmp_path):
+    doc = synthetic_document()
+    doc.basemap = "none"
+    big = doc.add_layer(big_layer(60_000))
+    with shown_window(qtbot, doc, tmp_path, timeout=60000, sectors=SECTORS) as w:
+        qtbot.waitUntil(lambda: w.map.load_count == 1)
+        loads, renders = w.map.load_count, w.map.render_count
+        x, y = big.gdf.geometry.iloc[777].x, big.gdf.geometry.iloc[777].y
+        w.map.run_js(f"jjj.setView({y}, {x}, 18)")
+        qtbot.wait(300)
+        w.map.run_js(f"""(() => {{ const m = jjj.map;
+            m.fire('click', {{latlng: L.latLng({y}, {x}),
+                             containerPoint: m.latLngToContainerPoint([{y}, {x}])}}); }})()""")
+        popup = "((document.querySelector('.leaflet-popup-content') || {}).textContent || '')"
+        qtbot.waitUntil(lambda: "site 777" in js(qtbot, w.map, popup), timeout=10000)
+        # a second layer over the large one: sent live
+        with qtbot.waitSignal(w.map.layerSent, timeout=20000):
+            doc.add_layer(big_layer(300, "second"))
+        qtbot.waitUntil(lambda: js(qtbot, w.map, "jjj.layerIds()") ==
+                        [lyr.id for lyr in doc.layers], timeout=10000)
+        assert js(qtbot, w.map, "jjj.featureCount('second')") == 300
+        # the large layer restyled: its geometry is reused, only the page's layer changes
+        with qtbot.waitSignal(w.map.layerSent, timeout=60000):
+            doc.set_style("big", replace(big.style, color="#ff0000", mode="single"))
+        qtbot.waitUntil(lambda: js(qtbot, w.map, "jjj.layerInfo('big').spec.colors")
+                        == ["#ff0000"], timeout=20000)
+        qtbot.waitUntil(lambda: js(qtbot, w.map, "jjj.busy()") == 0, timeout=20000)
+        assert js(qtbot, w.map, "jjj.featureCount('big')") == 60_000
+        doc.remove_layer("second")
+        qtbot.waitUntil(lambda: "second" not in js(qtbot, w.map, "jjj.layerIds()"),
+                        timeout=10000)
+        qtbot.wait(300)
+        assert (w.map.load_count, w.map.render_count) == (loads, renders)   # never reloaded
