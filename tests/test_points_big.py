@@ -139,15 +139,13 @@ def test_an_exported_large_layer_draws_and_its_popups_show_attributes(big_export
         assert page.evaluate(f"{cloud}.drawn") > 0
         # a whole-region view draws a pre-binned level, not every point
         page.evaluate("jjj.setView(39, 116.5, 6)")
-        page.wait_for_timeout(300)
-        assert page.evaluate(f"{cloud}.level") is not None
+        page.wait_for_function(f"{cloud}.level !== null && {cloud}.level !== undefined")
         assert page.evaluate(f"{cloud}.drawn") < 250_000
         # zoomed in on one point: it is found through the grid, its popup has its row's text
         row = 12345
         x, y = gdf.geometry.iloc[row].x, gdf.geometry.iloc[row].y
         page.evaluate(f"jjj.setView({y}, {x}, 18)")
-        page.wait_for_timeout(300)
-        assert page.evaluate(f"{cloud}.level") is None
+        page.wait_for_function(f"{cloud}.level === null || {cloud}.level === undefined")
         got = page.evaluate(f"""(() => {{
             const c = {cloud}, m = jjj.map, p = m.latLngToContainerPoint([{y}, {x}]);
             const i = c.nearest(p, 3); return i < 0 ? null : c.rows[i]; }})()""")

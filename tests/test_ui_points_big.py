@@ -12,7 +12,8 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.gui
 
 from test_points_big import big_layer  # noqa: E402
-from test_ui_helpers import SECTORS, js, shown_window, synthetic_document  # noqa: E402
+from test_ui_helpers import (SECTORS, js, page_answered, shown_window,  # noqa: E402
+                             synthetic_document)
 
 
 def test_a_large_layer_arrives_binary_and_later_changes_go_live(qtbot, tmp_path):
@@ -43,7 +44,9 @@ def test_a_click_popup_and_live_add_restyle_remove(qtbot, tmp_path):
         loads, renders = w.map.load_count, w.map.render_count
         x, y = big.gdf.geometry.iloc[777].x, big.gdf.geometry.iloc[777].y
         w.map.run_js(f"jjj.setView({y}, {x}, 18)")
-        qtbot.wait(300)
+        # drawn at that zoom, every point (no pre-binned level)
+        qtbot.waitUntil(lambda: js(qtbot, w.map, "(function () { var c = jjj.layerGroup('big');"
+                                   " return c.level == null && c.drawn > 0; })()"), timeout=20000)
         w.map.run_js(f"""(() => {{ const m = jjj.map;
             m.fire('click', {{latlng: L.latLng({y}, {x}),
                              containerPoint: m.latLngToContainerPoint([{y}, {x}])}}); }})()""")
@@ -65,5 +68,5 @@ def test_a_click_popup_and_live_add_restyle_remove(qtbot, tmp_path):
         doc.remove_layer("second")
         qtbot.waitUntil(lambda: "second" not in js(qtbot, w.map, "jjj.layerIds()"),
                         timeout=10000)
-        qtbot.wait(300)
+        page_answered(qtbot, w.map)   # a reload would have been asked for by now
         assert (w.map.load_count, w.map.render_count) == (loads, renders)   # never reloaded

@@ -123,28 +123,37 @@
       this._draws++;
       this._setState({state: 'ok', n: a.n, mode: a.mode, truncated: !!a.truncated});
     },
-    // the full row of one feature, by its key, from the server
+    // the full row of one feature, by its key, from the server; offered to the pick
+    // (jjj-pick.js) with whatever else lies under the click, or shown in its own popup
     identify: function (key, latlng) {
-      var spec = this.spec, hooks = this.hooks, map = this._map;
+      var spec = this.spec, map = this._map, node = document.createElement('div');
+      if (!map) return;
       if (!spec.identify) {   // no key: say so rather than ignore the click
-        if (map && spec.noIdentify) {
-          var p = document.createElement('div');
-          p.className = 'jjj-popup';
-          p.textContent = spec.noIdentify;
-          L.popup(hooks.popup || {}).setLatLng(latlng).setContent(p).openOn(map);
-        }
+        if (!spec.noIdentify) return;
+        node.className = 'jjj-popup';
+        node.textContent = spec.noIdentify;
+        this._show(latlng, node, spec.title);
         return;
       }
       if (key === null || key === undefined || !spec.url) return;
+      var hooks = this.hooks;
       fetch(spec.url + '/row?key=' + encodeURIComponent(String(key))).then(function (r) {
         if (!r.ok) throw new Error('HTTP ' + r.status);
         return r.json();
       }).then(function (a) {
-        if (a.error || !a.row || !map) return;
+        if (a.error || !a.row) return;
         var rows = Object.keys(a.row).map(function (k) { return [k, a.row[k] === null ? '' : String(a.row[k])]; });
-        L.popup(hooks.popup || {}).setLatLng(latlng)
-          .setContent(window.jjjUi.popup({t: spec.title + ' #' + key, r: rows}, hooks.T)).openOn(map);
+        node.appendChild(window.jjjUi.popup({t: spec.title + ' #' + key, r: rows}, hooks.T));
+        if (map._popup && map.hasLayer(map._popup)) map._popup.update();
       }).catch(function (e) { console.warn('jjjmap: identify failed', e); });
+      this._show(latlng, node, spec.title + ' #' + key);
+    },
+
+    _show: function (latlng, node, title) {
+      var hooks = this.hooks, content = function () { return node; };
+      if (hooks.offer && hooks.offer(latlng, {id: this.spec.id, row: null, entry: hooks.entry,
+                                              content: content, title: title})) return;
+      L.popup(hooks.popup || {}).setLatLng(latlng).setContent(node).openOn(this._map);
     }
   });
 })();

@@ -109,7 +109,9 @@
       });
       // told once the click's handlers have all run: only its last resolution reaches the
       // app (an earlier one's highlight, arriving later, would close the final popup)
-      report = rows.length ? [rows, at < 0 ? 0 : at] : null;
+      // a top hit with no row of its own (a hexagon, a database row without a key) is what
+      // was clicked: the app is not told to select the feature under it instead
+      report = rows.length && at >= 0 ? [rows, at] : null;
       if (!reportTimer) {
         reportTimer = setTimeout(function () {
           var r = report; report = null; reportTimer = null;

@@ -434,7 +434,8 @@
       });
       entry.count = function () { return entry.group.shownCount(); };
     } else if (spec.render === 'pg') {   // view-driven PostGIS layer (jjj-pg.js)
-      entry.pg = new window.JjjPgLayer(spec, pane, {T: T, popup: POPUP});
+      entry.pg = new window.JjjPgLayer(spec, pane, {T: T, popup: POPUP, entry: entry,
+        offer: function (latlng, hit) { return pick ? pick.offer(latlng, hit) : null; }});
       entry.group = entry.pg;
       entry.count = function () { return entry.pg.count(); };
     }
