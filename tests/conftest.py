@@ -1,6 +1,9 @@
 """Shared test set-up: headless Qt and Chromium flags, before anything imports Qt."""
 import os
+import sys
 import tempfile
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
@@ -19,3 +22,15 @@ try:
     map_counters.install()
 except ImportError:  # a machine without Qt WebEngine: the GUI tests skip themselves
     pass
+
+
+
+@pytest.fixture(autouse=True)
+def _interface_back_in_english():
+    """A test that showed a window in Chinese (a document with lang "zh") leaves the
+    application's translators in Chinese: the next test on the same worker starts in
+    English again, as it would in a process of its own."""
+    yield
+    i18n = sys.modules.get("jjjmap.ui.i18n")
+    if i18n is not None and i18n.current_language() != "en":
+        i18n.set_language("en")

@@ -38,3 +38,22 @@ def test_cancel_frees_the_worker_thread(qtbot, tmp_path, monkeypatch):
     assert len(chunks) == 2            # 48 of 50 chunks never parsed
     assert outcome == []               # nothing reported for a cancelled task
     runner.pool.shutdown(wait=True)
+
+
+def test_a_task_ending_after_its_runner_was_deleted_tells_nobody(qtbot):
+    import threading
+
+    import shiboken6
+
+    from jjjmap.ui.workers import Task, TaskRunner
+
+    release, told = threading.Event(), []
+    runner = TaskRunner()
+    task = runner.submit(Task(release.wait, 10), told.append, told.append)
+    shiboken6.delete(runner)            # the window that asked is gone
+    with qtbot.waitSignal(task.signals.finished, timeout=10000):
+        release.set()
+    # the result reached the task's own signal, and neither callback ran on a dead runner
+    # (before: "RuntimeError: Signal source has been deleted" in the Qt event loop)
+    assert told == []
+    assert runner is not None and not shiboken6.isValid(runner)

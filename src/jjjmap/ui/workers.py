@@ -11,6 +11,7 @@ import logging
 import traceback
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
@@ -76,13 +77,17 @@ class TaskRunner(QObject):
 
     def submit(self, task: Task, on_done: Callable[[Any], None],
                on_error: Callable[[BaseException], None]) -> Task:
+        # connected as plain callables, so they outlive the runner: a task that ends after
+        # its window was closed (and the runner deleted) has nobody left to tell
         def finish(result):
-            self._forget(task)
-            on_done(result)
+            if shiboken6.isValid(self):
+                self._forget(task)
+                on_done(result)
 
         def fail(exc):
-            self._forget(task)
-            on_error(exc)
+            if shiboken6.isValid(self):
+                self._forget(task)
+                on_error(exc)
 
         task.signals.finished.connect(finish)
         task.signals.failed.connect(fail)
