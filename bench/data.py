@@ -10,23 +10,33 @@ import shapely
 CACHE = Path(__file__).resolve().parent / "results" / "cache"
 
 
+def hebei():
+    """Hebei's outline from the built-in provinces (prepared for point tests)."""
+    from jjjmap import catalog
+
+    provinces = catalog.load_layer("provinces").gdf
+    shape = provinces.loc[provinces["name_zh"] == "河北省"].geometry.iloc[0]
+    shapely.prepare(shape)
+    return shape
+
+
+def uniform_in(shape, n: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` invented positions drawn uniformly inside ``shape`` (rejection sampling)."""
+    minx, miny, maxx, maxy = shape.bounds
+    x, y = np.empty(0), np.empty(0)
+    while x.size < n:
+        cx, cy = rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)
+        inside = shapely.contains_xy(shape, cx, cy)
+        x, y = np.concatenate([x, cx[inside]]), np.concatenate([y, cy[inside]])
+    return x[:n], y[:n]
+
+
 def hebei_points_csv(n: int, seed: int = 20261128) -> Path:
     path = CACHE / f"hebei_points_{n}.csv"
     if path.exists():
         return path
-    from jjjmap import catalog
-
-    provinces = catalog.load_layer("provinces").gdf
-    hebei = provinces.loc[provinces["name_zh"] == "河北省"].geometry.iloc[0]
-    shapely.prepare(hebei)
     rng = np.random.default_rng(seed)
-    minx, miny, maxx, maxy = hebei.bounds
-    lon, lat = np.empty(0), np.empty(0)
-    while lon.size < n:
-        x = rng.uniform(minx, maxx, n)
-        y = rng.uniform(miny, maxy, n)
-        inside = shapely.contains_xy(hebei, x, y)
-        lon, lat = np.concatenate([lon, x[inside]]), np.concatenate([lat, y[inside]])
+    lon, lat = uniform_in(hebei(), n, rng)
     df = pd.DataFrame({"id": np.arange(n), "lon": lon[:n].round(6), "lat": lat[:n].round(6),
                        "value": rng.integers(0, 1000, n)})
     CACHE.mkdir(parents=True, exist_ok=True)

@@ -37,18 +37,11 @@ def voronoi_50k(n: int = 50_000, seed: int = 20261202) -> Path:
     import geopandas as gpd
     import shapely
 
-    from jjjmap import catalog
+    from bench.data import hebei as hebei_outline, uniform_in
 
-    provinces = catalog.load_layer("provinces").gdf
-    hebei = provinces.loc[provinces["name_zh"] == "河北省"].geometry.iloc[0]
-    shapely.prepare(hebei)
+    hebei = hebei_outline()
     rng = np.random.default_rng(seed)
-    minx, miny, maxx, maxy = hebei.bounds
-    x, y = np.empty(0), np.empty(0)
-    while x.size < n:
-        cx, cy = rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)
-        inside = shapely.contains_xy(hebei, cx, cy)
-        x, y = np.concatenate([x, cx[inside]]), np.concatenate([y, cy[inside]])
+    x, y = uniform_in(hebei, n, rng)
     pts = shapely.multipoints(np.column_stack([x[:n], y[:n]]))
     cells = shapely.get_parts(shapely.voronoi_polygons(pts, extend_to=shapely.box(*hebei.bounds)))
     inside = shapely.contains(hebei, cells)            # most cells: kept whole

@@ -75,20 +75,8 @@
     _screen: window.JjjPointCloud.prototype._screen,
     redraw: window.JjjPointCloud.prototype.redraw,
     _rgba: window.JjjPointCloud.prototype._rgba,
-    onAdd: function (m) {
-      this._canvas = L.DomUtil.create('canvas', 'jjj-points leaflet-zoom-animated');
-      this.getPane().appendChild(this._canvas);
-      m.on('moveend zoomend resize viewreset', this.redraw, this);
-      m.on('zoomanim', this._anim, this);
-      m.on('click', this._click, this);
-      this.redraw();
-    },
-    onRemove: function (m) {
-      L.DomUtil.remove(this._canvas);
-      m.off('moveend zoomend resize viewreset', this.redraw, this);
-      m.off('zoomanim', this._anim, this);
-      m.off('click', this._click, this);
-    },
+    onAdd: window.JjjPointCloud.prototype.onAdd,         // the same canvas and map events
+    onRemove: window.JjjPointCloud.prototype.onRemove,
     // the pre-binned level for this zoom: a level's pixel as wide as the discs' radius
     // (discs of radius R over R-pixel bins look as all the points do, at 1/R^2 the work),
     // the coarsest level at least that fine
