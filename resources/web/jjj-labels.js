@@ -318,14 +318,17 @@
   // frames before measuring instead of sleeping.
   Engine.prototype.quietFrames = function () {
     var self = this;
+    var busy = function () {
+      return !!(self._queued || self._timers || (document.getAnimations && document.getAnimations().some(
+        function (a) { return a.playState === 'running'; })));
+    };
+    // work asked for since the last count (a layer hidden just now) starts the count again
+    if (busy()) this._quiet = 0;
     if (!this._watching) {
       this._watching = true;
       this._quiet = 0;
       var tick = function () {
-        var running = document.getAnimations ? document.getAnimations().some(function (a) {
-          return a.playState === 'running';
-        }) : false;
-        self._quiet = (self._queued || self._timers || running) ? 0 : self._quiet + 1;
+        self._quiet = busy() ? 0 : self._quiet + 1;
         if (self._quiet < 10) requestAnimationFrame(tick); else self._watching = false;
       };
       requestAnimationFrame(tick);
