@@ -117,30 +117,12 @@
         var X = Math.round(px * dpr), Y = Math.round(py * dpr), rad = Math.max(1, Math.round(r * dpr));
         if (X < -rad || Y < -rad || X >= w + rad || Y >= h + rad) return;
         self.drawn++;
-        var col = cols[ci ? ci[i] : 0], a = alphaOf[1], sp = spans[rad];
+        var col = cols[ci ? ci[i] : 0], a = alphaOf[1];
         if (k > 1 && LITTLE) {
           a = alphaOf[Math.min(16, k)];
           col = ((col & 0xffffff) | (Math.min(255, a) << 24)) >>> 0;
         }
-        var nb = 256 - a;
-        if (!sp) {
-          sp = spans[rad] = [];
-          for (var d = -rad + 1; d < rad; d++) sp.push(Math.floor(Math.sqrt(rad * rad - d * d)));
-        }
-        for (var s = 0; s < sp.length; s++) {
-          var yy = Y - rad + 1 + s;
-          if (yy < 0 || yy >= h) continue;
-          var xa = Math.max(0, X - sp[s]), xb = Math.min(w - 1, X + sp[s]), row = yy * w;
-          if (!blend) { for (var xx = xa; xx <= xb; xx++) buf[row + xx] = col; continue; }
-          for (var xc = xa; xc <= xb; xc++) {
-            var dst = buf[row + xc];
-            if (!dst) { buf[row + xc] = col; continue; }
-            var rb = ((col & 0xff00ff) * a + (dst & 0xff00ff) * nb) >>> 8 & 0xff00ff;
-            var gg = ((col & 0xff00) * a + (dst & 0xff00) * nb) >>> 8 & 0xff00;
-            var al = Math.min(255, (col >>> 24) + ((dst >>> 24) * nb >> 8));
-            buf[row + xc] = ((al << 24) | rb | gg) >>> 0;
-          }
-        }
+        window.JjjBlitDisc(buf, w, h, X, Y, rad, col, a, blend, spans);   // jjj-points.js
       }
       var pad = (rr ? 20 : R) + (stack ? 40 : 2), cx, cy, e, e1, cell, lv = this._level(this._zoom);
       if (lv) {

@@ -5,6 +5,33 @@
 (function () {
   'use strict';
 
+  // One disc of radius r (device pixels) centred on (x, y) written into the pixels buf
+  // (w x h, one Uint32 RGBA a pixel): opaque, or (blend) at alpha a (0..256) over what is
+  // there, so translucent discs add up where points crowd and density shows as depth of
+  // colour. spans caches each radius's half-widths, row by row. jjj-bigpoints.js draws
+  // with it too.
+  function blitDisc(buf, w, h, x, y, r, col, a, blend, spans) {
+    var sp = spans[r], b = 256 - a;
+    if (!sp) {
+      sp = spans[r] = [];
+      for (var d = -r + 1; d < r; d++) sp.push(Math.floor(Math.sqrt(r * r - d * d)));
+    }
+    for (var k = 0; k < sp.length; k++) {
+      var yy = y - r + 1 + k;
+      if (yy < 0 || yy >= h) continue;
+      var x0 = Math.max(0, x - sp[k]), x1 = Math.min(w - 1, x + sp[k]), row = yy * w;
+      if (!blend) { for (var xx = x0; xx <= x1; xx++) buf[row + xx] = col; continue; }
+      for (var xb = x0; xb <= x1; xb++) {
+        var dst = buf[row + xb];
+        if (!dst) { buf[row + xb] = col; continue; }
+        var rb = ((col & 0xff00ff) * a + (dst & 0xff00ff) * b) >>> 8 & 0xff00ff;
+        var g = ((col & 0xff00) * a + (dst & 0xff00) * b) >>> 8 & 0xff00;
+        var al = Math.min(255, (col >>> 24) + ((dst >>> 24) * b >> 8));
+        buf[row + xb] = ((al << 24) | rb | g) >>> 0;
+      }
+    }
+  }
+
   var BITMAP_FROM = 50000;   // points above which the layer is drawn pixel by pixel
 
   function b64(str, Type) {
@@ -14,6 +41,7 @@
     return new Type(u8.buffer);
   }
 
+  window.JjjBlitDisc = blitDisc;
   window.JjjPointCloud = L.Layer.extend({
     initialize: function (spec, pane, onPick) {
       this.spec = spec; this.options = {pane: pane}; this.onPick = onPick;
@@ -159,7 +187,7 @@
       buf.fill(0);
       var n = this.n, mx = this.mx, my = this.my, ci = this.ci, rr = this.r;
       var R = this.spec.style.radius || 5, spans = {}, hide = this.hide, stack = this.stack;
-      var blend = this.alpha < 0.8, a = Math.round(this.alpha * 256), b = 256 - a;
+      var blend = this.alpha < 0.8, a = Math.round(this.alpha * 256);
       for (var i = 0; i < n; i++) {
         if (hide && hide[i]) continue;
         var px = mx[i] * sc.scale - sc.ox, py = my[i] * sc.scale - sc.oy;
@@ -167,26 +195,7 @@
         var x = Math.round(px * dpr), y = Math.round(py * dpr);
         var r = Math.max(1, Math.round((rr ? rr[i] : R) * dpr));
         if (x < -r || y < -r || x >= w + r || y >= h + r) continue;
-        var col = cols[ci ? ci[i] : 0], sp = spans[r];
-        if (!sp) {   // half-widths of a disc of radius r, row by row
-          sp = spans[r] = [];
-          for (var d = -r + 1; d < r; d++) sp.push(Math.floor(Math.sqrt(r * r - d * d)));
-        }
-        for (var k = 0; k < sp.length; k++) {
-          var yy = y - r + 1 + k;
-          if (yy < 0 || yy >= h) continue;
-          var x0 = Math.max(0, x - sp[k]), x1 = Math.min(w - 1, x + sp[k]), row = yy * w;
-          if (!blend) { for (var xx = x0; xx <= x1; xx++) buf[row + xx] = col; continue; }
-          // translucent discs add up where points crowd: density shows as depth of colour
-          for (var xb = x0; xb <= x1; xb++) {
-            var dst = buf[row + xb];
-            if (!dst) { buf[row + xb] = col; continue; }
-            var rb = ((col & 0xff00ff) * a + (dst & 0xff00ff) * b) >>> 8 & 0xff00ff;
-            var g = ((col & 0xff00) * a + (dst & 0xff00) * b) >>> 8 & 0xff00;
-            var al = Math.min(255, (col >>> 24) + ((dst >>> 24) * b >> 8));
-            buf[row + xb] = ((al << 24) | rb | g) >>> 0;
-          }
-        }
+        blitDisc(buf, w, h, x, y, r, cols[ci ? ci[i] : 0], a, blend, spans);
       }
       ctx.putImageData(img, 0, 0);
     },
