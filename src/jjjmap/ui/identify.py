@@ -86,25 +86,27 @@ class IdentifyPanel(QWidget):
             "%1", escape(layer.title(lang))).replace("%2", str(row)))
         record = gdf.iloc[row]
         geom_name = gdf.geometry.name
-        fields = [(str(c), format_value(record[c])) for c in gdf.columns if c != geom_name]
-        # built-in fields by their display names and coded values in words (fieldnames),
-        # the raw column name beside in grey; ``fields`` keeps the raw names (``value``)
-        shown = []
-        for c, (name, value) in zip([c for c in gdf.columns if c != geom_name], fields):
+        # ``fields``: raw names and values (``value``); ``shown``: built-in fields by their
+        # display names and coded values in words (fieldnames), the raw name beside in grey
+        fields, shown = [], []
+        for c in gdf.columns:
+            if c == geom_name:
+                continue
+            value = format_value(record[c])
             word = fieldnames.value_label(layer, c, record[c], lang)
+            fields.append((str(c), value))
             shown.append((fieldnames.field_label(layer, c, lang),
-                           value if word is None else word,
-                           name if fieldnames.has_label(layer, c) else None))
+                          value if word is None else word,
+                          str(c) if fieldnames.has_label(layer, c) else None))
         geom = record[geom_name]
-        fields.append((self.tr("(geometry)"), "" if geom is None else geom.geom_type))
+        extra = [(self.tr("(geometry)"), "" if geom is None else geom.geom_type)]
         for label, value in ((self.tr("(precision)"), layer.precision),
                              (self.tr("(source)"), layer.source or layer.path or ""),
                              (self.tr("(licence)"), layer.licence)):
             if value:
-                fields.append((label, str(value)))
-        self.fields = fields
-        shown += [(name, value, None) for name, value in fields[len(shown):]]
-        self.browser.setHtml(self._table_html(shown))
+                extra.append((label, str(value)))
+        self.fields = fields + extra
+        self.browser.setHtml(self._table_html(shown + [(n, v, None) for n, v in extra]))
 
     def show_record(self, layer: Layer, key, record: dict, lang: str = "en") -> None:
         """A row fetched from a database (a view-driven PostGIS layer, by its key)."""
@@ -116,19 +118,19 @@ class IdentifyPanel(QWidget):
         if layer.source:
             fields.append((self.tr("(source)"), str(layer.source)))
         self.fields = fields
-        self.browser.setHtml(self._table_html(fields))
+        self.browser.setHtml(self._table_html([(n, v, None) for n, v in fields]))
 
     @staticmethod
     def _table_html(fields) -> str:
-        """Rows of (name, value) or (name, value, raw column name shown beside the name)."""
-        def head(name, raw=None):
+        """Rows of (name, value, the raw column name shown beside the name or None)."""
+        def head(name, raw):
             hint = "" if raw is None or raw == name else \
                 f" <span style='color:#999;font-size:small'>{escape(raw)}</span>"
             return escape(name) + hint
 
         rows = "".join(
             f"<tr><td style='color:#555;padding-right:8px;white-space:nowrap'>"
-            f"{head(*f[:1], *f[2:])}</td><td>{_cell(f[1])}</td></tr>" for f in fields)
+            f"{head(name, raw)}</td><td>{_cell(value)}</td></tr>" for name, value, raw in fields)
         return f"<table cellspacing='0' cellpadding='2'>{rows}</table>"
 
     def value(self, name: str) -> str | None:
