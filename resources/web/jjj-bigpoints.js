@@ -182,15 +182,20 @@
       var lat = Math.atan(Math.sinh(Math.PI * (1 - 2 * my))) * 180 / Math.PI;
       return L.latLng(lat, mx * 360 - 180);
     },
-    latLngOfRow: function (row) {
-      if (!this.rows) return null;
+    // the point of a layer row, or -1 (the points are sorted by grid cell: the inverse of
+    // their rows is made once, when first asked)
+    indexOfRow: function (row) {
+      if (!this.rows) return -1;
       if (!this._byRow) {
         var top = 0, n = this.n, rows = this.rows;
         for (var i = 0; i < n; i++) if (rows[i] > top) top = rows[i];
         var inv = this._byRow = new Int32Array(top + 1).fill(-1);
         for (var j = 0; j < n; j++) inv[rows[j]] = j;
       }
-      var at = row >= 0 && row < this._byRow.length ? this._byRow[row] : -1;
+      return row >= 0 && row < this._byRow.length ? this._byRow[row] : -1;
+    },
+    latLngOfRow: function (row) {
+      var at = this.indexOfRow(row);
       return at < 0 ? null : this.latLngOf(at);
     },
     getBounds: function () {

@@ -231,6 +231,10 @@
       if (i < 0) return;
       if (this.onPick) this.onPick(i, L.latLng(this.lat[i], this.lon[i]));
     },
+    indexOfRow: function (row) {   // the point of a layer row, or -1
+      var i = this.rowIndex[row];
+      return i === undefined ? -1 : i;
+    },
     latLngOfRow: function (row) {
       var i = this.rowIndex[row];
       return i === undefined ? null : L.latLng(this.lat[i], this.lon[i]);

@@ -395,17 +395,7 @@
         if (pick) pick.offer(latlng, {id: spec.id, row: entry.cloud.rows[i], entry: entry, latlng: latlng});
       });
       if (entry.cloud.loaded) track(entry.cloud.loaded);
-      var inverse = null;
-      var indexOf = function (row) {   // the point of a row
-        if (entry.cloud.rowIndex) return entry.cloud.rowIndex[row];
-        if (!inverse) {   // a big layer's points are sorted by grid cell: the inverse, once
-          var rs = entry.cloud.rows, mx = 0, k;
-          for (k = 0; k < rs.length; k++) if (rs[k] > mx) mx = rs[k];
-          inverse = new Int32Array(mx + 1).fill(-1);
-          for (k = 0; k < rs.length; k++) inverse[rs[k]] = k;
-        }
-        return row < inverse.length ? inverse[row] : -1;
-      };
+      var indexOf = function (row) { return entry.cloud.indexOfRow(row); };
       entry.popupOf = function (row) {
         var i = indexOf(row);
         if (!entry.cloud.attrsOf) {
