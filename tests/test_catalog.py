@@ -30,20 +30,21 @@ def test_load_layer(key):
     assert layer.title_en and layer.title_zh
     assert layer.group in GROUPS and layer.source and layer.licence and layer.precision
     assert isinstance(layer.style, Style)
-    assert layer.meta["key"] == key and layer.meta["builtin"] == key
+    assert layer.builtin == key and layer.provenance.format == "builtin"
     if key in ("counties", "prefectures", "provinces", "xiongan"):
         assert layer.kind == "boundary" and layer.group == "boundaries"
-        assert layer.meta["level"] == {"counties": "county", "prefectures": "prefecture",
-                                       "provinces": "province", "xiongan": "xiongan"}[key]
+        assert layer.level == {"counties": "county", "prefectures": "prefecture",
+                               "provinces": "province", "xiongan": "xiongan"}[key]
         assert (layer.gdf["name_en"] != "").all() and layer.gdf["parent"].notna().all()
     else:
+        assert layer.level is None
         assert "coord_precision" in layer.precision
         assert layer.gdf.geom_type.eq("Point").all()
         assert layer.gdf["approx_lon"].dtype.kind == "f"
 
 
 def test_kinds_and_groups():
-    by_key = {layer.meta["key"]: layer for layer in catalog.load_all()}
+    by_key = {layer.builtin: layer for layer in catalog.load_all()}
     assert (by_key["sector_clusters"].kind, by_key["sector_clusters"].group) == ("clusters", "sectors")
     assert (by_key["relocated_institutions"].kind,
             by_key["relocated_institutions"].group) == ("institutions", "relocations")
@@ -67,11 +68,11 @@ def test_layers_do_not_share_state():
 
 def test_load_all_and_default_document():
     layers = catalog.load_all()
-    assert [layer.meta["key"] for layer in layers] == list(catalog.LAYER_KEYS)
+    assert [layer.builtin for layer in layers] == list(catalog.LAYER_KEYS)
     doc = catalog.default_document()
     assert isinstance(doc, MapDocument)
     assert doc.title == "Jing-Jin-Ji / 京津冀"
-    assert [layer.meta["key"] for layer in doc.layers] == list(catalog.LAYER_KEYS)
+    assert [layer.builtin for layer in doc.layers] == list(catalog.LAYER_KEYS)
 
 
 def test_load_all_reads_each_file_once_per_process(monkeypatch):

@@ -27,9 +27,9 @@ def _rows(key: str) -> list[dict]:
             for r in table.to_dict("records")]
 
 
-class Built:   # a stand-in layer: only meta matters
+class Built:   # a stand-in layer: only the built-in key matters
     def __init__(self, key):
-        self.meta = {"builtin": key}
+        self.builtin = key
 
 
 @pytest.mark.parametrize("key", list(FILES))
@@ -87,7 +87,7 @@ def test_region_and_city_names_are_the_boundaries_own():
 
 def test_user_layers_keep_their_own_names():
     class Mine:
-        meta = {}
+        builtin = None
 
     assert F.field_label(Mine(), "status", "zh") == "status"
     assert F.value_names(Mine(), "status", "zh") is None

@@ -58,7 +58,7 @@ def test_latin_cpg_spellings_open_with_accents(tmp_path, cpg):
     path = shapefile(tmp_path, LATIN, "latin-1", cpg=cpg)
     (lyr,) = open_layer(path)
     assert list(lyr.gdf["name"]) == LATIN
-    assert lyr.meta["warnings"] == []
+    assert lyr.provenance.warnings == []
 
 
 @pytest.mark.parametrize("cpg,codec,values", [
@@ -102,7 +102,7 @@ def test_cli_convert_with_latin_dash_1(tmp_path):
 def test_language_driver_byte_decides_without_cpg(tmp_path, ldid, codec, values):
     (lyr,) = open_layer(shapefile(tmp_path, values, codec, ldid=ldid))
     assert list(lyr.gdf["name"]) == values
-    assert lyr.meta["warnings"] == []   # the header said it: nothing was guessed
+    assert lyr.provenance.warnings == []   # the header said it: nothing was guessed
 
 
 def test_a_language_driver_byte_that_lies_is_overruled_and_said(tmp_path):
@@ -110,7 +110,7 @@ def test_a_language_driver_byte_that_lies_is_overruled_and_said(tmp_path):
     values = ["石家庄市桥西区", "张家口市桥西区"]
     (lyr,) = open_layer(shapefile(tmp_path, values, "gbk", ldid=0x4F))
     assert list(lyr.gdf["name"]) == values
-    assert any("header says" in w for w in lyr.meta["warnings"])
+    assert any("header says" in w for w in lyr.provenance.warnings)
 
 
 @pytest.mark.parametrize("codec,values", [("cp1252", LATIN), ("latin-1", LATIN),
@@ -118,7 +118,7 @@ def test_a_language_driver_byte_that_lies_is_overruled_and_said(tmp_path):
 def test_guessing_without_cpg_or_ldid(tmp_path, codec, values):
     (lyr,) = open_layer(shapefile(tmp_path, values, codec))
     assert list(lyr.gdf["name"]) == values      # not "M閤ico", not garbage for 繁體
-    assert "No .cpg" in " ".join(lyr.meta["warnings"])
+    assert "No .cpg" in " ".join(lyr.provenance.warnings)
 
 
 @pytest.mark.parametrize("codec,values,cpg,ldid", [
@@ -130,7 +130,7 @@ def test_info_reports_the_encoding_opening_gets(tmp_path, codec, values, cpg, ld
     (info,) = describe(path)["layers"]
     assert info["encoding"] == {"latin-1": "Latin-1 (ISO-8859-1)", "cp1252": "Windows-1252 (Western)",
                                 "gb18030": "GB18030/GBK (Chinese)", "gbk": "GBK (Chinese)",
-                                "big5": "Big5 (Traditional Chinese)"}[lyr.meta["encoding"]]
+                                "big5": "Big5 (Traditional Chinese)"}[lyr.provenance.encoding]
 
 
 def test_gbk_csv_and_latin_csv_are_told_apart(tmp_path):

@@ -58,8 +58,8 @@ def test_plain_parquet_with_a_wkb_column(tmp_path):
     (lyr,) = open_layer(path)
     assert lyr.gdf.geometry.x.round(6).tolist() == [116.3, 117.2]
     assert list(lyr.gdf["name"]) == ["海淀", "天津"]
-    assert any("no GeoParquet metadata" in w for w in lyr.meta["warnings"])
-    assert any("WGS-84 (EPSG:4326) was assumed" in w for w in lyr.meta["warnings"])
+    assert any("no GeoParquet metadata" in w for w in lyr.provenance.warnings)
+    assert any("WGS-84 (EPSG:4326) was assumed" in w for w in lyr.provenance.warnings)
 
 
 def test_duckdb_style_geom_column(tmp_path):
@@ -82,14 +82,14 @@ def test_geoarrow_wkb_field_with_its_crs(tmp_path):
     (lyr,) = open_layer(path)
     assert lyr.gdf.geometry.x.round(6).tolist() == [116.3, 117.2]
     assert lyr.gdf.geometry.y.round(6).tolist() == [39.9, 39.1]
-    assert "4548" in lyr.meta["crs_in"]
+    assert "4548" in lyr.provenance.crs_read
 
 
 def test_real_geoparquet_still_goes_through_geopandas(tmp_path):
     path = tmp_path / "geo.parquet"
     gpd.GeoDataFrame({"v": [1, 2]}, geometry=POINTS, crs=4326).to_parquet(path)
     (lyr,) = open_layer(path)
-    assert lyr.meta["warnings"] == [] and list(lyr.gdf["v"]) == [1, 2]
+    assert lyr.provenance.warnings == [] and list(lyr.gdf["v"]) == [1, 2]
 
 
 def test_a_gpx_track_of_identical_points_is_kept_as_a_point(tmp_path):
@@ -117,7 +117,7 @@ def test_a_geopackage_layer_without_crs_does_not_cost_the_others(tmp_path):
             path, layer="nocrs", engine="pyogrio")
     (lyr,) = open_layer(path)
     assert lyr.title_en == "mixed:good"
-    assert any("'nocrs' was not opened" in w and "EPSG:4548" in w for w in lyr.meta["warnings"])
+    assert any("'nocrs' was not opened" in w and "EPSG:4548" in w for w in lyr.provenance.warnings)
     with pytest.raises(LayerLoadError, match="coordinate reference system"):
         open_layer(path, layer="nocrs")
 
@@ -199,7 +199,7 @@ def test_wkt_curves_in_a_csv_are_linearised(tmp_path):
     assert polys["disc"].area == pytest.approx(math.pi * 0.25, rel=1e-3)
     assert polys["ms"].area == pytest.approx(math.pi * 0.25 + 0.5, rel=1e-3)
     assert polys["plain"].area == pytest.approx(0.5)
-    assert any("Linearised 4 curve" in w for w in layers["curves (lines)"].meta["warnings"])
+    assert any("Linearised 4 curve" in w for w in layers["curves (lines)"].provenance.warnings)
 
 
 def _tin_wkb():
@@ -227,5 +227,5 @@ def test_tin_and_multipatch_become_polygons(tmp_path, name, driver, options):
     geom = lyr.gdf.geometry.iloc[0]
     assert geom.geom_type == "Polygon" and geom.area == pytest.approx(1.0)
     assert geom.bounds == (116.0, 39.0, 117.0, 40.0)
-    assert any("TIN" in w for w in lyr.meta["warnings"])
+    assert any("TIN" in w for w in lyr.provenance.warnings)
 

@@ -28,9 +28,9 @@ def test_gbk_shapefile_without_cpg_in_cgcs2000_gk(tmp_path):
     assert list(lyr.gdf["名称"]) == [n for *_, n in fx.KNOWN]
     assert "编号" in lyr.gdf.columns
     assert _distances_m(lyr.gdf, fx.KNOWN).max() < 1.0
-    assert lyr.meta["encoding"] in ("gb18030", "gbk")
-    assert "4548" in lyr.meta["crs_in"]
-    text = " ".join(lyr.meta["warnings"])
+    assert lyr.provenance.encoding in ("gb18030", "gbk")
+    assert "4548" in lyr.provenance.crs_read
+    text = " ".join(lyr.provenance.warnings)
     assert "GB18030" in text and "Reprojected" in text
     assert lyr.title_en == "places" and lyr.kind == "vector" and lyr.group == "custom"
     assert lyr.path == str(path) and lyr.source == str(path)
@@ -43,7 +43,7 @@ def test_encoding_override_and_cpg_honoured(tmp_path):
     path.with_suffix(".cpg").write_text("GBK")
     (lyr,) = open_layer(path)
     assert lyr.gdf["名称"][0] == "天安门广场"
-    assert not any("cpg" in w for w in lyr.meta["warnings"])
+    assert not any("cpg" in w for w in lyr.provenance.warnings)
 
 
 def test_csv_with_chinese_columns_and_bom(tmp_path):
@@ -51,7 +51,7 @@ def test_csv_with_chinese_columns_and_bom(tmp_path):
     assert list(lyr.gdf.columns[:3]) == ["名称", "经度", "纬度"]
     assert lyr.gdf["名称"][0] == "天安门广场"
     assert _distances_m(lyr.gdf, fx.KNOWN).max() < 1e-6
-    assert any("WGS-84" in w for w in lyr.meta["warnings"])
+    assert any("WGS-84" in w for w in lyr.provenance.warnings)
 
 
 @pytest.mark.parametrize("xcol,ycol,sep", [("LON", "Lat", ","), ("lng", "lat", "\t"),
@@ -72,7 +72,7 @@ def test_gbk_csv_and_wkt_column(tmp_path):
     layers = open_layer(path)
     assert len(layers) == 2  # points and lines split
     assert layers[0].gdf["名字"][0] == "北京"
-    assert layers[0].meta["encoding"] == "gb18030"
+    assert layers[0].provenance.encoding == "gb18030"
 
 
 def test_projected_csv_with_crs_override(tmp_path):
@@ -84,7 +84,7 @@ def test_projected_csv_with_crs_override(tmp_path):
     pd.DataFrame({"x": xs, "y": ys}).to_csv(path, index=False)
     (lyr,) = open_layer(path, crs="EPSG:4548")
     assert _distances_m(lyr.gdf, fx.KNOWN).max() < 1.0
-    assert lyr.meta["open"] == {"crs": "EPSG:4548"}
+    assert lyr.provenance.reopen == {"crs": "EPSG:4548"}
 
 
 def test_xlsx(tmp_path):
@@ -111,7 +111,7 @@ def test_geopackage_two_layers_and_selection(tmp_path):
     assert all(lyr.gdf.crs.to_epsg() == 4326 for lyr in layers)
     assert layers[1].gdf.total_bounds[0] == pytest.approx(114.5, abs=1e-6)
     (roads,) = open_layer(f"{path}::roads")
-    assert roads.title_en == "two:roads" and roads.meta["open"]["layer"] == "roads"
+    assert roads.title_en == "two:roads" and roads.provenance.reopen["layer"] == "roads"
     (cities,) = open_layer(path, layer="cities")
     assert len(cities.gdf) == len(fx.KNOWN)
 
@@ -127,7 +127,7 @@ def test_kml_kmz_gpx_fgb_parquet(tmp_path):
     (kz,) = open_layer(kmz)
     assert len(kz.gdf) == 2
     layers = open_layer(fx.gpx(tmp_path))
-    assert {lyr.meta["layer_name"] for lyr in layers} == {"waypoints", "tracks"}
+    assert {lyr.provenance.layer_name for lyr in layers} == {"waypoints", "tracks"}
     gdf = fx.points_gdf()
     gdf.to_file(tmp_path / "p.fgb", driver="FlatGeobuf", engine="pyogrio")
     gdf.to_parquet(tmp_path / "p.parquet")
@@ -139,10 +139,10 @@ def test_kml_kmz_gpx_fgb_parquet(tmp_path):
 
 def test_mixed_geometry_split(tmp_path):
     layers = open_layer(fx.mixed_geojson(tmp_path))
-    assert [lyr.meta["part"] for lyr in layers] == ["points", "lines", "polygons"]
+    assert [lyr.provenance.part for lyr in layers] == ["points", "lines", "polygons"]
     assert [len(lyr.gdf) for lyr in layers] == [1, 1, 2]  # Polygon + MultiPolygon together
     assert layers[2].title_en == "mixed (polygons)"
-    assert any("split" in w for w in layers[0].meta["warnings"])
+    assert any("split" in w for w in layers[0].provenance.warnings)
 
 
 def test_invalid_polygon_repaired(tmp_path):
@@ -150,7 +150,7 @@ def test_invalid_polygon_repaired(tmp_path):
     assert lyr.gdf.is_valid.all()
     assert lyr.gdf.geom_type[0] in ("MultiPolygon", "Polygon")
     assert lyr.gdf.geometry.values[0].area == pytest.approx(0.5)
-    assert any("Repaired" in w for w in lyr.meta["warnings"])
+    assert any("Repaired" in w for w in lyr.provenance.warnings)
 
 
 def test_empty_geometries_dropped_and_3d_flattened(tmp_path):
@@ -161,7 +161,7 @@ def test_empty_geometries_dropped_and_3d_flattened(tmp_path):
                     '{"type":"Feature","properties":{"a":2},"geometry":null}]}')
     (lyr,) = open_layer(path)
     assert len(lyr.gdf) == 1 and not lyr.gdf.has_z.any()
-    text = " ".join(lyr.meta["warnings"])
+    text = " ".join(lyr.provenance.warnings)
     assert "3-D" in text and "no geometry" in text
 
 
@@ -183,7 +183,7 @@ def test_cgcs2000_geographic(tmp_path):
     gdf.to_file(path, engine="pyogrio")
     (lyr,) = open_layer(path)
     assert _distances_m(lyr.gdf, fx.KNOWN).max() < 1.0
-    assert "4490" in lyr.meta["crs_in"]
+    assert "4490" in lyr.provenance.crs_read
 
 
 def test_a_big_csv_reads_every_point(tmp_path):
@@ -222,7 +222,7 @@ def test_zip_with_two_shapefiles(tmp_path):
     assert [lyr.title_en for lyr in layers] == ["multi:a", "multi:b"]
     assert layers[0].gdf["名称"][0] == "天安门广场"  # GBK detection inside the zip too
     (only,) = open_layer(f"{out}::a")
-    assert only.meta["open"] == {"layer": "a.shp"} and only.path == str(out)
+    assert only.provenance.reopen == {"layer": "a.shp"} and only.path == str(out)
     assert a.exists()
 
 
@@ -255,5 +255,5 @@ def test_datum_bd09(tmp_path):
     pd.DataFrame({"lng": blon, "lat": blat}).to_csv(path, index=False)
     (lyr,) = open_layer(path, datum="bd09")
     assert _distances_m(lyr.gdf, fx.KNOWN).max() < 1.0
-    assert any("BD-09" in w for w in lyr.meta["warnings"])
-    assert lyr.meta["open"] == {"datum": "bd09"}
+    assert any("BD-09" in w for w in lyr.provenance.warnings)
+    assert lyr.provenance.reopen == {"datum": "bd09"}

@@ -33,7 +33,7 @@ def _doc(tmp_path) -> MapDocument:
 
 def _summary(doc):
     return [(lyr.title_en, lyr.visible, lyr.opacity, lyr.style.to_dict(), lyr.filter,
-             len(lyr.gdf), lyr.meta.get("part")) for lyr in doc.layers]
+             len(lyr.gdf), lyr.provenance.part) for lyr in doc.layers]
 
 
 def test_round_trip(tmp_path):
@@ -75,7 +75,7 @@ def test_missing_file_asks_resolver(tmp_path):
     assert len(back.layers) == 5
 
     skipped = load_project(tmp_path / "p.jjjmap", resolve_missing=lambda p: None)
-    assert [lyr.meta["layer_name"] for lyr in skipped.layers] == [None, None, None]
+    assert [lyr.provenance.layer_name for lyr in skipped.layers] == [None, None, None]
     with pytest.raises(ProjectFileError, match="two.gpkg"):
         load_project(tmp_path / "p.jjjmap")
 
@@ -91,7 +91,7 @@ def test_builtin_layers_saved_by_key(tmp_path, monkeypatch):
     def load_layer(key):
         gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[Point(116, 39)], crs=4326)
         return Layer(gdf=gdf, title_en=f"builtin {key}", kind="boundary", group="boundaries",
-                     meta={"builtin": key})
+                     builtin=key)
 
     fake = types.ModuleType("jjjmap.catalog")
     fake.load_layer = load_layer
@@ -107,7 +107,7 @@ def test_builtin_layers_saved_by_key(tmp_path, monkeypatch):
     entry = json.loads((tmp_path / "b.jjjmap").read_text())["layers"][0]
     assert entry["builtin"] == "counties" and entry["path"] is None
     back = load_project(tmp_path / "b.jjjmap")
-    assert back.layers[0].meta["builtin"] == "counties" and back.layers[0].opacity == 0.25
+    assert back.layers[0].builtin == "counties" and back.layers[0].opacity == 0.25
 
 
 @pytest.mark.parametrize("content,needle", [
@@ -186,7 +186,7 @@ def test_real_catalog_and_custom_layers_together(tmp_path):
     doc.set_style(doc.layers[0].id, Style(color="#00aa00"))
     save_project(doc, tmp_path / "mix.jjjmap")
     back = load_project(tmp_path / "mix.jjjmap")
-    assert back.layers[0].meta["builtin"] == "provinces"
+    assert back.layers[0].builtin == "provinces"
     assert back.layers[0].style.color == "#00aa00"
     assert back.layers[1].gdf["名称"][0] == "天安门广场"
 

@@ -31,7 +31,7 @@ def test_shapefile_export_utf8_cpg_and_field_names(tmp_path):
     assert len(set(renamed.values())) == 3
     (lyr,) = open_layer(out)
     assert lyr.gdf[renamed["很长的中文字段名称"]][0] == "天安门广场"
-    assert lyr.meta["encoding"].lower().replace("-", "") == "utf8"
+    assert lyr.provenance.encoding.lower().replace("-", "") == "utf8"
 
 
 def test_export_errors(tmp_path):
@@ -56,7 +56,7 @@ def test_convert(tmp_path):
     assert sorted(p.name for p in outs) == ["parts_lines.shp", "parts_points.shp",
                                             "parts_polygons.shp"]
     (gp,) = convert(fx.two_layer_gpkg(tmp_path), tmp_path / "copy.gpkg")
-    assert [lyr.meta["layer_name"] for lyr in open_layer(gp)] == ["cities", "roads"]
+    assert [lyr.provenance.layer_name for lyr in open_layer(gp)] == ["cities", "roads"]
     with pytest.raises(LayerLoadError):
         convert(tmp_path / "missing.csv", tmp_path / "x.gpkg")
 

@@ -191,7 +191,7 @@ def test_a_county_choropleth_adds_no_second_pile_of_names(chromium, tmp_path):
     doc = catalog.default_document()
     counties = next(lyr for lyr in doc.layers if lyr.id == "counties")
     doc.add_layer(Layer(gdf=counties.gdf.copy(), title_en="Counties + area", kind="boundary",
-                        group="custom", meta={"level": "county"},
+                        group="custom", level="county",
                         style=Style(mode="graduated", field="area_km2", fill_opacity=0.7)))
     path = _export(doc, tmp_path / "choropleth.html")
     with open_page(path, b=chromium) as (page, log):

@@ -98,7 +98,7 @@ def test_reprojects_geography_and_srid_0(pg_data):
     [geog] = open_postgis(pg_data.uri(table="geog_pts"))
     assert len(geog.gdf) == 40 and geog.gdf.geometry.x.min() == pytest.approx(116.01)
     [nosrid] = open_postgis(pg_data.uri(table="nosrid"))
-    assert any("WGS-84" in w for w in nosrid.meta["warnings"])
+    assert any("WGS-84" in w for w in nosrid.provenance.warnings)
     with pytest.raises(LayerLoadError, match="not longitude/latitude"):
         open_postgis(pg_data.uri(table="nosrid_projected"))
 
@@ -401,7 +401,7 @@ def test_sql_errors_timeouts_mixed_srids_and_invalid_geometries(pg_data):
         open_postgis(pg_data.uri(table="mixed_srid"))
     [layer] = open_postgis(pg_data.uri(table="invalid_polys"))
     assert shapely.is_valid(layer.gdf.geometry.array).all()
-    assert any("Repaired 1 invalid" in w for w in layer.meta["warnings"])
+    assert any("Repaired 1 invalid" in w for w in layer.provenance.warnings)
     with pytest.raises(PostgisError, match="only reads|read-only"):
         open_postgis(pg_data.uri(sql="SELECT geom FROM pts, LATERAL (SELECT "
                                      "nextval('counties_gid_seq')) s LIMIT 1"))

@@ -67,7 +67,7 @@ def test_a_table_left_out_drops_only_its_layer(tmp_path):
     save_project(_doc(table), project)
     table.unlink()
     loaded = load_project(project, resolve_missing=lambda p: None)
-    assert [lyr.meta.get("builtin") for lyr in loaded.layers][:2] == ["counties",
+    assert [lyr.builtin for lyr in loaded.layers][:2] == ["counties",
                                                                       "sector_clusters"]
     assert not any("join" in lyr.meta for lyr in loaded.layers)
     with pytest.raises(ProjectFileError, match="v.csv"):

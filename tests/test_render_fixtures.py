@@ -31,7 +31,7 @@ def synthetic_document(evil: bool = False, lang: str = "en") -> MapDocument:
         counties.loc[0, "name_en"] = EVIL_IMG
         counties.loc[1, "name_zh"] = EVIL_SCRIPT
     doc.add_layer(Layer(counties, "Counties", "县", kind="boundary", group="boundaries",
-                        meta={"level": "county"}, id="counties"))
+                        level="county", id="counties"))
     clusters = gpd.GeoDataFrame({
         "name_en": [EVIL_IMG if evil else "Chip park", "Robot town", "AI valley"],
         "name_zh": [EVIL_SCRIPT if evil else "芯片园", "机器人小镇", "人工智能谷"],

@@ -22,14 +22,14 @@ def _top(doc, index, query):
 def test_xiongan_queries_find_the_new_area_first(index, query):
     doc, ix = index
     layer, row = _top(doc, ix, query)
-    assert layer.meta["level"] == "xiongan"
+    assert layer.level == "xiongan"
     assert layer.gdf.iloc[row]["name_zh"] == "雄安新区"
 
 
 def test_rongcheng_finds_rongcheng_county(index):
     doc, ix = index
     layer, row = _top(doc, ix, "Rongcheng")
-    assert layer.meta["level"] == "county"
+    assert layer.level == "county"
     assert layer.gdf.iloc[row]["code"] == "130629"
 
 

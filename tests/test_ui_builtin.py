@@ -26,11 +26,11 @@ def window(qtbot, tmp_path):
 
 
 def layer_by_key(doc, key):
-    return next(lyr for lyr in doc.layers if lyr.meta.get("key") == key)
+    return next(lyr for lyr in doc.layers if lyr.builtin == key)
 
 
 def test_opens_on_the_builtin_map(window, qtbot):
-    keys = {lyr.meta.get("key") for lyr in window.doc.layers}
+    keys = {lyr.builtin for lyr in window.doc.layers}
     assert {"counties", "prefectures", "provinces", "xiongan"} <= keys
     assert window.map.ready
     qtbot.waitUntil(lambda: window.map.load_count == 1, timeout=30000)  # tiles may come later

@@ -63,7 +63,7 @@ def test_a_file_without_crs_asks_and_lands_where_the_preview_said(window, qtbot,
     assert "Haidian District, Beijing" in seen["preview"]
     added = window.doc.layers[-1]
     assert added.gdf.geometry.iloc[0].x == pytest.approx(116.30, abs=1e-5)
-    assert added.meta["open"]["crs"] == "EPSG:4548"   # the project keeps the choice
+    assert added.provenance.reopen["crs"] == "EPSG:4548"   # the project keeps the choice
 
 
 def test_the_crs_search_finds_by_code_and_name(qtbot):
@@ -100,4 +100,4 @@ def test_choosing_an_encoding_reads_the_layer_again_in_place(window, qtbot, tmp_
     window.files.choose_encoding(layer.id)
     qtbot.waitUntil(lambda: list(layer.gdf["name"]) == names, timeout=30000)
     assert "北京市海淀区" in seen["preview"]
-    assert window.doc.layers[-1] is layer and layer.meta["open"]["encoding"] == "gb18030"
+    assert window.doc.layers[-1] is layer and layer.provenance.reopen["encoding"] == "gb18030"

@@ -35,7 +35,7 @@ def points_csv(tmp_path):
 
 
 def by_key(doc, key):
-    return next(lyr for lyr in doc.layers if lyr.meta.get("key") == key)
+    return next(lyr for lyr in doc.layers if lyr.builtin == key)
 
 
 def test_export_html(window, tmp_path):

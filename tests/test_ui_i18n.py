@@ -166,7 +166,7 @@ def test_search_box_selects_and_zooms(builtin_window, qtbot, query, level):
     qtbot.keyClick(w.search, Qt.Key.Key_Return)  # Enter: the best hit
     layer_id, rows = w.doc.selection
     layer = w.doc.layer(layer_id)
-    assert layer.meta["level"] == level and len(rows) == 1
+    assert layer.level == level and len(rows) == 1
     record = layer.gdf.iloc[rows[0]]
     if level == "xiongan":
         assert record["name_zh"] == "雄安新区"

@@ -31,7 +31,7 @@ def window(qtbot, tmp_path):
 
 
 def _layer(doc, key):
-    return next(lyr for lyr in doc.layers if lyr.meta.get("key") == key)
+    return next(lyr for lyr in doc.layers if lyr.builtin == key)
 
 
 def _wait_task(qtbot, w, task):

@@ -25,7 +25,7 @@ doc = catalog.default_document()
 print(json.dumps({{
     "jjjmap": jjjmap.__file__, "catalog": catalog.__file__,
     "data_root": str(catalog.data_root()),
-    "counts": {{layer.meta["key"]: len(layer.gdf) for layer in layers}},
+    "counts": {{layer.builtin: len(layer.gdf) for layer in layers}},
     "doc_layers": len(doc.layers),
 }}))
 """

@@ -12,7 +12,7 @@ import html as _html
 from pathlib import Path
 from typing import Any
 
-from jjjmap.model import Layer, MapDocument, Style
+from jjjmap.model import Layer, MapDocument, Provenance, Style
 
 # --hide-layer's names of the built-in layers, and the catalogue key each stands for
 BUILTIN = {"counties": "counties", "prefectures": "prefectures", "provinces": "provinces",
@@ -107,7 +107,7 @@ class Map:
         for layer in open_layer(str(path), crs=crs, encoding=encoding):
             if name:
                 layer.title_en = layer.title_zh = name if len(ids) == 0 else f"{name} ({len(ids) + 1})"
-            self.notes.extend(f"{Path(path).name}: {w}" for w in layer.meta.get("warnings", []))
+            self.notes.extend(f"{Path(path).name}: {w}" for w in layer.provenance.warnings)
             ids.append(self.doc.add_layer(layer).id)
         self._fit_if_first()
         return ids
@@ -124,7 +124,8 @@ class Map:
         gdf = crs_mod.to_wgs84(gdf, title, notes, crs)   # once, here; LayerLoadError if it cannot
         crs_mod.check_range(gdf, title)
         layer = Layer(gdf=gdf, title_en=title, title_zh=title, kind="vector", group="custom",
-                      source="GeoDataFrame", meta={"warnings": notes})
+                      source="GeoDataFrame",
+                      provenance=Provenance(format="geodataframe", warnings=notes))
         self.notes.extend(f"{title}: {n}" for n in notes)
         self.doc.add_layer(layer)
         self._fit_if_first()

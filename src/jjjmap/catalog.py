@@ -11,7 +11,7 @@ from importlib import resources
 
 
 from jjjmap.lazy import LazyModule
-from jjjmap.model import Layer, MapDocument, Style, View
+from jjjmap.model import Layer, MapDocument, Provenance, Style, View
 
 gpd = LazyModule("geopandas")
 pd = LazyModule("pandas")
@@ -129,11 +129,6 @@ def load_layer(key: str) -> Layer:
     except KeyError:
         raise KeyError(f"no built-in layer {key!r}; choose from {', '.join(LAYER_KEYS)}") from None
     boundary = spec["kind"] == "boundary"
-    meta = {"key": key, "builtin": key}   # io.project saves built-ins by this key
-    if boundary:
-        meta["level"] = spec["level"]
-    else:
-        meta["sectors"] = {k: dict(v) for k, v in SECTORS.items()}
     return Layer(
         gdf=_read(key).copy(),
         title_en=spec["title_en"], title_zh=spec["title_zh"],
@@ -142,7 +137,9 @@ def load_layer(key: str) -> Layer:
         source=_BOUNDARY_SOURCE if boundary else "source_url column (one public source per feature)",
         licence=_BOUNDARY_LICENCE if boundary else _POINT_LICENCE,
         precision=_BOUNDARY_PRECISION if boundary else _POINT_PRECISION,
-        meta=meta,
+        builtin=key,   # io.project saves built-ins by this key
+        level=spec["level"] if boundary else None,
+        provenance=Provenance(format="builtin", encoding="utf-8"),
     )
 
 
@@ -156,9 +153,9 @@ def default_document() -> MapDocument:
     from one run to the next, as a stored page of this map needs: ui.warmstart)."""
     doc = MapDocument(title=TITLE)
     for layer in load_all():
-        layer.id = layer.meta["key"]
+        layer.id = layer.builtin
         doc.add_layer(layer)
-        if layer.meta.get("level") == "province":
+        if layer.level == "province":
             doc.view = View(fit=tuple(float(v) for v in layer.gdf.total_bounds))
     return doc
 

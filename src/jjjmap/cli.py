@@ -134,7 +134,7 @@ def _open_custom_layers(args) -> list:
         for layer in open_layer(path, **_layer_open_options(args)):
             if style is not None:
                 layer.style = Style.from_dict(style)
-            for warning in layer.meta.get("warnings", []):
+            for warning in layer.provenance.warnings:
                 print(f"{path}: {warning}", file=sys.stderr)
             layers.append(layer)
     return layers

@@ -6,7 +6,7 @@ refer to them; a reader of the attribute table wants words in the language of th
 This module holds the words and nothing else: the table, the style and count dialogs show
 them, the data keeps its real names and values (sorting and filtering work on those).
 
-Only the built-in layers get names (``layer.meta["builtin"]``): a user's columns mean what the
+Only the built-in layers get names (``layer.builtin``): a user's columns mean what the
 user says. The fields are those of geodata/ (the .dbf and .csv columns), their meanings those
 given in geodata/SOURCES.md and the reference README; a field not listed keeps its raw name.
 Qt-free.
@@ -115,8 +115,7 @@ _VALUES = {"kind": KIND_NAMES, "status": STATUS_NAMES, "level": LEVEL_NAMES,
 
 def builtin_key(layer: Any) -> str | None:
     """The built-in data set a layer shows (None for a user's layer)."""
-    meta = getattr(layer, "meta", None) or {}
-    key = meta.get("builtin")
+    key = getattr(layer, "builtin", None)
     return key if key in LAYER_FIELDS else None
 
 

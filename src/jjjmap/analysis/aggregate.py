@@ -9,6 +9,7 @@ A point on a shared border is counted once, in the first polygon that holds it.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -218,9 +219,9 @@ def aggregated_layer(result: AggregateResult, point_layer, polygon_layer):
     if gdf.crs is None:
         gdf = gdf.set_crs("EPSG:4326")
     spec = dict(result.spec)
-    spec["points"] = point_layer.meta.get("builtin") or point_layer.path or point_layer.id
-    spec["polygons"] = polygon_layer.meta.get("builtin") or polygon_layer.path or polygon_layer.id
-    meta = {k: v for k, v in polygon_layer.meta.items() if k not in ("builtin", "join")}
+    spec["points"] = point_layer.builtin or point_layer.path or point_layer.id
+    spec["polygons"] = polygon_layer.builtin or polygon_layer.path or polygon_layer.id
+    meta = {k: v for k, v in polygon_layer.meta.items() if k != "join"}
     meta["aggregate"] = spec
     if "join" in polygon_layer.meta:
         meta["aggregate"]["on_join"] = dict(polygon_layer.meta["join"])
@@ -230,4 +231,6 @@ def aggregated_layer(result: AggregateResult, point_layer, polygon_layer):
                  title_zh=f"{polygon_layer.title('zh')}：{point_layer.title('zh')} {what}",
                  style=Style.from_dict(polygon_layer.style.to_dict()), path=polygon_layer.path,
                  source=f"{polygon_layer.source}; points: {point_layer.source}",
-                 licence=polygon_layer.licence, precision=polygon_layer.precision, meta=meta)
+                 licence=polygon_layer.licence, precision=polygon_layer.precision,
+                 level=polygon_layer.level, provenance=copy.deepcopy(polygon_layer.provenance),
+                 meta=meta)

@@ -8,6 +8,7 @@ so a dialog or the CLI can show it first; rows are never dropped or guessed in s
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -538,11 +539,10 @@ def joined_layer(result: JoinResult, target_layer, table_path: str):
     rep = result.report
     stem = str(table_path).replace("\\", "/").rsplit("/", 1)[-1]
     kind = target_layer.kind
-    meta = dict(target_layer.meta)
-    meta.pop("builtin", None)   # the project stores the join, not the bare built-in
+    meta = dict(target_layer.meta)   # the project stores the join, not the bare built-in
     meta["join"] = {"table": str(table_path), "sheet": rep.sheet, "key": rep.key_column,
                     "parent": rep.parent_column,
-                    "to": target_layer.meta.get("builtin") or target_layer.path,
+                    "to": target_layer.builtin or target_layer.path,
                     "fixes": {str(r.row): (None if r.feature is None else rep.target.codes[r.feature])
                               for r in rep.rows if r.status == "manual"},
                     "units": dict(result.units)}
@@ -551,4 +551,6 @@ def joined_layer(result: JoinResult, target_layer, table_path: str):
                  title_zh=f"{target_layer.title('zh')} + {stem}", kind=kind,
                  group="custom", style=style, path=target_layer.path,
                  source=f"{target_layer.source}; table {table_path}",
-                 licence=target_layer.licence, precision=target_layer.precision, meta=meta)
+                 licence=target_layer.licence, precision=target_layer.precision,
+                 level=target_layer.level, provenance=copy.deepcopy(target_layer.provenance),
+                 meta=meta)

@@ -110,7 +110,7 @@ def add_joined_layer(doc, args, style: dict | None) -> None:
         check_style_field(layer, report, args.join)
     index = None
     for i, other in enumerate(doc.layers):
-        if other.meta.get("builtin") == args.to:
+        if other.builtin == args.to:
             other.visible = False
             index = i + 1
     doc.add_layer(layer, index)

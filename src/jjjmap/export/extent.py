@@ -62,7 +62,7 @@ def resolve_extent(doc: MapDocument, extent) -> tuple[float, float, float, float
             return _bounds_of(layer.gdf)
     name = text.removeprefix("layer:")
     for lyr in doc.layers:
-        if name in (lyr.id, lyr.meta.get("key"), lyr.title_en, lyr.title_zh) and len(lyr.gdf):
+        if name in (lyr.id, lyr.builtin, lyr.title_en, lyr.title_zh) and len(lyr.gdf):
             return _bounds_of(lyr.gdf)
     place = _place(doc, text)
     if place is not None:

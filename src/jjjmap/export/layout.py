@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jjjmap.catalog import SECTORS
 from jjjmap.model import MapDocument
 
 from .errors import ExportError
@@ -158,7 +159,7 @@ def hidden_ids(doc: MapDocument, names) -> set[str]:
         key = str(name).strip()
         wanted = BUILTIN_NAMES.get(key.lower(), key)
         found = [lyr.id for lyr in doc.layers
-                 if wanted in (lyr.id, lyr.meta.get("key")) or key in (lyr.title_en, lyr.title_zh)]
+                 if wanted in (lyr.id, lyr.builtin) or key in (lyr.title_en, lyr.title_zh)]
         if not found:
             choices = sorted(set(BUILTIN_NAMES) & {k for k, v in BUILTIN_NAMES.items()
                                                     if doc.find(v) is not None})
@@ -176,7 +177,8 @@ def printed_document(doc: MapDocument, layout: PrintLayout) -> MapDocument:
                       basemap=doc.basemap, lang=doc.lang)
     out.view = dataclasses.replace(doc.view)
     out.layers = [dataclasses.replace(lyr, visible=lyr.visible and lyr.id not in hide,
-                                      filter=dict(lyr.filter), meta=dict(lyr.meta))
+                                      filter=dict(lyr.filter), meta=dict(lyr.meta),
+                                      provenance=dataclasses.replace(lyr.provenance))
                   for lyr in doc.layers]
     return out
 
@@ -193,7 +195,7 @@ def derived_subtitle(doc: MapDocument) -> str:
             continue
         title = lyr.title(doc.lang)
         keep = lyr.filter.get("sector") if lyr.kind == "clusters" else None
-        sectors = lyr.meta.get("sectors", {})
+        sectors = SECTORS if lyr.kind == "clusters" else {}
         if keep is not None and set(keep) != set(sectors):
             names = [sectors.get(k, {}).get(doc.lang) or str(k) for k in sectors if k in keep]
             names += [str(k) for k in keep if k not in sectors]

@@ -92,14 +92,14 @@ def _describe_loaded(path, **kwargs) -> list[dict]:
             "name": lyr.title_en,
             "geometry_type": ", ".join(sorted(set(gdf.geom_type.dropna().unique()))),
             "feature_count": len(gdf),
-            "crs": lyr.meta.get("crs_in") or "EPSG:4326 (assumed)",
-            "crs_name": lyr.meta.get("crs_in") or "WGS 84 (assumed)",
+            "crs": lyr.provenance.crs_read or "EPSG:4326 (assumed)",
+            "crs_name": lyr.provenance.crs_read or "WGS 84 (assumed)",
             "fields": [{"name": str(c), "type": str(gdf[c].dtype)}
                        for c in gdf.columns if c != gdf.geometry.name],
-            "bounds": b if not lyr.meta.get("crs_in") else None,
+            "bounds": b if not lyr.provenance.crs_read else None,
             "bounds_wgs84": b,
-            "encoding": lyr.meta.get("encoding"),
-            "warnings": lyr.meta.get("warnings", []),
+            "encoding": lyr.provenance.encoding,
+            "warnings": lyr.provenance.warnings,
         })
     return out
 

@@ -295,7 +295,7 @@ def open_postgis(uri: str | PgAddress, *, password: str | None = None,
     Raises PostgisError (a LayerLoadError) naming the connection and the problem;
     PasswordNeeded when libpq finds no password (ask, then call again with ``password``).
     """
-    from jjjmap.model import Layer
+    from jjjmap.model import Layer, Provenance
 
     from . import readers
 
@@ -307,21 +307,21 @@ def open_postgis(uri: str | PgAddress, *, password: str | None = None,
     try:
         res = resolve(address, conn)
         name = address.storable()
-        meta = {"postgis": name, "format": "postgis", "warnings": list(res.warnings),
-                "crs_in": f"EPSG:{res.srid}" if res.srid else "", "open": {},
-                "pg_table": address.what, "pg_rows": res.estimated_rows}
+        meta = {"postgis": name, "pg_table": address.what, "pg_rows": res.estimated_rows}
+        crs_read = f"EPSG:{res.srid}" if res.srid else ""
         if (res.estimated_rows or 0) <= limit:
             gdf = load_whole(res, conn)
             conn.close()
             conn = None
-            raw = {"gdf": gdf, "warnings": list(res.warnings), "format": "postgis",
-                   "name": None}
+            raw = readers.RawRead(gdf, "postgis", warnings=list(res.warnings))
             layers = []
-            for family, part, warns in readers._finish(raw, name, None, None):
-                title = res.title + (f" ({family})" if family else "")
-                layers.append(Layer(gdf=part, title_en=title, kind="vector", group="custom",
-                                    source=name, meta={**meta, "warnings": warns,
-                                                       "part": family}))
+            for placed in readers.finish(raw, name, None, None):
+                title = res.title + (f" ({placed.family})" if placed.family else "")
+                prov = Provenance(format="postgis", crs_read=crs_read, warnings=placed.warnings,
+                                  part=placed.family)
+                layers.append(Layer(gdf=placed.gdf, title_en=title, kind="vector",
+                                    group="custom", source=name, meta=dict(meta),
+                                    provenance=prov))
             if not layers:
                 raise PostgisError(f"PostGIS {address.display}, {address.what}: no features "
                                    f"to show", None)
@@ -331,8 +331,9 @@ def open_postgis(uri: str | PgAddress, *, password: str | None = None,
         source = ViewSource(res, conn)
         conn = None   # the source owns it now
         meta.update(pg_view=True, pg_source=source)
+        prov = Provenance(format="postgis", crs_read=crs_read, warnings=list(res.warnings))
         return [Layer(gdf=empty_frame(res), title_en=res.title, kind="postgis", group="custom",
-                      source=name, meta=meta)]
+                      source=name, meta=meta, provenance=prov)]
     finally:
         if conn is not None:
             conn.close()
@@ -412,4 +413,4 @@ def load_project_entry(entry: dict, project_path, ask_password=None, asked: dict
         raise ProjectFileError(f"The project {display_name(project_path)} could not load layer "
                                f"{title!r}: {exc}", project_path) from exc
     part = entry.get("part")
-    return next((lyr for lyr in layers if lyr.meta.get("part") == part), layers[0])
+    return next((lyr for lyr in layers if lyr.provenance.part == part), layers[0])

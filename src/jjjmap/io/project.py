@@ -36,10 +36,10 @@ def _relative(data_path: str, project_dir: Path) -> str:
 
 
 def layer_entry(layer, project_dir: Path) -> dict[str, Any]:
-    builtin = layer.meta.get("builtin")
+    builtin = layer.builtin
     entry: dict[str, Any] = {"builtin": builtin, "path": None, "open": {}}
     if layer.meta.get("postgis"):   # a database layer: its address, never its password
-        entry.update(postgis=layer.meta["postgis"], part=layer.meta.get("part"))
+        entry.update(postgis=layer.meta["postgis"], part=layer.provenance.part)
     elif builtin is None and isinstance(layer.meta.get("derived"), dict):
         # rings, a drawn study area: the question is stored and recomputed on open
         from jjjmap.analysis.derived import entry_for
@@ -55,9 +55,9 @@ def layer_entry(layer, project_dir: Path) -> dict[str, Any]:
                 f"Layer {layer.title_en!r} has no file behind it (it was created in the program), "
                 f"so a project cannot refer to it. Export it to a file first.", None)
         entry["path"] = _relative(layer.path, project_dir)
-        opened = dict(layer.meta.get("open") or {})
+        opened = layer.provenance.reopen
         entry["open"] = {k: opened[k] for k in _OPEN_KEYS if opened.get(k) is not None}
-        entry["part"] = layer.meta.get("part")
+        entry["part"] = layer.provenance.part
     entry.update({
         "title": layer.title_en,
         "title_zh": layer.title_zh,
@@ -264,7 +264,7 @@ def _load_entry(entry, path, project_dir, resolve_missing, cache, resolved, extr
                 raise ProjectFileError(f"The project {display_name(path)} could not load layer "
                                        f"{title!r}: {exc}", path) from exc
         layers = cache[cache_key]
-        match = next((lyr for lyr in layers if lyr.meta.get("part") == part), None)
+        match = next((lyr for lyr in layers if lyr.provenance.part == part), None)
         if match is None and part is None and layers:
             match = layers[0]
         if match is not None:

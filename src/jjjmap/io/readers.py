@@ -2,6 +2,9 @@
 
 The order is always: existence and size checks, sniffing, format-specific read (pyogrio for
 vector formats, pandas for tables), then the shared clean-up (geometry, CRS, datum, range).
+Each read hands a ``RawRead`` to the clean-up, which hands a ``Placed`` part per geometry family
+on to the ``Layer`` and its ``Provenance``; the decisions read the file's metadata (sniffing,
+the Parquet schema, GDAL's layer list), not an exception's text.
 """
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ import contextlib
 import os
 import re
 import warnings as _pywarnings
+from dataclasses import dataclass
+from dataclasses import field as _field
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,6 +28,34 @@ from .memory import check_memory
 from .sniff import EXTENSIONS, check_readable, sniff
 
 _SKIP_GPX = {"route_points", "track_points"}
+
+
+@dataclass
+class RawRead:
+    """One layer as a format reader returned it, before the shared clean-up.
+
+    ``name`` is the layer (or sheet) inside the file when the file has several or one was
+    asked for; ``title_name`` whether the layer's title names it; ``open_layer`` the ``layer=``
+    that opens the same layer again, when it is not ``name``."""
+
+    gdf: object
+    format: str
+    name: str | None = None
+    title_name: bool = True
+    encoding: str | None = None
+    warnings: list[str] = _field(default_factory=list)
+    open_layer: str | None = None
+
+
+@dataclass
+class Placed:
+    """One cleaned part of a read, in WGS-84: ``family`` names the geometry family when a
+    mixed file was split ("points", "lines", "polygons"), else None."""
+
+    family: str | None
+    gdf: gpd.GeoDataFrame
+    warnings: list[str]
+    crs_read: str
 _FAMILY_TITLES = {"points": "points", "lines": "lines", "polygons": "polygons"}
 
 
@@ -64,7 +97,7 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
 
 
 def _open_layer(path, layer, crs, encoding, datum, memory_limit) -> list:
-    from jjjmap.model import Layer
+    from jjjmap.model import Layer, Provenance
 
     from .pgsource import is_postgis_uri
     if is_postgis_uri(path):   # a PostGIS table or query (io.postgis)
@@ -93,12 +126,12 @@ def _open_layer(path, layer, crs, encoding, datum, memory_limit) -> list:
                     for part in _read_any(member, sniff(member), inner, encoding,
                                           list(warnings), path):
                         if picked.total > 1:
-                            sub = part.get("name")
-                            part["name"] = member.stem + (f":{sub}" if sub else "")
-                            part["title_name"] = True
-                            part["open_layer"] = member.name if sub is None else sub
+                            sub = part.name
+                            part.name = member.stem + (f":{sub}" if sub else "")
+                            part.title_name = True
+                            part.open_layer = member.name if sub is None else sub
                         elif layer is not None:
-                            part["open_layer"] = layer
+                            part.open_layer = layer
                         results.append(part)
         else:
             results = _read_any(path, fmt, layer, encoding, [], path)
@@ -106,35 +139,37 @@ def _open_layer(path, layer, crs, encoding, datum, memory_limit) -> list:
         for r in results:
             checkpoint()
             try:
-                finished = list(_finish(r, path, crs, datum))
+                finished = list(finish(r, path, crs, datum))
             except LayerLoadError as exc:
                 # one layer of several that cannot be placed (no CRS, out of range) does not
                 # cost the user the others: they open, and the note says which one is missing
-                if len(results) < 2 or not r.get("name"):
+                if len(results) < 2 or not r.name:
                     raise
-                unplaced.append(f"Layer {r['name']!r} was not opened: {exc}")
+                unplaced.append(f"Layer {r.name!r} was not opened: {exc}")
                 continue
-            for family, part, warns in finished:
+            for placed in finished:
                 title = file_stem(path)
-                if r.get("name") and r.get("title_name", True):
-                    title += f":{r['name']}"
-                if family:
-                    title += f" ({_FAMILY_TITLES[family]})"
-                open_kwargs = dict(opts)
-                sel = r.get("open_layer", r.get("name") if r.get("title_name", True) else None)
+                if r.name and r.title_name:
+                    title += f":{r.name}"
+                if placed.family:
+                    title += f" ({_FAMILY_TITLES[placed.family]})"
+                reopen = dict(opts)
+                sel = r.open_layer if r.open_layer is not None else (
+                    r.name if r.title_name else None)
                 if sel is not None:
-                    open_kwargs["layer"] = sel
-                meta = {"warnings": warns, "encoding": r.get("encoding"),
-                        "crs_in": r.get("crs_in", ""), "format": r["format"],
-                        "layer_name": r.get("name"), "part": family, "open": open_kwargs}
-                layers.append(Layer(gdf=part, title_en=title, kind="vector", group="custom",
-                                    path=str(path), source=str(path), meta=meta))
+                    reopen["layer"] = sel
+                prov = Provenance(format=r.format, encoding=r.encoding,
+                                  crs_read=placed.crs_read, warnings=placed.warnings,
+                                  layer_name=r.name, part=placed.family, reopen=reopen)
+                layers.append(Layer(gdf=placed.gdf, title_en=title, kind="vector",
+                                    group="custom", path=str(path), source=str(path),
+                                    provenance=prov))
         if not layers and unplaced:
             raise LayerLoadError(unplaced[0].split(": ", 1)[1], path)
         if not layers:
             raise LayerLoadError(f"{display_name(path)} contains no features to show.", path)
         for lyr in layers:
-            lyr.meta["warnings"].extend(unplaced)
+            lyr.provenance.warnings.extend(unplaced)
         return layers
     except LayerLoadError:
         raise
@@ -193,8 +228,9 @@ def gdal_notes(warns: list[str]):
             warns.append(text)
 
 
-def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str], shown: Path):
-    """Raw reads: list of dicts with gdf, name, format, encoding, crs_in, warnings."""
+def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str],
+              shown: Path) -> list[RawRead]:
+    """The format reader's layers, not yet cleaned or placed."""
     if fmt in ("csv", "xlsx"):
         warns = list(warnings)
         if fmt == "csv":
@@ -202,8 +238,8 @@ def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str], shown:
         else:
             df, enc = tables.read_xlsx(path, layer, warns), None
         gdf = tables.to_geodataframe(df, shown, warns)
-        return [{"gdf": gdf, "name": layer, "title_name": fmt == "xlsx" and layer is not None,
-                 "format": fmt, "encoding": enc, "warnings": warns}]
+        return [RawRead(gdf, fmt, name=layer, title_name=fmt == "xlsx" and layer is not None,
+                        encoding=enc, warnings=warns)]
     if fmt == "parquet":
         return [_read_parquet(path, warnings, shown)]
     if fmt == "shapefile":
@@ -225,8 +261,7 @@ def _read_shapefile(path: Path, encoding, warnings, shown):
         gdf = gdal.read_dataframe(path, "shapefile", shown, encoding=gdal_name(encoding),
                                    on_invalid="ignore")
         gdf = _surfaces_read_again(gdf, path, "shapefile", shown, None, warns)
-    return {"gdf": gdf, "name": None, "title_name": False, "format": "shapefile",
-            "encoding": encoding, "warnings": warns}
+    return RawRead(gdf, "shapefile", title_name=False, encoding=encoding, warnings=warns)
 
 
 def _read_parquet(path: Path, warnings, shown):
@@ -256,8 +291,7 @@ def _read_parquet(path: Path, warnings, shown):
             gdf = gpd.GeoDataFrame(table.drop([column]).to_pandas(), geometry=geoms, crs=crs)
             warns.append(f"The Parquet file has no GeoParquet metadata; its column {column!r} "
                          f"was read as WKB geometry.")
-    return {"gdf": gdf, "name": None, "title_name": False, "format": "parquet",
-            "encoding": None, "warnings": warns}
+    return RawRead(gdf, "parquet", title_name=False, warnings=warns)
 
 
 _WKB_NAMES = ("geometry", "geom", "wkb_geometry", "the_geom", "wkb", "shape", "geog")
@@ -317,15 +351,11 @@ def _read_multilayer(path: Path, fmt: str, layer, encoding, warnings, shown):
         if len(gdf) == 0 and (layer is None) and len(wanted) > 1:
             empty.append(name)
             continue
-        out.append({"gdf": gdf, "name": name if several else None, "title_name": several,
-                    "format": fmt, "encoding": encoding or "utf-8",
-                    "warnings": list(warnings) + notes,
-                    "open_layer": name if several else None})
+        out.append(RawRead(gdf, fmt, name=name if several else None, title_name=several,
+                           encoding=encoding or "utf-8", warnings=list(warnings) + notes,
+                           open_layer=name if several else None))
     if empty and out:
-        out[0]["warnings"].append(f"Skipped {len(empty)} empty layer(s): {', '.join(empty)}.")
-    for r in out:
-        if r["open_layer"] is None:
-            del r["open_layer"]
+        out[0].warnings.append(f"Skipped {len(empty)} empty layer(s): {', '.join(empty)}.")
     return out
 
 
@@ -358,22 +388,22 @@ def _surfaces_read_again(gdf, path: Path, fmt: str, shown, layer, warns: list[st
     return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
 
 
-def _finish(r: dict, path: Path, crs, datum):
-    """Clean, reproject, convert datum, split: yields (family or None, gdf, warnings)."""
-    warns: list[str] = list(r["warnings"])
-    gdf = r["gdf"]
+def finish(r: RawRead, path, crs, datum):
+    """Clean, reproject, convert datum, split: yields a ``Placed`` per geometry family."""
+    warns: list[str] = list(r.warnings)
+    gdf = r.gdf
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         raise LayerLoadError(f"{display_name(path)} has no geometry.", path)
-    r["crs_in"] = crs_mod.crs_label(gdf.crs) if gdf.crs is not None else ""
-    if r["format"] == "csv":
-        r["crs_in"] = str(crs) if crs else ""
+    crs_read = crs_mod.crs_label(gdf.crs) if gdf.crs is not None else ""
+    if r.format == "csv":
+        crs_read = str(crs) if crs else ""
     n_before = len(gdf)
     named_lonlat = bool(gdf.attrs.get("named_lonlat"))
     gdf = geometry.clean(gdf, warns)
     if len(gdf) == 0:
         what = "features" if n_before == 0 else "features with a geometry"
-        if r.get("name"):
-            warns.append(f"Layer {r['name']!r} has no {what}.")
+        if r.name:
+            warns.append(f"Layer {r.name!r} has no {what}.")
             return
         raise LayerLoadError(f"{display_name(path)} contains no {what}; there is nothing to "
                              f"show.", path)
@@ -385,6 +415,6 @@ def _finish(r: dict, path: Path, crs, datum):
         counts = ", ".join(f"{len(g):,} {fam}" for fam, g in parts.items())
         warns.append(f"The file mixes geometry types; split into {len(parts)} layers ({counts}).")
         for fam, g in parts.items():
-            yield fam, g, list(warns)
+            yield Placed(fam, g, list(warns), crs_read)
     else:
-        yield None, gdf, warns
+        yield Placed(None, gdf, warns, crs_read)

@@ -209,7 +209,7 @@ def convert(in_path, out_path, *, notes: list[str] | None = None, **open_kwargs)
 
 
 def _safe_name(lyr) -> str:
-    parts = [p for p in (lyr.meta.get("layer_name"), lyr.meta.get("part")) if p]
+    parts = [p for p in (lyr.provenance.layer_name, lyr.provenance.part) if p]
     name = "_".join(parts) or lyr.title_en
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
 

@@ -1,6 +1,7 @@
 """Qt-free model: layers, styles and the map document."""
 from .document import LIVE_CHANGES, MapDocument, View
-from .layer import GROUPS, Layer
+from .layer import GROUPS, LEVELS, Layer, Provenance
 from .style import Style
 
-__all__ = ["GROUPS", "LIVE_CHANGES", "Layer", "MapDocument", "Style", "View"]
+__all__ = ["GROUPS", "LEVELS", "LIVE_CHANGES", "Layer", "MapDocument", "Provenance", "Style",
+           "View"]

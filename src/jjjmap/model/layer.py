@@ -17,14 +17,45 @@ _ids = itertools.count(1)
 # Groups of the layer panel, in display order.
 GROUPS = ("boundaries", "sectors", "relocations", "custom")
 
+# The administrative levels of the built-in boundary layers (``Layer.level``).
+LEVELS = ("province", "prefecture", "county", "xiongan")
+
+
+@dataclass
+class Provenance:
+    """Where a layer's data came from and what reading it found out, as io recorded it.
+
+    ``format`` the reader that opened it ("shapefile", "csv", "gpkg", "parquet", "postgis",
+    "builtin", "geodataframe"...); ``encoding`` the text encoding used (None when the format
+    fixes it); ``crs_read`` the CRS the file declared, as a label ("" when it declared none and
+    WGS-84 was assumed or the user chose one); ``warnings`` what the user should know about
+    the read; ``layer_name`` the layer or sheet inside the file; ``part`` the geometry family
+    ("points", "lines", "polygons") when a mixed file was split, else None; ``reopen`` the
+    keyword arguments of ``io.open_layer`` that open the same layer again (layer, crs,
+    encoding, datum), as a project stores them.
+    """
+
+    format: str = ""
+    encoding: str | None = None
+    crs_read: str = ""
+    warnings: list[str] = field(default_factory=list)
+    layer_name: str | None = None
+    part: str | None = None
+    reopen: dict[str, Any] = field(default_factory=dict)
+
 
 @dataclass(eq=False)  # identity: comparing GeoDataFrames is ambiguous and slow
 class Layer:
     """One map layer.
 
-    ``kind`` names what the renderer does with it: ``boundary`` (admin polygons, with ``level``
-    in ``meta``), ``clusters`` and ``institutions`` for the built-in point sets, ``vector`` for
-    anything a user brings.
+    ``kind`` names what the renderer does with it: ``boundary`` (admin polygons of one
+    ``level``), ``clusters`` and ``institutions`` for the built-in point sets, ``vector`` for
+    anything a user brings, ``postgis`` for a database table.
+
+    ``builtin`` is the catalog key of a built-in layer (how a project saves it), None for the
+    user's; ``provenance`` what io recorded while reading it; ``meta`` what analysis and the
+    database reader attach: how to redo a derived layer (``join``, ``aggregate``,
+    ``derived``) and a database layer's live source (``postgis``, ``pg_*``).
     """
 
     gdf: gpd.GeoDataFrame
@@ -39,6 +70,9 @@ class Layer:
     licence: str = ""
     precision: str = ""       # how precise positions are, in plain words
     path: str | None = None   # file the layer was loaded from (custom layers)
+    builtin: str | None = None
+    level: str | None = None  # boundary layers: one of LEVELS
+    provenance: Provenance = field(default_factory=Provenance)
     meta: dict[str, Any] = field(default_factory=dict)
     filter: dict[str, list[Any]] = field(default_factory=dict)  # field -> allowed values
     id: str = field(default_factory=lambda: f"layer{next(_ids)}")
@@ -46,6 +80,8 @@ class Layer:
     def __post_init__(self) -> None:
         if self.group not in GROUPS:
             raise ValueError(f"unknown layer group {self.group!r}")
+        if self.level is not None and self.level not in LEVELS:
+            raise ValueError(f"unknown boundary level {self.level!r}")
         crs = self.gdf.crs
         if crs is not None and crs.to_epsg() != 4326:
             raise ValueError(f"layer {self.title_en!r} is in {crs.to_string()}, not EPSG:4326")

@@ -42,7 +42,7 @@ LEVEL_NAMES = {
 
 
 def level_of(layer: Layer) -> str:
-    level = str(layer.meta.get("level", "") or "")
+    level = layer.level or ""
     if not level and "level" in layer.gdf.columns and len(layer.gdf):
         level = text(layer.gdf["level"].iloc[0])
     if "xiong" in level.lower() or "xiong" in layer.id.lower():

@@ -184,7 +184,7 @@ class FileActions(QObject):
         if layers:
             self.w.layers.set_current(layers[-1].id)
             self.w.doc.frame(layers)   # a file far from Jing-Jin-Ji is brought into view
-        warnings = [w for lyr in layers for w in lyr.meta.get("warnings", [])]
+        warnings = [w for lyr in layers for w in lyr.provenance.warnings]
         message = self.tr("Opened %1: %n layer(s).", "", added).replace("%1", Path(path).name)
         if warnings:
             message += " " + " ".join(str(w) for w in warnings)
@@ -224,7 +224,7 @@ class FileActions(QObject):
         from jjjmap.io.encoding import dbf_text_bytes
         from jjjmap.io.shapefile import sidecar
 
-        fmt = layer.meta.get("format")
+        fmt = layer.provenance.format
         if not layer.path or fmt not in ("shapefile", "csv"):
             return None
         path = Path(layer.path)
@@ -247,7 +247,7 @@ class FileActions(QObject):
             self.w.statusBar().showMessage(
                 self.tr("Only Shapefiles and text tables have a text encoding to choose."), 6000)
             return
-        dialog = EncodingDialog(self.w, Path(layer.path).name, raw, layer.meta.get("encoding"))
+        dialog = EncodingDialog(self.w, Path(layer.path).name, raw, layer.provenance.encoding)
         if dialog.exec() == EncodingDialog.DialogCode.Accepted and dialog.codec():
             self.reread(layer_id, {"encoding": dialog.codec()})
 
@@ -257,16 +257,16 @@ class FileActions(QObject):
         layer = self.w.doc.find(layer_id)
         if layer is None or not layer.path:
             return None
-        options = {**layer.meta.get("open", {}), **changes}
+        options = {**layer.provenance.reopen, **changes}
         task = Task(_open_layer, layer.path, options)
 
         def done(layers) -> None:
             current = self.w.doc.find(layer_id)
-            part = layer.meta.get("part")
-            new = next((lyr for lyr in layers if lyr.meta.get("part") == part), None)
+            part = layer.provenance.part
+            new = next((lyr for lyr in layers if lyr.provenance.part == part), None)
             if current is None or new is None:
                 return
-            current.meta.update({k: new.meta.get(k) for k in ("encoding", "warnings", "open")})
+            current.provenance = new.provenance
             self.w.doc.replace_data(layer_id, new.gdf)
 
         return self.runner.submit(task, done, lambda exc: self._open_failed(layer.path, exc))

@@ -91,7 +91,7 @@ class JoinDialog(QDialog):
         for layer in polygon_layers(window.doc):
             self.target.addItem(layer.title(window.doc.lang), layer.id)
         default = next((i for i in range(self.target.count())
-                        if window.doc.layer(self.target.itemData(i)).meta.get("builtin")
+                        if window.doc.layer(self.target.itemData(i)).builtin
                         == "counties"), 0)
         self.target.setCurrentIndex(default)
         self.key = QComboBox(self)
@@ -312,7 +312,7 @@ class AggregateDialog(QDialog):
         for layer in polygon_layers(doc):
             self.polygons.addItem(layer.title(doc.lang), layer.id)
         i = next((i for i in range(self.polygons.count())
-                  if doc.layer(self.polygons.itemData(i)).meta.get("builtin") == "counties"), 0)
+                  if doc.layer(self.polygons.itemData(i)).builtin == "counties"), 0)
         self.polygons.setCurrentIndex(i)
         self.stat = QComboBox(self)
         for key, text in (("count", self.tr("Count")), ("sum", self.tr("Sum of a field")),

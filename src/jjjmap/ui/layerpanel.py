@@ -420,7 +420,7 @@ class LayerPanel(QWidget):
         export.triggered.connect(lambda: self.exportData.emit(layer.id))
         menu.addAction(style)
         menu.addAction(export)
-        if layer.group == "custom" and layer.meta.get("format") in ("shapefile", "csv"):
+        if layer.group == "custom" and layer.provenance.format in ("shapefile", "csv"):
             encoding = QAction(self.tr("Text encoding…"), menu)
             encoding.triggered.connect(lambda: self.chooseEncoding.emit(layer.id))
             menu.addAction(encoding)
