@@ -38,6 +38,7 @@ class Case:
     quick_baseline: bool = True      # --quick runs its baseline side (False: known to take 120 s)
     leafmap: bool = True             # has a leafmap side (the second baseline)
     quick_leafmap: bool = True       # --quick runs its leafmap side
+    timeout_s: float = TIMEOUT_S     # a sample past it is killed (did not finish)
 
 
 def _points(n: int) -> Callable[[bool], dict]:
@@ -59,6 +60,21 @@ def _density_met(j, b, extra):
     if j is None:
         return False
     return j < 10 and extra.get("pan_redraw_s", 9) < 0.5 and extra.get("zoom_redraw_s", 9) < 0.5
+
+
+def _large(n: int, fmt: str) -> Callable[[bool], dict]:
+    def params(quick: bool) -> dict:
+        return {"n": n, "format": fmt}   # bench/points10m.py makes (and caches) the file
+    return params
+
+
+def _large_met(j, b, extra):
+    """File to drawn within 2x of the minimal canvas page in the same engine, the whole
+    process tree under 3 GB at its peak, and the window never stalled 100 ms or more."""
+    if j is None or b is None:
+        return False if j is None else None
+    return (j <= 2 * b and extra.get("peak_memory_mb", 9e9) < 3 * 1024
+            and extra.get("max_stall_ms", 9e9) < 100)
 
 
 def _path(make: str) -> Callable[[bool], dict]:
@@ -170,6 +186,29 @@ CASES = [
          "finer outlines < 1 s after a jump to zoom 12 (display cache empty)",
          lambda j, b, extra: None if j is None else j < 1.0,
          params=_path("star_2m"), reps=3, quick_reps=1, in_quick=False, leafmap=False),
+    # 10M points in the app (bench/points10m.py; invented points): "baseline" is the minimal
+    # canvas page in the same engine (pyarrow reads lon/lat, one ArrayBuffer over the same
+    # scheme, one pixel per point). The frame and second-layer rows read the CSV run's samples.
+    Case("points_10m_csv", "points_10m", "file_to_drawn_s", "s",
+         "file to drawn <= 2x the minimal canvas page; peak memory < 3 GB; no stall >= 100 ms",
+         _large_met, base_metric="floor_file_to_drawn_s", params=_large(10_000_000, "csv"),
+         reps=1, in_quick=False, leafmap=False, timeout_s=1200),
+    Case("points_10m_parquet", "points_10m", "file_to_drawn_s", "s",
+         "file to drawn <= 2x the minimal canvas page; peak memory < 3 GB; no stall >= 100 ms",
+         _large_met, base_metric="floor_file_to_drawn_s",
+         params=_large(10_000_000, "parquet"), reps=1, in_quick=False, leafmap=False,
+         timeout_s=1200),
+    Case("pan_frame_10m", "points_10m", "frame_worst_ms", "ms",
+         "every pan/zoom frame < 50 ms over 10M points (region view and zoom 11)",
+         lambda j, b, extra: None if j is None else j < 50,
+         base_metric="floor_file_to_drawn_s", params=_large(10_000_000, "csv"), reps=1,
+         in_quick=False, leafmap=False, timeout_s=1200),
+    Case("second_layer_over_10m", "points_10m", "second_layer_s", "s",
+         "a second layer opened over 10M points drawn < 1 s, without a page reload",
+         lambda j, b, extra: None if j is None else j < 1.0
+         and extra.get("second_layer_reloaded") is False,
+         base_metric="floor_file_to_drawn_s", params=_large(10_000_000, "csv"), reps=1,
+         in_quick=False, leafmap=False, timeout_s=1200),
     # bench/data_cases.py (the speed checks that were timed assertions in tests/)
     Case("catalog_load", "catalog_load", "seconds", "s",
          "<= 1.5x baseline; a second load >= 10x faster than reading again",
@@ -225,7 +264,7 @@ def _extras(samples: list, metric: str, prefix: str = "") -> dict:
     if first is None:
         return {}
     skip = {metric} | ({"deviation_m"} if prefix else set())
-    return {f"{prefix}{k}": (v if isinstance(v, (list, str, bool)) or v is None
+    return {f"{prefix}{k}": (v if isinstance(v, (list, dict, str, bool)) or v is None
                              else median_of(samples, k))
             for k, v in first.values.items() if k not in skip}
 
@@ -244,7 +283,7 @@ def run(cases: list[Case], quick: bool) -> dict:
             print(f"… {case.name} (the samples above)", flush=True)
         else:
             print(f"… {case.name} ({reps} rep(s) per side: {', '.join(sides)})", flush=True)
-            done[key] = alternate(case.worker, params, reps, TIMEOUT_S, sides)
+            done[key] = alternate(case.worker, params, reps, case.timeout_s, sides)
         samples = done[key]
         base_metric = case.base_metric or case.metric
         value = {side: median_of(samples.get(side, []),

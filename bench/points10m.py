@@ -121,6 +121,7 @@ def app(n: int, fmt: str) -> dict:
                           and not isinstance(v, list)}
     out["pan_worst_ms"] = max(whole["pan_worst_ms"], close["pan_worst_ms"])
     out["zoom_worst_ms"] = max(whole["zoom_worst_ms"], close["zoom_worst_ms"])
+    out["frame_worst_ms"] = max(out["pan_worst_ms"], out["zoom_worst_ms"])
     # a second layer opened over it: read, sent live, drawn; no page reload
     loads = Count(view.pageLoaded)
     sent = Count(view.layerSent)

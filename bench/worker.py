@@ -401,6 +401,14 @@ def density_app_points(params, side="baseline"):
     return density.density_app(dict(params, renderer="points"))
 
 
+def _points10m(which: str, params):
+    """bench/points10m.py: the app's window (``app``) or the minimal canvas page (``floor``)
+    with ``n`` invented points from a CSV or a GeoParquet file."""
+    from bench import points10m
+
+    return getattr(points10m, which)(int(params["n"]), params["format"])
+
+
 def time_filter_jjjmap(params):
     from bench import density
 
@@ -424,6 +432,8 @@ _JJJMAP_AND_BASELINES = {
     "toggle_layer": (toggle_layer_jjjmap, toggle_layer_baseline),
     "density_app": (density_app_jjjmap, density_app_points),
     "time_filter": (time_filter_jjjmap, time_filter_toggle),
+    "points_10m": (lambda params: _points10m("app", params),
+                   lambda params, side="baseline": _points10m("floor", params)),
     **DATA_CASES,   # bench/data_cases.py: reading and tabulating, in-process
     **POLYGON_CASES,   # bench/polygons.py: large polygon layers, app and export
 }
