@@ -250,3 +250,68 @@ def test_a_large_layer_draws_translucent_points(chromium, tmp_path):
         # not one opaque colour: translucent where a point is alone, deeper where they crowd
         assert min(alphas) <= 130 and max(alphas) > min(alphas) + 60
     assert real_errors(log) == []
+
+
+def _counts_by_cell(page, layer_id):
+    return page.evaluate("""id => {
+      const lv = jjj.layerGroup(id).current(), out = {};
+      for (let c = 0; c < lv.nc; c++) if (lv.count[c]) out[lv.q[c] + ',' + lv.r[c]] = lv.count[c];
+      return out;
+    }""", layer_id)
+
+
+@pytest.mark.parametrize("worker", [True, False], ids=["worker", "main-thread fallback"])
+def test_a_new_zooms_hexagons_hold_the_right_counts_from_the_worker_and_without_it(
+        chromium, tmp_path, worker):
+    """The first drawing is binned in the page; a later zoom's grid on the Web Worker (a
+    blob: URL from the page's own script, from file:// here), or in the page when there is
+    no worker: the same hexagons, the counts of the test's own binning (_grid_cells). Two
+    zooms in one go: the answer for zoom 12 comes when the map is at 13 already; 13 is
+    shown, with 13's counts."""
+    layer, lon, lat = _points()
+    layer.style = Style(renderer="hexbin")
+    cur = f"jjj.layerGroup('{layer.id}').current()"
+    with open_page(_page(tmp_path, layer, view=(39.0, 115.95, 9)), b=chromium) as (page, log):
+        if not worker:
+            page.evaluate("JjjDensity.noWorker()")
+        assert page.evaluate(f"{cur}.z") == 9
+        assert page.evaluate(f"{cur}.binnedBy") == "page"
+        page.evaluate("jjj.setView(39.0, 115.95, 11)")
+        page.wait_for_function(f"{cur}.z === 11 && JjjDensity.pending() === 0")
+        assert page.evaluate("JjjDensity.usesWorker()") is worker
+        assert page.evaluate(f"{cur}.binnedBy") == ("worker" if worker else "page")
+        cells, _ = _grid_cells(lon, lat, 11)
+        assert _counts_by_cell(page, layer.id) == {f"{q},{r}": n for (q, r), n
+                                                   in Counter(cells).items()}
+        page.evaluate("jjj.setView(39.0, 115.95, 12); jjj.setView(39.0, 115.95, 13)")
+        page.wait_for_function(f"{cur}.z === 13 && JjjDensity.pending() === 0")
+        cells, _ = _grid_cells(lon, lat, 13)
+        expected = {f"{q},{r}": n for (q, r), n in Counter(cells).items()}
+        assert len(expected) > 1000                        # small hexagons: many cells
+        assert _counts_by_cell(page, layer.id) == expected
+        assert page.evaluate(CANVAS_INK, layer.id) > 10000
+    assert real_errors(log) == []
+
+
+def test_a_heatmap_drawn_on_the_worker_is_the_one_drawn_without_it(chromium, tmp_path):
+    layer, _, _ = _points()
+    layer.style = Style(renderer="heatmap", weight_field="w")
+    pixels = """id => {
+      const c = document.querySelector('.leaflet-jjj-' + id + '-pane canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let h = 0; for (let i = 0; i < d.length; i++) h = (h * 31 + d[i]) >>> 0;
+      return [h, c.width, c.height];
+    }"""
+    seen = []
+    for worker in (True, False):
+        with open_page(_page(tmp_path, layer, view=(39.0, 115.95, 9)), b=chromium) as (page, log):
+            if not worker:
+                page.evaluate("JjjDensity.noWorker()")
+            page.evaluate("jjj.setView(39.0, 115.95, 11)")
+            page.wait_for_function(f"JjjDensity.pending() === 0 && jjj.layerGroup('{layer.id}')"
+                                   "._drawn.startsWith('11,')")
+            assert page.evaluate("JjjDensity.usesWorker()") is worker
+            assert page.evaluate(CANVAS_INK, layer.id) > 20000
+            seen.append(page.evaluate(pixels, layer.id))
+        assert real_errors(log) == []
+    assert seen[0] == seen[1]

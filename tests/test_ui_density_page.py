@@ -93,3 +93,24 @@ def test_the_sliders_state_goes_into_the_style_and_the_project(qtbot, tmp_path):
         back = load_project(save_project(w.doc, tmp_path / "p.jjjmap")).layers[0].style
     assert (back.time_range, back.time_step, back.time_mode) == (["2003-01", "2005-12"],
                                                                  "month", "window")
+
+
+def test_a_new_zoom_is_binned_on_the_worker_in_the_app_page(qtbot, tmp_path):
+    """The app's page (jjjmap: scheme, its Content-Security-Policy) lets the density layers
+    make their blob: worker: a zoom after the first drawing is binned there, and every point
+    is in one hexagon of it."""
+    layer, lon, _lat = _firms()
+    layer.style = Style(renderer="hexbin")
+    doc = MapDocument(basemap="none")
+    doc.add_layer(layer)
+    doc.view.lat, doc.view.lon, doc.view.zoom = 39.0, 115.95, 9
+    doc.view.fit = None
+    cur = f"jjj.layerGroup('{layer.id}').current()"
+    with shown_window(qtbot, doc, tmp_path, timeout=60000, quiet=True) as w:
+        qtbot.waitUntil(lambda: js(qtbot, w.map, "!!(window.jjj && jjj.ready)"), timeout=30000)
+        assert js(qtbot, w.map, f"{cur}.binnedBy") == "page"      # the first drawing
+        js(qtbot, w.map, "jjj.setView(39.0, 115.95, 12)")
+        qtbot.waitUntil(lambda: js(qtbot, w.map, f"{cur}.z === 12 && JjjDensity.pending() === 0"),
+                        timeout=20000)
+        assert js(qtbot, w.map, f"{cur}.binnedBy") == "worker"
+        assert js(qtbot, w.map, f"Array.from({cur}.count).reduce((a, b) => a + b, 0)") == len(lon)

@@ -4,7 +4,8 @@
  * the grid is smoothed by a Gaussian kernel (separable: two passes of seven taps), scaled
  * so that the densest 1% of the screen is "high", coloured through the ramp and drawn
  * stretched (bilinear) over the map. Work per redraw: one pass over the points plus a few
- * per screen cell, so a million points redraw in well under a second.
+ * per screen cell; after the first drawing the grid is made in a Web Worker
+ * (jjj-density-worker.js), so the map stays responsive while it is made.
  * Densities add up: an earlier version painted one translucent disc per cell, whose alphas
  * compounded, so a thin uniform scatter came out as a solid "medium" plateau and the
  * cluster cores as flat red discs.
@@ -12,6 +13,7 @@
 (function () {
   'use strict';
   var D = window.JjjDensity = window.JjjDensity || {};
+  var Cloud = window.JjjPointCloud, K = D.kernel;
 
   function b64f32(str) {
     if (!str) return null;
@@ -20,11 +22,13 @@
     return new Float32Array(u8.buffer);
   }
 
-  D.heatmap = window.JjjPointCloud.extend({
+  D.heatmap = Cloud.extend({
     initialize: function (spec, pane) {
       spec.style = spec.style || {};
-      window.JjjPointCloud.prototype.initialize.call(this, spec, pane, null);
+      Cloud.prototype.initialize.call(this, spec, pane, null);
       this.w = b64f32(spec.w);
+      this.maskVersion = 0; this.maskSent = 0;
+      this.client = new D.Client(this.lon, this.lat, this.w);
       this.radius = Math.max(1, spec.radius || 18);
       this.intensity = spec.intensity || 1;
     },
@@ -39,56 +43,81 @@
       return this._pal;
     },
 
-    // the kernel in cells: sigma of half the radius, cut at the radius (three cells)
-    _kernel: function () {
-      if (this._k) return this._k;
-      var k = [], sum = 0, sig = 1.5;
-      for (var d = -3; d <= 3; d++) { var v = Math.exp(-d * d / (2 * sig * sig)); k.push(v); sum += v; }
-      this._k = k.map(function (v) { return v / sum; });
-      return this._k;
+    // a new time mask: the density is made again (in the worker, with the mask's copy)
+    setHidden: function (hidden) {
+      this.maskVersion++;
+      Cloud.prototype.setHidden.call(this, hidden);
     },
 
-    _blur: function (src, gw, gh) {
-      var k = this._kernel(), tmp = new Float32Array(src.length), out = new Float32Array(src.length);
-      var x, y, d, acc, xx, yy;
-      for (y = 0; y < gh; y++) {
-        var row = y * gw;
-        for (x = 0; x < gw; x++) {
-          acc = 0;
-          for (d = -3; d <= 3; d++) { xx = x + d; if (xx >= 0 && xx < gw) acc += k[d + 3] * src[row + xx]; }
-          tmp[row + x] = acc;
-        }
+    onAdd: function (m) {
+      this._drawn = null;          // a new canvas: nothing on it yet
+      Cloud.prototype.onAdd.call(this, m);
+    },
+
+    onRemove: function (m) {
+      Cloud.prototype.onRemove.call(this, m);
+      this.client.drop();
+    },
+
+    // the density grid of a view: cells a third of the radius wide over the screen and a
+    // radius around it (jjj-density-worker.js kernel.heatGrid)
+    _params: function (sc, size) {
+      var R = this.radius, cell = Math.max(2, R / 3);
+      return {scale: sc.scale, ox: sc.ox, oy: sc.oy, R: R, cell: cell,
+              gw: Math.ceil((size.x + 2 * R) / cell), gh: Math.ceil((size.y + 2 * R) / cell),
+              W: size.x + 2 * R, H: size.y + 2 * R};
+    },
+
+    _key: function () {
+      var m = this._map, size = m.getSize(), sc = this._screen();
+      return [m.getZoom(), sc.ox, sc.oy, sc.tl.x, sc.tl.y, size.x, size.y].join() + '/' + this.maskVersion;
+    },
+
+    // Drawn once per view and mask (Leaflet asks three times per zoom). After the first
+    // drawing the density of a new view is made in the worker, one request at a time; the
+    // last drawing stays meanwhile (scaled to the view as during a zoom animation) and an
+    // answer for a view the user has left is dropped (the view shown then is asked for).
+    // The time slider on the same view draws at once, here (as a visibility toggle does).
+    redraw: function () {
+      if (!this._map) return;
+      var key = this._key(), m = this._map;
+      if (key === this._drawn) return;
+      if (this._ready && this._ready.key !== key) this._ready = null;
+      var moved = !this._drawn || this._drawn.split('/')[0] !== key.split('/')[0];
+      if (this._drawn && moved && !this._ready && this.client.usable()) {
+        this._anim({zoom: m.getZoom(), center: m.getCenter()});
+        this._ask(key);
+        return;
       }
-      for (y = 0; y < gh; y++) {
-        for (x = 0; x < gw; x++) {
-          acc = 0;
-          for (d = -3; d <= 3; d++) { yy = y + d; if (yy >= 0 && yy < gh) acc += k[d + 3] * tmp[yy * gw + x]; }
-          out[y * gw + x] = acc;
-        }
-      }
-      return out;
+      this._drawn = key;
+      Cloud.prototype.redraw.call(this);
+    },
+
+    _ask: function (key) {
+      if (this._asking) return;
+      this._asking = key;
+      if (this.maskSent !== this.maskVersion) { this.client.hide(this.hide); this.maskSent = this.maskVersion; }
+      var self = this, p = this._params(this._screen(), this._map.getSize()), hide = this.hide;
+      this.client.ask({op: 'heat', p: p},
+        function () { return K.heatGrid(self.mx, self.my, self.n, self.w, hide, p); },
+        function (g) {
+          self._asking = null;
+          if (!self._map) return;
+          if (self._key() === key) self._ready = {key: key, p: p, g: g};
+          self.redraw();
+        });
     },
 
     _draw: function (ctx, c, sc, size, dpr) {
-      var R = this.radius, cell = Math.max(2, R / 3);
-      var gw = Math.ceil((size.x + 2 * R) / cell), gh = Math.ceil((size.y + 2 * R) / cell);
-      var grid = new Float32Array(gw * gh), n = this.n, mx = this.mx, my = this.my;
-      var hide = this.hide, w = this.w, W = size.x + 2 * R, H = size.y + 2 * R, any = false;
-      for (var i = 0; i < n; i++) {
-        if (hide && hide[i]) continue;
-        var x = mx[i] * sc.scale - sc.ox + R, y = my[i] * sc.scale - sc.oy + R;
-        if (x < 0 || y < 0 || x >= W || y >= H) continue;
-        var wi = w ? w[i] : 1;
-        if (wi > 0) { grid[((y / cell) | 0) * gw + ((x / cell) | 0)] += wi; any = true; }
-      }
-      if (!any) return;
-      var dens = this._blur(grid, gw, gh);
+      var key = this._drawn, got = this._ready && this._ready.key === key ? this._ready : null;
+      var p = got ? got.p : this._params(sc, size);
+      var g = got ? got.g : K.heatGrid(this.mx, this.my, this.n, this.w, this.hide, p);
+      this._ready = null;
+      if (!g.dens) return;
+      var dens = g.dens, gw = p.gw, gh = p.gh, R = p.R, cell = p.cell;
       // the scale: the 99th percentile of the cells with any density, so one hot spot does
       // not leave the rest of the map blank; intensity > 1 saturates sooner
-      var filled = [];
-      for (var k = 0; k < dens.length; k++) if (dens[k] > 0) filled.push(dens[k]);
-      var sorted = Float32Array.from(filled).sort();
-      var top = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] / this.intensity;
+      var top = g.top / this.intensity;
       var off = document.createElement('canvas'); off.width = gw; off.height = gh;
       var octx = off.getContext('2d'), img = octx.createImageData(gw, gh), px = img.data;
       var pal = this._palette();

@@ -1,7 +1,8 @@
 /* jjjmap hexbin: a point layer's points counted into hexagons in the page, on one canvas
  * (render/density.py). Without a fixed resolution the hexagons are a grid in web-mercator
  * whose cells are spec.px (circumradius) on screen at the current zoom: the points are
- * assigned to cells once per zoom (typed arrays, one pass) and the assignment is kept. With
+ * assigned to cells once per zoom (typed arrays, one pass; in a Web Worker,
+ * jjj-density-worker.js, after the first drawing) and the assignment is kept. With
  * a fixed H3 resolution each point arrives with its H3 cell (binned in Python with h3).
  * Either way the counts and sums are one pass over the points under the time slider's mask
  * (jjj-time.js), so hexagons follow the slider live; the colour classes of a level come
@@ -12,6 +13,7 @@
   'use strict';
   var D = window.JjjDensity = window.JjjDensity || {};
   var SQ3 = Math.sqrt(3), MAX_GRID_ZOOM = 18, KEEP_LEVELS = 3, EARTH = 40075016.686;
+  var Cloud = window.JjjPointCloud, K = D.kernel, levels = 0;
 
   function b64(str, Type) {
     if (!str) return null;
@@ -59,52 +61,13 @@
     return [q, r];
   }
 
-  // the cells of a grid level: open addressing on (q, r) in typed arrays, grown at half
-  // full. A Map of numeric keys and an array per point took 5 s for 1M points at zoom 12
-  // (535k cells) in node; this about 1 s, and a fifth less at coarse zooms.
-  function CellTable() {
-    this.cap = 1024; this.mask = this.cap - 1; this.n = 0;
-    this.tq = new Int32Array(this.cap); this.tr = new Int32Array(this.cap);
-    this.tc = new Int32Array(this.cap).fill(-1);
-    this.q = new Int32Array(1024); this.r = new Int32Array(1024);
-  }
-  CellTable.prototype._slot = function (q, r) {
-    var h = (Math.imul(q, 73856093) ^ Math.imul(r, 19349663)) & this.mask;
-    while (this.tc[h] !== -1 && (this.tq[h] !== q || this.tr[h] !== r)) h = (h + 1) & this.mask;
-    return h;
-  };
-  CellTable.prototype.get = function (q, r) { return this.tc[this._slot(q, r)]; };   // -1: none
-  CellTable.prototype.add = function (q, r) {
-    var h = this._slot(q, r), c = this.tc[h];
-    if (c !== -1) return c;
-    c = this.n++;
-    this.tq[h] = q; this.tr[h] = r; this.tc[h] = c;
-    if (c >= this.q.length) {
-      var nq = new Int32Array(this.q.length * 2), nr = new Int32Array(this.r.length * 2);
-      nq.set(this.q); nr.set(this.r); this.q = nq; this.r = nr;
-    }
-    this.q[c] = q; this.r[c] = r;
-    if (this.n * 2 > this.cap) this._grow();
-    return c;
-  };
-  CellTable.prototype._grow = function () {
-    var oq = this.tq, or = this.tr, oc = this.tc, old = this.cap;
-    this.cap = old * 2; this.mask = this.cap - 1;
-    this.tq = new Int32Array(this.cap); this.tr = new Int32Array(this.cap);
-    this.tc = new Int32Array(this.cap).fill(-1);
-    for (var i = 0; i < old; i++) {
-      if (oc[i] === -1) continue;
-      var h = this._slot(oq[i], or[i]);
-      this.tq[h] = oq[i]; this.tr[h] = or[i]; this.tc[h] = oc[i];
-    }
-  };
-
-  D.hexbin = window.JjjPointCloud.extend({
+  D.hexbin = Cloud.extend({
     initialize: function (spec, pane, identify) {
       spec.style = spec.style || {};
-      window.JjjPointCloud.prototype.initialize.call(this, spec, pane, null);
+      Cloud.prototype.initialize.call(this, spec, pane, null);
       this.identify = identify;
       this.w = b64(spec.w, Float32Array);
+      this.client = new D.Client(this.lon, this.lat, null);   // the worker bins, not counts
       this.px = spec.px || 10;
       this.cache = [];           // grid levels, newest last
       this.maskVersion = 0;
@@ -119,22 +82,60 @@
     // a new time mask: counts are made again at the next draw
     setHidden: function (hidden) {
       this.maskVersion++;
-      window.JjjPointCloud.prototype.setHidden.call(this, hidden);
+      Cloud.prototype.setHidden.call(this, hidden);
     },
 
-    _grid: function (z) {
-      var s = this.px / (256 * Math.pow(2, z)), n = this.n, mx = this.mx, my = this.my;
-      var idx = new Int32Array(n), cells = new CellTable();
-      for (var i = 0; i < n; i++) {
-        // hexOf inlined (the same arithmetic, no array per point)
-        var x = mx[i], y = my[i], qf = (SQ3 / 3 * x - y / 3) / s, rf = (2 / 3 * y) / s, tf = -qf - rf;
-        var q = Math.round(qf), r = Math.round(rf), t = Math.round(tf);
-        var dq = Math.abs(q - qf), dr = Math.abs(r - rf), dt = Math.abs(t - tf);
-        if (dq > dr && dq > dt) q = -r - t; else if (dr > dt) r = -q - t;
-        idx[i] = cells.add(q, r);
-      }
-      return this._level({kind: 'grid', z: z, s: s, idx: idx, nc: cells.n, table: cells,
-                          q: cells.q.subarray(0, cells.n), r: cells.r.subarray(0, cells.n)});
+    onAdd: function (m) {
+      this._drawn = null;          // a new canvas: nothing on it yet
+      Cloud.prototype.onAdd.call(this, m);
+    },
+
+    onRemove: function (m) {
+      Cloud.prototype.onRemove.call(this, m);
+      this.client.drop();          // the worker's copy of the points (sent again if re-added)
+    },
+
+    _zoomLevel: function () {
+      return Math.max(0, Math.min(MAX_GRID_ZOOM, Math.round(this._map.getZoom())));
+    },
+
+    _cellSize: function (z) { return this.px / (256 * Math.pow(2, z)); },
+
+    // a grid level from the binning's arrays (kernel.hexLevel, here or in the worker)
+    _fromBins: function (z, b) {
+      var cells = new K.CellTable(b);
+      return this._level({kind: 'grid', z: z, s: this._cellSize(z), idx: b.idx, nc: b.n, table: cells,
+                          q: b.q, r: b.r});
+    },
+
+    _grid: function (z) {   // binned here, at once
+      return this._fromBins(z, K.hexLevel(this.mx, this.my, this.n, this._cellSize(z)));
+    },
+
+    _cached: function (z) {
+      return this.cache.filter(function (l) { return l.z === z; })[0] || null;
+    },
+
+    _keep: function (lv) {
+      if (this._cached(lv.z)) return this._cached(lv.z);
+      this.cache.push(lv);
+      if (this.cache.length > KEEP_LEVELS) this.cache.shift();
+      return lv;
+    },
+
+    // a new zoom's grid from the worker, one request at a time; when it comes the layer
+    // draws again, which asks for the zoom shown then if that is another one
+    _ask: function (z) {
+      if (this._asking !== undefined) return;
+      this._asking = z;
+      var self = this, s = this._cellSize(z);
+      this.client.ask({op: 'hex', s: s},
+        function () { return self._map ? K.hexLevel(self.mx, self.my, self.n, s) : null; },
+        function (b, worker) {
+          self._asking = undefined;
+          if (b) self._keep(self._fromBins(z, b)).binnedBy = worker ? 'worker' : 'page';
+          self.redraw();
+        });
     },
 
     // the level's colour classes, from all its points (the slider's mask left aside)
@@ -149,7 +150,7 @@
       lv.min = vals.length ? vals.reduce(function (a, b) { return Math.min(a, b); }) : 0;
       var cols = this.spec.colors, step = Math.max(1, Math.floor(cols.length / Math.max(1, lv.breaks.length)));
       lv.colors = lv.breaks.map(function (b, i) { return cols[Math.min(i * step, cols.length - 1)]; });
-      lv.masked = -1;
+      lv.masked = -1; lv.id = ++levels;
       return lv;
     },
 
@@ -170,18 +171,17 @@
       return stat === 'sum' ? lv.sum[c] : stat === 'mean' ? lv.sum[c] / lv.count[c] : lv.count[c];
     },
 
-    // the level shown now, its counts under the current mask
+    // the level shown now, its counts under the current mask. A zoom not binned yet: the
+    // worker bins it and the last level stays meanwhile (drawn scaled to the view, and
+    // what a click identifies); the first drawing, or with no worker, binned here at once.
     current: function () {
       if (!this._map) return null;
       var lv = this.h3;
       if (!lv) {
-        var z = Math.max(0, Math.min(MAX_GRID_ZOOM, Math.round(this._map.getZoom())));
-        lv = this.cache.filter(function (l) { return l.z === z; })[0];
-        if (!lv) {
-          lv = this._grid(z);
-          this.cache.push(lv);
-          if (this.cache.length > KEEP_LEVELS) this.cache.shift();
-        }
+        var z = this._zoomLevel();
+        lv = this._cached(z);
+        if (!lv && this.shown && this.client.usable()) { this._ask(z); lv = this.shown; }
+        if (!lv) { lv = this._keep(this._grid(z)); lv.binnedBy = 'page'; }
       }
       if (lv.masked !== this.maskVersion) {
         if (this.hide) this._countInto(lv, this.hide);
@@ -196,6 +196,24 @@
       }
       if (lv !== this.shown) { this.shown = lv; this._legend(lv); }
       return lv;
+    },
+
+    // Leaflet asks for a redraw three times per zoom (viewreset, zoomend, moveend): the
+    // canvas is drawn once per view, level and mask. While the worker bins a new zoom the
+    // last drawing stays, scaled about the zoom's origin as during a zoom animation.
+    redraw: function () {
+      if (!this._map) return;
+      var lv = this.current(), m = this._map;
+      if (!lv) return;
+      var size = m.getSize(), po = m.getPixelOrigin(), tl = m.containerPointToLayerPoint([0, 0]);
+      var key = [m.getZoom(), po.x, po.y, tl.x, tl.y, size.x, size.y, lv.id, lv.masked].join();
+      if (key === this._drawn) return;
+      if (this._drawn && lv.kind === 'grid' && lv.z !== this._zoomLevel()) {
+        this._anim({zoom: m.getZoom(), center: m.getCenter()});
+        return;
+      }
+      this._drawn = key;
+      Cloud.prototype.redraw.call(this);
     },
 
     _legend: function (lv) {
@@ -223,16 +241,19 @@
         var s = lv.s, x0 = s * (SQ3 * lv.q[c] + SQ3 / 2 * lv.r[c]) * sc.scale - sc.ox;
         var y0 = s * 1.5 * lv.r[c] * sc.scale - sc.oy;
         if (x0 < -40 || y0 < -40 || x0 > W + 40 || y0 > H + 40) return;
+        // closed by a line back to the first corner: closePath() on a path of many
+        // hexagons cost Chromium more than all else in a zoom (about 175 ms of 300-400 at 1M
+        // points, three redraws; profiled in headless Chromium)
         ctx.moveTo(x0 + off[0], y0 + off[1]);
         for (var v = 2; v < 12; v += 2) ctx.lineTo(x0 + off[v], y0 + off[v + 1]);
-        ctx.closePath();
+        ctx.lineTo(x0 + off[0], y0 + off[1]);
         return;
       }
       var m = lv.m, nv = lv.nv, o = c * 2 * nv, xa = m[o] * sc.scale - sc.ox, ya = m[o + 1] * sc.scale - sc.oy;
       if (xa < -200 || ya < -200 || xa > W + 200 || ya > H + 200) return;
       ctx.moveTo(xa, ya);
       for (var k = 1; k < nv; k++) ctx.lineTo(m[o + 2 * k] * sc.scale - sc.ox, m[o + 2 * k + 1] * sc.scale - sc.oy);
-      ctx.closePath();
+      ctx.lineTo(xa, ya);
     },
 
     _draw: function (ctx, c, sc, size) {

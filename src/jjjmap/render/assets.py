@@ -63,6 +63,7 @@ _ASSETS = (
     Asset("jjj-bigpoints.js", "js", "web:jjj-bigpoints.js"),
     Asset("jjj-measure.js", "js", "web:jjj-measure.js"),
     Asset("jjj-time.js", "js", "web:jjj-time.js"),
+    Asset("jjj-density-worker.js", "js", "web:jjj-density-worker.js"),
     Asset("jjj-heat.js", "js", "web:jjj-heat.js"),
     Asset("jjj-hexbin.js", "js", "web:jjj-hexbin.js"),
     Asset("jjj-pg.js", "js", "web:jjj-pg.js"),

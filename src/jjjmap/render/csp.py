@@ -66,7 +66,9 @@ def policy(html: str, tile_urls) -> str:
         "form-action 'none'",
         "frame-src 'none'",
         "object-src 'none'",
-        "worker-src 'none'",
+        # the density layers bin on a worker made from their own script's text
+        # (jjj-density-worker.js): only script the policy let run can make one
+        "worker-src blob:",
     ])
 
 
