@@ -10,14 +10,12 @@ import logging
 import sys
 from pathlib import Path
 
+from jjjmap.commands import CliError  # also jjjmap.cli.CliError
+
 log = logging.getLogger("jjjmap")
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
-
-
-class CliError(Exception):
-    """A problem with what the user asked for, worded for them."""
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:

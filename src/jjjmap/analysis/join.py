@@ -145,7 +145,7 @@ def load_target(to: str, *, layer_title: str | None = None):
 
     if to in BUILTIN_TARGETS:
         return catalog.load_layer(to)
-    from jjjmap.io import open_layer
+    from jjjmap.io.readers import open_layer
 
     layers = [lyr for lyr in open_layer(to)
               if set(lyr.gdf.geom_type.dropna()) <= {"Polygon", "MultiPolygon"}]

@@ -110,7 +110,7 @@ def search_place(text: str, doc=None) -> Place:
 
 def file_place(path: str) -> Place:
     """The union of every feature in a file."""
-    from jjjmap.io import open_layer
+    from jjjmap.io.readers import open_layer
 
     layers = open_layer(path)
     geoms = [g for lyr in layers for g in lyr.gdf.geometry]
@@ -152,7 +152,7 @@ def open_named_layer(name: str):
     """A built-in layer by its short name (clusters, institutions, counties, prefectures,
     provinces, xiongan), or the first layer of a file (``PATH::layer`` picks another)."""
     from jjjmap import catalog
-    from jjjmap.io import open_layer
+    from jjjmap.io.readers import open_layer
 
     key = LAYER_NAMES.get(str(name).strip().lower())
     if key is not None and not os.path.exists(name):

@@ -6,3 +6,9 @@ inside ``run`` so that ``jjjmap --help`` stays fast. List the module in ``NAMES`
 of ``--help``).
 """
 NAMES: tuple[str, ...] = ("join", "within", "rings")
+
+
+class CliError(Exception):
+    """A problem with what the user asked for, worded for them (exit 1). Here, not in
+    jjjmap.cli, so that a subcommand can raise it without importing the module that
+    imports the subcommands."""

@@ -36,7 +36,7 @@ def add_parser(sub, common) -> None:
 
 
 def parse_fixes(items) -> dict[int, str | None]:
-    from jjjmap.cli import CliError
+    from jjjmap.commands import CliError
 
     out: dict[int, str | None] = {}
     for item in items:
@@ -51,7 +51,7 @@ def parse_fixes(items) -> dict[int, str | None]:
 def join_from_args(args, out=sys.stdout):
     """Read, match, report; returns (layer, report) or raises CliError when rows are left."""
     from jjjmap.analysis import join as J
-    from jjjmap.cli import CliError
+    from jjjmap.commands import CliError
     from jjjmap.io.tabledata import read_table
 
     path = getattr(args, "table", None) or args.join
@@ -77,7 +77,7 @@ def join_from_args(args, out=sys.stdout):
 def run(args) -> int:
     from pathlib import Path
 
-    from jjjmap.cli import CliError
+    from jjjmap.commands import CliError
 
     out = Path(args.output)
     if out.suffix.lower() not in (".gpkg", ".geojson", ".json", ".csv"):
@@ -99,7 +99,7 @@ def run(args) -> int:
 
 def add_joined_layer(doc, args, style: dict | None) -> None:
     """`export --join TABLE --to X`: the joined layer on the map, in place of the plain X."""
-    from jjjmap.cli import CliError
+    from jjjmap.commands import CliError
     from jjjmap.model import Style
 
     if not args.to:
@@ -120,7 +120,7 @@ def check_style_field(layer, report, table: str) -> None:
     """A style by a field the join did not bring, or graduated by a text column: say so."""
     import pandas as pd
 
-    from jjjmap.cli import CliError
+    from jjjmap.commands import CliError
 
     st = layer.style
     if st.mode == "single" or not st.field:

@@ -19,7 +19,7 @@ def add_place_argument(p) -> None:
 def user_errors():
     """An analysis error is the user's: one line, exit 1 (cli.CliError)."""
     from jjjmap.analysis.errors import AnalysisError
-    from jjjmap.cli import CliError
+    from jjjmap.commands import CliError
 
     try:
         yield

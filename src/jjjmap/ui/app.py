@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Iterable
 
+from .qtapp import create_app  # also jjjmap.ui.app.create_app (benches, tests)
+
 log = logging.getLogger(__name__)
 
 SCREENSHOT_SETTLE_MS = 800   # after mapReady, tiles and fonts need a moment to paint
@@ -43,35 +45,6 @@ def choose_language(lang: str | None, remember: bool = True) -> str:
         if saved:
             return saved
     return i18n.system_language()
-
-
-def _chromium_flags() -> None:
-    """Chromium refuses to start as root without --no-sandbox (containers, CI), and has no GPU
-    to use on an offscreen platform; add only what is needed to what the user set."""
-    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in flags:
-        flags.append("--no-sandbox")
-    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and "--disable-gpu" not in flags:
-        flags.append("--disable-gpu")
-    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
-
-
-def create_app(argv: list[str] | None = None):
-    """The QApplication, with ``jjjmap://`` registered first (it must precede the app)."""
-    _chromium_flags()
-    from PySide6 import QtWebEngineWidgets  # noqa: F401 - must be imported before the app
-    from PySide6.QtWidgets import QApplication
-
-    from .scheme import register_scheme
-
-    register_scheme()
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(argv if argv is not None else sys.argv[:1])
-    app.setOrganizationName("jjjmap")
-    app.setApplicationName("jjjmap")
-    app.setApplicationDisplayName("jjjmap")
-    return app
 
 
 def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] = (),

@@ -8,8 +8,6 @@ values, and the text filter finds a row by either.
 """
 from __future__ import annotations
 
-import math
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -38,30 +36,12 @@ from jjjmap.lazy import LazyModule
 from jjjmap.model import Layer
 
 from . import i18n, plaintext
+from .celltext import format_value
 
 np = LazyModule("numpy")
 pd = LazyModule("pandas")
 
 NO_ROWS = ()   # the order of no layer: numpy is not needed (nor imported) for it
-
-
-def format_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    if isinstance(value, (list, tuple, dict, set)) or getattr(value, "ndim", 0) > 0:
-        from jjjmap.values import json_text   # numpy: only once such a value is there
-
-        return json_text(value)
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 def column_text(values: np.ndarray) -> pd.Series:

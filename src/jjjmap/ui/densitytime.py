@@ -111,7 +111,7 @@ class DensityTimeBox(QGroupBox):
     # -- load / read ------------------------------------------------------------------------
     def load(self, style: Style) -> None:
         from jjjmap.analysis.timefields import time_candidates
-        from jjjmap.ui.styledialog import attribute_fields, is_numeric
+        from jjjmap.ui.fieldcombo import attribute_fields, is_numeric
 
         fields = attribute_fields(self.layer)
         self._set(self.renderer, style.renderer)

@@ -7,18 +7,28 @@ them back from a GCJ-02 basemap.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Callable, Protocol
 
 from PySide6.QtCore import QObject
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .spatialtools import SpatialTools
 
 MAX_VERTICES = 10000   # a drawing from the page is the user's clicks: more is not a drawing
 
 
+class SpatialHost(Protocol):
+    """What the tools need of their owner (ui.spatialtools.SpatialTools, which imports this
+    module): the window, a status message, rings at a point, an error reporter."""
+
+    w: QObject
+
+    def say(self, text: str) -> None: ...
+
+    def make_rings(self, place_text: str | None, distances: str = ...): ...
+
+    def failed(self, title: str) -> Callable[[BaseException], None]: ...
+
+
 class DrawTools(QObject):
-    def __init__(self, spatial: "SpatialTools"):
+    def __init__(self, spatial: SpatialHost):
         super().__init__(spatial)
         self.spatial = spatial
         self.w = spatial.w

@@ -6,10 +6,25 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from jjjmap import fieldnames
+from jjjmap.lazy import LazyModule
 
 from . import plaintext
+
+pd = LazyModule("pandas")
 
 
 def add_field(combo: QComboBox, layer, field: str, lang: str) -> None:
     combo.addItem(fieldnames.field_label(layer, field, lang), field)
     combo.setItemData(combo.count() - 1, plaintext.tooltip(field), Qt.ItemDataRole.ToolTipRole)
+
+
+def attribute_fields(layer) -> list[str]:
+    gdf = layer.gdf
+    return [str(c) for c in gdf.columns if c != gdf.geometry.name and not str(c).startswith("_")]
+
+
+def is_numeric(layer, field: str) -> bool:
+    if field not in layer.gdf.columns:
+        return False
+    col = layer.gdf[field]
+    return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)

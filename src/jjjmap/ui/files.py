@@ -9,17 +9,13 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow
 
 from . import plaintext
 from .workers import Task, TaskRunner
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +111,7 @@ def _load_project(path: str, answers: dict | None, missing: list[str],
 
 
 class FileActions(QObject):
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: QMainWindow):
         super().__init__(window)
         self.w = window
         self.runner = TaskRunner(self)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 from jjjmap import fieldnames
 from jjjmap.model import Layer
 
-from .attrtable import format_value
+from .celltext import format_value
 from .picklist import PickList
 from .plaintext import escape
 

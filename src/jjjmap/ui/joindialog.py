@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QColor
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -31,9 +31,6 @@ from PySide6.QtWidgets import (
 
 from .fieldcombo import add_field
 from .workers import Task
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +68,7 @@ def _plain_label(parent, text: str = "") -> QLabel:
 class JoinDialog(QDialog):
     """Table + target + key -> match report -> (fixes) -> a new joined layer."""
 
-    def __init__(self, window: "MainWindow", path: str, note: str = ""):
+    def __init__(self, window: QMainWindow, path: str, note: str = ""):
         super().__init__(window)
         from jjjmap.io.tabledata import read_table
 
@@ -300,7 +297,7 @@ class JoinDialog(QDialog):
 class AggregateDialog(QDialog):
     """Points layer, polygon layer, statistic, field, per category -> new columns (a new layer)."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: QMainWindow):
         super().__init__(window)
         self.w = window
         self.setWindowTitle(self.tr("Count points per region"))
@@ -401,7 +398,7 @@ def run_aggregate(pts, polys, stat, field, by, progress=None):
 class JoinActions(QObject):
     """Layer menu: Join table…, Count points per region…; and the offer to join a table."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: QMainWindow):
         super().__init__(window)
         self.w = window
         self.dialog: JoinDialog | None = None

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QMenu
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu
 
 from jjjmap.lazy import LazyModule
 
@@ -22,9 +21,6 @@ from .workers import Task
 
 np = LazyModule("numpy")
 pd = LazyModule("pandas")
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +66,7 @@ def with_extension(path: str, chosen_filter: str) -> str:
 
 
 class LayerActions(QObject):
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: QMainWindow):
         super().__init__(window)
         self.w = window
         self.style_dialog: StyleDialog | None = None

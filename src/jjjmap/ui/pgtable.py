@@ -156,7 +156,7 @@ class PgTableModel(QAbstractTableModel):
         self._pages.move_to_end(p)
         if i >= len(rows):
             return ""
-        from .attrtable import format_value
+        from .celltext import format_value
 
         text = format_value(rows[i][index.column()])
         # a value from the database is never markup

@@ -129,7 +129,7 @@ def wait_for(shot: PageShot, work) -> object:
     some PySide6 releases (a "none_dealloc" fatal error)."""
     from PySide6.QtCore import QEvent, QEventLoop
 
-    from .app import create_app
+    from .qtapp import create_app
 
     app = create_app()
     loop = QEventLoop()

@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QLabel, QLineEdit, QMenu, QRadioButton)
+                               QFormLayout, QLabel, QLineEdit, QMainWindow, QMenu,
+                               QRadioButton)
 
 from jjjmap.analysis import tasks   # plain-data entry points; heavy imports inside
 
 from .drawtools import DrawTools
 from .layeractions import detach
 from .workers import Task
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +44,7 @@ def _ok_cancel(dlg: QDialog, form: QFormLayout) -> QDialog.DialogCode:
 class SpatialTools(QObject):
     """Owns the Analysis menu of a MainWindow and the answers it last gave."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: QMainWindow):
         super().__init__(window)
         self.w = window
         self.last_message = ""

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from jjjmap.lazy import LazyModule
 from jjjmap.model import Layer, MapDocument, Style
 
-from .fieldcombo import add_field
+from .fieldcombo import add_field, attribute_fields, is_numeric
 from .plaintext import plain_label
 
 pd = LazyModule("pandas")
@@ -73,18 +73,6 @@ def _has_time(layer: Layer) -> bool:
     from jjjmap.render.timefilter import DEFAULT_TIME_FIELD
 
     return layer.kind in DEFAULT_TIME_FIELD or bool(time_candidates(layer.gdf))
-
-
-def attribute_fields(layer: Layer) -> list[str]:
-    gdf = layer.gdf
-    return [str(c) for c in gdf.columns if c != gdf.geometry.name and not str(c).startswith("_")]
-
-
-def is_numeric(layer: Layer, field: str) -> bool:
-    if field not in layer.gdf.columns:
-        return False
-    col = layer.gdf[field]
-    return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
 
 
 def initial_style(layer: Layer) -> Style:
