@@ -15,6 +15,7 @@ from jjjmap.analysis.hexbins import bin_points, parent_cells, point_cells
 from jjjmap.model import Layer, MapDocument, Style
 from jjjmap.render import render_html
 from test_render import layer_specs
+from jjjmap.render.specs import BuildContext
 from jjjmap.render.density import (dense_point_style, heatmap_spec, hexbin_spec,
                                    read_weights, stack_ranks)
 
@@ -67,6 +68,11 @@ def _layer(lon, lat, **cols):
     return Layer(gdf, "invented test points")
 
 
+def _page(builder, layer):
+    """What the page reads of the spec ``builder`` makes for ``layer`` (render.specs)."""
+    return builder(layer, BuildContext(MapDocument(lang="en"), 0.0)).to_page()
+
+
 def _f32(s):
     return np.frombuffer(base64.b64decode(s), dtype=np.float32)
 
@@ -75,7 +81,7 @@ def test_hexbin_spec_at_a_fixed_resolution_gives_each_point_its_h3_cell():
     lon, lat, w = _grid_points()
     layer = _layer(lon, lat, w=w)
     layer.style = Style(renderer="hexbin", hex_resolution=7, weight_field="w", hex_stat="sum")
-    spec = hexbin_spec(layer, "en")
+    spec = _page(hexbin_spec, layer)
     cells = spec["h3"]["cells"]
     index = np.frombuffer(base64.b64decode(spec["h3"]["index"]), dtype=np.int32)
     rows = np.frombuffer(base64.b64decode(spec["rows"]), dtype=np.int32)
@@ -95,7 +101,7 @@ def test_hexbin_spec_following_the_zoom_sends_the_points_for_the_page_to_bin():
     lon, lat, w = _grid_points()
     layer = _layer(lon, lat, w=w)
     layer.style = Style(renderer="hexbin")
-    spec = hexbin_spec(layer, "en")
+    spec = _page(hexbin_spec, layer)
     assert "h3" not in spec and spec["fixed"] is False and spec["stat"] == "count"
     xy = _f32(spec["xy"]).reshape(-1, 2)
     assert xy[:, 0] == pytest.approx(lon, abs=1e-5) and xy[:, 1] == pytest.approx(lat, abs=1e-5)
@@ -109,7 +115,7 @@ def test_weights_with_negative_and_non_numeric_values_are_counted_and_weigh_noth
     assert w.tolist() == [3.0, 0.0, 0.0, 0.0, 1.5]
     assert problems == {"missing": 1, "not_numeric": 1, "negative": 1}
     layer.style = Style(renderer="heatmap", weight_field="w")
-    spec = heatmap_spec(layer, "en")
+    spec = _page(heatmap_spec, layer)
     assert spec["n"] == 5 and _f32(spec["w"]).tolist() == [3.0, 0.0, 0.0, 0.0, 1.5]
     assert spec["weightProblems"] == problems
     assert spec["radius"] == 18.0

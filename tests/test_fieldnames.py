@@ -106,13 +106,19 @@ def test_time_slider_names_its_field_in_the_interface_language():
 
 def test_xiongan_popup_names_its_note_in_chinese_and_gives_the_chinese_note():
     from jjjmap import catalog
-    from jjjmap.render.boundaries import boundary_spec
+    from jjjmap.model import MapDocument
+    from jjjmap.render.page import layer_spec
 
     layer = catalog.load_layer("xiongan")
     note_zh = _rows("xiongan")[0]["note_zh"]
-    rows = dict(boundary_spec(layer, "zh", 0.01)["data"]["features"][0]["properties"]["_p"]["r"])
+
+    def popup_rows(lang):
+        spec = layer_spec(layer, MapDocument(lang=lang), 0.01)
+        return dict(spec["data"]["features"][0]["properties"]["_p"]["r"])
+
+    rows = popup_rows("zh")
     assert rows["说明"] == note_zh
-    rows = dict(boundary_spec(layer, "en", 0.01)["data"]["features"][0]["properties"]["_p"]["r"])
+    rows = popup_rows("en")
     assert rows["Note"] == _rows("xiongan")[0]["note"]
 
 

@@ -21,6 +21,15 @@ from jjjmap.io.postgis import list_tables, open_postgis
 pytestmark = pytest.mark.postgis
 
 
+def _app_spec(layer):
+    """The app page's spec of a view-driven layer (render.pglayer via render.specs)."""
+    from jjjmap.model import MapDocument
+    from jjjmap.render.pglayer import pg_spec
+    from jjjmap.render.specs import BuildContext
+
+    return pg_spec(layer, BuildContext(MapDocument(lang="en"), 0.0, detail="fetch")).to_page()
+
+
 def _view(pg, table, **kw):
     [layer] = open_postgis(pg.uri(table=table), whole_rows=kw.pop("whole_rows", 0), **kw)
     assert layer.kind == "postgis"
@@ -245,14 +254,12 @@ def _ci(answer):
 
 
 def test_a_view_driven_layer_coloured_by_a_category(pg_data):
-    from jjjmap.render import pglayer
-
     pg_data.execute("""CREATE TABLE IF NOT EXISTS pts_cat AS SELECT id, (ARRAY['farm', 'firm',
         'lab'])[1 + id % 3] AS kind, geom FROM pts; ALTER TABLE pts_cat ADD PRIMARY KEY (id);
         CREATE INDEX IF NOT EXISTS pts_cat_geom ON pts_cat USING gist (geom); ANALYZE pts_cat""")
     layer, _ = _view(pg_data, "pts_cat")
     layer.style.mode, layer.style.field = "categorized", "kind"
-    spec = pglayer.pg_spec(layer, "en", fetch=True)
+    spec = _app_spec(layer)
     colour_of = {e["label"]: e["symbol"]["fill"] for e in spec["legend"] if "symbol" in e}
     assert {"farm", "firm", "lab"} <= set(colour_of)
     assert len({colour_of[k] for k in ("farm", "firm", "lab")}) == 3
@@ -266,7 +273,7 @@ def test_a_view_driven_layer_coloured_by_a_category(pg_data):
     # polygons: each feature's class travels in its properties
     counties, _ = _view(pg_data, "counties")
     counties.style.mode, counties.style.field = "categorized", "parent"
-    spec = pglayer.pg_spec(counties, "en", fetch=True)
+    spec = _app_spec(counties)
     colour_of = {e["label"]: e["symbol"]["fill"] for e in spec["legend"] if "symbol" in e}
     feats = _page_answer(counties, (116.0, 39.5, 116.8, 40.2), 10)["features"]
     parent = dict(pg_data.execute("SELECT gid, parent FROM counties"))
@@ -275,11 +282,9 @@ def test_a_view_driven_layer_coloured_by_a_category(pg_data):
 
 
 def test_a_view_driven_layer_graduated_by_a_number(pg_data):
-    from jjjmap.render import pglayer
-
     layer, _ = _view(pg_data, "pts")
     layer.style.mode, layer.style.field, layer.style.k = "graduated", "value", 4
-    spec = pglayer.pg_spec(layer, "en", fetch=True)
+    spec = _app_spec(layer)
     assert "sample" in spec["legend"][0]["label"]           # 250k rows: classes from a sample
     assert len([e for e in spec["legend"] if "symbol" in e]) == 4
     box = (116.0, 39.5, 116.6, 40.0)

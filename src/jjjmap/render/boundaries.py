@@ -5,11 +5,12 @@ from __future__ import annotations
 from jjjmap.fieldnames import field_label
 from jjjmap.model import Layer, Style
 
-from .common import both_names, popup, text
+from .common import both_names, text
 from .detail import row_positions
 from .geometry import decimals_for, packed_or_geojson, simplified
 from .labels import anchors, short_name
 from .legendfmt import legend_header
+from .specs import BuildContext, FeatureProperties, GeoJsonSpec, feature, popup
 from .vectors import _legend as vector_legend, colour_classes
 
 
@@ -55,10 +56,10 @@ def level_of(layer: Layer) -> str:
     return "county"
 
 
-def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
-                  detail: dict | None = None) -> dict:
-    """``detail`` (from ``detail.page_spec``) tells the page where finer outlines come from
-    when the user zooms in (same features, same rows)."""
+def boundary_spec(layer: Layer, ctx: BuildContext) -> GeoJsonSpec:
+    """An administrative level, with the finer outlines the page gets when the user zooms
+    in (``ctx.finer``: same features, same rows)."""
+    lang, tolerance, shift = ctx.lang, ctx.tolerance, ctx.shift
     level = level_of(layer)
     gdf = layer.filtered()
     rows = row_positions(layer, gdf)
@@ -67,7 +68,7 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
         geoms = shift(geoms)
     coords, scale = packed_or_geojson(geoms, decimals_for(tolerance))
     packed: list = []
-    features = []
+    features: list[tuple[dict | None, FeatureProperties]] = []
     labelled = []
     shown = {"name_zh", "name_en", "code", "area_km2", "level", "parent", "geometry"}
     extras = [f for f in layer.style.tooltip_fields if f in gdf.columns and f not in shown]
@@ -76,7 +77,7 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
         if geom is None:
             continue
         first, second = both_names(rec, lang)
-        props = {"_row": int(row), "_tt": [first, second] if second else [first]}
+        props = FeatureProperties(row=int(row), tooltip=[first, second] if second else [first])
         code = text(rec.get("code", ""))
         area = rec.get("area_km2", None)
         rows_ = [("code" if lang == "en" else "代码", code)]
@@ -86,15 +87,15 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
             value = text(rec.get(f"{extra}_zh", "")) if lang == "zh" else ""
             rows_.append((field_label(layer, extra, lang), value or text(rec.get(extra, ""))))
         if classes is not None:
-            props["_c"] = int(classes[0][pos])
+            props.colour_class = int(classes[0][pos])
             field = layer.style.field
             rows_.append((legend_header(layer.style, lang, layer) or field,
                           text(rec.get(field, "")) or ("no data" if lang == "en" else "无数据")))
-        props["_p"] = popup(first, second, rows_)
+        props.popup = popup(first, second, rows_)
         if scale is not None:   # the page unpacks it into the feature (resources/web/jjj.js)
             packed.append(geom)
             geom = None
-        features.append({"type": "Feature", "geometry": geom, "properties": props})
+        features.append((geom, props))
         if level in LABELLED:
             labelled.append((len(features) - 1, pos, area))
     if labelled:   # the page's label engine places them (resources/web/jjj-labels.js)
@@ -102,10 +103,10 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
         for (fi, _, area), place in zip(labelled, places):
             if place is None:
                 continue
-            props = features[fi]["properties"]
-            props["_lp"], props["_lr"] = place["lp"], place["r"]
-            props["_la"] = _area(area, place["a"])
-            props["_lb"] = short_name(props["_tt"][0], level)
+            props = features[fi][1]
+            props.label_point, props.label_radius = place["lp"], place["r"]
+            props.label_area = _area(area, place["a"])
+            props.label = short_name(props.tooltip[0], level)
     style = dict(LEVEL_STYLE[level])
     if layer.style != Style():   # the user restyled it: their stroke and fill win
         st = layer.style
@@ -128,23 +129,13 @@ def boundary_spec(layer: Layer, lang: str, tolerance: float, shift=None,
             if "symbol" in entry:
                 entry["symbol"].update(color=style["color"], weight=style["weight"],
                                        fillOpacity=style["fillOpacity"])   # as on the map
-    spec = {
-        "render": "geojson",
-        "level": level,
-        "style": style,
-        "styles": [],
-        "hover": level in ("county", "xiongan", "prefecture"),
-        "labelLevel": level if level in LABELLED else None,
-        "data": {"type": "FeatureCollection", "features": features},
-        "legend": legend,
-    }
-    if classes is not None:
-        spec["colors"] = classes[1]
-    if scale is not None:
-        spec["packed"] = {"scale": scale, "geoms": packed}
-    if detail and features:
-        spec["detail"] = detail
-    return spec
+    return GeoJsonSpec(
+        level=level, style=style, styles=[], hover=level in ("county", "xiongan", "prefecture"),
+        label_level=level if level in LABELLED else None,
+        data={"type": "FeatureCollection", "features": [feature(g, p) for g, p in features]},
+        legend=legend, colors=classes[1] if classes is not None else None,
+        packed={"scale": scale, "geoms": packed} if scale is not None else None,
+        detail=(ctx.finer(layer) or None) if features else None)
 
 
 def _area(area, fallback: float) -> float:

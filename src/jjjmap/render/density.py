@@ -24,6 +24,7 @@ import pandas as pd
 from jjjmap.model import Layer, Style
 
 from .geometry import lonlat_arrays
+from .specs import BuildContext, HeatmapSpec, HexbinSpec
 
 HEAT_COLOURS = ["#2c7bb6", "#00a6ca", "#00ccbc", "#90eb9d", "#ffff8c", "#f9d057",
                 "#f29e2e", "#e76818", "#d7191c"]
@@ -109,7 +110,8 @@ def _points(layer: Layer, shift):
 
 
 # -- heatmap ---------------------------------------------------------------------------------
-def heatmap_spec(layer: Layer, lang: str, shift=None) -> dict:
+def heatmap_spec(layer: Layer, ctx: BuildContext) -> HeatmapSpec:
+    lang, shift = ctx.lang, ctx.shift
     style = layer.style
     gdf, rows, dlon, dlat, _lon, _lat, good = _points(layer, shift)
     weights, problems = read_weights(gdf, style.weight_field)
@@ -123,18 +125,18 @@ def heatmap_spec(layer: Layer, lang: str, shift=None) -> dict:
     for i, word in ((0, "低" if zh else "low"), (4, "中" if zh else "medium"),
                     (8, "高" if zh else "high")):
         legend.append({"label": word, "symbol": {"type": "swatch", "color": HEAT_COLOURS[i]}})
-    return {"render": "heatmap", "n": int(len(rows)), "xy": _b64(xy),
-            "rows": _b64(rows.astype(np.int32)),
-            "w": _b64(weights[good].astype(np.float32)) if weights is not None else None,
-            "radius": float(style.heat_radius), "intensity": float(style.heat_intensity),
-            "colors": HEAT_COLOURS, "legend": legend, "weightProblems": problems}
+    return HeatmapSpec(
+        count=int(len(rows)), xy=_b64(xy), rows=_b64(rows.astype(np.int32)),
+        weights=_b64(weights[good].astype(np.float32)) if weights is not None else None,
+        radius=float(style.heat_radius), intensity=float(style.heat_intensity),
+        colors=HEAT_COLOURS, legend=legend, weight_problems=problems)
 
 
 # -- hexbin ----------------------------------------------------------------------------------
 HEX_PX = 10          # grid hexagons' circumradius on screen, px (about 17 px across)
 
 
-def hexbin_spec(layer: Layer, lang: str, shift=None) -> dict:
+def hexbin_spec(layer: Layer, ctx: BuildContext) -> HexbinSpec:
     """The points (as for the heatmap), each with its row and weight; the page bins them.
 
     Without a fixed resolution the page puts them on a hexagonal grid in web-mercator
@@ -144,6 +146,7 @@ def hexbin_spec(layer: Layer, lang: str, shift=None) -> dict:
     slider's mask without h3."""
     from .vectors import ramp
 
+    lang, shift = ctx.lang, ctx.shift
     style = layer.style
     gdf, rows, dlon, dlat, lon, lat, good = _points(layer, shift)
     weights, problems = read_weights(gdf, style.weight_field)
@@ -164,16 +167,14 @@ def hexbin_spec(layer: Layer, lang: str, shift=None) -> dict:
           "hexagon": "六边形" if zh else "Hexagon",
           "select": "选择这 %n 个点" if zh else "Select these %n points",
           "weight": style.weight_field or ""}
-    spec = {"render": "hexbin", "n": int(len(rows)), "xy": _b64(xy),
-            "rows": _b64(rows.astype(np.int32)),
-            "w": _b64(w.astype(np.float32)) if w is not None else None,
-            "stat": stat, "ui": ui, "legend": [{"label": title, "header": True}],
-            "colors": ramp(style.cmap, HEX_CLASSES), "px": HEX_PX,
-            "weightProblems": problems, "fixed": style.hex_resolution is not None,
-            "fillOpacity": max(0.35, min(0.9, style.fill_opacity * 2.5))}
-    if style.hex_resolution is not None:
-        spec["h3"] = _h3_level(lon, lat, int(style.hex_resolution), shift)
-    return spec
+    fixed = style.hex_resolution is not None
+    return HexbinSpec(
+        count=int(len(rows)), xy=_b64(xy), rows=_b64(rows.astype(np.int32)),
+        weights=_b64(w.astype(np.float32)) if w is not None else None,
+        stat=stat, ui=ui, legend=[{"label": title, "header": True}],
+        colors=ramp(style.cmap, HEX_CLASSES), hex_px=HEX_PX, weight_problems=problems,
+        fixed=fixed, fill_opacity=max(0.35, min(0.9, style.fill_opacity * 2.5)),
+        h3=_h3_level(lon, lat, int(style.hex_resolution), shift) if fixed else None)
 
 
 def _h3_level(lon, lat, res: int, shift) -> dict:

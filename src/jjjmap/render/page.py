@@ -15,14 +15,10 @@ from jjjmap.model import Layer, MapDocument
 
 from . import assets as _assets
 from . import basemaps as _basemaps
-from . import detail as _detail
-from .boundaries import boundary_spec, level_of
+from . import specs as _specs
+from .boundaries import level_of
 from .common import UI, script_json
 from .geometry import display_tolerance
-from .points import clusters_spec, institutions_spec
-from .vectors import vector_spec
-from .density import heatmap_spec, hexbin_spec
-from .timefilter import time_spec
 
 
 class RawHtml(Element):
@@ -103,51 +99,13 @@ def _subtitle(doc: MapDocument) -> str:
 
 
 def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
-               detail: str | None = None) -> dict:
-    """What the page needs to draw one layer (data, styles, legend), keyed by Layer.id."""
-    lang = doc.lang
-
-    def finer() -> dict | None:   # how the page gets finer outlines as the user zooms in
-        datum = "gcj02" if shift is not None else "wgs84"
-        return _detail.page_spec(layer, doc.view.zoom, detail, shift, datum)
-
-    if layer.kind == "boundary":
-        spec = boundary_spec(layer, lang, tolerance, shift, finer())
-    elif layer.kind == "clusters":
-        spec = clusters_spec(layer, lang, shift)
-    elif layer.kind == "postgis":   # a view-driven PostGIS layer (render.pglayer)
-        from .pglayer import pg_spec
-        spec = pg_spec(layer, lang, fetch=detail == "fetch", shift=shift, view=doc.view)
-    elif layer.kind == "institutions":
-        counties = next((lyr for lyr in doc.layers if lyr.kind == "boundary"
-                         and level_of(lyr) == "county"), None)
-        spec = institutions_spec(layer, lang, shift, counties)
-    elif _density_renderer(layer) == "heatmap":
-        spec = heatmap_spec(layer, lang, shift)
-    elif _density_renderer(layer) == "hexbin":
-        spec = hexbin_spec(layer, lang, shift)
-    else:
-        spec = vector_spec(layer, lang, tolerance, shift, fetch=detail == "fetch")
-        # outlines drawn at the initial zoom's tolerance get finer as the user zooms in, as
-        # the boundaries do (a user's parcels stay within a pixel at zoom 14)
-        if spec.pop("simplified", False) and (levels := finer()) is not None:
-            spec["detail"] = levels
-    spec.update(id=layer.id, title=layer.title(lang), kind=layer.kind, group=layer.group,
-                visible=bool(layer.visible), opacity=float(layer.opacity))
-    if (timed := time_spec(layer, lang)) is not None:
-        spec["time"] = timed              # the time slider (render.timefilter, jjj-time.js)
-    if layer.licence:
-        spec["credit"] = layer.licence    # plain text, shown under the legend (textContent)
-    return spec
-
-
-def _density_renderer(layer: Layer) -> str:
-    """The style's renderer for a user layer of points only ("points" for anything else)."""
-    if layer.kind != "vector" or layer.style.renderer == "points" or not len(layer.gdf):
-        return "points"
-    from .geometry import geom_types
-    types = geom_types(layer.gdf.geometry)
-    return layer.style.renderer if types and types <= {"Point"} else "points"
+               detail: str | None = None, *, land: bool = False) -> dict:
+    """What the page needs to draw one layer (data, styles, legend), keyed by Layer.id: the
+    spec its kind's builder makes (render.specs.BUILDERS), as the page reads it."""
+    spec = _specs.build(layer, _specs.BuildContext(doc, tolerance, shift, detail))
+    if land:
+        spec.land = True
+    return spec.to_page()
 
 
 def _land_layer(layers) -> str | None:
@@ -199,10 +157,8 @@ def build_map(doc: MapDocument, *, assets: str = "inline", tianditu_key: str | N
     drawn = [lyr for lyr in doc.layers if include_hidden or lyr.visible]
     land = _land_layer(drawn)
     for layer in drawn:
-        spec = layer_spec(layer, doc, tolerance, shift, detail)
-        if layer.id == land:
-            spec["land"] = True
-        m.add_child(JjjLayer(spec))
+        m.add_child(JjjLayer(layer_spec(layer, doc, tolerance, shift, detail,
+                                        land=layer.id == land)))
     m.add_child(JjjFinish())
     return m
 

@@ -18,6 +18,7 @@ import numpy as np
 from jjjmap.model import Layer
 
 from . import pgstyle
+from .specs import BuildContext, PgSpec
 from .vectors import _legend
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,10 @@ def is_view_layer(layer: Layer) -> bool:
     return layer.kind == "postgis" and layer.meta.get("pg_source") is not None
 
 
-def pg_spec(layer: Layer, lang: str, fetch: bool, shift=None, view=None) -> dict:
+def pg_spec(layer: Layer, ctx: BuildContext) -> PgSpec:
     """What the page needs: style, the fields for popups, where to fetch (app) or the
-    embedded answer for ``view`` (exports)."""
+    embedded answer for the document's view (exports)."""
+    lang, shift, view = ctx.lang, ctx.shift, ctx.doc.view
     source = layer.meta["pg_source"]
     style = layer.style
     colour = style.fill_color or style.color
@@ -49,22 +51,20 @@ def pg_spec(layer: Layer, lang: str, fetch: bool, shift=None, view=None) -> dict
         legend[0] = dict(legend[0], label=legend[0]["label"] + (
             f" (classes from a sample of {pgstyle.SAMPLE_ROWS:,} rows)" if lang == "en"
             else f"（分级依据 {pgstyle.SAMPLE_ROWS:,} 行样本）"))
-    spec = {
-        "render": "pg", "points": bool(source.points), "fields": list(source.res.columns),
-        "style": {"color": style.color, "fillColor": colour, "weight": style.weight,
-                  "fillOpacity": style.fill_opacity if not source.points else 0.85,
-                  "dashArray": style.dash, "radius": style.radius},
-        "colors": colours, "gridColor": colour,
-        "identify": bool(source.res.key or source.res.has_ctid),
-        "noIdentify": ("This layer has no primary key (a view or a query): jjjmap cannot "
-                       "fetch one of its rows again, so it cannot show a feature's attributes."
-                       if lang == "en" else "此图层没有主键（视图或查询），无法再次读取单行，"
-                       "因此不能显示要素属性。"),
-        "legend": legend,
-        "rowCap": source.row_cap,
-    }
-    if fetch:
-        spec["url"] = f"pg/{layer.id}"
+    spec = PgSpec(
+        points=bool(source.points), fields=list(source.res.columns),
+        style={"color": style.color, "fillColor": colour, "weight": style.weight,
+               "fillOpacity": style.fill_opacity if not source.points else 0.85,
+               "dashArray": style.dash, "radius": style.radius},
+        colors=colours, grid_color=colour,
+        identify=bool(source.res.key or source.res.has_ctid),
+        no_identify=("This layer has no primary key (a view or a query): jjjmap cannot "
+                     "fetch one of its rows again, so it cannot show a feature's attributes."
+                     if lang == "en" else "此图层没有主键（视图或查询），无法再次读取单行，"
+                     "因此不能显示要素属性。"),
+        legend=legend, row_cap=source.row_cap)
+    if ctx.fetch:
+        spec.url = f"pg/{layer.id}"
     elif view is not None:
         try:
             from jjjmap.geo.datum import wgs84_to_gcj02
@@ -72,9 +72,9 @@ def pg_spec(layer: Layer, lang: str, fetch: bool, shift=None, view=None) -> dict
             answer_ = source.query(view_bbox(view), view.zoom,
                                    wgs84_to_gcj02 if shift is not None else None,
                                    **_colouring(source))
-            spec["data"] = json.loads(to_page(answer_))
+            spec.data = json.loads(to_page(answer_))
         except Exception as exc:  # noqa: BLE001 - an export still writes, with the problem said
-            spec["error"] = str(exc)
+            spec.error = str(exc)
     return spec
 
 

@@ -14,8 +14,12 @@ import numpy as np
 from jjjmap.fieldnames import KIND_NAMES, STATUS_NAMES
 from jjjmap.model import Layer
 
-from .common import PRECISION_TEXT, both_names, popup, safe_url, text
+from .common import PRECISION_TEXT, both_names, safe_url, text
 from .geometry import lonlat_arrays
+from .specs import BuildContext, Flow, Marker, MarkerIcon, MarkersSpec, popup
+
+# The built-in clusters' category column: the layer panel filters the clusters by it.
+CATEGORY_FIELD = "sector"
 
 
 # Institutions: shape by kind (drawn as inline SVG in the page), colour by status.
@@ -64,14 +68,14 @@ def sector_categories(layer: Layer, lang: str) -> list[dict]:
     from jjjmap.catalog import SECTOR_COLOURS
 
     chosen = dict(SECTOR_COLOURS)
-    if layer.style.field in (None, "sector"):
+    if layer.style.field in (None, CATEGORY_FIELD):
         chosen.update(layer.style.categories or {})
-    keys = list(dict.fromkeys(text(v) for v in gdf.get("sector", [])))
+    keys = list(dict.fromkeys(text(v) for v in gdf.get(CATEGORY_FIELD, [])))
     order = {k: i for i, k in enumerate(chosen)}
     keys.sort(key=lambda k: (order.get(k, 99), k))
     out = []
     for i, key in enumerate(keys):
-        sub = gdf[gdf["sector"].astype(str) == key]
+        sub = gdf[gdf[CATEGORY_FIELD].astype(str) == key]
         col = "sector_zh" if lang == "zh" else "sector_en"
         label = text(sub[col].iloc[0]) if col in sub.columns and len(sub) else ""
         colour = chosen.get(key) or FALLBACK_COLORS[i % len(FALLBACK_COLORS)]
@@ -87,36 +91,37 @@ def _placed(gdf, rows, lon, lat):
 
 
 def _marker(row: int, x: float, y: float, rec, lang: str, details: list, cat: str,
-            icon: dict) -> dict:
+            icon: MarkerIcon) -> Marker:
     """One marker of a built-in point layer: position, symbol, tooltip and popup."""
     first, second = both_names(rec, lang)
     p = popup(first, second, details, safe_url(rec.get("source_url")),
               _precision(rec.get("coord_precision"), lang))
-    return {"row": row, "lat": round(y, 6), "lon": round(x, 6), "cat": cat, "icon": icon,
-            "tt": [first, second] if second else [first], "p": p}
+    return Marker(row=row, lat=round(y, 6), lon=round(x, 6), category=cat, icon=icon,
+                  tooltip=[first, second] if second else [first], popup=p)
 
 
-def clusters_spec(layer: Layer, lang: str, shift=None) -> dict:
+def clusters_spec(layer: Layer, ctx: BuildContext) -> MarkersSpec:
+    lang, shift = ctx.lang, ctx.shift
     cats = sector_categories(layer, lang)
     colour = {c["key"]: c["color"] for c in cats}
     label = {c["key"]: c["label"] for c in cats}
     lab = _labels(lang)
     feats = []
     for row, x, y, rec in _placed(*_positions(layer, shift)):
-        sector = text(rec.get("sector", ""))
+        sector = text(rec.get(CATEGORY_FIELD, ""))
         feats.append(_marker(row, x, y, rec, lang, [
             (lab["sector"], label.get(sector, sector)),
             (lab["city"], text(rec.get("city", ""))),
             (lab["district"], text(rec.get("district_or_county", ""))),
             (lab["evidence"], text(rec.get("evidence", ""))),
-        ], sector, {"shape": "circle", "color": colour.get(sector, "#777")}))
+        ], sector, MarkerIcon("circle", colour.get(sector, "#777"))))
     legend = [{"label": c["label"], "key": c["key"],
                "symbol": {"type": "shape", "shape": "circle", "color": c["color"]}}
               for c in cats]
-    return {"render": "markers", "filterField": "sector", "categories": cats,
-            "filter": [text(v) for v in layer.filter["sector"]] if "sector" in layer.filter
-            else None,
-            "features": feats, "legend": legend, "clusterRadius": 10}
+    shown = layer.filter.get(CATEGORY_FIELD)
+    return MarkersSpec(filter_field=CATEGORY_FIELD, categories=cats,
+                       filter=[text(v) for v in shown] if shown is not None else None,
+                       features=feats, legend=legend, cluster_radius=10)
 
 
 _ORIGIN = re.compile(r"^\s*([^()]+?)\s*(\((.*)\))?\s*$")
@@ -146,7 +151,14 @@ def _district_points(counties: Layer | None, shift) -> dict[str, tuple[float, fl
     return out
 
 
-def institutions_spec(layer: Layer, lang: str, shift=None, counties: Layer | None = None) -> dict:
+def institutions_spec(layer: Layer, ctx: BuildContext) -> MarkersSpec:
+    """Shape by kind, colour by status, and a flow from each origin district to Xiong'an
+    (drawn from the document's county layer, if it has one)."""
+    from .boundaries import level_of
+
+    lang, shift = ctx.lang, ctx.shift
+    counties = next((lyr for lyr in ctx.doc.layers if lyr.kind == "boundary"
+                     and level_of(lyr) == "county"), None)
     lab = _labels(lang)
     gdf, rows, lon, lat = _positions(layer, shift)
     feats = []
@@ -159,8 +171,7 @@ def institutions_spec(layer: Layer, lang: str, shift=None, counties: Layer | Non
             (lab["destination"], text(rec.get("destination", ""))),
             (lab["year"], text(rec.get("year_announced", ""))),
             (lab["evidence"], text(rec.get("evidence", ""))),
-        ], kind, {"shape": KIND_SHAPE.get(kind, "circle"),
-                  "color": STATUS_COLOR.get(status, "#444")}))
+        ], kind, MarkerIcon(KIND_SHAPE.get(kind, "circle"), STATUS_COLOR.get(status, "#444"))))
     kinds = list(dict.fromkeys(text(v) for v in layer.gdf.get("kind", [])))
     statuses = [s for s in STATUS_COLOR if s in set(map(text, layer.gdf.get("status", [])))]
     zh = lang == "zh"
@@ -180,11 +191,10 @@ def institutions_spec(layer: Layer, lang: str, shift=None, counties: Layer | Non
         legend.append({"label": "来源未注明" if zh else "not in the cited source",
                        "symbol": {"type": "line", "color": "#888", "weight": 1.5,
                                   "dash": "4 4"}})
-    return {"render": "markers", "features": feats, "legend": legend, "flows": flows,
-            "clusterRadius": 10}
+    return MarkersSpec(features=feats, legend=legend, flows=flows, cluster_radius=10)
 
 
-def _flows(gdf, rows, lon, lat, lang: str, counties: Layer | None, shift) -> list[dict]:
+def _flows(gdf, rows, lon, lat, lang: str, counties: Layer | None, shift) -> list[Flow]:
     """One line per origin district, to the institutions' point; dashed where the origin
     district is not backed by the cited source (the CSV says so). Each line carries the
     rows it stands for, so the time slider can recount or hide it (jjj.js)."""
@@ -206,8 +216,8 @@ def _flows(gdf, rows, lon, lat, lang: str, counties: Layer | None, shift) -> lis
         else:
             label = f"{name} → Xiong'an: %n" + ("" if sourced else
                                                 " (origin district not in cited source)")
-        out.append({"from": [round(src[0], 5), round(src[1], 5)],
-                    "to": [round(dest[0], 5), round(dest[1], 5)],
-                    "sourced": sourced, "count": len(members), "rows": members,
-                    "label": label.replace("%n", str(len(members))), "labelN": label})
+        out.append(Flow(origin=[round(src[0], 5), round(src[1], 5)],
+                        destination=[round(dest[0], 5), round(dest[1], 5)],
+                        sourced=sourced, count=len(members), rows=members,
+                        label=label.replace("%n", str(len(members))), label_template=label))
     return out

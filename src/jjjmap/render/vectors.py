@@ -16,12 +16,14 @@ import pandas as pd
 
 from jjjmap.model import Layer, Style
 
-from .common import popup, text, texts
+from .common import text, texts
 from .geometry import (decimals_for, geom_types, lonlat_arrays, simplified,
                        to_feature_geometries)
 from .labels import anchors
 from .legendfmt import class_label, legend_header
 from .pointbin import BINARY_ABOVE, binary_spec
+from .specs import (BigPointsSpec, BuildContext, FeatureProperties, GeoJsonSpec, PointsSpec,
+                    feature)
 
 CATEGORY_PALETTE = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
                     "#EE7733", "#0077BB", "#009988", "#CC3311", "#33BBEE", "#EE3377"]
@@ -132,10 +134,10 @@ def _popup_fields(gdf, style: Style) -> list[str]:
     return cols[:POPUP_FIELDS]
 
 
-def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None, *,
-                fetch: bool = False) -> dict:
-    """The page's spec of a user layer; ``fetch``: the app's page, which fetches a large
-    point layer's data and attributes from the app instead of carrying them."""
+def vector_spec(layer: Layer, ctx: BuildContext) -> PointsSpec | BigPointsSpec | GeoJsonSpec:
+    """The page's spec of a user layer. In the app's page (``ctx.fetch``) a large point
+    layer's data and attributes are fetched from the app instead of carried."""
+    lang, tolerance, shift = ctx.lang, ctx.tolerance, ctx.shift
     style = layer.style
     gdf = layer.filtered()
     rows = layer.gdf.index.get_indexer(gdf.index).astype(np.int64) \
@@ -146,40 +148,40 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None, *,
     label = style.label_field if style.label_field in gdf.columns else None
     tips = [f for f in style.tooltip_fields if f in gdf.columns]
     types = geom_types(gdf.geometry) if len(gdf) else {"Point"}
-    base = {
-        "style": {"color": style.color, "fillColor": style.fill_color, "weight": style.weight,
+    path_style = {"color": style.color, "fillColor": style.fill_color, "weight": style.weight,
                   "fillOpacity": style.fill_opacity, "dashArray": style.dash,
-                  "radius": style.radius},
-        "colors": colours, "fields": [str(f) for f in fields], "tipFields": tips,
-        "legend": _legend(layer, types, colours, cls_legend, size_legend, lang),
-    }
+                  "radius": style.radius}
+    legend = _legend(layer, types, colours, cls_legend, size_legend, lang)
     if types <= {"Point"}:
         geoms = gdf.geometry if shift is None else shift(gdf.geometry)
         lon, lat = lonlat_arrays(geoms)
         good = np.isfinite(lon) & np.isfinite(lat)
         n = int(good.sum())
         from .density import dense_point_style, stack_ranks
-        point_style = dict(base["style"], **dense_point_style(n, style))
+        point_style = dict(path_style, **dense_point_style(n, style))
         ranks = stack_ranks(lon[good], lat[good]) if style.spread_stacked else None
         ci = (idx[good].astype(np.uint8 if len(colours) <= 256 else np.uint16)
               if len(colours) > 1 else None)
         if n > BINARY_ABOVE:   # large: one binary buffer, attributes on demand (pointbin)
-            return _binary_points(layer, gdf, base, point_style, lon[good], lat[good],
-                                  rows[good], ci, r[good] if r is not None else None, ranks,
-                                  good, label, fetch)
+            return _binary_points(layer, gdf, colours, tips, legend, point_style, lon[good],
+                                  lat[good], rows[good], ci,
+                                  r[good] if r is not None else None, ranks, good, label,
+                                  ctx.fetch)
         identity = bool(good.all()) and len(gdf) == len(layer.gdf)
         xy = np.empty(2 * n, dtype=np.float32)
         xy[0::2], xy[1::2] = lon[good], lat[good]
         cols = {f: texts(gdf[f][good]) for f in fields}
-        return dict(base, render="points", n=n, xy=_b64(xy),
-                    rows=None if identity else _b64(rows[good].astype(np.int32)),
-                    ci=_b64(ci) if ci is not None else None,
-                    ciBytes=1 if len(colours) <= 256 else 2,
-                    r=_b64(r[good]) if r is not None else None,
-                    attrs=[cols[f] for f in fields],
-                    label=texts(gdf[label][good]) if label else None,
-                    labelField=label, style=point_style,
-                    stack=_b64(ranks) if ranks is not None else None)
+        return PointsSpec(
+            colors=colours, fields=[str(f) for f in fields], tip_fields=tips, legend=legend,
+            count=n, xy=_b64(xy),
+            rows=None if identity else _b64(rows[good].astype(np.int32)),
+            colour_index=_b64(ci) if ci is not None else None,
+            colour_index_bytes=1 if len(colours) <= 256 else 2,
+            radii=_b64(r[good]) if r is not None else None,
+            attributes=[cols[f] for f in fields],
+            labels=texts(gdf[label][good]) if label else None,
+            label_field=label, style=point_style,
+            stack=_b64(ranks) if ranks is not None else None)
     tol = tolerance if types & {"Polygon", "MultiPolygon", "LineString", "MultiLineString"} else 0
     geoms = simplified(gdf, tol)
     if shift is not None:
@@ -193,26 +195,30 @@ def vector_spec(layer: Layer, lang: str, tolerance: float, shift=None, *,
     for i, geom in enumerate(coords):
         if geom is None:
             continue
-        props = {"_row": int(rows[i]), "_c": int(idx[i])}
+        props = FeatureProperties(row=int(rows[i]), colour_class=int(idx[i]))
         if labels is not None:
-            props["_lb"] = text(labels[i])
+            props.label = text(labels[i])
             if places is not None:
-                props["_lp"] = places[i]
+                props.label_point = places[i]
             elif where[i] is not None:
-                props["_lp"], props["_lr"] = where[i]["lp"], where[i]["r"]
+                props.label_point, props.label_radius = where[i]["lp"], where[i]["r"]
             if where[i] is not None:
-                props["_la"] = where[i]["a"]
+                props.label_area = where[i]["a"]
         if r is not None:
-            props["_r"] = round(float(r[i]), 1)
-        props["_a"] = [text(attrs[f][i]) for f in fields]
-        features.append({"type": "Feature", "geometry": geom, "properties": props})
-    return dict(base, render="geojson", canvas=len(features) > CANVAS_PATHS_ABOVE,
-                data={"type": "FeatureCollection", "features": features}, labelField=label,
-                hover=True, simplified=bool(tol))
+            props.radius = round(float(r[i]), 1)
+        props.attributes = [text(attrs[f][i]) for f in fields]
+        features.append(feature(geom, props))
+    # outlines drawn at the initial zoom's tolerance get finer as the user zooms in, as the
+    # boundaries do (a user's parcels stay within a pixel at zoom 14)
+    return GeoJsonSpec(
+        style=path_style, colors=colours, fields=[str(f) for f in fields], tip_fields=tips,
+        legend=legend, canvas=len(features) > CANVAS_PATHS_ABOVE,
+        data={"type": "FeatureCollection", "features": features}, label_field=label,
+        hover=True, detail=ctx.finer(layer) if tol else None)
 
 
-def _binary_points(layer: Layer, gdf, base: dict, point_style: dict, lon, lat, rows, ci, r,
-                   ranks, good, label, fetch: bool) -> dict:
+def _binary_points(layer: Layer, gdf, colours, tips, legend, point_style: dict, lon, lat,
+                   rows, ci, r, ranks, good, label, fetch: bool) -> BigPointsSpec:
     """A large point layer: positions and style as binary (render.pointbin); attributes
     fetched from the app row by row (``rowUrl``, ui.mapview) or, in an export, as columns
     of codes into each column's distinct texts, decoded in the page when a point is
@@ -221,14 +227,15 @@ def _binary_points(layer: Layer, gdf, base: dict, point_style: dict, lon, lat, r
 
     fields = popup_fields(gdf)
     spec = binary_spec(lon, lat, rows, ci, r, ranks, fetch=fetch)
-    out = dict(base, render="points", n=int(spec["n"]), bin=spec, style=point_style,
-               fields=[str(f) for f in fields], labelField=label)
+    out = BigPointsSpec(count=int(spec["n"]), binary=spec, style=point_style, colors=colours,
+                        fields=[str(f) for f in fields], tip_fields=tips, legend=legend,
+                        label_field=label)
     if fetch:
-        out["rowUrl"] = f"row/{quote(layer.id, safe='')}/{{row}}.json"
+        out.row_url = f"row/{quote(layer.id, safe='')}/{{row}}.json"
         return out
     order = spec_order(lon, lat, rows)
-    out["cols"] = [_codes(gdf[f][good], order) for f in fields]
-    out["labelCol"] = _codes(gdf[label][good], order) if label else None
+    out.columns = [_codes(gdf[f][good], order) for f in fields]
+    out.label_column = _codes(gdf[label][good], order) if label else None
     return out
 
 
@@ -305,4 +312,4 @@ def _legend(layer: Layer, types, colours, cls_legend, size_legend, lang) -> list
     return entries
 
 
-__all__ = ["vector_spec", "popup", "ramp"]
+__all__ = ["vector_spec", "ramp"]
