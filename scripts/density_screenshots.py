@@ -54,7 +54,7 @@ def density(out: Path, renderer: str, name: str) -> None:
         if event == "layer_added" and payload[0].id not in before:
             payload[0].style = Style(renderer=renderer)
 
-    doc.subscribe(styled)
+    doc.events.connect(styled)
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / f"{TITLE}.csv"
         csv.symlink_to(clustered_points_csv(500_000))

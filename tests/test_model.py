@@ -20,7 +20,7 @@ def test_layer_refuses_a_non_wgs84_frame():
 def test_document_emits_each_change_once_and_only_when_something_changed():
     doc = MapDocument()
     events = []
-    doc.subscribe(lambda event, *payload: events.append((event, payload)))
+    doc.events.connect(lambda event, *payload: events.append((event, payload)))
     a, b = doc.add_layer(_layer("a")), doc.add_layer(_layer("b"))
     doc.set_visible(a.id, False)
     doc.set_visible(a.id, False)
@@ -60,10 +60,10 @@ def test_style_round_trips_and_rejects_unknown_options():
         Style.from_dict({"colour": "red"})
 
 
-def test_unsubscribing_twice_is_harmless():
+def test_disconnecting_twice_is_harmless():
     doc = MapDocument()
     seen = []
-    unsubscribe = doc.subscribe(lambda event, *payload: seen.append(event))
+    unsubscribe = doc.events.connect(lambda event, *payload: seen.append(event))
     unsubscribe()
     unsubscribe()
     doc.set_basemap("osm")

@@ -7,21 +7,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
+from .events import DocumentEvents
 from .layer import Layer
 from .style import Style
 
 # Paul Tol's "bright" scheme (colour-blind safe), for the user's own layers in turn; chosen to
 # stand apart from the built-in sector colours (Tol "muted").
 CUSTOM_COLOURS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB")
-
-# Event names a listener can receive, with what each event's payload holds.
-#   layer_added(layer), layer_removed(layer), layers_reordered(ids),
-#   layer_changed(layer, what)  what in {"visible", "opacity", "style", "data", "filter"},
-#   basemap_changed(name), view_changed(view), selection_changed(layer_id, row_indices),
-#   language_changed(lang)
-Listener = Callable[..., None]
 
 # What a change needs in the page: these only restyle or toggle what is drawn,
 # every other change needs the layer re-rendered.
@@ -46,25 +40,7 @@ class MapDocument:
         self.view = View()
         self.layers: list[Layer] = []
         self.selection: tuple[str | None, tuple[int, ...]] = (None, ())
-        self._listeners: list[Listener] = []
-
-    # -- events -----------------------------------------------------------------------------
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """``listener(event, *payload)``; returns a function that unsubscribes it.
-
-        Calling that function again does nothing, so an observer can detach on every path
-        (close, shutdown, garbage collection) without tracking whether it already did."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
-
-    def _emit(self, event: str, *payload: Any) -> None:
-        for listener in list(self._listeners):
-            listener(event, *payload)
+        self.events = DocumentEvents()   # doc.events.layer_added.connect(...), see .events
 
     # -- layers -----------------------------------------------------------------------------
     def layer(self, layer_id: str) -> Layer:
@@ -86,7 +62,7 @@ class MapDocument:
             colour = CUSTOM_COLOURS[used % len(CUSTOM_COLOURS)]
             layer.style = Style(color=colour)
         self.layers.insert(len(self.layers) if index is None else index, layer)
-        self._emit("layer_added", layer)
+        self.events.layer_added.emit(layer)
         return layer
 
     def remove_layer(self, layer_id: str) -> Layer:
@@ -94,14 +70,14 @@ class MapDocument:
         self.layers.remove(layer)
         if self.selection[0] == layer_id:
             self.select(None, ())
-        self._emit("layer_removed", layer)
+        self.events.layer_removed.emit(layer)
         return layer
 
     def move_layer(self, layer_id: str, index: int) -> None:
         layer = self.layer(layer_id)
         self.layers.remove(layer)
         self.layers.insert(max(0, min(index, len(self.layers))), layer)
-        self._emit("layers_reordered", [lyr.id for lyr in self.layers])
+        self.events.layers_reordered.emit([lyr.id for lyr in self.layers])
 
     def set_visible(self, layer_id: str, visible: bool) -> None:
         self._change(layer_id, "visible", bool(visible))
@@ -129,7 +105,7 @@ class MapDocument:
         if getattr(layer, attr) is value:
             return
         setattr(layer, attr, value)
-        self._emit("layer_changed", layer, what or attr)
+        self.events.layer_changed.emit(layer, what or attr)
 
     def frame(self, layers) -> bool:
         """Point the view at ``layers`` when none of them overlaps the built-in region (a file
@@ -143,31 +119,31 @@ class MapDocument:
         if region is not None and _overlap(region, new):
             return False
         self.view = view_of(new)
-        self._emit("view_changed", self.view)
+        self.events.view_changed.emit(self.view)
         return True
 
     # -- map state --------------------------------------------------------------------------
     def set_basemap(self, name: str) -> None:
         if name != self.basemap:
             self.basemap = name
-            self._emit("basemap_changed", name)
+            self.events.basemap_changed.emit(name)
 
     def set_view(self, lat: float, lon: float, zoom: float) -> None:
         self.view = View(lat, lon, zoom)
-        self._emit("view_changed", self.view)
+        self.events.view_changed.emit(self.view)
 
     def select(self, layer_id: str | None, rows) -> None:
         sel = (layer_id, tuple(int(r) for r in rows))
         if sel != self.selection:
             self.selection = sel
-            self._emit("selection_changed", *sel)
+            self.events.selection_changed.emit(*sel)
 
     def set_language(self, lang: str) -> None:
         if lang not in ("en", "zh"):
             raise ValueError(f"unsupported language {lang!r}")
         if lang != self.lang:
             self.lang = lang
-            self._emit("language_changed", lang)
+            self.events.language_changed.emit(lang)
 
 
 def _union_bounds(bounds) -> tuple[float, float, float, float] | None:

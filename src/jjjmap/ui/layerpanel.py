@@ -5,8 +5,6 @@ document, never to the items, so the panel cannot drift from what is drawn.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -73,7 +71,7 @@ class LayerTreeModel(QStandardItemModel):
         self.sectors = sectors or {}
         self._building = False
         self.itemChanged.connect(self._on_item_changed)
-        self._unsubscribe = doc.subscribe(self._on_doc_event)
+        self._unsubscribe = self._observe(doc)
         self.rebuild()
 
     # -- building ---------------------------------------------------------------------------
@@ -139,24 +137,29 @@ class LayerTreeModel(QStandardItemModel):
         return QModelIndex()
 
     # -- document -> items ------------------------------------------------------------------
-    def _on_doc_event(self, event: str, *payload: Any) -> None:
-        if event in ("layer_added", "layer_removed", "layers_reordered", "language_changed"):
-            self.rebuild()
-        elif event == "layer_changed":
-            layer, what = payload
-            index = self.layer_index(layer.id)
-            if not index.isValid():
-                return
-            item = self.itemFromIndex(index)
-            self._building = True
-            try:
-                if what == "visible":
-                    item.setCheckState(Qt.CheckState.Checked if layer.visible
-                                       else Qt.CheckState.Unchecked)
-                elif what in ("filter", "data"):
-                    item.setText(self.layer_label(layer))
-            finally:
-                self._building = False
+    def _observe(self, doc: MapDocument):
+        rebuild = self._rebuild_on   # the list, the order or the names changed
+        return doc.events.observe(layer_added=rebuild, layer_removed=rebuild,
+                                  layers_reordered=rebuild, language_changed=rebuild,
+                                  layer_changed=self._on_layer_changed)
+
+    def _rebuild_on(self, *_payload) -> None:
+        self.rebuild()
+
+    def _on_layer_changed(self, layer: Layer, what: str) -> None:
+        index = self.layer_index(layer.id)
+        if not index.isValid():
+            return
+        item = self.itemFromIndex(index)
+        self._building = True   # Qt's itemChanged for our own edit: not the user's
+        try:
+            if what == "visible":
+                item.setCheckState(Qt.CheckState.Checked if layer.visible
+                                   else Qt.CheckState.Unchecked)
+            elif what in ("filter", "data"):
+                item.setText(self.layer_label(layer))
+        finally:
+            self._building = False
 
     def detach(self) -> None:
         self._unsubscribe()  # idempotent

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import logging
 
-from jjjmap.model import LIVE_CHANGES
-
 log = logging.getLogger(__name__)
 
 
@@ -30,7 +28,7 @@ def _plain(layer) -> bool:
 
 
 class LiveLayers:
-    """Owned by a MapView; ``handle`` says whether it took a document event live."""
+    """Owned by a MapView; ``send`` and ``remove`` say whether the live page took a change."""
 
     def __init__(self, view):
         self.view = view
@@ -44,22 +42,22 @@ class LiveLayers:
             return False
         return _big(layer) or any(_big(lyr) for lyr in v.doc.layers if lyr is not layer)
 
-    def handle(self, event: str, payload: tuple) -> bool:
-        if event == "layer_removed":
-            layer = payload[0]
-            if not self._worth(layer):
-                return False
-            self._asked.pop(layer.id, None)
-            self.view._rendered_filters.pop(layer.id, None)
-            self.view._js_call("removeLayer", layer.id, callback=self._fallback)
-            return True
-        if event == "layer_added" or (event == "layer_changed" and payload[1] not in LIVE_CHANGES):
-            layer = payload[0]
-            if not self._worth(layer):
-                return False
-            self._send(layer)
-            return True
-        return False
+    def remove(self, layer) -> bool:
+        """A removed layer: taken off the live page (True), or the page needs a render."""
+        if not self._worth(layer):
+            return False
+        self._asked.pop(layer.id, None)
+        self.view._rendered_filters.pop(layer.id, None)
+        self.view._js_call("removeLayer", layer.id, callback=self._fallback)
+        return True
+
+    def send(self, layer) -> bool:
+        """A layer added or changed (not only shown/hidden or faded): sent to the live page
+        (True), or the page needs a render."""
+        if not self._worth(layer):
+            return False
+        self._send(layer)
+        return True
 
     def _fallback(self, ok) -> None:
         if ok is not True:     # the page could not take it: render it whole

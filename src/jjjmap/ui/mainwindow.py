@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         self.layers.model.sectorFilterChanged.connect(self.map.set_sector_filter)
         self.table.rowsSelected.connect(self.doc.select)
         self.table.view.doubleClicked.connect(lambda _index: self.zoom_to_selection())
-        self._unsubscribe = self.doc.subscribe(self._on_doc_event)
+        self._unsubscribe = self._observe(self.doc)
         from . import pglayers
         pglayers.connect_window(self)
 
@@ -342,38 +342,46 @@ class MainWindow(QMainWindow):
         self.on_feature_clicked(layer.id, row)
 
     # -- document -> window -----------------------------------------------------------------
-    def _on_doc_event(self, event: str, *payload: Any) -> None:
-        if event == "selection_changed":
-            layer_id, rows = payload
-            layer = self._layer(layer_id)
-            if layer is None:
-                self.identify.clear()
-                return
-            if self.table.layer is not layer:
-                self.table.set_layer(layer)
-            if self.table.selected_rows() != sorted(rows):  # not an echo of the table's own
-                self.table.select_rows(rows)
-            if rows:
-                self.identify.show_feature(layer, rows[0], self.doc.lang)
-        elif event == "layer_removed":
-            layer = payload[0]
-            if self.table.layer is layer:
-                self.table.set_layer(self._layer(self.layers.current_layer_id()))
-            if self.identify.layer_id == layer.id:
-                self.identify.clear()
-        elif event == "layer_changed" and payload[1] == "data" and self.table.layer is payload[0]:
-            self.table.model.set_layer(payload[0])
-        elif event == "basemap_changed":
-            for act in self.basemap_group.actions():
-                act.setChecked(act.data() == payload[0])
-        elif event == "language_changed":
-            i18n.set_language(payload[0])   # Qt then sends LanguageChange: see changeEvent
-            self.retranslate_ui()
-            for act in self.lang_group.actions():
-                act.setChecked(act.data() == payload[0])
-            shown = self._layer(self.identify.layer_id)
-            if shown is not None:
-                self.identify.show_feature(shown, self.identify.row, payload[0])
+    def _observe(self, doc):
+        return doc.events.observe(
+            selection_changed=self._on_selection_changed, layer_removed=self._on_layer_removed,
+            layer_changed=self._on_layer_changed, basemap_changed=self._on_basemap_changed,
+            language_changed=self._on_language_changed)
+
+    def _on_selection_changed(self, layer_id: str | None, rows) -> None:
+        layer = self._layer(layer_id)
+        if layer is None:
+            self.identify.clear()
+            return
+        if self.table.layer is not layer:
+            self.table.set_layer(layer)
+        if self.table.selected_rows() != sorted(rows):  # not an echo of the table's own
+            self.table.select_rows(rows)
+        if rows:
+            self.identify.show_feature(layer, rows[0], self.doc.lang)
+
+    def _on_layer_removed(self, layer) -> None:
+        if self.table.layer is layer:
+            self.table.set_layer(self._layer(self.layers.current_layer_id()))
+        if self.identify.layer_id == layer.id:
+            self.identify.clear()
+
+    def _on_layer_changed(self, layer, what: str) -> None:
+        if what == "data" and self.table.layer is layer:
+            self.table.model.set_layer(layer)
+
+    def _on_basemap_changed(self, name: str) -> None:
+        for act in self.basemap_group.actions():
+            act.setChecked(act.data() == name)
+
+    def _on_language_changed(self, lang: str) -> None:
+        i18n.set_language(lang)   # Qt then sends LanguageChange: see changeEvent
+        self.retranslate_ui()
+        for act in self.lang_group.actions():
+            act.setChecked(act.data() == lang)
+        shown = self._layer(self.identify.layer_id)
+        if shown is not None:
+            self.identify.show_feature(shown, self.identify.row, lang)
 
     def show_print_layout(self):
         from .printdialog import show_print_dialog

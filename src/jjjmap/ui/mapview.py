@@ -130,9 +130,7 @@ class MapView(QWebEngineView):
         self.page_basemap = doc.basemap
         self._missed = False
         self._rendered_filters: dict[str, dict[str, set]] = {}
-        self._page_view_echo: View | None = None
-        self._adopting = False
-        self._unsubscribe = doc.subscribe(self._on_doc_event)
+        self._unsubscribe = self._observe(doc)
         self._runner = None   # a TaskRunner for the renders of big documents
         self._handler.details[self._page_path.rpartition("/")[0]] = self._detail_json
         from . import pglayers   # view-driven PostGIS layers ask the scheme by view
@@ -185,12 +183,10 @@ class MapView(QWebEngineView):
         """The layers the start was waiting for have loaded: add them at the bottom of the
         document (in their order), then render, unless the stored page shows exactly them
         and nothing has changed meanwhile."""
-        self._adopting = True
-        try:
+        # the page waits for these: adding them is no change to render (the others hear it)
+        with self.doc.events.layer_added.blocker(self._on_layer_added):
             for index, layer in enumerate(layers):
                 self.doc.add_layer(layer, index)
-        finally:
-            self._adopting = False
         stored, self.stored, self.waiting = self.stored, False, False
         if stored and not self._render_deferred:
             self.pageRendered.emit()
@@ -284,8 +280,8 @@ class MapView(QWebEngineView):
     def schedule_render(self) -> None:
         """Re-render soon, once, however many changes arrive in this event-loop turn."""
         self.renderRequested.emit()
-        if self.waiting:   # the layers still load: adopt renders (adding them is no change)
-            self._render_deferred = self._render_deferred or not self._adopting
+        if self.waiting:   # the layers still load: adopt renders
+            self._render_deferred = True
             return
         self._reload_timer.start()
 
@@ -440,45 +436,63 @@ class MapView(QWebEngineView):
             self._live_filter = None
 
     # -- document events --------------------------------------------------------------------
-    def _on_doc_event(self, event: str, *payload: Any) -> None:
-        if not self.ready and event in ("layer_changed", "layers_reordered", "basemap_changed"):
-            self._missed = True  # sent again once the page is ready
-        if event == "layer_changed":
-            layer, what = payload
-            if what == "visible":
-                self._js_call("setVisible", layer.id, bool(layer.visible))
-            elif what == "opacity":
-                self._js_call("setOpacity", layer.id, float(layer.opacity))
-            elif what == "filter" and self._can_filter_live(layer):
-                column = self._live_filter[1]
-                keys = layer.filter.get(column)
-                if keys is None:
-                    keys = layer.gdf[column].dropna().astype(str).unique().tolist()
-                self._js_call("setSectorFilter", [str(k) for k in keys])
-            elif what not in LIVE_CHANGES and not self.live.handle(event, payload):
-                self.schedule_render()
-        elif event == "layers_reordered":
-            self._js_call("setOrder", list(payload[0]))
-        elif event == "basemap_changed":
-            def switched(ok: Any) -> None:
-                if ok is True:
-                    self.page_basemap = payload[0]
-                elif ok is False:
-                    self.schedule_render()
+    def _observe(self, doc: MapDocument):
+        return doc.events.observe(
+            layer_added=self._on_layer_added, layer_removed=self._on_layer_removed,
+            layer_changed=self._on_layer_changed, layers_reordered=self._on_layers_reordered,
+            basemap_changed=self._on_basemap_changed, view_changed=self._on_view_changed,
+            selection_changed=self._on_selection_changed,
+            language_changed=lambda _lang: self.schedule_render())
 
-            self._js_call("setBasemap", payload[0], callback=switched)
-        elif event == "selection_changed":
-            layer_id, rows = payload
-            self._js_call("highlight", layer_id or "", list(rows))
-        elif event == "view_changed":
-            view = payload[0]
-            if view != self._page_view_echo:  # the page takes positions in its own datum
-                lon, lat = wgs84_to_display(self.page_basemap, view.lon, view.lat)
-                self._js_call("setView", lat, lon, view.zoom)
-        elif event in ("layer_added", "layer_removed") and self.live.handle(event, payload):
-            pass   # the live page took it (ui.livelayers)
-        elif event in ("layer_added", "layer_removed", "language_changed"):
+    def _note_missed(self) -> None:
+        if not self.ready:
+            self._missed = True  # sent again once the page is ready
+
+    def _on_layer_added(self, layer) -> None:
+        if not self.live.send(layer):   # else the live page took it (ui.livelayers)
             self.schedule_render()
+
+    def _on_layer_removed(self, layer) -> None:
+        if not self.live.remove(layer):
+            self.schedule_render()
+
+    def _on_layer_changed(self, layer, what: str) -> None:
+        self._note_missed()
+        if what == "visible":
+            self._js_call("setVisible", layer.id, bool(layer.visible))
+        elif what == "opacity":
+            self._js_call("setOpacity", layer.id, float(layer.opacity))
+        elif what == "filter" and self._can_filter_live(layer):
+            column = self._live_filter[1]
+            keys = layer.filter.get(column)
+            if keys is None:
+                keys = layer.gdf[column].dropna().astype(str).unique().tolist()
+            self._js_call("setSectorFilter", [str(k) for k in keys])
+        elif what not in LIVE_CHANGES and not self.live.send(layer):
+            self.schedule_render()
+
+    def _on_layers_reordered(self, ids: list[str]) -> None:
+        self._note_missed()
+        self._js_call("setOrder", list(ids))
+
+    def _on_basemap_changed(self, name: str) -> None:
+        self._note_missed()
+
+        def switched(ok: Any) -> None:
+            if ok is True:
+                self.page_basemap = name
+            elif ok is False:
+                self.schedule_render()
+
+        self._js_call("setBasemap", name, callback=switched)
+
+    def _on_selection_changed(self, layer_id: str | None, rows) -> None:
+        self._js_call("highlight", layer_id or "", list(rows))
+
+    def _on_view_changed(self, view: View) -> None:
+        # the page takes positions in its own datum
+        lon, lat = wgs84_to_display(self.page_basemap, view.lon, view.lat)
+        self._js_call("setView", lat, lon, view.zoom)
 
     def _can_filter_live(self, layer) -> bool:
         """A filter the page can apply itself: it only hides features the page holds."""
@@ -495,9 +509,6 @@ class MapView(QWebEngineView):
     def _on_page_view(self, lat: float, lon: float, zoom: float) -> None:
         # the page moved: record it (in WGS-84) without sending it back to the page
         lon, lat = display_to_wgs84(self.page_basemap, lon, lat)
-        self._page_view_echo = View(lat, lon, zoom)
-        try:
+        with self.doc.events.view_changed.blocker(self._on_view_changed):
             self.doc.set_view(lat, lon, zoom)
-        finally:
-            self._page_view_echo = None
         self.viewChanged.emit(lat, lon, zoom)

@@ -83,11 +83,10 @@ def install(view) -> PgEvents:
 
     view._handler.pg[view._page_path.rpartition("/")[0]] = provider
 
-    def closed(event, *payload) -> None:   # a removed layer lets go of its connection
-        if event == "layer_removed" and payload[0].kind == "postgis" \
-                and payload[0].meta.get("pg_source") is not None:
-            payload[0].meta["pg_source"].close()
-    view.doc.subscribe(closed)
+    def closed(layer) -> None:   # a removed layer lets go of its connection
+        if layer.kind == "postgis" and layer.meta.get("pg_source") is not None:
+            layer.meta["pg_source"].close()
+    view.doc.events.layer_removed.connect(closed)
     return events
 
 

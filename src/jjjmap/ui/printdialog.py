@@ -51,7 +51,7 @@ class PrintDialog(QDialog):
         self._debounce = QTimer(self, singleShot=True, interval=350)
         self._debounce.timeout.connect(self.refresh_preview)
         self._build()
-        self._unsubscribe = self.doc.subscribe(lambda *_: self.schedule_preview())
+        self._unsubscribe = self.doc.events.connect(lambda *_: self.schedule_preview())
         self.finished.connect(lambda _r: self._unsubscribe())
         self.schedule_preview()
 

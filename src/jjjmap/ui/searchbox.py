@@ -78,7 +78,7 @@ class SearchBox(QLineEdit):
         self.completer.activated[QModelIndex].connect(self._activated)
         self.textEdited.connect(self.search)
         self.returnPressed.connect(self.choose_best)
-        self._unsubscribe = doc.subscribe(self._on_doc_event)
+        self._unsubscribe = self._observe(doc)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -91,10 +91,14 @@ class SearchBox(QLineEdit):
             self.retranslate()
         super().changeEvent(event)
 
-    def _on_doc_event(self, event: str, *payload: Any) -> None:
-        if event in ("layer_added", "layer_removed", "language_changed") or (
-                event == "layer_changed" and payload[1] == "data"):
-            self._index = None
+    def _observe(self, doc):
+        stale = self._forget_index
+        return doc.events.observe(
+            layer_added=stale, layer_removed=stale, language_changed=stale,
+            layer_changed=lambda _layer, what: what == "data" and self._forget_index())
+
+    def _forget_index(self, *_payload: Any) -> None:
+        self._index = None   # built again on the next search
 
     def detach(self) -> None:
         self._unsubscribe()  # idempotent
