@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-from .events import DocumentEvents
+from .events import Disconnect, Emitter
 from .layer import Layer
 from .style import Style
 
@@ -32,6 +32,50 @@ class View:
     fit: tuple[float, float, float, float] | None = None
 
 
+class DocumentEvents:
+    """The events of a ``MapDocument``, one emitter each, with what its handlers receive."""
+
+    # "what" of layer_changed: "visible", "opacity", "style", "data", "filter"
+    def __init__(self) -> None:
+        self.layer_added: Emitter[[Layer]] = Emitter("layer_added")
+        self.layer_removed: Emitter[[Layer]] = Emitter("layer_removed")
+        self.layers_reordered: Emitter[[list[str]]] = Emitter("layers_reordered")   # ids
+        self.layer_changed: Emitter[[Layer, str]] = Emitter("layer_changed")   # layer, what
+        self.basemap_changed: Emitter[[str]] = Emitter("basemap_changed")
+        self.view_changed: Emitter[[View]] = Emitter("view_changed")
+        # layer id (None: nothing selected) and its row indices
+        self.selection_changed: Emitter[[str | None, tuple[int, ...]]] = \
+            Emitter("selection_changed")
+        self.language_changed: Emitter[[str]] = Emitter("language_changed")
+
+    @property
+    def emitters(self) -> tuple[Emitter, ...]:
+        return tuple(e for e in vars(self).values() if isinstance(e, Emitter))
+
+    def connect(self, handler: Callable[..., None]) -> Disconnect:
+        """``handler(event_name, *payload)`` on every event (for an observer that only
+        needs to know that something changed, e.g. the print preview, or a script)."""
+        def bind(name: str) -> Callable[..., None]:
+            return lambda *payload: handler(name, *payload)
+
+        return self.observe(**{e.name: bind(e.name) for e in self.emitters})
+
+    def observe(self, **handlers: Callable[..., None]) -> Disconnect:
+        """Connect each handler to the event it is named for (``layer_added=self._on_add``);
+        returns one function that disconnects them all (idempotent, as each is)."""
+        emitters = {e.name: e for e in self.emitters}
+        unknown = set(handlers) - set(emitters)
+        if unknown:
+            raise AttributeError(f"no such document event: {', '.join(sorted(unknown))}")
+        disconnects = [emitters[name].connect(h) for name, h in handlers.items()]
+
+        def disconnect() -> None:
+            for d in disconnects:
+                d()
+
+        return disconnect
+
+
 class MapDocument:
     def __init__(self, title: str = "Jing-Jin-Ji", basemap: str = "positron", lang: str = "en"):
         self.title = title
@@ -40,7 +84,7 @@ class MapDocument:
         self.view = View()
         self.layers: list[Layer] = []
         self.selection: tuple[str | None, tuple[int, ...]] = (None, ())
-        self.events = DocumentEvents()   # doc.events.layer_added.connect(...), see .events
+        self.events = DocumentEvents()   # doc.events.layer_added.connect(...)
 
     # -- layers -----------------------------------------------------------------------------
     def layer(self, layer_id: str) -> Layer:

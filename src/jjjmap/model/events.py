@@ -1,8 +1,9 @@
-"""Typed change events of the map document, in the manner of napari's ``EmitterGroup``.
+"""Typed change events, in the manner of napari's ``EventEmitter``.
 
-One ``Emitter`` per kind of change (``doc.events.layer_added.connect(handler)``), so an
-observer has one short handler per event instead of an ``if event == ...`` ladder, and a
-change an observer makes itself is kept from echoing back to it at the emitter::
+The map document has one ``Emitter`` per kind of change (``model.document.DocumentEvents``:
+``doc.events.layer_added.connect(handler)``), so an observer has one short handler per event
+instead of an ``if event == ...`` ladder, and a change an observer makes itself is kept from
+echoing back to it at the emitter::
 
     with doc.events.view_changed.blocker(self._on_view_changed):
         doc.set_view(...)          # every other observer still hears it
@@ -13,11 +14,7 @@ from __future__ import annotations
 
 import itertools
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, ParamSpec
-
-if TYPE_CHECKING:
-    from .document import View
-    from .layer import Layer
+from typing import Any, Callable, Generic, Iterator, ParamSpec
 
 P = ParamSpec("P")
 Disconnect = Callable[[], None]
@@ -90,48 +87,4 @@ class Emitter(Generic[P]):
         return f"<Emitter {self.name}: {len(self._handlers)} handler(s)>"
 
 
-class DocumentEvents:
-    """The events of a ``MapDocument``, one emitter each, with what its handlers receive."""
-
-    # "what" of layer_changed: "visible", "opacity", "style", "data", "filter"
-    def __init__(self) -> None:
-        self.layer_added: Emitter[[Layer]] = Emitter("layer_added")
-        self.layer_removed: Emitter[[Layer]] = Emitter("layer_removed")
-        self.layers_reordered: Emitter[[list[str]]] = Emitter("layers_reordered")   # ids
-        self.layer_changed: Emitter[[Layer, str]] = Emitter("layer_changed")   # layer, what
-        self.basemap_changed: Emitter[[str]] = Emitter("basemap_changed")
-        self.view_changed: Emitter[[View]] = Emitter("view_changed")
-        # layer id (None: nothing selected) and its row indices
-        self.selection_changed: Emitter[[str | None, tuple[int, ...]]] = \
-            Emitter("selection_changed")
-        self.language_changed: Emitter[[str]] = Emitter("language_changed")
-
-    @property
-    def emitters(self) -> tuple[Emitter, ...]:
-        return tuple(e for e in vars(self).values() if isinstance(e, Emitter))
-
-    def connect(self, handler: Callable[..., None]) -> Disconnect:
-        """``handler(event_name, *payload)`` on every event (for an observer that only
-        needs to know that something changed, e.g. the print preview, or a script)."""
-        def bind(name: str) -> Callable[..., None]:
-            return lambda *payload: handler(name, *payload)
-
-        return self.observe(**{e.name: bind(e.name) for e in self.emitters})
-
-    def observe(self, **handlers: Callable[..., None]) -> Disconnect:
-        """Connect each handler to the event it is named for (``layer_added=self._on_add``);
-        returns one function that disconnects them all (idempotent, as each is)."""
-        emitters = {e.name: e for e in self.emitters}
-        unknown = set(handlers) - set(emitters)
-        if unknown:
-            raise AttributeError(f"no such document event: {', '.join(sorted(unknown))}")
-        disconnects = [emitters[name].connect(h) for name, h in handlers.items()]
-
-        def disconnect() -> None:
-            for d in disconnects:
-                d()
-
-        return disconnect
-
-
-__all__ = ["DocumentEvents", "Disconnect", "Emitter"]
+__all__ = ["Disconnect", "Emitter"]
