@@ -20,7 +20,8 @@ from jjjmap.cachedir import cache_folder
 
 log = logging.getLogger(__name__)
 
-VERSION = f"1-geos{shapely.geos_version_string}"
+# 2: polygon layers that are not coverages are simplified per polygon (no longer as a coverage)
+VERSION = f"2-geos{shapely.geos_version_string}"
 
 
 def directory() -> Path | None:

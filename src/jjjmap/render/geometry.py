@@ -2,12 +2,17 @@
 
 ``simplify_coverage`` (GEOS 3.12+) simplifies a polygon coverage as a whole, so the edge two
 counties share is simplified once and stays shared: no slivers or gaps between neighbours,
-unlike per-polygon ``simplify``. Results are cached per (layer data, tolerance): in memory,
-and on disk (``displaycache``) so that the next start of the app skips the simplification.
+unlike per-polygon ``simplify``. It is used only where the layer is a coverage (its polygons
+share vertices: ``is_coverage``); other polygon layers are simplified one polygon at a time,
+keeping their topology (``simplify_polygons``), 8x quicker than ``simplify_coverage`` on one
+2M-vertex polygon. Results are cached per (layer data, tolerance): in memory, and on disk
+(``displaycache``) so that the next start of the app skips the simplification. The memory
+cache is shared by the render thread and the workers that build finer levels: a lock.
 """
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 
 import geopandas as gpd
@@ -19,6 +24,7 @@ from .common import pixel_degrees
 
 _CACHE: "OrderedDict[tuple, gpd.GeoSeries]" = OrderedDict()
 _CACHE_SIZE = 32
+_LOCK = threading.Lock()
 
 
 def display_tolerance(zoom: float) -> float:
@@ -48,9 +54,11 @@ def simplified(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoSeries:
     # a content hash: the catalog hands out fresh copies of the same boundaries for every
     # document, so object identity would miss the cache on every re-render
     key = displaycache.key(geoms.values, tolerance)
-    hit = _CACHE.get(key)
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
     if hit is not None:
-        _CACHE.move_to_end(key)
         if hit.index.equals(geoms.index):
             return hit
         return gpd.GeoSeries(hit.values, index=geoms.index, crs=geoms.crs)
@@ -60,22 +68,96 @@ def simplified(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoSeries:
     else:
         out = _simplify(geoms, tolerance)
         displaycache.store(key, np.asarray(out.values, dtype=object))
-    _CACHE[key] = out
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _LOCK:
+        _CACHE[key] = out
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return out
 
 
 def _simplify(geoms: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
-    types = set(geoms.geom_type.dropna())
+    types = geom_types(geoms)
+    arr = np.asarray(geoms.values, dtype=object)
     if types <= {"Polygon", "MultiPolygon"}:
-        try:
-            return geoms.simplify_coverage(tolerance)
-        except Exception:  # noqa: BLE001 - not a valid coverage (overlaps): per polygon
-            return geoms.simplify(tolerance, preserve_topology=True)
+        if is_coverage(arr):
+            try:
+                return geoms.simplify_coverage(tolerance)
+            except Exception:  # noqa: BLE001 - not a valid coverage after all: per polygon
+                pass
+        return gpd.GeoSeries(simplify_polygons(arr, tolerance), index=geoms.index,
+                             crs=geoms.crs)
     if types <= {"LineString", "MultiLineString", "Polygon", "MultiPolygon"}:
         return geoms.simplify(tolerance, preserve_topology=True)
     return geoms
+
+
+# vertices looked up to tell a coverage; a layer's share of shared vertices is stable far
+# below this (the counties: 0.90 of all, Voronoi cells 0.85, overlapping user shapes 0)
+_SAMPLE = 20_000
+COVERAGE_SHARE = 0.05
+
+
+def shared_vertex_share(arr: np.ndarray, sample: int = _SAMPLE) -> float:
+    """The share of (a sample of) the layer's distinct vertices that lie on two or more of its
+    geometries: near 1 for a coverage (neighbours share their edges, vertex for vertex), 0
+    for shapes drawn independently. Exact coordinates, no tolerance: a coverage's shared
+    edges repeat the same vertices. Linear in the vertex count (one hash per vertex and a
+    binary search into the sample): 0.03 s for the 216k vertices of the counties."""
+    arr = arr[~(shapely.is_missing(arr) | shapely.is_empty(arr))]
+    if len(arr) < 2:
+        return 0.0
+    xy, owner = shapely.get_coordinates(arr, return_index=True)
+    bits = np.ascontiguousarray(xy, dtype=np.float64).view(np.uint64)
+    keys = bits[:, 0] * np.uint64(0x9E3779B97F4A7C15) ^ bits[:, 1]
+    if len(keys) > sample:
+        pick = np.random.default_rng(0).choice(len(keys), sample, replace=False)
+        wanted = np.unique(keys[pick])
+        pos = np.searchsorted(wanted, keys).clip(max=len(wanted) - 1)
+        hit = wanted[pos] == keys
+        keys, owner = keys[hit], owner[hit]
+    else:
+        wanted = np.unique(keys)
+    order = np.lexsort((owner, keys))
+    keys, owner = keys[order], owner[order]
+    new_pair = np.ones(len(keys), bool)           # first of each distinct (vertex, geometry)
+    new_pair[1:] = (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])
+    keys = keys[new_pair]
+    again = keys[1:] == keys[:-1]                 # the same vertex on a second geometry
+    return len(np.unique(keys[1:][again])) / len(wanted)
+
+
+def is_coverage(arr: np.ndarray) -> bool:
+    """Whether polygons share edges (boundaries, parcels, Voronoi cells): then
+    ``simplify_coverage`` keeps the shared edges shared. Not for shapes drawn one by one:
+    there it is slow (10.8 s for one 2M-vertex polygon, ``simplify`` 1.3 s) and gains
+    nothing."""
+    return shared_vertex_share(arr) >= COVERAGE_SHARE
+
+
+def _ring_counts(arr: np.ndarray) -> np.ndarray:
+    parts, owner = shapely.get_parts(arr, return_index=True)
+    rings = 1 + shapely.get_num_interior_rings(parts)
+    return np.bincount(owner, weights=rings, minlength=len(arr))
+
+
+def simplify_polygons(arr: np.ndarray, tolerance: float) -> np.ndarray:
+    """``shapely.simplify(arr, tolerance, preserve_topology=True)``, quicker: Douglas-Peucker
+    first (0.15 s against 1.45 s for one 2M-vertex polygon), kept where it is valid and kept
+    every part and ring (where nothing conflicted it is the same outline, vertex for vertex);
+    the topology-preserving simplifier for the rest (a hole it dropped, a ring it crossed)."""
+    out = shapely.simplify(arr, tolerance, preserve_topology=False)
+    present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    bad = present & (shapely.is_missing(out) | shapely.is_empty(out))
+    ok = present & ~bad
+    if ok.any():
+        idx = np.flatnonzero(ok)
+        fine = shapely.is_valid(out[idx]) & (
+            shapely.get_num_geometries(out[idx]) == shapely.get_num_geometries(arr[idx]))
+        fine[fine] &= (_ring_counts(out[idx[fine]]) == _ring_counts(arr[idx[fine]]))
+        bad[idx[~fine]] = True
+    if bad.any():
+        out[bad] = shapely.simplify(arr[bad], tolerance, preserve_topology=True)
+    return out
 
 
 def packed_or_geojson(geoms: gpd.GeoSeries, ndigits: int) -> tuple[list, int | None]:
