@@ -74,12 +74,17 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
     ``jjjmap://app/[<dir>/]detail/<layer>/<level>.json`` from ``details[<dir>]`` (finer
     boundary outlines for the page in that directory, made when first asked).
 
-    Outlines are made on a worker thread (a user's 20k-polygon layer takes ~3 s a level the
-    first time) and the answer goes back to the GUI thread, so zooming never freezes the
-    window; one worker, so levels are made one at a time.
+    Outlines are made on two workers (a user's 20k-polygon layer takes ~3 s a level the
+    first time; GEOS lets go of the GIL, so two layers' levels use both cores) and the answer
+    goes back to the GUI thread, so zooming never freezes the window. A layer has at most
+    one level in the making: a request that arrives meanwhile waits, and a newer one for the
+    same layer replaces it (the replaced request fails at once, never built): zooming through
+    levels 9, 10, 11 to 12 builds the one in progress and 12 (``_queue_detail``).
     """
 
-    _made = Signal(object, object, object)   # job, (data, mime) or None, the exception
+    # job, (data, mime) or None, the exception, the (page, layer) of a detail level or None
+    _made = Signal(object, object, object, object)
+    DETAIL_WORKERS = 2
 
     def __init__(self, parent: QObject | None = None, assets: AssetProvider | None = None):
         super().__init__(parent)
@@ -87,7 +92,10 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         self.assets = assets or default_assets
         self.details: dict[str, DetailProvider] = {}
         self._held: list[QWebEngineUrlRequestJob] = []
-        self._pool = concurrent.futures.ThreadPoolExecutor(1, "jjjmap-detail")
+        self._pool = concurrent.futures.ThreadPoolExecutor(self.DETAIL_WORKERS, "jjjmap-detail")
+        # per (page dir, layer id): in the making, and the newest request waiting behind it
+        self._detail_busy: set[tuple[str, str]] = set()
+        self._detail_next: dict[tuple[str, str], tuple] = {}
         # PostGIS views (ui.pglayers): several layers ask at once; a layer's newer view
         # cancels its older query, so a slow database never queues behind itself
         self.pg: dict[str, PgProvider] = {}
@@ -109,7 +117,7 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
                 datum = parse_qs(url.query()).get("datum", ["wgs84"])[0]
                 provider = self.details[m["page"] or ""]
                 args = (unquote(m["layer"]), int(m["level"]), datum)
-                self._pool.submit(self._make, job, provider, args)
+                self._queue_detail((m["page"] or "", args[0]), job, provider, args)
             elif (m := _BIN.match(path)) is not None:
                 from jjjmap.render.pointbin import STORE
 
@@ -132,14 +140,31 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         except Exception:  # noqa: BLE001 - any miss is a 404 for the page
             self._fail(job)
 
-    def _make(self, job, provider: DetailProvider, args) -> None:
+    def _queue_detail(self, key: tuple[str, str], job, provider: DetailProvider, args) -> None:
+        """On the GUI thread: build the level now, or after the one of the same layer in the
+        making, replacing (and failing) a request that waited there before."""
+        if key in self._detail_busy:
+            stale = self._detail_next.pop(key, None)
+            self._detail_next[key] = (job, provider, args)
+            if stale is not None:
+                self._skip(stale[0])
+            return
+        self._detail_busy.add(key)
+        self._pool.submit(self._make, job, provider, args, key)
+
+    def _make(self, job, provider: DetailProvider, args, key=None) -> None:
         """On the worker: the outlines, handed to the GUI thread (``_answer``)."""
         try:
-            self._made.emit(job, (provider(*args), "application/json"), None)
+            self._made.emit(job, (provider(*args), "application/json"), None, key)
         except BaseException as exc:  # noqa: BLE001 - reported on the GUI thread
-            self._made.emit(job, None, exc)
+            self._made.emit(job, None, exc, key)
 
-    def _answer(self, job, answer, exc) -> None:
+    def _answer(self, job, answer, exc, key=None) -> None:
+        if key is not None:
+            self._detail_busy.discard(key)
+            waiting = self._detail_next.pop(key, None)
+            if waiting is not None:
+                self._queue_detail(key, *waiting)
         try:
             if isinstance(exc, Pending):
                 self._held.append(job)
@@ -157,6 +182,14 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         buf.setData(data)
         buf.open(QIODevice.OpenModeFlag.ReadOnly)
         job.reply(mime.encode(), buf)
+
+    @staticmethod
+    def _skip(job: QWebEngineUrlRequestJob) -> None:
+        """A level request a newer one of the same layer replaced: the page wants that one."""
+        try:
+            job.fail(QWebEngineUrlRequestJob.Error.RequestAborted)
+        except RuntimeError:   # the page went away meanwhile, and its request with it
+            log.debug("jjjmap scheme: a replaced request is gone")
 
     @staticmethod
     def _fail(job: QWebEngineUrlRequestJob) -> None:
