@@ -134,3 +134,124 @@ def time_filter(params: dict) -> dict:
         raise RuntimeError("the page was reloaded")
     return {"seconds": statistics.median(samples), "max_s": max(samples),
             "features": len(layer.gdf)}
+
+
+# -- in the page: where a zoom's time goes, worker against the page's own thread ------------
+PAGE_MOVES = """async ([id, worker]) => {
+  if (!worker) JjjDensity.noWorker();            // the main-thread path: the paired baseline
+  const m = jjj.map, g = jjj.layerGroup(id), out = [], longest = [0];
+  new PerformanceObserver(l => l.getEntries().forEach(e => {
+    longest[0] = Math.max(longest[0], e.duration); })).observe({entryTypes: ['longtask']});
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const idle = () => new Promise(r => JjjDensity.whenIdle(r));
+  // a tour: in to zooms not binned yet, then back out over binned ones, then pans
+  const moves = [9, 10, 11, 12, 13, 12, 11, 10].map(z => ['zoom', z])
+    .concat([[250, 0], [-250, 0], [0, 200], [0, -200]].map(d => ['pan', d]));
+  for (const [kind, arg] of moves) {
+    await frames(); longest[0] = 0;
+    const t = performance.now();
+    if (kind === 'zoom') m.setView(m.getCenter(), arg, {animate: false});
+    else m.panBy(arg, {animate: false});
+    const sync = performance.now() - t;
+    await idle(); await frames();
+    out.push({kind, z: m.getZoom(), sync_ms: sync, drawn_ms: performance.now() - t,
+              longest_task_ms: longest[0], worker: JjjDensity.usesWorker()});
+  }
+  return out;
+}"""
+
+PAGE_PARTS = """([id, z]) => {
+  // the parts of one redraw, timed here one by one (the same calls the layer makes)
+  const g = jjj.layerGroup(id), K = JjjDensity.kernel, T = () => performance.now(), r = {};
+  jjj.map.setView(jjj.map.getCenter(), z, {animate: false});
+  if (g.spec.render === 'hexbin') {
+    const st = g.spec.stat, k = g.spec.colors.length;
+    let t = T(); const b = K.hexLevel(g.mx, g.my, g.n, g._cellSize(z), g.w, st, k);
+    r.bin_and_classes_ms = T() - t;
+    t = T(); K.levelStats(b.idx, g.n, b.n, g.w, st, k); r.of_which_classes_ms = T() - t;
+    const lv = g._fromBins(z, b);
+    g.cache = [lv]; g._drawn = null;
+    t = T(); g.redraw(); r.draw_ms = T() - t;
+    r.cells = lv.nc;
+  } else {
+    const p = g._params(g._screen(), jjj.map.getSize());
+    let t = T(); K.heatGrid(g.mx, g.my, g.n, g.w, g.hide, p); r.bin_blur_scale_ms = T() - t;
+    g._drawn = null; g._ready = null;
+    t = T(); g.redraw(); r.draw_incl_binning_ms = T() - t;
+    r.cells = p.gw * p.gh;
+  }
+  return r;
+}"""
+
+
+def page_tour(n: int = 1_000_000, reps: int = 3) -> dict:
+    """1M invented points as hexagons and as a heatmap on a page of their own in headless
+    Chromium (file://, as an export opens): the tour of PAGE_MOVES with the worker and, in
+    turns with it (the paired baseline), with the page's own thread only; and the parts of a
+    redraw at zooms 9-13. Medians over ``reps`` pages a side."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from bench.browser import ARGS
+    from jjjmap.io import open_layer
+    from jjjmap.model import MapDocument, Style
+    from jjjmap.render import render_html
+
+    from bench.data import clustered_points_csv
+
+    out: dict = {"uptime_before": os.getloadavg()}
+    layer = open_layer(str(clustered_points_csv(n)))
+    layer = layer[0] if isinstance(layer, list) else layer
+    folder = Path(tempfile.mkdtemp(prefix="density-page-"))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for renderer in ("hexbin", "heatmap"):
+            layer.style = Style(renderer=renderer)
+            doc = MapDocument(basemap="none")
+            doc.add_layer(layer)
+            doc.view.lat, doc.view.lon, doc.view.zoom, doc.view.fit = 39.0, 116.0, 8, None
+            path = folder / f"{renderer}.html"
+            path.write_text(render_html(doc), encoding="utf-8")
+            runs: dict = {"worker": [], "page": []}
+            for rep in range(reps):
+                for side in (("worker", "page") if rep % 2 == 0 else ("page", "worker")):
+                    page = browser.new_page(viewport={"width": 1400, "height": 900})
+                    page.goto(path.as_uri())
+                    page.wait_for_function("window.jjj && jjj.ready === true", timeout=120000)
+                    runs[side].append(page.evaluate(PAGE_MOVES, [layer.id, side == "worker"]))
+                    page.close()
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(path.as_uri())
+            page.wait_for_function("window.jjj && jjj.ready === true", timeout=120000)
+            parts = [dict(page.evaluate(PAGE_PARTS, [layer.id, z]), z=z) for z in (9, 11, 13)]
+            page.close()
+            out[renderer] = {"parts": parts, **{side: _tour_summary(rs) for side, rs in runs.items()}}
+        browser.close()
+    out["uptime_after"] = os.getloadavg()
+    return out
+
+
+def _tour_summary(runs: list[list[dict]]) -> dict:
+    """Medians over the reps of: new zooms (the first five moves), zooms back to binned
+    levels, pans; drawn time, the main thread's longest task and the synchronous part."""
+    groups = {"new_zoom": slice(0, 5), "binned_zoom": slice(5, 8), "pan": slice(8, 12)}
+    out = {}
+    for name, sl in groups.items():
+        moves = [mv for run in runs for mv in run[sl]]
+        out[name] = {k: round(statistics.median(mv[k] for mv in moves), 1)
+                     for k in ("drawn_ms", "longest_task_ms", "sync_ms")}
+        out[name]["drawn_worst_ms"] = round(max(mv["drawn_ms"] for mv in moves), 1)
+    out["first_new_zoom_drawn_ms"] = [round(run[0]["drawn_ms"], 1) for run in runs]
+    out["used_worker"] = all(mv["worker"] for run in runs for mv in run)
+    return out
+
+
+if __name__ == "__main__":   # python -m bench.density [N] [REPS]: the page tour, JSON out
+    import json
+    import sys
+
+    args = [int(a) for a in sys.argv[1:3]]
+    print(json.dumps(page_tour(*args), indent=1))

@@ -77,9 +77,68 @@
       }
     };
 
+    // a cell's value: its count, or the sum or mean of its points' weights
+    function statOf(count, sum, c, stat) {
+      return stat === 'sum' ? sum[c] : stat === 'mean' ? sum[c] / count[c] : count[c];
+    }
+
+    function countCells(idx, n, nc, w, hide) {
+      var count = new Float64Array(nc), sum = w ? new Float64Array(nc) : null;
+      for (var i = 0; i < n; i++) {
+        var c = idx[i];
+        if (c < 0 || (hide && hide[i])) continue;
+        count[c] += 1;
+        if (sum) sum[c] += w[i];
+      }
+      return {count: count, sum: sum};
+    }
+
+    // upper limits of at most k classes: each distinct value when there are few, geometric
+    // steps when the values span orders of magnitude (clustered counts), else quantiles
+    function breaksOf(values, k, whole) {
+      if (!values.length) return [];
+      var s = values.sort(), distinct = [];
+      for (var i = 0; i < s.length; i++) if (!i || s[i] !== s[i - 1]) distinct.push(s[i]);
+      var lo = distinct[0], hi = distinct[distinct.length - 1], b = [];
+      if (distinct.length <= k) b = distinct;
+      else if (lo > 0 && hi / lo > 50) { for (var g = 1; g <= k; g++) b.push(lo * Math.pow(hi / lo, g / k)); }
+      else { for (var q = 1; q <= k; q++) b.push(s[Math.max(0, Math.ceil(q / k * s.length) - 1)]); }
+      if (whole) b = b.map(Math.ceil);
+      var out = [];
+      b.forEach(function (v) { if (!out.length || v > out[out.length - 1]) out.push(v); });
+      if (out[out.length - 1] < hi) out[out.length - 1] = hi;
+      return out;
+    }
+
+    function classify(count, sum, nc, stat, breaks) {   // each cell's class (0: the lowest)
+      var cls = new Uint8Array(nc), last = breaks.length - 1;
+      for (var c = 0; c < nc; c++) {
+        if (!count[c]) continue;
+        var v = statOf(count, sum, c, stat), k = 0;
+        while (k < last && v > breaks[k]) k++;
+        cls[c] = k;
+      }
+      return cls;
+    }
+
+    // a level's counts, sums, classes (k at most) and smallest value, from all its points
+    function levelStats(idx, n, nc, w, stat, k) {
+      var st = countCells(idx, n, nc, w, null), count = st.count, m = 0, c;
+      for (c = 0; c < nc; c++) if (count[c]) m++;
+      var vals = new Float64Array(m);
+      m = 0;
+      for (c = 0; c < nc; c++) if (count[c]) vals[m++] = statOf(count, st.sum, c, stat);
+      var min = Infinity;
+      for (c = 0; c < m; c++) if (vals[c] < min) min = vals[c];
+      st.min = m ? min : 0;
+      st.breaks = breaksOf(vals, k, stat === 'count');
+      st.cls = classify(count, st.sum, nc, stat, st.breaks);
+      return st;
+    }
+
     // every point to its hexagon (axial q, r; pointy-top, circumradius s in mercator units,
-    // cube rounding): {idx per point, the cell table's arrays}
-    function hexLevel(mx, my, n, s) {
+    // cube rounding), then the level's counts and classes (levelStats)
+    function hexLevel(mx, my, n, s, w, stat, k) {
       var idx = new Int32Array(n), cells = new CellTable();
       for (var i = 0; i < n; i++) {
         var x = mx[i], y = my[i], qf = (SQ3 / 3 * x - y / 3) / s, rf = (2 / 3 * y) / s, tf = -qf - rf;
@@ -88,8 +147,11 @@
         if (dq > dr && dq > dt) q = -r - t; else if (dr > dt) r = -q - t;
         idx[i] = cells.add(q, r);
       }
-      return {idx: idx, n: cells.n, cap: cells.cap, tq: cells.tq, tr: cells.tr, tc: cells.tc,
-              q: cells.q.slice(0, cells.n), r: cells.r.slice(0, cells.n)};
+      var out = levelStats(idx, n, cells.n, w, stat, k);
+      out.idx = idx; out.n = cells.n; out.cap = cells.cap;
+      out.tq = cells.tq; out.tr = cells.tr; out.tc = cells.tc;
+      out.q = cells.q.slice(0, cells.n); out.r = cells.r.slice(0, cells.n);
+      return out;
     }
 
     // seven taps, sigma of half the radius, cut at the radius (three cells)
@@ -143,7 +205,8 @@
       return {dens: dens, top: filled[Math.min(m - 1, Math.floor(m * 0.99))]};
     }
 
-    return {project: project, CellTable: CellTable, hexLevel: hexLevel, heatGrid: heatGrid};
+    return {project: project, CellTable: CellTable, hexLevel: hexLevel, heatGrid: heatGrid,
+            statOf: statOf, countCells: countCells, levelStats: levelStats, classify: classify};
   }
 
   // The worker: the layers' points by id; answers one request at a time, in order.
@@ -160,9 +223,10 @@
       } else if (m.op === 'drop') {
         delete layers[m.id];
       } else if (m.op === 'hex' && L) {
-        var lv = K.hexLevel(L.mx, L.my, L.n, m.s);
-        self.postMessage({id: m.id, seq: m.seq, lv: lv},
-                         [lv.idx.buffer, lv.tq.buffer, lv.tr.buffer, lv.tc.buffer, lv.q.buffer, lv.r.buffer]);
+        var lv = K.hexLevel(L.mx, L.my, L.n, m.s, L.w, m.stat, m.k);
+        var bufs = [lv.idx, lv.tq, lv.tr, lv.tc, lv.q, lv.r, lv.count, lv.cls];
+        if (lv.sum) bufs.push(lv.sum);
+        self.postMessage({id: m.id, seq: m.seq, lv: lv}, bufs.map(function (a) { return a.buffer; }));
       } else if (m.op === 'heat' && L) {
         var g = K.heatGrid(L.mx, L.my, L.n, L.w, L.hide, m.p);
         self.postMessage({id: m.id, seq: m.seq, heat: g}, g.dens ? [g.dens.buffer] : []);
@@ -221,6 +285,9 @@
     this._lon = lon; this._lat = lat; this._w = w; this._mask = null; this._maskSent = true;
   }
   Client.prototype.usable = function () { return !!theWorker(); };
+  // the points to the worker now (after the first drawing), so the first zoom finds them
+  // projected there
+  Client.prototype.warm = function () { if (theWorker()) this._send(); };
   Client.prototype._send = function () {
     if (this.sent) return;
     var n = this.n, xy = new Float32Array(2 * n), lon = this._lon, lat = this._lat;

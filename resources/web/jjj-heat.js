@@ -52,6 +52,7 @@
     onAdd: function (m) {
       this._drawn = null;          // a new canvas: nothing on it yet
       Cloud.prototype.onAdd.call(this, m);
+      this.client.warm();
     },
 
     onRemove: function (m) {

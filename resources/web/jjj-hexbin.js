@@ -35,23 +35,6 @@
     return v.toLocaleString('en-US') + ' ' + (km ? (U.km || 'km') : (U.m || 'm'));
   }
 
-  // upper limits of at most k classes: each distinct value when there are few, geometric
-  // steps when the values span orders of magnitude (clustered counts), else quantiles
-  function breaksOf(values, k, whole) {
-    if (!values.length) return [];
-    var s = Float64Array.from(values).sort(), distinct = [];
-    for (var i = 0; i < s.length; i++) if (!i || s[i] !== s[i - 1]) distinct.push(s[i]);
-    var lo = distinct[0], hi = distinct[distinct.length - 1], b = [];
-    if (distinct.length <= k) b = distinct;
-    else if (lo > 0 && hi / lo > 50) { for (var g = 1; g <= k; g++) b.push(lo * Math.pow(hi / lo, g / k)); }
-    else { for (var q = 1; q <= k; q++) b.push(s[Math.max(0, Math.ceil(q / k * s.length) - 1)]); }
-    if (whole) b = b.map(Math.ceil);
-    var out = [];
-    b.forEach(function (v) { if (!out.length || v > out[out.length - 1]) out.push(v); });
-    if (out[out.length - 1] < hi) out[out.length - 1] = hi;
-    return out;
-  }
-
   // the grid cell (axial q, r; pointy-top hexagons of circumradius s) of a mercator point
   function hexOf(x, y, s) {
     var qf = (SQ3 / 3 * x - y / 3) / s, rf = (2 / 3 * y) / s, tf = -qf - rf;
@@ -67,7 +50,7 @@
       Cloud.prototype.initialize.call(this, spec, pane, null);
       this.identify = identify;
       this.w = b64(spec.w, Float32Array);
-      this.client = new D.Client(this.lon, this.lat, null);   // the worker bins, not counts
+      this.client = new D.Client(this.lon, this.lat, this.w);
       this.px = spec.px || 10;
       this.cache = [];           // grid levels, newest last
       this.maskVersion = 0;
@@ -88,6 +71,7 @@
     onAdd: function (m) {
       this._drawn = null;          // a new canvas: nothing on it yet
       Cloud.prototype.onAdd.call(this, m);
+      this.client.warm();
     },
 
     onRemove: function (m) {
@@ -101,15 +85,16 @@
 
     _cellSize: function (z) { return this.px / (256 * Math.pow(2, z)); },
 
-    // a grid level from the binning's arrays (kernel.hexLevel, here or in the worker)
+    // a grid level from the binning's answer (kernel.hexLevel, here or in the worker): its
+    // cells, every point's cell, and the counts, sums and classes of all its points
     _fromBins: function (z, b) {
-      var cells = new K.CellTable(b);
-      return this._level({kind: 'grid', z: z, s: this._cellSize(z), idx: b.idx, nc: b.n, table: cells,
-                          q: b.q, r: b.r});
+      return this._level({kind: 'grid', z: z, s: this._cellSize(z), idx: b.idx, nc: b.n,
+                          table: new K.CellTable(b), q: b.q, r: b.r}, b);
     },
 
     _grid: function (z) {   // binned here, at once
-      return this._fromBins(z, K.hexLevel(this.mx, this.my, this.n, this._cellSize(z)));
+      return this._fromBins(z, K.hexLevel(this.mx, this.my, this.n, this._cellSize(z), this.w,
+                                          this.spec.stat, this.spec.colors.length));
     },
 
     _cached: function (z) {
@@ -128,9 +113,9 @@
     _ask: function (z) {
       if (this._asking !== undefined) return;
       this._asking = z;
-      var self = this, s = this._cellSize(z);
-      this.client.ask({op: 'hex', s: s},
-        function () { return self._map ? K.hexLevel(self.mx, self.my, self.n, s) : null; },
+      var self = this, s = this._cellSize(z), stat = this.spec.stat, k = this.spec.colors.length;
+      this.client.ask({op: 'hex', s: s, stat: stat, k: k},
+        function () { return self._map ? K.hexLevel(self.mx, self.my, self.n, s, self.w, stat, k) : null; },
         function (b, worker) {
           self._asking = undefined;
           if (b) self._keep(self._fromBins(z, b)).binnedBy = worker ? 'worker' : 'page';
@@ -138,38 +123,20 @@
         });
     },
 
-    // the level's colour classes, from all its points (the slider's mask left aside)
-    _level: function (lv) {
-      this._countInto(lv, null);
-      var vals = [], stat = this.spec.stat;
-      for (var c = 0; c < lv.nc; c++) {
-        if (!lv.count[c]) continue;
-        vals.push(stat === 'sum' ? lv.sum[c] : stat === 'mean' ? lv.sum[c] / lv.count[c] : lv.count[c]);
-      }
-      lv.breaks = breaksOf(vals, this.spec.colors.length, stat === 'count');
-      lv.min = vals.length ? vals.reduce(function (a, b) { return Math.min(a, b); }) : 0;
+    // the level's colour classes, from all its points (the slider's mask left aside):
+    // st, the kernel's counts and classes (kernel.levelStats), made here if not given
+    _level: function (lv, st) {
+      var stat = this.spec.stat, k = this.spec.colors.length;
+      st = st && st.breaks ? st : K.levelStats(lv.idx, this.n, lv.nc, this.w, stat, k);
+      lv.count = st.count; lv.sum = st.sum; lv.breaks = st.breaks; lv.min = st.min; lv.cls = st.cls;
       var cols = this.spec.colors, step = Math.max(1, Math.floor(cols.length / Math.max(1, lv.breaks.length)));
       lv.colors = lv.breaks.map(function (b, i) { return cols[Math.min(i * step, cols.length - 1)]; });
-      lv.masked = -1; lv.id = ++levels;
+      lv.masked = this.hide ? -1 : this.maskVersion;   // counted without the slider's mask
+      lv.id = ++levels;
       return lv;
     },
 
-    _countInto: function (lv, hide) {
-      var nc = lv.nc, cnt = new Float64Array(nc), sum = this.w ? new Float64Array(nc) : null;
-      var idx = lv.idx, w = this.w, n = this.n;
-      for (var i = 0; i < n; i++) {
-        var c = idx[i];
-        if (c < 0 || (hide && hide[i])) continue;
-        cnt[c] += 1;
-        if (sum) sum[c] += w[i];
-      }
-      lv.count = cnt; lv.sum = sum;
-    },
-
-    _value: function (lv, c) {
-      var stat = this.spec.stat;
-      return stat === 'sum' ? lv.sum[c] : stat === 'mean' ? lv.sum[c] / lv.count[c] : lv.count[c];
-    },
+    _value: function (lv, c) { return K.statOf(lv.count, lv.sum, c, this.spec.stat); },
 
     // the level shown now, its counts under the current mask. A zoom not binned yet: the
     // worker bins it and the last level stays meanwhile (drawn scaled to the view, and
@@ -183,16 +150,11 @@
         if (!lv && this.shown && this.client.usable()) { this._ask(z); lv = this.shown; }
         if (!lv) { lv = this._keep(this._grid(z)); lv.binnedBy = 'page'; }
       }
-      if (lv.masked !== this.maskVersion) {
-        if (this.hide) this._countInto(lv, this.hide);
+      if (lv.masked !== this.maskVersion) {   // the slider's mask: counted again, here
+        var got = K.countCells(lv.idx, this.n, lv.nc, this.w, this.hide);
+        lv.count = got.count; lv.sum = got.sum;
+        lv.cls = K.classify(lv.count, lv.sum, lv.nc, this.spec.stat, lv.breaks);
         lv.masked = this.maskVersion;
-        var cls = lv.cls = new Uint8Array(lv.nc);
-        for (var c = 0; c < lv.nc; c++) {
-          if (!lv.count[c]) continue;
-          var v = this._value(lv, c), k = 0;
-          while (k < lv.breaks.length - 1 && v > lv.breaks[k]) k++;
-          cls[c] = k;
-        }
       }
       if (lv !== this.shown) { this.shown = lv; this._legend(lv); }
       return lv;
