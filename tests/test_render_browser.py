@@ -103,11 +103,11 @@ def test_page_api(chromium, tmp_path):
         assert ev("jjj.getView().zoom") > 9
         assert ev("jjj.zoomTo('mypoints', [])") is True
         # sector filter changes what is drawn and the legend
-        ev("jjj.setSectorFilter(['robotics'])")
+        ev("jjj.setFilter('sector', ['robotics'])")
         assert ev("jjj.featureCount('clusters')") == 1
         legend = ev("document.querySelector('.jjj-legend [data-layer=clusters]').textContent")
         assert "Robotics" in legend and "Integrated circuits" not in legend
-        ev("jjj.setSectorFilter(['robotics', 'integrated_circuits', 'artificial_intelligence'])")
+        ev("jjj.setFilter('sector', ['robotics', 'integrated_circuits', 'artificial_intelligence'])")
         assert ev("jjj.featureCount('clusters')") == 3
         # basemaps: same datum switches live, another datum needs a re-render
         assert ev("jjj.setBasemap('osm')") is True

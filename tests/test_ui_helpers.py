@@ -124,7 +124,7 @@ PAGE_API = {
     "zoomTo": ("id", "rows"),
     "getView": (),
     "setView": ("lat", "lon", "zoom"),
-    "setSectorFilter": ("keys",),
+    "setFilter": ("field", "keys"),
     "highlighted": (),
     "addLayer": ("spec",),
     "removeLayer": ("id",),
@@ -138,7 +138,7 @@ STANDIN = """<!doctype html><html><head><meta charset="utf-8"><title>stand-in</t
 (function () {
   var doc = %(doc)s;
   var state = {visible: {}, opacity: {}, order: doc.order, highlighted: {}, view: doc.view,
-               basemap: doc.basemap, sectors: null};
+               basemap: doc.basemap, filters: {}};
   doc.layers.forEach(function (l) { state.visible[l.id] = l.visible; state.opacity[l.id] = l.opacity; });
   window.jjjState = state;
   window.jjj = {
@@ -157,7 +157,7 @@ STANDIN = """<!doctype html><html><head><meta charset="utf-8"><title>stand-in</t
     zoomTo: function (id, rows) { state.zoomed = [id, rows]; return true; },
     getView: function () { return state.view; },
     setView: function (lat, lon, zoom) { state.view = {lat: lat, lon: lon, zoom: zoom}; return true; },
-    setSectorFilter: function (keys) { state.sectors = keys; return true; },
+    setFilter: function (field, keys) { state.filters[field] = keys; return true; },
     highlighted: function () { return state.highlighted; },
     addLayer: function (spec) { state.added = (state.added || []).concat([spec.id]); return true; },
     removeLayer: function (id) { state.removed = (state.removed || []).concat([id]); return true; },

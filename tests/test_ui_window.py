@@ -114,7 +114,7 @@ def test_sector_filter_is_live(window, qtbot):
     assert children[0].text().endswith("(2)")
     children[1].setCheckState(Qt.CheckState.Unchecked)
     assert clusters.filter == {"sector": ["ai"]}
-    qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjjState.sectors") == ["ai"],
+    qtbot.waitUntil(lambda: js(qtbot, window.map, "window.jjjState.filters.sector") == ["ai"],
                     timeout=5000)   # applied live by the page: no re-render was asked
     assert (window.map.load_count, window.map.render_requests) == (loads, requests)
     label = window.layers.model.itemFromIndex(window.layers.model.layer_index(clusters.id)).text()

@@ -48,26 +48,10 @@
     return toIndex(d.getTime() / DAY, step);
   }
 
-  // how each kind of layer hides what the slider leaves out: setHidden(hidden), where
-  // hidden(row) -> bool and hidden.mask is the same as a Uint8Array by row
-  function targetOf(entry) {
-    if (entry.timeTarget) return entry.timeTarget;                    // canvas layers
-    if (entry.applyFilter) {                                           // markers
-      return {setHidden: function (hidden) { entry.timeHidden = hidden; entry.applyFilter(); }};
-    }
-    if (entry.data && entry.data.eachLayer) {                          // GeoJSON features
-      var all = [];
-      entry.data.eachLayer(function (l) { all.push(l); });
-      return {setHidden: function (hidden) {
-        all.forEach(function (l) {
-          var out = hidden(l.feature.properties._row), has = entry.data.hasLayer(l);
-          if (out && has) entry.data.removeLayer(l);
-          else if (!out && !has) entry.data.addLayer(l);
-        });
-      }};
-    }
-    return null;
-  }
+  // how a layer hides what the slider leaves out: its kind's setHidden(hidden) (jjj.js,
+  // "layer kinds"), where hidden(row) -> bool and hidden.mask is the same as a Uint8Array
+  // by row
+  function targetOf(entry) { return entry.timeTarget || null; }
 
   function el(tag, cls, text, parent) { return window.jjjUi.el(tag, cls, text, parent); }
 

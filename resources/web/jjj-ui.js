@@ -162,17 +162,17 @@
             var bar = el('div', 'jjj-filter-bar', null, box);
             var all = el('button', null, T.all, bar); all.type = 'button';
             var none = el('button', null, T.none, bar); none.type = 'button';
-            all.addEventListener('click', function () { api.setSectorFilter(L_.spec.categories.map(function (c) { return c.key; })); });
-            none.addEventListener('click', function () { api.setSectorFilter([]); });
+            all.addEventListener('click', function () { api.setFilter(L_.spec.filterField, L_.spec.categories.map(function (c) { return c.key; })); });
+            none.addEventListener('click', function () { api.setFilter(L_.spec.filterField, []); });
             var active = api.activeCategories(id);
             L_.spec.categories.forEach(function (c) {
               var r = el('label', 'jjj-row jjj-sub', null, box);
               var x = el('input', null, null, r);
-              x.type = 'checkbox'; x.checked = active.indexOf(c.key) >= 0; x.setAttribute('data-sector', c.key);
+              x.type = 'checkbox'; x.checked = active.indexOf(c.key) >= 0; x.setAttribute('data-category', c.key);
               x.addEventListener('change', function () {
                 var cur = api.activeCategories(id).filter(function (k) { return k !== c.key; });
                 if (x.checked) cur.push(c.key);
-                api.setSectorFilter(cur);
+                api.setFilter(L_.spec.filterField, cur);
               });
               r.appendChild(shapeSvg('circle', c.color, 12));
               el('span', null, c.label, r);

@@ -45,251 +45,115 @@
     return ui.popup({t: label || (spec.title + ' #' + row), r: rows}, T);
   }
 
-  // Packed polygons (render/geometry.py pack_polygons): per geometry, polygons of rings of
-  // flat integer deltas x0,y0,dx,dy,... times `scale`, without the closing vertex.
-  function unpack(polys, scale, asLatLng) {
-    return polys.map(function (rings) {
-      return rings.map(function (r) {
-        var out = new Array(r.length / 2), x = 0, y = 0;
-        for (var i = 0, j = 0; i < r.length; i += 2, j++) {
-          x += r[i]; y += r[i + 1];
-          out[j] = asLatLng ? L.latLng(y / scale, x / scale) : [x / scale, y / scale];
-        }
-        if (!asLatLng && out.length) out.push(out[0]);
-        return out;
-      });
-    });
+  // ---- layer kinds ---------------------------------------------------------------------
+  // spec.render -> an L.Layer class, made as new Kind(spec, ctx) (contextFor below). Every
+  // kind answers the same small interface, which is all the rest of this file uses:
+  //   count()              the features drawn now
+  //   bounds(rows)         an L.LatLngBounds of those rows (of the whole layer when empty)
+  //   highlight(rows, on)  mark or unmark rows; returns the positions that get a ring
+  //   setFilter(keys)      show only these category keys (false: the kind has none)
+  //   popupOf(row), nameOf(row)   identify (jjj-pick.js)
+  //   setHidden(hidden)    the time slider (jjj-time.js), where the kind has one
+  // and takes the map events it needs from getEvents(), so they go with the layer.
+  // jjj-geojson.js and jjj-markers.js register their classes; the canvas layers below.
+  var kinds = window.JjjKinds = window.JjjKinds || {};
+
+  function contextFor(spec, entry) {
+    return {
+      map: map, pane: 'jjj-' + spec.id, entry: entry, T: T, popup: POPUP, track: track,
+      offer: function (latlng, hit) { return pick ? pick.offer(latlng, hit) : null; },
+      isHl: function (row) { return isHl(spec.id, row); },
+      attrPopup: function (row, vals, label) { return attrPopup(spec, row, vals, label); }
+    };
   }
 
-  // ---- layer builders -----------------------------------------------------------------
-  // The canvas of a layer of thousands of paths (issue 21). Leaflet's canvas redraws every
-  // path at every moveend (0.6 s at 50k polygons on a software canvas); this one draws half
-  // a screen beyond each edge of the view and keeps that picture while a pan stays inside
-  // it at the same zoom and pixel origin, so panning nearby costs no redraw. Leaving it, or
-  // zooming, still redraws every path in view in one task.
-  var KeptCanvas = L.Canvas.extend({
-    options: {padding: 0.5},
-    _update: function () {
-      var m = this._map;
-      if (this._bounds && !m._animatingZoom && this._keptZoom === m.getZoom() &&
-          this._keptOrigin && this._keptOrigin.equals(m.getPixelOrigin())) {
-        var min = m.containerPointToLayerPoint([0, 0]);
-        if (this._bounds.contains(L.bounds(min, min.add(m.getSize())))) return;
-      }
-      L.Canvas.prototype._update.call(this);
-      this._keptZoom = m.getZoom();
-      this._keptOrigin = m.getPixelOrigin();
-    }
-  });
+  function kindOf(spec) { return spec.render === 'points' && spec.bin ? 'bigpoints' : spec.render; }
 
-  function buildGeoJson(spec, pane, entry) {
-    var base = spec.style || {};
-    if (spec.packed) {
-      spec.data.features.forEach(function (f, i) {
-        f.geometry = {type: 'MultiPolygon', coordinates: unpack(spec.packed.geoms[i], spec.packed.scale, false)};
-      });
-      spec.packed = null;
-    }
-    var renderer = spec.canvas ? new KeptCanvas({pane: pane}) : L.svg({pane: pane});
-    function styleOf(f) {
-      var p = f.properties, s = L.extend({}, base);
-      if (spec.colors) {
-        var c = spec.colors[p._c || 0];
-        var t = f.geometry.type;
-        if (t === 'LineString' || t === 'MultiLineString') s.color = c;
-        else { s.fillColor = c; s.fill = true; if (!base.color) s.color = c; }
-      }
-      return s;
-    }
-    entry.styleOf = styleOf;
-    var byRowProps = {};
-    entry.popupOf = function (row) {
-      var p = byRowProps[row];
-      return p._p ? ui.popup(p._p, T) : attrPopup(spec, row, p._a, p._lb);
-    };
-    entry.nameOf = function (row) {
-      var p = byRowProps[row] || {};
-      return (p._tt && p._tt[0]) || p._lb || (spec.title + ' #' + row);
-    };
-    var gj = L.geoJSON(spec.data, {
-      pane: pane, renderer: renderer, style: styleOf,
-      pointToLayer: function (f, ll) {
-        var s = styleOf(f);
-        s.radius = f.properties._r || base.radius || 6; s.fillOpacity = 0.85; s.weight = 1;
-        s.color = '#333'; s.pane = pane; s.renderer = renderer;
-        return L.circleMarker(ll, s);
+  // what a kind answers for features it cannot mark, filter or identify one by one
+  var featureless = {
+    bounds: function (rows) { return rows.length || !this.getBounds ? L.latLngBounds([]) : this.getBounds(); },
+    highlight: function () { return []; },
+    setFilter: function () { return false; },
+    popupOf: function () { return null; },
+    nameOf: function () { return ''; }
+  };
+
+  // The canvas layers (jjj-points.js, jjj-bigpoints.js, jjj-heat.js, jjj-hexbin.js) keep
+  // their own constructor (spec, pane, onPick): the kind made from one takes (spec, ctx)
+  // and adds the interface. `picked(layer, spec, ctx)` makes its onPick.
+  function canvasKind(Base, picked, api) {
+    if (!Base) return null;
+    return Base.extend(L.extend({
+      initialize: function (spec, ctx) {
+        Base.prototype.initialize.call(this, spec, ctx.pane, picked(this, spec, ctx));
+        this.ctx = ctx;
+        if (this.loaded) ctx.track(this.loaded);   // data still on its way (jjj-bigpoints.js)
       },
-      onEachFeature: function (f, lyr) {
-        var p = f.properties, row = p._row;
-        entry.byRow[row] = lyr;
-        var tt = p._tt;
-        if (!tt && spec.tipFields && spec.tipFields.length) {
-          tt = spec.tipFields.map(function (name) { return p._a[spec.fields.indexOf(name)]; });
-        }
-        if (!tt && p._lb) tt = [p._lb];
-        if (tt) lyr.bindTooltip(function () { return ui.tooltip(tt); },
-                                {sticky: !!(f.geometry.type.indexOf('Polygon') >= 0), direction: 'top'});
-        // a click is resolved by jjj-pick.js: the popup of the topmost feature under it
-        byRowProps[row] = p;
-        if (spec.hover) {
-          lyr.on('mouseover', function () {
-            if (!isHl(spec.id, row)) lyr.setStyle({weight: (styleOf(f).weight || 1) + 1.5, color: '#222'});
-          });
-          lyr.on('mouseout', function () { if (!isHl(spec.id, row)) lyr.setStyle(styleOf(f)); });
-        }
+      count: function () { return this.shownCount(); }
+    }, featureless, api));
+  }
+
+  // points: a click offers the point's row; popups from the spec's columns or on demand
+  var pointsApi = {
+    bounds: function (rows) {
+      if (!rows.length) return this.getBounds();
+      var b = L.latLngBounds([]), self = this;
+      rows.forEach(function (r) { var ll = self.latLngOfRow(r); if (ll) b.extend(ll); });
+      return b;
+    },
+    highlight: function (rows, on) {
+      var self = this;
+      return on ? rows.map(function (r) { return self.latLngOfRow(r); }).filter(Boolean) : [];
+    },
+    popupOf: function (row) {
+      var spec = this.spec, ctx = this.ctx, i = this.indexOfRow(row);
+      if (!this.attrsOf) {
+        var vals = spec.attrs ? spec.attrs.map(function (col) { return col[i]; }) : null;
+        return ctx.attrPopup(row, vals, spec.label ? spec.label[i] : null);
       }
-    });
-    entry.data = gj;
-    entry.count = function () { return gj.getLayers().length; };
-    if (spec.detail) setUpDetail(spec, gj, entry);
-    return L.featureGroup([gj]);   // labels: jjj-labels.js
-  }
-
-  // Level of detail: level z is simplified to half a pixel at zoom z; the page shows level
-  // ceil(zoom), from the app's scheme (fetched once per level) or from levels embedded in
-  // the page (the finest it has), and its own initial outlines at or below the base zoom.
-  function setUpDetail(spec, gj, entry) {
-    var d = spec.detail, shown = null, got = {}, asked = {};
-    var base = {};
-    spec.data.features.forEach(function (f) { base[f.properties._row] = f.geometry; });
-    Object.keys(d.levels || {}).forEach(function (z) { got[z] = d.levels[z]; });
-    var apply = function (level, data) {
-      var rows = data ? data.rows : Object.keys(base), geoms = data ? data.geoms : null;
-      for (var i = 0; i < rows.length; i++) {
-        var l = entry.byRow[rows[i]], g = geoms ? geoms[i] : base[rows[i]];
-        if (!l || !l.setLatLngs || !g) continue;
-        if (data && data.scale) { l.setLatLngs(unpack(g, data.scale, true)); continue; }
-        var depth = g.type === 'MultiPolygon' ? 2 : (g.type === 'Polygon' || g.type === 'MultiLineString') ? 1 : 0;
-        l.setLatLngs(L.GeoJSON.coordsToLatLngs(g.coordinates, depth));
-      }
-      shown = level;
-      entry.detailLevel = level;
-    };
-    var wanted = function () {
-      var z = map.getZoom();
-      if (z <= d.base + 1e-9) return null;
-      return Math.min(d.max, Math.ceil(z - 1e-9));
-    };
-    var swap = function () {
-      var want = wanted();
-      if (want === null) { if (shown !== null) apply(null, null); return; }
-      if (d.url) {
-        if (got[want]) { if (shown !== want) apply(want, got[want]); return; }
-        if (asked[want]) return;
-        asked[want] = true;
-        fetch(d.url.replace('{z}', String(want))).then(function (r) {
-          if (!r.ok) throw new Error('HTTP ' + r.status);
-          return r.json();
-        }).then(function (data) {
-          got[want] = data;
-          if (wanted() === want) apply(want, data);
-        }).catch(function (e) { asked[want] = false; console.warn('jjjmap: no detail', want, e); });
-        return;
-      }
-      var levels = Object.keys(got).map(Number).sort(function (a, b) { return a - b; });
-      var pick = levels.filter(function (z) { return z >= want; })[0];
-      if (pick === undefined) pick = levels[levels.length - 1];
-      if (pick !== undefined && shown !== pick) apply(pick, got[pick]);
-    };
-    entry.detailLevel = null;
-    map.on('zoomend', swap);
-    entry.detailActive = function () { return shown !== null; };
-    swap();
-  }
-
-  function markerIcon(icon, lit) {
-    var s = ui.shapeSvg(icon.shape, icon.color, 16);
-    return L.divIcon({className: lit ? 'jjj-icon jjj-hl' : 'jjj-icon', html: s,
-                      iconSize: [16, 16], iconAnchor: [8, 8]});
-  }
-
-  function clusterIcon(cluster) {
-    var kids = cluster.getAllChildMarkers(), counts = {}, total = kids.length;
-    kids.forEach(function (m) { var c = m.options.jjjColor; counts[c] = (counts[c] || 0) + 1; });
-    var stops = [], acc = 0;
-    Object.keys(counts).forEach(function (c) {
-      var a = acc / total * 360, b = (acc + counts[c]) / total * 360;
-      stops.push(c + ' ' + a + 'deg ' + b + 'deg'); acc += counts[c];
-    });
-    var d = ui.el('div', 'jjj-cluster');
-    d.style.background = 'conic-gradient(' + stops.join(',') + ')';
-    ui.el('span', null, String(total), d);
-    var size = total < 10 ? 26 : 32;
-    return L.divIcon({className: 'jjj-cluster-icon', html: d, iconSize: [size, size]});
-  }
-
-  function buildMarkers(spec, pane, entry) {
-    var group = L.markerClusterGroup({
-      clusterPane: pane, maxClusterRadius: spec.clusterRadius || 14,
-      spiderfyOnMaxZoom: true, showCoverageOnHover: false, zoomToBoundsOnClick: true,
-      spiderfyDistanceMultiplier: 1.6, iconCreateFunction: clusterIcon
-    });
-    entry.markers = {};
-    spec.features.forEach(function (f) {
-      var m = L.marker([f.lat, f.lon], {icon: markerIcon(f.icon), pane: pane, jjjColor: f.icon.color,
-                                        jjjCat: f.cat, keyboard: false});
-      m.bindTooltip(function () { return ui.tooltip(f.tt); }, {direction: 'top', offset: [0, -8]});
-      m.on('click', function () {
-        if (pick) pick.offer(m.getLatLng(), {id: spec.id, row: f.row, entry: entry, latlng: m.getLatLng()});
+      var node = document.createElement('div');   // any size: the attributes on demand
+      this.attrsOf(i, row, function (vals, label) {
+        node.appendChild(ctx.attrPopup(row, vals, label));
+        if (map._popup && map._popup.isOpen()) map._popup.update();
       });
-      entry.byRow[f.row] = m;
-      entry.markers[f.row] = f;
-    });
-    entry.cluster = group;
-    entry.popupOf = function (row) { return ui.popup(entry.markers[row].p, T); };
-    entry.nameOf = function (row) { var p = entry.markers[row].p; return p && p.t; };
-    entry.active = spec.filter ? spec.filter.slice() : (spec.categories || []).map(function (c) { return c.key; });
-    entry.applyFilter = function () {
-      group.clearLayers();
-      var keep = [];
-      spec.features.forEach(function (f) {
-        if (entry.timeHidden && entry.timeHidden(f.row)) return;   // jjj-time.js
-        if (!spec.filterField || entry.active.indexOf(f.cat) >= 0) keep.push(entry.byRow[f.row]);
-      });
-      group.addLayers(keep);
-      if (entry.flowFilter) entry.flowFilter();
+      return node;
+    },
+    nameOf: function (row) { return this.spec.label ? this.spec.label[this.indexOfRow(row)] : ''; }
+  };
+  function pointPicked(layer, spec, ctx) {
+    ctx.entry.cloud = layer;   // jjj-pick.js and jjj-labels.js read its points
+    return function (i, latlng) {
+      ctx.offer(latlng, {id: spec.id, row: layer.rows[i], entry: ctx.entry, latlng: latlng});
     };
-    entry.count = function () { return group.getLayers().length; };
-    var parts = [];
-    if (spec.flows && spec.flows.length) {
-      var flows = L.layerGroup();
-      spec.flows.forEach(function (fl) {
-        var line = L.polyline([fl.from, fl.to], {
-          pane: pane, color: fl.sourced ? '#0077BB' : '#888', weight: fl.sourced ? 2.5 : 1.5,
-          dashArray: fl.sourced ? null : '4 4', opacity: 0.85, renderer: L.svg({pane: pane})
-        });
-        line.bindTooltip(function () {
-          return ui.tooltip([fl.labelN ? fl.labelN.replace('%n', String(fl.shown)) : fl.label]);
-        }, {sticky: true});
-        fl.line = line; fl.shown = fl.count;
-        flows.addLayer(line);
-      });
-      // the time slider (jjj-time.js) recounts each line from its rows, or hides it
-      entry.flowFilter = function () {
-        spec.flows.forEach(function (fl) {
-          var rows = fl.rows || [];
-          fl.shown = entry.timeHidden ? rows.filter(function (r) { return !entry.timeHidden(r); }).length : rows.length;
-          if (fl.shown && !flows.hasLayer(fl.line)) flows.addLayer(fl.line);
-          else if (!fl.shown && rows.length && flows.hasLayer(fl.line)) flows.removeLayer(fl.line);
-        });
+  }
+  // density surfaces: a click offers what lies under it (a hexagon's counts), no row
+  function densityPicked(layer, spec, ctx) {
+    return function (latlng, content) {
+      var show = function () {
+        var node = ui.popup(content, T);
+        if (content.node) node.appendChild(content.node);   // jjj-hexbin.js: "select these points"
+        return node;
       };
-      entry.flows = flows;
-      parts.push(flows);
-    }
-    entry.applyFilter();
-    parts.push(group);
-    return L.featureGroup(parts);
+      if (pick) pick.offer(latlng, {id: spec.id, row: null, entry: ctx.entry, content: show, title: content.t});
+      else L.popup(POPUP).setLatLng(latlng).setContent(show()).openOn(map);
+    };
+  }
+  var D = window.JjjDensity || {};
+  L.extend(kinds, {
+    points: canvasKind(window.JjjPointCloud, pointPicked, pointsApi),
+    bigpoints: canvasKind(window.JjjBigPoints, pointPicked, pointsApi),
+    heatmap: canvasKind(D.heatmap, densityPicked, {}),
+    hexbin: canvasKind(D.hexbin, densityPicked, {})
+  });
+  // the view-driven PostGIS layer (jjj-pg.js) takes the context as its hooks
+  if (window.JjjPgLayer) {
+    kinds.pg = window.JjjPgLayer.extend(L.extend({
+      initialize: function (spec, ctx) { window.JjjPgLayer.prototype.initialize.call(this, spec, ctx.pane, ctx); }
+    }, featureless));
   }
 
   // ---- highlight ring pane ------------------------------------------------------------
   function isHl(id, row) { return !!(hl[id] && hl[id].indexOf(row) >= 0); }
-
-  function latLngOf(entry, row) {
-    if (entry.cloud) return entry.cloud.latLngOfRow(row);
-    var l = entry.byRow[row];
-    if (!l) return null;
-    return l.getLatLng ? l.getLatLng() : null;
-  }
 
   // ---- public API ---------------------------------------------------------------------
   jjj.init = function (leafletMap, config) {
@@ -381,54 +245,21 @@
 
   // Added live (the app adds, restyles and removes layers without reloading the page):
   // a layer of a known id is replaced in its place in the order.
+  // The entry is what the rest of the page (jjj-pick.js, jjj-labels.js, jjj-time.js) sees of
+  // a layer: its spec, `group` (the kind's layer), visibility, byRow (row -> Leaflet layer,
+  // for kinds with one per feature) and identify.
   jjj.addLayer = function (spec) {
+    var Kind = kinds[kindOf(spec)];
+    if (!Kind) { console.warn('jjjmap: no layer kind', spec.render); return false; }
     var at = order.indexOf(spec.id);
     if (at >= 0) dropLayer(spec.id);
     var pane = 'jjj-' + spec.id;
     paneFor(spec.id);
     var entry = {spec: spec, byRow: {}, visible: spec.visible !== false};
-    if (spec.render === 'geojson') entry.group = buildGeoJson(spec, pane, entry);
-    else if (spec.render === 'markers') entry.group = buildMarkers(spec, pane, entry);
-    else if (spec.render === 'points') {
-      var Cloud = spec.bin ? window.JjjBigPoints : window.JjjPointCloud;   // jjj-bigpoints.js
-      entry.cloud = new Cloud(spec, pane, function (i, latlng) {
-        if (pick) pick.offer(latlng, {id: spec.id, row: entry.cloud.rows[i], entry: entry, latlng: latlng});
-      });
-      if (entry.cloud.loaded) track(entry.cloud.loaded);
-      var indexOf = function (row) { return entry.cloud.indexOfRow(row); };
-      entry.popupOf = function (row) {
-        var i = indexOf(row);
-        if (!entry.cloud.attrsOf) {
-          var vals = spec.attrs ? spec.attrs.map(function (col) { return col[i]; }) : null;
-          return attrPopup(spec, row, vals, spec.label ? spec.label[i] : null);
-        }
-        var node = document.createElement('div');   // any size: the attributes on demand
-        entry.cloud.attrsOf(i, row, function (vals, label) {
-          node.appendChild(attrPopup(spec, row, vals, label));
-          if (map._popup && map._popup.isOpen()) map._popup.update();
-        });
-        return node;
-      };
-      entry.nameOf = function (row) { return spec.label ? spec.label[indexOf(row)] : ''; };
-      entry.group = entry.timeTarget = entry.cloud;
-      entry.count = function () { return entry.cloud.shownCount(); };
-    } else if (window.JjjDensity && window.JjjDensity[spec.render]) {   // jjj-heat.js, jjj-hexbin.js
-      entry.group = entry.timeTarget = new window.JjjDensity[spec.render](spec, pane, function (latlng, content) {
-        var show = function () {
-          var node = ui.popup(content, T);
-          if (content.node) node.appendChild(content.node);   // jjj-hexbin.js: "select these points"
-          return node;
-        };
-        if (pick) pick.offer(latlng, {id: spec.id, row: null, entry: entry, content: show, title: content.t});
-        else L.popup(POPUP).setLatLng(latlng).setContent(show()).openOn(map);
-      });
-      entry.count = function () { return entry.group.shownCount(); };
-    } else if (spec.render === 'pg') {   // view-driven PostGIS layer (jjj-pg.js)
-      entry.pg = new window.JjjPgLayer(spec, pane, {T: T, popup: POPUP, entry: entry,
-        offer: function (latlng, hit) { return pick ? pick.offer(latlng, hit) : null; }});
-      entry.group = entry.pg;
-      entry.count = function () { return entry.pg.count(); };
-    }
+    var layer = entry.group = new Kind(spec, contextFor(spec, entry));
+    entry.popupOf = function (row) { return layer.popupOf(row); };
+    entry.nameOf = function (row) { return layer.nameOf(row); };
+    if (layer.setHidden) entry.timeTarget = layer;   // jjj-time.js
     layers[spec.id] = entry;
     if (labels) labels.add(entry);
     if (at >= 0) order.splice(at, 0, spec.id); else order.push(spec.id);
@@ -511,11 +342,12 @@
     return true;
   };
 
-  jjj.setSectorFilter = function (keys) {
+  // the layers whose categories come from `field` (spec.filterField) show only `keys`
+  jjj.setFilter = function (field, keys) {
     keys = (keys || []).map(String);
     Object.keys(layers).forEach(function (id) {
       var e = layers[id];
-      if (e.spec.filterField === 'sector') { e.active = keys.slice(); e.applyFilter(); }
+      if (field && e.spec.filterField === field) e.group.setFilter(keys);
     });
     refreshUi();
     return true;
@@ -524,15 +356,11 @@
   // One selection at a time (issue 18): a new one clears every other layer's highlight and
   // the popup of a feature it does not hold.
   function unhighlight(id) {
-    var e = layers[id] || {byRow: {}};
-    (hl[id] || []).forEach(function (r) {
-      var l = e.byRow[r];
-      if (l && l.setStyle && e.styleOf && l.feature) l.setStyle(e.styleOf(l.feature));
-      if (l && e.markers && e.markers[r]) l.setIcon(markerIcon(e.markers[r].icon, false));
-    });
+    var e = layers[id];
+    if (e) e.group.highlight(hl[id] || [], false);
     if (hlLayers[id]) { map.removeLayer(hlLayers[id]); delete hlLayers[id]; }
     delete hl[id];
-    if (labels) labels.remove(e);
+    if (labels) labels.remove(e || {byRow: {}});
   }
 
   jjj.highlight = function (id, rows) {
@@ -544,17 +372,9 @@
     hl[id] = rows;
     if (!hl[id].length) { delete hl[id]; return true; }
     var rings = L.layerGroup();
-    hl[id].forEach(function (r) {
-      var l = e.byRow[r];
-      if (l && l.setStyle && l.feature && l.feature.geometry.type !== 'Point') {
-        l.setStyle({color: '#00b4d8', weight: 3.5, opacity: 1});
-        if (l.bringToFront) l.bringToFront();
-        return;
-      }
-      if (l && e.markers && e.markers[r]) l.setIcon(markerIcon(e.markers[r].icon, true));
-      var ll = latLngOf(e, r);
-      if (ll) rings.addLayer(L.circleMarker(ll, {pane: 'jjj-hl', radius: 12, color: '#00b4d8', weight: 3,
-                                                fill: false, interactive: false}));
+    e.group.highlight(rows, true).forEach(function (ll) {
+      rings.addLayer(L.circleMarker(ll, {pane: 'jjj-hl', radius: 12, color: '#00b4d8', weight: 3,
+                                         fill: false, interactive: false}));
     });
     hlLayers[id] = rings.addTo(map);
     return true;
@@ -575,27 +395,9 @@
 
   jjj.zoomTo = function (id, rows) {
     var e = layers[id]; if (!e) return false;
-    var b = L.latLngBounds([]);
-    if (!rows || !rows.length) {
-      b = e.cloud ? e.cloud.getBounds() : (e.cluster ? e.cluster.getBounds() : e.group.getBounds());
-    } else {
-      rows.forEach(function (r) {
-        var l = e.byRow[r];
-        if (l && l.getBounds) b.extend(l.getBounds());
-        else { var ll = latLngOf(e, r); if (ll) b.extend(ll); }
-      });
-    }
+    var b = e.group.bounds(rows || []);
     if (!b.isValid()) return false;
-    if (e.cluster && rows && rows.length === 1 && e.byRow[rows[0]]) {
-      var m = e.byRow[rows[0]];
-      // registered first: a big zoom jump is not animated and ends inside fitBounds
-      map.once('moveend', function () {
-        setTimeout(function () {   // after markercluster's own re-clustering animation
-          var parent = e.cluster.getVisibleParent(m);
-          if (parent && parent !== m && parent.spiderfy) parent.spiderfy();
-        }, 350);
-      });
-    }
+    if (e.group.reveal && rows && rows.length === 1) e.group.reveal(rows[0]);   // jjj-markers.js
     if (region) region.moved();
     map.fitBounds(b, {padding: [40, 40], maxZoom: 13});
     return true;
@@ -619,10 +421,10 @@
   jjj.regionView = function () { return region ? region.region : null; };
   jjj.legendCoversPopup = function () { return !!(legend && legend.covers()); };
 
-  jjj.detailActive = function (id) { var e = layers[id]; return !!(e && e.detailActive && e.detailActive()); };
-  jjj.detailLevel = function (id) { var e = layers[id]; return e && e.detailLevel !== undefined ? e.detailLevel : null; };
-  jjj.featureCount = function (id) { var e = layers[id]; return e && e.count ? e.count() : 0; };
-  jjj.pgState = function (id) { var e = layers[id]; return e && e.pg ? e.pg.state : null; };
+  jjj.detailActive = function (id) { var e = layers[id]; return !!(e && e.group.detailActive && e.group.detailActive()); };
+  jjj.detailLevel = function (id) { var e = layers[id]; return e && e.group.detailLevel !== undefined ? e.group.detailLevel : null; };
+  jjj.featureCount = function (id) { var e = layers[id]; return e ? e.group.count() : 0; };
+  jjj.pgState = function (id) { var e = layers[id]; return e && kinds.pg && e.group instanceof kinds.pg ? e.group.state : null; };
   jjj.layerIds = function () { return order.slice(); };
   jjj.refreshUi = refreshUi;   // a layer whose legend changed with the zoom (jjj-hexbin.js)
   jjj.order = function () { return order.slice(); };
@@ -630,7 +432,7 @@
     var e = layers[id];
     return {title: e.spec.title, visible: e.visible, spec: e.spec};
   };
-  jjj.activeCategories = function (id) { return (layers[id].active || []).slice(); };
+  jjj.activeCategories = function (id) { return (layers[id].group.active || []).slice(); };
   jjj.basemap = function () { return basemapName; };
   jjj.markersOf = function (id) { var e = layers[id]; return e ? e.byRow : {}; };
   jjj.layerGroup = function (id) { var e = layers[id]; return e ? e.group : null; };

@@ -69,6 +69,8 @@ _ASSETS = (
     Asset("jjj-pg.js", "js", "web:jjj-pg.js"),
     Asset("jjj-labels.js", "js", "web:jjj-labels.js"),
     Asset("jjj-pick.js", "js", "web:jjj-pick.js"),
+    Asset("jjj-geojson.js", "js", "web:jjj-geojson.js"),   # layer kinds (jjj.js registry)
+    Asset("jjj-markers.js", "js", "web:jjj-markers.js"),
     Asset("jjj.js", "js", "web:jjj.js"),
 )
 _IMAGES = tuple(

@@ -1,7 +1,7 @@
 """The page contract: one typed spec per render kind, and the registry that builds them.
 
 Python hands the page one spec per layer (``jjj.addLayer(spec)``); the page picks the
-``L.Layer`` class for ``spec.render`` from its registry (``KINDS`` in resources/web/jjj.js)
+``L.Layer`` class for ``spec.render`` from its registry (``window.JjjKinds``, jjj.js)
 and that class reads the spec. Every field the page reads is named here, in full, with the
 key it travels under (``wire``) when that differs: big layers send one feature record per
 feature, so those records keep short keys (``_row``, ``_c``, ``_a`` ...; popups
@@ -17,11 +17,14 @@ Adding a layer kind (say ``rings``) touches:
    ``BUILDERS`` pointing at its builder;
 2. the builder, ``def rings_spec(layer, ctx: BuildContext) -> RingsSpec`` in a module of
    ``jjjmap.render``;
-3. the page: one ``L.Layer`` subclass in resources/web (a new file is also listed in
-   ``render.assets.WEB``) with ``highlight(rows)``, ``bounds(rows)``, ``count()`` and
-   ``setFilter(keys)`` (and ``getEvents`` for the map events it needs), registered with
-   ``window.JjjKinds.<render> = Class`` (see resources/web/jjj.js, "layer kinds");
-4. a test: tests/test_render_specs.py shows the pattern.
+3. the page: one ``L.Layer`` subclass, ``new Kind(spec, ctx)``, in a file of its own in
+   resources/web (listed in ``render.assets._ASSETS`` before jjj.js) that ends with
+   ``window.JjjKinds.<render> = Kind``; it answers ``count()``, ``bounds(rows)``,
+   ``highlight(rows, on)``, ``setFilter(keys)``, ``popupOf(row)`` and ``nameOf(row)``, and
+   takes the map events it needs from ``getEvents()`` (resources/web/jjj.js, "layer kinds";
+   jjj-markers.js is a small example);
+4. a test: tests/test_render_specs.py (the spec and its registry line) and
+   tests/test_kinds_browser.py (the class in the page) show the pattern.
 """
 from __future__ import annotations
 

@@ -467,7 +467,7 @@ class MapView(QWebEngineView):
             keys = layer.filter.get(column)
             if keys is None:
                 keys = layer.gdf[column].dropna().astype(str).unique().tolist()
-            self._js_call("setSectorFilter", [str(k) for k in keys])
+            self._js_call("setFilter", column, [str(k) for k in keys])
         elif what not in LIVE_CHANGES and not self.live.send(layer):
             self.schedule_render()
 
