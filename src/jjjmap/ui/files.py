@@ -10,12 +10,22 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+
+from jjjmap.model import MapDocument
 
 from . import plaintext
+from .feedback import Feedback
+from .settings import Settings
 from .workers import Task, TaskRunner
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .layerpanel import LayerPanel
+    from .mapview import MapView
 
 log = logging.getLogger(__name__)
 
@@ -111,33 +121,47 @@ def _load_project(path: str, answers: dict | None, missing: list[str],
 
 
 class FileActions(QObject):
-    def __init__(self, window: QMainWindow):
-        super().__init__(window)
-        self.w = window
+    """Given what it works on, not the window: the document, the settings (last folder,
+    recent files, Tianditu key), ``feedback`` (status line, errors, progress), the map view
+    (its page's view, a re-render, a picture), the layer panel (the layer opened becomes the
+    current one), the Open recent menu it fills, and ``parent`` for its dialogs.
+
+    Its ``runner`` runs the window's background work (the progress bar and Cancel follow it).
+    """
+
+    replacingMap = Signal()  # noqa: N815 - a project is about to replace what is on the map
+
+    def __init__(self, doc: MapDocument, settings: Settings, feedback: Feedback,
+                 map_view: "MapView", layers: "LayerPanel", recent_menu: QMenu,
+                 parent: QWidget):
+        super().__init__(parent)
+        self.doc, self.settings, self.feedback = doc, settings, feedback
+        self.map, self.layers, self.parent_widget = map_view, layers, parent
+        self.recent_menu = recent_menu
+        recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        # offered a file that could not be read as a layer; one that returns True took it
+        # (ui.joindialog: a table without coordinates becomes a join)
+        self.unreadable_handlers: list[Callable[[str, BaseException], bool]] = []
         self.runner = TaskRunner(self)
         self.runner.started.connect(self._busy_changed)
         self.runner.ended.connect(self._busy_changed)
 
     # -- progress ---------------------------------------------------------------------------
     def _busy_changed(self, _task=None) -> None:
-        busy = bool(self.runner.active)
-        self.w.progress.setVisible(busy)
-        self.w.cancel_button.setVisible(busy)
-        if not busy:
-            self.w.progress.setRange(0, 0)
+        self.feedback.working(bool(self.runner.active))
 
-    def _progress(self, percent: int, message: str) -> None:
+    def task_progress(self, percent: int, message: str) -> None:
+        """For a task's ``progress`` signal: the bar's count and the message."""
         # -1: a cancel check, not news (the bar stays busy until a reader counts)
         if percent >= 0:
-            self.w.progress.setRange(0, 100)
-            self.w.progress.setValue(percent)
+            self.feedback.progress(percent)
         if message:
-            self.w.statusBar().showMessage(message)
+            self.feedback.message(message)
 
     def cancel(self) -> None:
         if self.runner.active:
             self.runner.cancel_all()
-            self.w.statusBar().showMessage(self.tr("Cancelled."), 4000)
+            self.feedback.message(self.tr("Cancelled."), 4000)
 
     # -- layers -----------------------------------------------------------------------------
     def _filters(self) -> str:
@@ -148,8 +172,8 @@ class FileActions(QObject):
         ])
 
     def open_layer_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self.w, self.tr("Open layer"),
-                                                self.w.settings.last_dir(), self._filters())
+        paths, _ = QFileDialog.getOpenFileNames(self.parent_widget, self.tr("Open layer"),
+                                                self.settings.last_dir(), self._filters())
         for path in paths:
             self.open_path(path)
 
@@ -161,48 +185,56 @@ class FileActions(QObject):
         ``style`` (a style file's options) is given to every layer the file holds."""
         path = os.fspath(path)
         name = Path(path).name
-        self.w.settings.save_last_dir(str(Path(path).parent))
+        self.settings.save_last_dir(str(Path(path).parent))
         task = Task(_open_layer, path, options, style, wants_progress=True)
-        task.signals.progress.connect(self._progress)
-        self.w.statusBar().showMessage(self.tr("Opening %1…").replace("%1", name))
-        return self.runner.submit(task, lambda layers: self._opened(path, layers),
-                                  lambda exc: self._open_failed(path, exc, options, style))
+        task.signals.progress.connect(self.task_progress)
+        self.feedback.message(self.tr("Opening %1…").replace("%1", name))
+        return self.read_layers(task, path, options=options, style=style)
+
+    def read_layers(self, task: Task, source: str, shown: str | None = None, *,
+                    options: dict | None = None, style: dict | None = None) -> Task:
+        """Run ``task`` (it returns layers) in the background: its layers join the map and
+        ``source`` (a path, a PostGIS address) the recent files; a failure is reported
+        under ``shown`` (``source`` if None), and a file is asked for again with ``options``
+        and ``style``."""
+        shown = source if shown is None else shown
+        return self.runner.submit(task, lambda layers: self._opened(source, layers),
+                                  lambda exc: self._open_failed(shown, exc, options, style))
 
     def _opened(self, path: str, layers) -> None:
         added = 0
         for layer in layers:
             try:
-                self.w.doc.add_layer(layer)
+                self.doc.add_layer(layer)
                 added += 1
             except ValueError as exc:  # the same layer object twice
                 log.warning("not added: %s", exc)
-        self.w.settings.add_recent(path)
+        self.settings.add_recent(path)
         if layers:
-            self.w.layers.set_current(layers[-1].id)
-            self.w.doc.frame(layers)   # a file far from Jing-Jin-Ji is brought into view
+            self.layers.set_current(layers[-1].id)
+            self.doc.frame(layers)   # a file far from Jing-Jin-Ji is brought into view
         warnings = [w for lyr in layers for w in lyr.provenance.warnings]
         message = self.tr("Opened %1: %n layer(s).", "", added).replace("%1", Path(path).name)
         if warnings:
             message += " " + " ".join(str(w) for w in warnings)
-        self.w.statusBar().showMessage(message, 10000)
+        self.feedback.message(message, 10000)
 
     def _open_failed(self, path: str, exc: BaseException, options: dict | None = None,
                      style: dict | None = None) -> None:
         from jjjmap.io import LayerLoadError
         from jjjmap.io.errors import MissingCRSError
 
-        self.w.statusBar().clearMessage()
-        if isinstance(exc, MissingCRSError) and not self.w.quiet_errors:
+        self.feedback.message("")
+        if isinstance(exc, MissingCRSError) and self.feedback.can_ask():
             # as QGIS does: ask for the CRS instead of refusing the file
             from .crsdialog import CrsDialog
 
-            dialog = CrsDialog(self.w, Path(path).name, exc.bounds, exc.suggestions,
-                               self.w.doc.lang)
+            dialog = CrsDialog(self.parent_widget, Path(path).name, exc.bounds,
+                               exc.suggestions, self.doc.lang)
             if dialog.exec() == CrsDialog.DialogCode.Accepted and dialog.code():
                 self.open_path(path, {**(options or {}), "crs": dialog.code()}, style)
             return
-        joins = getattr(self.w, "join_actions", None)   # a table without coordinates: join it
-        if joins is not None and joins.offer_join(path, exc):
+        if any(handler(path, exc) for handler in self.unreadable_handlers):
             return
         title = self.tr("Could not open %1").replace("%1", Path(path).name)
         if isinstance(exc, LayerLoadError):
@@ -211,7 +243,7 @@ class FileActions(QObject):
             log.error("opening %s failed", path, exc_info=exc)
             text = self.tr("'%1' could not be opened: %2").replace("%1", path).replace(
                 "%2", f"{type(exc).__name__}: {exc}")
-        self.w.report_error(title, text)
+        self.feedback.error(title, text)
 
     # -- encoding -----------------------------------------------------------------------------
     def text_sample(self, layer) -> bytes | None:
@@ -237,40 +269,41 @@ class FileActions(QObject):
         """Layer > Text encoding…: pick one with a preview, read the layer again in place."""
         from .crsdialog import EncodingDialog
 
-        layer = self.w.doc.find(layer_id)
+        layer = self.doc.find(layer_id)
         raw = self.text_sample(layer) if layer is not None else None
         if raw is None:
-            self.w.statusBar().showMessage(
+            self.feedback.message(
                 self.tr("Only Shapefiles and text tables have a text encoding to choose."), 6000)
             return
-        dialog = EncodingDialog(self.w, Path(layer.path).name, raw, layer.provenance.encoding)
+        dialog = EncodingDialog(self.parent_widget, Path(layer.path).name, raw,
+                                layer.provenance.encoding)
         if dialog.exec() == EncodingDialog.DialogCode.Accepted and dialog.codec():
             self.reread(layer_id, {"encoding": dialog.codec()})
 
     def reread(self, layer_id: str, changes: dict) -> Task | None:
         """Read a user's layer again with changed open options; its data is replaced in place
         (same layer, style and place in the list), its options remembered for the project."""
-        layer = self.w.doc.find(layer_id)
+        layer = self.doc.find(layer_id)
         if layer is None or not layer.path:
             return None
         options = {**layer.provenance.reopen, **changes}
         task = Task(_open_layer, layer.path, options)
 
         def done(layers) -> None:
-            current = self.w.doc.find(layer_id)
+            current = self.doc.find(layer_id)
             part = layer.provenance.part
             new = next((lyr for lyr in layers if lyr.provenance.part == part), None)
             if current is None or new is None:
                 return
             current.provenance = new.provenance
-            self.w.doc.replace_data(layer_id, new.gdf)
+            self.doc.replace_data(layer_id, new.gdf)
 
         return self.runner.submit(task, done, lambda exc: self._open_failed(layer.path, exc))
 
     def fill_recent_menu(self) -> None:
-        menu = self.w.recent_menu
+        menu = self.recent_menu
         menu.clear()
-        recent = self.w.settings.recent_files()
+        recent = self.settings.recent_files()
         for path in recent:
             act = QAction(plaintext.action_text(path), menu)
             act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
@@ -282,7 +315,7 @@ class FileActions(QObject):
         else:
             menu.addSeparator()
             clear = QAction(self.tr("Clear list"), menu)
-            clear.triggered.connect(self.w.settings.clear_recent)
+            clear.triggered.connect(self.settings.clear_recent)
             menu.addAction(clear)
 
     # -- projects ---------------------------------------------------------------------------
@@ -291,8 +324,8 @@ class FileActions(QObject):
             from jjjmap.io.project import SUFFIX, save_project
         except ImportError:  # pragma: no cover
             return
-        path, _ = QFileDialog.getSaveFileName(self.w, self.tr("Save project"),
-                                              self.w.settings.last_dir(),
+        path, _ = QFileDialog.getSaveFileName(self.parent_widget, self.tr("Save project"),
+                                              self.settings.last_dir(),
                                               self.tr("jjjmap project (*%1)").replace("%1", SUFFIX))
         if not path:
             return
@@ -301,11 +334,11 @@ class FileActions(QObject):
 
         def save(_view=None):
             try:
-                save_project(self.w.doc, path)
+                save_project(self.doc, path)
             except Exception as exc:  # noqa: BLE001 - ProjectFileError has the user's message
-                self.w.report_error(self.tr("Could not save the project"), str(exc))
+                self.feedback.error(self.tr("Could not save the project"), str(exc))
                 return
-            self.w.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 6000)
+            self.feedback.message(self.tr("Saved %1").replace("%1", path), 6000)
 
         self._with_page_view(save)
 
@@ -314,18 +347,19 @@ class FileActions(QObject):
             from jjjmap.io.project import SUFFIX
         except ImportError:  # pragma: no cover
             return
-        path, _ = QFileDialog.getOpenFileName(self.w, self.tr("Open project"),
-                                              self.w.settings.last_dir(),
+        path, _ = QFileDialog.getOpenFileName(self.parent_widget, self.tr("Open project"),
+                                              self.settings.last_dir(),
                                               self.tr("jjjmap project (*%1)").replace("%1", SUFFIX))
         if path:
             self.open_project(path)
 
     def _resolve_missing(self, missing: str) -> str | None:
-        self.w.report_error(self.tr("Data file missing"),
-                           self.tr("'%1' is missing. Please show where it is now, or cancel to "
-                                   "leave that layer out.").replace("%1", missing))
-        path, _ = QFileDialog.getOpenFileName(self.w, self.tr("Where is %1?").replace(
-            "%1", Path(missing).name), str(Path(missing).parent), self._filters())
+        self.feedback.error(self.tr("Data file missing"),
+                            self.tr("'%1' is missing. Please show where it is now, or cancel "
+                                    "to leave that layer out.").replace("%1", missing))
+        path, _ = QFileDialog.getOpenFileName(
+            self.parent_widget, self.tr("Where is %1?").replace("%1", Path(missing).name),
+            str(Path(missing).parent), self._filters())
         return path or None
 
     def open_project(self, path: str) -> Task:
@@ -334,7 +368,7 @@ class FileActions(QObject):
         The project is checked and its layers are read on a worker, so a slow or blocking
         data path never freezes the window; a project that cannot be opened is reported and
         leaves the map exactly as it was."""
-        self.w.statusBar().showMessage(self.tr("Opening %1…").replace("%1", Path(path).name))
+        self.feedback.message(self.tr("Opening %1…").replace("%1", Path(path).name))
         return self._read_project(path, None)
 
     def _read_project(self, path: str, answers: dict[str, str | None] | None,
@@ -356,7 +390,7 @@ class FileActions(QObject):
         if wanted and passwords is None:   # PostGIS passwords (never stored): ask, read again
             from .pgdialog import ask_password
 
-            passwords = {c: ask_password(self.w, c) for c in dict.fromkeys(wanted)}
+            passwords = {c: ask_password(self.parent_widget, c) for c in dict.fromkeys(wanted)}
             if any(passwords.values()):
                 self._read_project(path, answers, passwords)
                 return
@@ -365,15 +399,15 @@ class FileActions(QObject):
     def _project_failed(self, path: str, exc: BaseException) -> None:
         from jjjmap.io import ProjectFileError
 
-        self.w.statusBar().clearMessage()
+        self.feedback.message("")
         if not isinstance(exc, ProjectFileError):
             log.error("opening the project %s failed", path, exc_info=exc)
-        self.w.report_error(self.tr("Could not open the project"), str(exc))
+        self.feedback.error(self.tr("Could not open the project"), str(exc))
 
     def _apply_project(self, path: str, loaded) -> None:
-        self.w.statusBar().clearMessage()
-        self.w.give_up_builtin()
-        doc = self.w.doc
+        self.feedback.message("")
+        self.replacingMap.emit()
+        doc = self.doc
         # move the loaded state into the window's document, so every observer follows it
         for layer in list(doc.layers):
             doc.remove_layer(layer.id)
@@ -383,33 +417,34 @@ class FileActions(QObject):
         doc.view = loaded.view
         for layer in loaded.layers:
             doc.add_layer(layer)
-        self.w.map.render()
-        self.w.settings.add_recent(path)
+        self.map.render()
+        self.settings.add_recent(path)
 
     # -- exports ----------------------------------------------------------------------------
     def _with_page_view(self, then) -> None:
         """Record the page's current view in the document, then call ``then``."""
-        if not self.w.map.ready:
+        if not self.map.ready:
             then(None)
             return
 
         def got(view):
             if view is not None:
-                self.w.doc.view = view
+                self.doc.view = view
             then(view)
 
-        self.w.map.page_view(got)
+        self.map.page_view(got)
 
     def export_html_dialog(self) -> None:
         """Ask where to; with hidden layers on the map, also whether to include them (what
         you see is what you export, unless the user ticks the box)."""
         title, page_filter = self.tr("Export HTML"), self.tr("Web page (*.html)")
-        hidden = sum(1 for lyr in self.w.doc.layers if not lyr.visible)
+        hidden = sum(1 for lyr in self.doc.layers if not lyr.visible)
         include_hidden = False
         if hidden:
             from .exportdialog import ask_save_path
 
-            chosen = ask_save_path(self.w, title, self.w.settings.last_dir(), [page_filter],
+            chosen = ask_save_path(self.parent_widget, title, self.settings.last_dir(),
+                                   [page_filter],
                                    self.tr("Include the hidden layers (%1): they are in the "
                                            "page, hidden, and anyone who has the file can show "
                                            "them").replace("%1", str(hidden)))
@@ -417,17 +452,19 @@ class FileActions(QObject):
                 return
             path, _filter, include_hidden = chosen
         else:
-            path, _ = QFileDialog.getSaveFileName(self.w, title, self.w.settings.last_dir(),
-                                                  page_filter)
+            path, _ = QFileDialog.getSaveFileName(self.parent_widget, title,
+                                                  self.settings.last_dir(), page_filter)
         if not path:
             return
         if not path.lower().endswith((".html", ".htm")):
             path += ".html"
-        key = self.w.tianditu_key()
+        from jjjmap.render.basemaps import tianditu_key
+
+        key = tianditu_key(self.settings.tianditu_key())
         if key is not None and self._page_uses_tianditu():
             from . import dialogs
 
-            key = key if dialogs.ask_include_tianditu_key(self.w) else ""
+            key = key if dialogs.ask_include_tianditu_key(self.parent_widget) else ""
         else:
             key = ""   # a page on another basemap never carries the key
         self._with_page_view(lambda _v: self.export_html(path, tianditu_key=key,
@@ -436,7 +473,7 @@ class FileActions(QObject):
     def _page_uses_tianditu(self) -> bool:
         from jjjmap.render.basemaps import BASEMAPS
 
-        basemap = BASEMAPS.get(self.w.doc.basemap)
+        basemap = BASEMAPS.get(self.doc.basemap)
         return basemap is not None and basemap.needs_key
 
     def export_html(self, path: str, tianditu_key: str = "", include_hidden: bool = False
@@ -449,23 +486,21 @@ class FileActions(QObject):
         ``include_hidden``."""
         from jjjmap.export import write_html
 
-        self.w.statusBar().showMessage(self.tr("Exporting %1…").replace("%1", path))
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.feedback.message(self.tr("Exporting %1…").replace("%1", path))
         try:
-            write_html(self.w.doc, path, self_contained=True, tianditu_key=tianditu_key,
-                       include_hidden=include_hidden)
+            with self.feedback.busy():
+                write_html(self.doc, path, self_contained=True, tianditu_key=tianditu_key,
+                           include_hidden=include_hidden)
         except Exception as exc:  # export errors carry the user's message
-            QApplication.restoreOverrideCursor()
             log.error("export to %s failed", path, exc_info=exc)
-            self.w.report_error(self.tr("Export failed"), str(exc))
+            self.feedback.error(self.tr("Export failed"), str(exc))
             return False
-        QApplication.restoreOverrideCursor()
-        self.w.statusBar().showMessage(self.tr("Exported %1").replace("%1", path), 6000)
+        self.feedback.message(self.tr("Exported %1").replace("%1", path), 6000)
         return True
 
     def export_png_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.w, self.tr("Export PNG"),
-                                              self.w.settings.last_dir(),
+        path, _ = QFileDialog.getSaveFileName(self.parent_widget, self.tr("Export PNG"),
+                                              self.settings.last_dir(),
                                               self.tr("PNG image (*.png)"))
         if path:
             if not path.lower().endswith(".png"):
@@ -474,10 +509,10 @@ class FileActions(QObject):
 
     def export_png(self, path: str) -> bool:
         """A picture of the map exactly as it is on screen."""
-        ok = self.w.map.grab().save(path, "PNG")
+        ok = self.map.grab().save(path, "PNG")
         if ok:
-            self.w.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 6000)
+            self.feedback.message(self.tr("Saved %1").replace("%1", path), 6000)
         else:
-            self.w.report_error(self.tr("Export failed"),
+            self.feedback.error(self.tr("Export failed"),
                                self.tr("'%1' could not be written.").replace("%1", path))
         return ok

@@ -465,7 +465,7 @@ class JoinActions(QObject):
         pts, polys = _detached(points, polygons, [field, by])
         task = Task(run_aggregate, pts, polys, stat, field, by, wants_progress=True)
         files = self.w.files
-        task.signals.progress.connect(files._progress)
+        task.signals.progress.connect(files.task_progress)
         self.w.statusBar().showMessage(self.tr("Counting %1 per region…").replace(
             "%1", points.title(self.w.doc.lang)))
         return files.runner.submit(task, lambda res: self._aggregated(points, polygons, res),

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
+    QMenu,
     QToolBar,
 )
 
@@ -22,6 +23,7 @@ from jjjmap.model import Layer, MapDocument
 
 from . import dialogs, i18n
 from .attrtable import AttributeTable
+from .feedback import StatusFeedback
 from .files import FileActions
 from .identify import IdentifyPanel
 from .joindialog import JoinActions
@@ -103,14 +105,20 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.identify_dock = self._dock("identify", self.identify,
                                         Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.files = FileActions(self)
         self._build_status_bar()
+        self.feedback = StatusFeedback(self.statusBar(), self.progress, self.cancel_button,
+                                       self.report_error, lambda: self.quiet_errors)
+        self.recent_menu = QMenu(self)   # File > Open recent, filled by FileActions
+        self.files = FileActions(doc, self.settings, self.feedback, self.map, self.layers,
+                                 self.recent_menu, self)
+        self.files.replacingMap.connect(self.give_up_builtin)
         self._build_actions()
         self.retranslate_ui()
         self._connect()
         self.layer_actions = LayerActions(self)  # Layer menu: Style…, Export layer data…
         self.spatial = SpatialTools(self)  # Analysis menu: rings, select by location, measure
         self.join_actions = JoinActions(self)    # Layer menu: Join table…, Count points…
+        self.files.unreadable_handlers.append(self.join_actions.offer_join)
         self.layer_actions.menu.addSeparator()
         self.layer_actions.menu.addAction(self.add_postgis_action)
         self.resize(1280, 800)
@@ -146,7 +154,7 @@ class MainWindow(QMainWindow):
         self.table_dock.hide()
 
     def _build_status_bar(self) -> None:
-        self.status = MapStatus(self, lambda: self.map.page_basemap, self.files.cancel)
+        self.status = MapStatus(self, lambda: self.map.page_basemap, lambda: self.files.cancel())
         st = self.status
         self.coord_label, self.zoom_label = st.coord_label, st.zoom_label
         self.progress, self.cancel_button = st.progress, st.cancel_button
@@ -177,8 +185,7 @@ class MainWindow(QMainWindow):
 
         menu = self.file_menu = self.menuBar().addMenu("")
         menu.addAction(self.open_action)
-        self.recent_menu = menu.addMenu("")
-        self.recent_menu.aboutToShow.connect(f.fill_recent_menu)
+        menu.addMenu(self.recent_menu)
         menu.addSeparator()
         menu.addAction(self.open_project_action)
         menu.addAction(self.save_project_action)

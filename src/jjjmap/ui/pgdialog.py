@@ -189,8 +189,7 @@ def open_address(window, address, password: str | None = None) -> Task:
     name = address.storable()
     window.statusBar().showMessage(files.tr("Opening %1…").replace("%1", address.display))
     task = Task(open_postgis, address, password=password)
-    return files.runner.submit(task, lambda layers: files._opened(name, layers),
-                               lambda exc: files._open_failed(address.display, exc))
+    return files.read_layers(task, name, address.display)
 
 
 def ask_password(parent, connection: str) -> str | None:
