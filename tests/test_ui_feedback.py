@@ -12,7 +12,7 @@ import pytest
 
 from jjjmap.model import MapDocument
 
-from test_ui_helpers import temp_settings
+from test_ui_helpers import county_layer, temp_settings
 
 
 class RecordingFeedback:
@@ -180,3 +180,38 @@ def test_export_html_uses_the_busy_feedback(files, tmp_path):
     assert out.stat().st_size > 0
     assert files.feedback.states == ["busy"]
     assert files.feedback.messages == [f"Exporting {out}…", f"Exported {out}"]
+
+
+def test_layer_actions_work_on_a_panel_and_a_menu_with_no_window(qtbot, tmp_path):
+    import geopandas as gpd
+
+    from PySide6.QtWidgets import QMenu, QWidget
+
+    from jjjmap.ui.layeractions import LayerActions
+    from jjjmap.ui.layerpanel import LayerPanel
+    from jjjmap.ui.workers import TaskRunner
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    doc = MapDocument()
+    layer = county_layer(3)
+    doc.add_layer(layer)
+    panel = LayerPanel(doc, None, parent)
+    menu, runner, feedback = QMenu(parent), TaskRunner(parent), RecordingFeedback()
+    actions = LayerActions(doc, temp_settings(tmp_path), feedback, panel, runner, menu, parent)
+
+    assert menu.title() == "La&yer"
+    assert menu.actions() == [actions.style_action, actions.export_data_action]
+    panel.set_current(layer.id)
+    assert actions.style_action.isEnabled() and actions.export_data_action.isEnabled()
+
+    out = tmp_path / "counties.geojson"
+    actions.export_layer_data(layer.id, str(out))
+    qtbot.waitUntil(lambda: bool(actions.last_message), timeout=20000)
+    assert len(gpd.read_file(out)) == 3
+    assert feedback.messages == ["Exporting counties.geojson…", actions.last_message]
+    assert "3 feature(s)" in actions.last_message and feedback.errors == []
+    assert feedback.states == []   # the runner is the caller's: it shows the progress
+
+    doc.remove_layer(layer.id)
+    assert not actions.style_action.isEnabled()

@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from jjjmap.lazy import LazyModule
+from jjjmap.model import MapDocument
 
 from .exportdialog import save_dialog
+from .feedback import Feedback
+from .settings import Settings
 from .styledialog import StyleDialog
-from .workers import Task
+from .workers import Task, TaskRunner
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .layerpanel import LayerPanel
 
 np = LazyModule("numpy")
 pd = LazyModule("pandas")
@@ -66,40 +73,31 @@ def with_extension(path: str, chosen_filter: str) -> str:
 
 
 class LayerActions(QObject):
-    def __init__(self, window: QMainWindow):
-        super().__init__(window)
-        self.w = window
+    """Given what it works on, not the window: the document, the settings (last folder),
+    ``feedback``, the layer panel (the current layer, its Style and Export requests), the
+    ``runner`` of the window's background work, the Layer ``menu`` it fills, and ``parent``
+    for its dialogs and actions (its LanguageChange retranslates them)."""
+
+    def __init__(self, doc: MapDocument, settings: Settings, feedback: Feedback,
+                 layers: "LayerPanel", runner: TaskRunner, menu: QMenu, parent: QWidget):
+        super().__init__(parent)
+        self.doc, self.settings, self.feedback = doc, settings, feedback
+        self.layers, self.runner, self.menu = layers, runner, menu
+        self.parent_widget = parent
         self.style_dialog: StyleDialog | None = None
         self.last_message = ""
-        self.style_action = QAction(window)
+        self.style_action = QAction(parent)
         self.style_action.triggered.connect(lambda: self.edit_style(self._current()))
-        self.export_data_action = QAction(window)
+        self.export_data_action = QAction(parent)
         self.export_data_action.triggered.connect(
             lambda: self.export_data_dialog(self._current()))
+        menu.addAction(self.style_action)
+        menu.addAction(self.export_data_action)
 
-        self.menu = QMenu(window)
-        self.menu.addAction(self.style_action)
-        self.menu.addAction(self.export_data_action)
-        bar = window.menuBar()
-        help_menu = getattr(window, "help_menu", None)
-        if help_menu is not None:
-            bar.insertMenu(help_menu.menuAction(), self.menu)
-        else:  # pragma: no cover
-            bar.addMenu(self.menu)
-        toolbar = getattr(window, "toolbar", None)
-        if toolbar is not None:
-            acts = toolbar.actions()
-            zoom = getattr(window, "zoom_selection_action", None)
-            after = acts.index(zoom) + 1 if zoom in acts else len(acts)
-            if after < len(acts):
-                toolbar.insertAction(acts[after], self.style_action)
-            else:
-                toolbar.addAction(self.style_action)
-
-        window.layers.editStyle.connect(self.edit_style)
-        window.layers.exportData.connect(self.export_data_dialog)
-        window.layers.currentLayerChanged.connect(self._update_enabled)
-        window.installEventFilter(self)
+        layers.editStyle.connect(self.edit_style)
+        layers.exportData.connect(self.export_data_dialog)
+        layers.currentLayerChanged.connect(self._update_enabled)
+        parent.installEventFilter(self)
         self.retranslate()
         self._update_enabled(self._current())
 
@@ -112,26 +110,26 @@ class LayerActions(QObject):
             self.tr("Save the current layer as GeoPackage, GeoJSON or Shapefile"))
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        if watched is self.w and event.type() == QEvent.Type.LanguageChange:
+        if watched is self.parent_widget and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         return False
 
     def _current(self) -> str | None:
-        return self.w.layers.current_layer_id()
+        return self.layers.current_layer_id()
 
     def _update_enabled(self, layer_id=None) -> None:
-        on = self.w._layer(layer_id) is not None
+        on = self.doc.find(layer_id) is not None
         self.style_action.setEnabled(on)
         self.export_data_action.setEnabled(on)
 
     # -- style ------------------------------------------------------------------------------
     def edit_style(self, layer_id: str | None) -> StyleDialog | None:
         """Open the Style dialog (window-modal, not blocking) for ``layer_id``."""
-        if self.w._layer(layer_id) is None:
+        if self.doc.find(layer_id) is None:
             return None
         if self.style_dialog is not None:
             self.style_dialog.close()
-        dialog = self.style_dialog = StyleDialog(self.w.doc, layer_id, self.w)
+        dialog = self.style_dialog = StyleDialog(self.doc, layer_id, self.parent_widget)
         dialog.finished.connect(lambda _r, d=dialog: self._dialog_closed(d))
         dialog.open()
         return dialog
@@ -147,7 +145,7 @@ class LayerActions(QObject):
                 self.tr("Shapefile (*.shp)")]
 
     def export_data_dialog(self, layer_id: str | None) -> None:
-        layer = self.w._layer(layer_id)
+        layer = self.doc.find(layer_id)
         if layer is None:
             return
         option = None
@@ -155,21 +153,21 @@ class LayerActions(QObject):
             shown, total = len(layer.filtered()), len(layer.gdf)
             option = self.tr("Only the features that pass the filter (%1 of %2)").replace(
                 "%1", str(shown)).replace("%2", str(total))
-        dialog, only_filtered = save_dialog(self.w, self.tr("Export layer data"),
-                                            self.w.settings.last_dir(), self._filters(),
+        dialog, only_filtered = save_dialog(self.parent_widget, self.tr("Export layer data"),
+                                            self.settings.last_dir(), self._filters(),
                                             option, checked=True)
         stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in layer.title_en)
         dialog.selectFile(stem or "layer")
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
             return
         path = with_extension(dialog.selectedFiles()[0], dialog.selectedNameFilter())
-        self.w.settings.save_last_dir(str(Path(path).parent))
+        self.settings.save_last_dir(str(Path(path).parent))
         self.export_layer_data(layer.id, path,
                                filtered=bool(only_filtered and only_filtered.isChecked()))
 
     def export_layer_data(self, layer_id: str, path: str, *, filtered: bool = False) -> Task | None:
         """Write the layer (or what passes its filter) to ``path`` in the background."""
-        layer = self.w._layer(layer_id)
+        layer = self.doc.find(layer_id)
         if layer is None:
             return None
         gdf = layer.filtered() if filtered and layer.filter else layer.gdf
@@ -178,8 +176,8 @@ class LayerActions(QObject):
         parts = detach(gdf)
         del gdf
         task = Task(write_layer_files, *parts, str(path))
-        self.w.statusBar().showMessage(self.tr("Exporting %1…").replace("%1", name))
-        return self.w.files.runner.submit(
+        self.feedback.message(self.tr("Exporting %1…").replace("%1", name))
+        return self.runner.submit(
             task, lambda result: self._exported(path, count, result),
             lambda exc: self._export_failed(path, exc))
 
@@ -191,12 +189,12 @@ class LayerActions(QObject):
             message += " " + self.tr("Fields renamed for the Shapefile format: %1.").replace(
                 "%1", ", ".join(f"{old} → {new}" for old, new in renamed.items()))
         self.last_message = message
-        self.w.statusBar().showMessage(message, 15000)
+        self.feedback.message(message, 15000)
 
     def _export_failed(self, path: str, exc: BaseException) -> None:
         from jjjmap.io import LayerExportError
 
-        self.w.statusBar().clearMessage()
+        self.feedback.message("")
         title = self.tr("Could not export %1").replace("%1", Path(path).name)
         if isinstance(exc, LayerExportError):
             text = str(exc)
@@ -205,7 +203,7 @@ class LayerActions(QObject):
             text = self.tr("'%1' could not be written: %2").replace("%1", path).replace(
                 "%2", f"{type(exc).__name__}: {exc}")
         self.last_message = text
-        self.w.report_error(title, text)
+        self.feedback.error(title, text)
 
 
 __all__ = ["LayerActions", "write_layer_files", "with_extension"]

@@ -115,7 +115,11 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.retranslate_ui()
         self._connect()
-        self.layer_actions = LayerActions(self)  # Layer menu: Style…, Export layer data…
+        self.layer_menu = QMenu(self)   # Layer: Style…, Export layer data… (LayerActions)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), self.layer_menu)
+        self.layer_actions = LayerActions(self.doc, self.settings, self.feedback, self.layers,
+                                          self.files.runner, self.layer_menu, self)
+        self._toolbar_after(self.zoom_selection_action, self.layer_actions.style_action)
         self.spatial = SpatialTools(self)  # Analysis menu: rings, select by location, measure
         self.join_actions = JoinActions(self)    # Layer menu: Join table…, Count points…
         self.files.unreadable_handlers.append(self.join_actions.offer_join)
@@ -158,6 +162,14 @@ class MainWindow(QMainWindow):
         st = self.status
         self.coord_label, self.zoom_label = st.coord_label, st.zoom_label
         self.progress, self.cancel_button = st.progress, st.cancel_button
+
+    def _toolbar_after(self, before: QAction, action: QAction) -> None:
+        acts = self.toolbar.actions()
+        after = acts.index(before) + 1 if before in acts else len(acts)
+        if after < len(acts):
+            self.toolbar.insertAction(acts[after], action)
+        else:
+            self.toolbar.addAction(action)
 
     def _action(self, slot, shortcut=None) -> QAction:
         action = QAction(self)
