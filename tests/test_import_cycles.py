@@ -142,9 +142,6 @@ def shortest_circle(graph: dict[str, set[str]], component: list[str]) -> list[st
 # its circle is gone (then delete the entry). Each breaks by moving the helper both sides
 # use into a module of its own, or into the side that only gives it.
 OWNED_ELSEWHERE: tuple[tuple[str, ...], ...] = (
-    # postgis._plain is imported by pgview, postgis imports pgview.ViewSource and readers,
-    # readers imports postgis.open_postgis (all function-level)
-    ("jjjmap.io.pgview", "jjjmap.io.postgis", "jjjmap.io.readers"),
     # density imports vectors.ramp, vectors imports density.dense_point_style (function-level)
     ("jjjmap.render.density", "jjjmap.render.vectors"),
 )

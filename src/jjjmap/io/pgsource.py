@@ -14,8 +14,10 @@ only: ``display`` and ``storable`` never carry it, and every message is scrubbed
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from .errors import LayerLoadError
@@ -307,3 +309,16 @@ def query_error(address: PgAddress, exc: BaseException, what: str | None = None)
 def _first_line(text: str, limit: int = 240) -> str:
     text = " ".join(str(text).strip().splitlines()[0].split()) if str(text).strip() else "unknown error"
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def plain_value(value):
+    """A database value as pandas and the file writers take it."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value
+    return str(value)

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import pgoverview
 from .pgoverview import OVERVIEW_ZOOM
-from .pgsource import PostgisError, connect, query_error
+from .pgsource import PostgisError, connect, plain_value, query_error
 
 ROW_CAP = 20_000        # rows per request; a view with more points is aggregated
 CELL_PX = 12            # aggregation grid, in screen pixels
@@ -423,9 +423,7 @@ class ViewSource:
         else:
             query = sql.SQL("SELECT {} FROM {} LIMIT %s").format(col, res.relation)
             args = (n,)
-        from .postgis import _plain
-
-        values = self._run_plain(lambda conn: [_plain(v) for (v,) in
+        values = self._run_plain(lambda conn: [plain_value(v) for (v,) in
                                                conn.execute(query, args).fetchall()])
         return values, rows > n
 
@@ -443,15 +441,13 @@ class ViewSource:
             cond, value = sql.SQL("ctid = %s::tid"), str(key)
         else:
             return None
-        from .postgis import _plain
-
         def fetch(conn):
             cur = conn.execute(sql.SQL("SELECT {} FROM {} WHERE {} LIMIT 1").format(
                 cols, res.relation, cond), (value,))
             row = cur.fetchone()
             if row is None:
                 return {}
-            return {d.name: _plain(v) for d, v in zip(cur.description, row)}
+            return {d.name: plain_value(v) for d, v in zip(cur.description, row)}
         found = self._run_plain(fetch)
         return found or None
 

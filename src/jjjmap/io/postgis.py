@@ -12,12 +12,10 @@ read-only session.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from .pgsource import (PgAddress, PostgisError, connect, parse_address, query_error,
-                       quote_table_name)
+from .pgsource import (PgAddress, PostgisError, connect, parse_address, plain_value,
+                       query_error, quote_table_name)
 
 # Below this many rows a layer is loaded whole (about 200 MB of memory at most for polygons
 # of a few hundred vertices; a million points would take ~1 s to read and draw, but every
@@ -251,19 +249,6 @@ def _check_srid(res: Resolved, conn, sql, stated: bool = True) -> None:
 
 # -- loading whole ------------------------------------------------------------------------
 
-def _plain(value):
-    """A database value as pandas and the file writers take it."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if hasattr(value, "isoformat"):
-        return value
-    return str(value)
-
-
 def load_whole(res: Resolved, conn):
     """Every row, as a GeoDataFrame (geometry in WGS-84 where the SRID says so)."""
     import geopandas as gpd
@@ -282,7 +267,7 @@ def load_whole(res: Resolved, conn):
     except Exception as exc:  # noqa: BLE001
         raise query_error(res.address, exc) from None
     n = len(res.columns)
-    data = {c: [_plain(r[i]) for r in rows] for i, c in enumerate(res.columns)}
+    data = {c: [plain_value(r[i]) for r in rows] for i, c in enumerate(res.columns)}
     geoms = shapely.from_wkb([r[n] for r in rows], on_invalid="ignore")
     crs = None if res.srid == 0 else "EPSG:4326"
     return gpd.GeoDataFrame(pd.DataFrame(data), geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
@@ -297,7 +282,7 @@ def open_postgis(uri: str | PgAddress, *, password: str | None = None,
     """
     from jjjmap.model import Layer, Provenance
 
-    from . import readers
+    from .stages import RawRead, finish
 
     address = parse_address(uri) if isinstance(uri, str) else uri
     if password is not None:
@@ -313,9 +298,9 @@ def open_postgis(uri: str | PgAddress, *, password: str | None = None,
             gdf = load_whole(res, conn)
             conn.close()
             conn = None
-            raw = readers.RawRead(gdf, "postgis", warnings=list(res.warnings))
+            raw = RawRead(gdf, "postgis", warnings=list(res.warnings))
             layers = []
-            for placed in readers.finish(raw, name, None, None):
+            for placed in finish(raw, name, None, None):
                 title = res.title + (f" ({placed.family})" if placed.family else "")
                 prov = Provenance(format="postgis", crs_read=crs_read, warnings=placed.warnings,
                                   part=placed.family)
