@@ -137,16 +137,6 @@ def shortest_circle(graph: dict[str, set[str]], component: list[str]) -> list[st
     return component   # pragma: no cover - a component always has a circle
 
 
-# Circles inside packages another session owns in this round (io, render): written out here,
-# each exactly, so that no new circle can join them and each entry fails the test below once
-# its circle is gone (then delete the entry). Each breaks by moving the helper both sides
-# use into a module of its own, or into the side that only gives it.
-OWNED_ELSEWHERE: tuple[tuple[str, ...], ...] = (
-    # density imports vectors.ramp, vectors imports density.dense_point_style (function-level)
-    ("jjjmap.render.density", "jjjmap.render.vectors"),
-)
-
-
 def _described(graph: dict[str, set[str]], found: list[list[str]]) -> str:
     return "\n".join(" -> ".join(shortest_circle(graph, c)) + f"   (all: {', '.join(c)})"
                      for c in found)
@@ -154,14 +144,8 @@ def _described(graph: dict[str, set[str]], found: list[list[str]]) -> str:
 
 def test_no_import_cycles_in_jjjmap():
     graph = import_graph()
-    found = [c for c in cycles(graph) if tuple(c) not in OWNED_ELSEWHERE]
+    found = cycles(graph)
     assert not found, "import circles in src/jjjmap:\n" + _described(graph, found)
-
-
-def test_the_circles_left_to_other_packages_are_still_exactly_those():
-    found = {tuple(c) for c in cycles(import_graph())}
-    gone = [c for c in OWNED_ELSEWHERE if c not in found]
-    assert not gone, f"no longer a circle (or a different one now): {gone}; update OWNED_ELSEWHERE"
 
 
 # -- the checker itself, on small trees written here -----------------------------------------

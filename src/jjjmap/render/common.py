@@ -154,3 +154,15 @@ def round_coords(geojson: dict, ndigits: int) -> dict:
 def pixel_degrees(zoom: float) -> float:
     """Width of one screen pixel in degrees of longitude at a web-mercator zoom."""
     return 360.0 / (256.0 * 2.0 ** zoom)
+
+
+def ramp(cmap: str, k: int) -> list[str]:
+    """``k`` colours along the branca colour map named ``cmap`` (YlOrRd when unknown)."""
+    import branca.colormap as bcm
+    names = [n for n in dir(bcm.linear) if n.split("_")[0].lower() == cmap.lower()]
+    if not names:
+        names = ["YlOrRd_09"]
+    cm = getattr(bcm.linear, sorted(names)[-1])
+    if k <= 1:
+        return [cm.rgb_hex_str(cm.vmax)]
+    return [cm.rgb_hex_str(cm.vmin + (cm.vmax - cm.vmin) * i / (k - 1)) for i in range(k)]

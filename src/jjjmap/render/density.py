@@ -144,7 +144,7 @@ def hexbin_spec(layer: Layer, ctx: BuildContext) -> HexbinSpec:
     binned into H3 cells here, and each point carries its cell's position in the list of
     cells, so the page can count, sum and select the points of a cell under the time
     slider's mask without h3."""
-    from .vectors import ramp
+    from .common import ramp
 
     lang, shift = ctx.lang, ctx.shift
     style = layer.style

@@ -16,7 +16,7 @@ import pandas as pd
 
 from jjjmap.model import Layer, Style
 
-from .common import text, texts
+from .common import ramp, text, texts
 from .geometry import (decimals_for, geom_types, lonlat_arrays, simplified,
                        to_feature_geometries)
 from .labels import anchors
@@ -38,17 +38,6 @@ RADIUS_RANGE = (3.0, 18.0)
 
 def _b64(arr: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(arr).tobytes()).decode("ascii")
-
-
-def ramp(cmap: str, k: int) -> list[str]:
-    import branca.colormap as bcm
-    names = [n for n in dir(bcm.linear) if n.split("_")[0].lower() == cmap.lower()]
-    if not names:
-        names = ["YlOrRd_09"]
-    cm = getattr(bcm.linear, sorted(names)[-1])
-    if k <= 1:
-        return [cm.rgb_hex_str(cm.vmax)]
-    return [cm.rgb_hex_str(cm.vmin + (cm.vmax - cm.vmin) * i / (k - 1)) for i in range(k)]
 
 
 def colour_classes(gdf, style: Style, lang: str) -> tuple[np.ndarray, list[str], list[dict]]:
