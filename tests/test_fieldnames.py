@@ -99,9 +99,9 @@ def test_time_slider_names_its_field_in_the_interface_language():
     from jjjmap.render.timefilter import time_spec
 
     layer = catalog.load_layer("relocated_institutions")
-    assert time_spec(layer, "zh")["label"] == "宣布年份"
-    assert time_spec(layer, "en")["label"] == "Year announced"
-    assert time_spec(layer, "zh")["field"] == "year_announced"
+    assert time_spec(layer, "zh").label == "宣布年份"
+    assert time_spec(layer, "en").label == "Year announced"
+    assert time_spec(layer, "zh").to_page()["field"] == "year_announced"
 
 
 def test_xiongan_popup_names_its_note_in_chinese_and_gives_the_chinese_note():

@@ -19,6 +19,7 @@ from . import specs as _specs
 from .boundaries import level_of
 from .common import UI, script_json
 from .geometry import display_tolerance
+from .timefilter import time_spec
 
 
 class RawHtml(Element):
@@ -101,10 +102,15 @@ def _subtitle(doc: MapDocument) -> str:
 def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
                detail: str | None = None, *, land: bool = False) -> dict:
     """What the page needs to draw one layer (data, styles, legend), keyed by Layer.id: the
-    spec its kind's builder makes (render.specs.BUILDERS), as the page reads it."""
-    spec = _specs.build(layer, _specs.BuildContext(doc, tolerance, shift, detail))
-    if land:
-        spec.land = True
+    spec its kind's builder makes (render.specs.BUILDERS) with what every kind carries, as
+    the page reads it."""
+    ctx = _specs.BuildContext(doc, tolerance, shift, detail)
+    spec = _specs.builder_for(_specs.kind_of(layer))(layer, ctx)
+    spec.id, spec.title, spec.kind = layer.id, layer.title(doc.lang), layer.kind
+    spec.group, spec.visible, spec.opacity = layer.group, bool(layer.visible), float(layer.opacity)
+    spec.time = time_spec(layer, doc.lang)   # the time slider (jjj-time.js)
+    spec.credit = layer.licence or None      # plain text, shown under the legend (textContent)
+    spec.land = True if land else None       # paints the land when there are no tiles
     return spec.to_page()
 
 

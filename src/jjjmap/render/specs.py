@@ -8,8 +8,9 @@ feature, so those records keep short keys (``_row``, ``_c``, ``_a`` ...; popups
 ``{t, s, r, u, n}``) and this module is the one place that says what they mean.
 
 The registry (``BUILDERS``) maps a layer's render kind (``kind_of``: ``Layer.kind``, or a
-user point layer's style renderer) to the function that builds its spec. ``build`` adds
-what every kind shares (id, title, visibility, time slider, credit).
+user point layer's style renderer) to the function that builds its spec;
+``render.page.layer_spec`` calls it and adds what every kind shares (id, title, visibility,
+time slider, credit).
 
 Adding a layer kind (say ``rings``) touches:
 
@@ -158,6 +159,24 @@ class Flow(_Wire):
     label_template: str = _key("labelN", default="")    # "%n" replaced by the count shown
 
 
+@dataclass(slots=True)
+class TimeSpec(_Wire):
+    """A layer's share of the time slider (render.timefilter.time_spec, jjj-time.js):
+    dates by row, so a drawn feature finds its date through the row it carries."""
+
+    column: str = _key("field", default="")
+    label: str = ""                                # the column's display name
+    days: str = ""                 # base64 Float32 per row: days since 1970-01-01, NaN: none
+    count: int = _key("n", default=0)
+    unit: str = "year"                             # year, month or day
+    step: str = "year"
+    mode: str = "cumulative"                       # or "window"
+    span: list | None = None                       # [first, last] day of the dated rows
+    shown_range: list | None = _key("range")       # the range the style last showed
+    undated: int = 0                               # rows without a readable date
+    ui: dict = _key(factory=dict)                  # the slider's words
+
+
 # -- one spec per render kind ----------------------------------------------------------------
 @dataclass(kw_only=True)
 class LayerSpec(_Wire):
@@ -171,7 +190,7 @@ class LayerSpec(_Wire):
     visible: bool = True
     opacity: float = 1.0
     legend: list = _key(factory=list)
-    time: dict | None = _key(omit_none=True)       # render.timefilter.time_spec
+    time: TimeSpec | None = _key(omit_none=True, records=True)   # render.timefilter
     credit: str | None = _key(omit_none=True)      # the licence, under the legend
     land: bool | None = _key(omit_none=True)       # paints the land when there are no tiles
 
@@ -366,19 +385,7 @@ def builder_for(kind: str) -> Builder:
     return getattr(importlib.import_module(module), name)
 
 
-def build(layer: Layer, ctx: BuildContext) -> LayerSpec:
-    """The spec of ``layer``: its kind's builder, then what every kind carries."""
-    from .timefilter import time_spec
-
-    spec = builder_for(kind_of(layer))(layer, ctx)
-    spec.id, spec.title, spec.kind = layer.id, layer.title(ctx.lang), layer.kind
-    spec.group, spec.visible, spec.opacity = layer.group, bool(layer.visible), float(layer.opacity)
-    spec.time = time_spec(layer, ctx.lang)   # the time slider (jjj-time.js)
-    spec.credit = layer.licence or None      # plain text, shown under the legend (textContent)
-    return spec
-
-
 __all__ = ["BUILDERS", "BigPointsSpec", "BuildContext", "Flow", "FeatureProperties",
            "GeoJsonSpec", "HeatmapSpec", "HexbinSpec", "LayerSpec", "Marker", "MarkerIcon",
-           "MarkersSpec", "PgSpec", "PointsSpec", "Popup", "build", "builder_for", "feature",
+           "MarkersSpec", "PgSpec", "PointsSpec", "Popup", "TimeSpec", "builder_for", "feature",
            "kind_of", "popup"]

@@ -17,6 +17,8 @@ from jjjmap.analysis.timefields import TimeValues, read_time
 from jjjmap.fieldnames import field_label
 from jjjmap.model import Layer
 
+from .specs import TimeSpec
+
 # layers that have a slider unless their style says otherwise (time_field = "")
 DEFAULT_TIME_FIELD = {"institutions": "year_announced"}
 
@@ -51,21 +53,20 @@ def layer_time(layer: Layer) -> TimeValues | None:
     return None if field is None else read_time(layer.gdf[field], field)
 
 
-def time_spec(layer: Layer, lang: str) -> dict | None:
+def time_spec(layer: Layer, lang: str) -> TimeSpec | None:
     """The ``time`` entry of the layer's spec, or None when it has no slider."""
     tv = layer_time(layer)
     if tv is None:
         return None
     days = tv.days.astype(np.float32)
     span = tv.span()
-    return {
-        "field": tv.field, "label": field_label(layer, tv.field, lang),
-        "days": base64.b64encode(days.tobytes()).decode("ascii"),
-        "n": len(days), "unit": tv.unit, "step": layer.style.time_step or tv.step(),
-        "mode": layer.style.time_mode, "span": list(span) if span else None,
-        "range": list(layer.style.time_range) if layer.style.time_range else None,
-        "undated": tv.undated, "ui": TIME_UI.get(lang, TIME_UI["en"]),
-    }
+    return TimeSpec(
+        column=tv.field, label=field_label(layer, tv.field, lang),
+        days=base64.b64encode(days.tobytes()).decode("ascii"),
+        count=len(days), unit=tv.unit, step=layer.style.time_step or tv.step(),
+        mode=layer.style.time_mode, span=list(span) if span else None,
+        shown_range=list(layer.style.time_range) if layer.style.time_range else None,
+        undated=tv.undated, ui=TIME_UI.get(lang, TIME_UI["en"]))
 
 
 __all__ = ["time_spec", "time_field_of", "layer_time", "DEFAULT_TIME_FIELD", "TIME_UI"]
