@@ -322,6 +322,24 @@
   };
 
   D.Client = Client;
+  // what both density layers (JjjPointCloud subclasses with a `client`) add to their cloud:
+  // a version of the slider's mask, a canvas drawn anew once added, the points sent to the
+  // worker once added and dropped from it once removed (sent again if added again)
+  D.OnWorker = {
+    setHidden: function (hidden) {
+      this.maskVersion++;
+      window.JjjPointCloud.prototype.setHidden.call(this, hidden);
+    },
+    onAdd: function (m) {
+      this._drawn = null;          // a new canvas: nothing on it yet
+      window.JjjPointCloud.prototype.onAdd.call(this, m);
+      this.client.warm();
+    },
+    onRemove: function (m) {
+      window.JjjPointCloud.prototype.onRemove.call(this, m);
+      this.client.drop();
+    }
+  };
   // fn() once no density layer waits for the worker (the bench and tests: "drawn")
   D.whenIdle = function (fn) { idle.push(fn); settled(); };
   D.pending = function () { return pending; };

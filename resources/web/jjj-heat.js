@@ -23,6 +23,7 @@
   }
 
   D.heatmap = Cloud.extend({
+    includes: D.OnWorker,   // time mask version, the worker's copy of the points
     initialize: function (spec, pane) {
       spec.style = spec.style || {};
       Cloud.prototype.initialize.call(this, spec, pane, null);
@@ -41,23 +42,6 @@
       g.fillStyle = grad; g.fillRect(0, 0, 256, 1);
       this._pal = g.getImageData(0, 0, 256, 1).data;
       return this._pal;
-    },
-
-    // a new time mask: the density is made again (in the worker, with the mask's copy)
-    setHidden: function (hidden) {
-      this.maskVersion++;
-      Cloud.prototype.setHidden.call(this, hidden);
-    },
-
-    onAdd: function (m) {
-      this._drawn = null;          // a new canvas: nothing on it yet
-      Cloud.prototype.onAdd.call(this, m);
-      this.client.warm();
-    },
-
-    onRemove: function (m) {
-      Cloud.prototype.onRemove.call(this, m);
-      this.client.drop();
     },
 
     // the density grid of a view: cells a third of the radius wide over the screen and a

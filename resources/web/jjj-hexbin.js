@@ -45,6 +45,7 @@
   }
 
   D.hexbin = Cloud.extend({
+    includes: D.OnWorker,   // time mask version, the worker's copy of the points
     initialize: function (spec, pane, identify) {
       spec.style = spec.style || {};
       Cloud.prototype.initialize.call(this, spec, pane, null);
@@ -60,23 +61,6 @@
         this.h3 = this._level({kind: 'h3', res: h.res, nc: h.n, nv: h.nv || 6, ring: ring, m: m,
                                cells: h.cells, idx: b64(h.index, Int32Array)});
       }
-    },
-
-    // a new time mask: counts are made again at the next draw
-    setHidden: function (hidden) {
-      this.maskVersion++;
-      Cloud.prototype.setHidden.call(this, hidden);
-    },
-
-    onAdd: function (m) {
-      this._drawn = null;          // a new canvas: nothing on it yet
-      Cloud.prototype.onAdd.call(this, m);
-      this.client.warm();
-    },
-
-    onRemove: function (m) {
-      Cloud.prototype.onRemove.call(this, m);
-      this.client.drop();          // the worker's copy of the points (sent again if re-added)
     },
 
     _zoomLevel: function () {
