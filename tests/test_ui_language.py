@@ -186,13 +186,13 @@ def test_count_dialog_lists_builtin_fields_by_display_name(qtbot):
 
     from jjjmap.ui.joindialog import AggregateDialog
 
-    class Window(QWidget):   # what the dialog asks of the main window: its document
+    class Window(QWidget):
         doc = catalog.default_document()
 
     window = Window()
     qtbot.addWidget(window)
     window.doc.lang = "zh"
-    dialog = AggregateDialog(window)
+    dialog = AggregateDialog(window.doc, lambda *args: None, window)
     dialog.points.setCurrentIndex(dialog.points.findData("sector_clusters"))
     i = dialog.by.findData("sector")
     assert i >= 0 and dialog.by.itemText(i) == "产业"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QColor
@@ -22,15 +23,23 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
+from jjjmap.model import MapDocument
+
+from .feedback import Feedback
 from .fieldcombo import add_field
-from .workers import Task
+from .settings import Settings
+from .workers import Task, TaskRunner
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .layerpanel import LayerPanel
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +77,12 @@ def _plain_label(parent, text: str = "") -> QLabel:
 class JoinDialog(QDialog):
     """Table + target + key -> match report -> (fixes) -> a new joined layer."""
 
-    def __init__(self, window: QMainWindow, path: str, note: str = ""):
-        super().__init__(window)
+    def __init__(self, doc: MapDocument, layers: "LayerPanel", feedback: Feedback, path: str,
+                 note: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
         from jjjmap.io.tabledata import read_table
 
-        self.w = window
+        self.doc, self.layers, self.feedback = doc, layers, feedback
         self.path = path
         self.fixes: dict[int, str | None] = {}
         self.report = None
@@ -85,10 +95,10 @@ class JoinDialog(QDialog):
         for name in self.table.sheets:
             self.sheet.addItem(name, name)
         self.target = QComboBox(self)
-        for layer in polygon_layers(window.doc):
-            self.target.addItem(layer.title(window.doc.lang), layer.id)
+        for layer in polygon_layers(doc):
+            self.target.addItem(layer.title(doc.lang), layer.id)
         default = next((i for i in range(self.target.count())
-                        if window.doc.layer(self.target.itemData(i)).builtin
+                        if doc.layer(self.target.itemData(i)).builtin
                         == "counties"), 0)
         self.target.setCurrentIndex(default)
         self.key = QComboBox(self)
@@ -173,7 +183,7 @@ class JoinDialog(QDialog):
         self.rematch()
 
     def target_layer(self):
-        return self.w.doc.find(self.target.currentData())
+        return self.doc.find(self.target.currentData())
 
     # -- the report -------------------------------------------------------------------------
     def rematch(self, *_args) -> None:
@@ -281,12 +291,12 @@ class JoinDialog(QDialog):
         layer = J.joined_layer(result, target, self.path)
         if self.table.sheet:
             layer.meta["join"]["sheet"] = self.table.sheet
-        doc = self.w.doc
+        doc = self.doc
         index = doc.layers.index(target) + 1 if target in doc.layers else None
         doc.add_layer(layer, index)
-        self.w.layers.set_current(layer.id)
+        self.layers.set_current(layer.id)
         self.added = layer
-        self.w.statusBar().showMessage(self.tr("Joined %1 to %2: %3 of %4 rows.").replace(
+        self.feedback.message(self.tr("Joined %1 to %2: %3 of %4 rows.").replace(
             "%1", Path(self.path).name).replace("%2", target.title(doc.lang)).replace(
             "%3", str(sum(r.applied and r.feature is not None for r in rep.rows))).replace(
             "%4", str(len(rep.rows))), 10000)
@@ -297,11 +307,12 @@ class JoinDialog(QDialog):
 class AggregateDialog(QDialog):
     """Points layer, polygon layer, statistic, field, per category -> new columns (a new layer)."""
 
-    def __init__(self, window: QMainWindow):
-        super().__init__(window)
-        self.w = window
+    def __init__(self, doc: MapDocument, count: Callable[..., Task],
+                 parent: QWidget | None = None):
+        """``count(points, polygons, stat, field, by)`` runs the count (JoinActions.aggregate)."""
+        super().__init__(parent)
+        self.doc, self.count = doc, count
         self.setWindowTitle(self.tr("Count points per region"))
-        doc = window.doc
         self.points = QComboBox(self)
         for layer in point_layers(doc):
             self.points.addItem(layer.title(doc.lang), layer.id)
@@ -338,7 +349,7 @@ class AggregateDialog(QDialog):
     def _fill_fields(self, *_args) -> None:
         import pandas as pd
 
-        layer = self.w.doc.find(self.points.currentData())
+        layer = self.doc.find(self.points.currentData())
         self.field.clear()
         self.by.clear()
         self.by.addItem(self.tr("(none)"), None)
@@ -349,14 +360,14 @@ class AggregateDialog(QDialog):
             if c == gdf.geometry.name:
                 continue
             if pd.api.types.is_numeric_dtype(gdf[c]) and not pd.api.types.is_bool_dtype(gdf[c]):
-                add_field(self.field, layer, c, self.w.doc.lang)
+                add_field(self.field, layer, c, self.doc.lang)
             elif gdf[c].nunique() <= 50:
-                add_field(self.by, layer, c, self.w.doc.lang)
+                add_field(self.by, layer, c, self.doc.lang)
         self.field.setEnabled(self.stat.currentData() != "count")
 
     def start(self) -> Task | None:
-        points = self.w.doc.find(self.points.currentData())
-        polygons = self.w.doc.find(self.polygons.currentData())
+        points = self.doc.find(self.points.currentData())
+        polygons = self.doc.find(self.polygons.currentData())
         if points is None or polygons is None:
             self.message.setText(self.tr("Choose a point layer and a polygon layer."))
             return None
@@ -365,7 +376,7 @@ class AggregateDialog(QDialog):
         if stat != "count" and field is None:
             self.message.setText(self.tr("The points have no numeric field to add up."))
             return None
-        task = self.w.join_actions.aggregate(points, polygons, stat, field, self.by.currentData())
+        task = self.count(points, polygons, stat, field, self.by.currentData())
         self.accept()
         return task
 
@@ -396,21 +407,28 @@ def run_aggregate(pts, polys, stat, field, by, progress=None):
 
 
 class JoinActions(QObject):
-    """Layer menu: Join table…, Count points per region…; and the offer to join a table."""
+    """Layer menu: Join table…, Count points per region…; and the offer to join a table.
 
-    def __init__(self, window: QMainWindow):
-        super().__init__(window)
-        self.w = window
+    Given what it works on, not the window: the document, the settings (last folder),
+    ``feedback``, the layer panel (a new layer becomes the current one), the ``runner`` of
+    the window's background work and ``progress`` for a task's progress signal
+    (FileActions.task_progress), the ``menu`` it adds to, and ``parent`` for dialogs."""
+
+    def __init__(self, doc: MapDocument, settings: Settings, feedback: Feedback,
+                 layers: "LayerPanel", runner: TaskRunner, progress: Callable[[int, str], None],
+                 menu: QMenu, parent: QWidget):
+        super().__init__(parent)
+        self.doc, self.settings, self.feedback, self.layers = doc, settings, feedback, layers
+        self.runner, self.progress, self.parent_widget = runner, progress, parent
         self.dialog: JoinDialog | None = None
-        self.join_action = QAction(window)
+        self.join_action = QAction(parent)
         self.join_action.triggered.connect(self.join_dialog)
-        self.aggregate_action = QAction(window)
+        self.aggregate_action = QAction(parent)
         self.aggregate_action.triggered.connect(self.aggregate_dialog)
-        menu = window.layer_actions.menu
         menu.addSeparator()
         menu.addAction(self.join_action)
         menu.addAction(self.aggregate_action)
-        window.installEventFilter(self)
+        parent.installEventFilter(self)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -421,14 +439,14 @@ class JoinActions(QObject):
         self.aggregate_action.setStatusTip(self.tr("Count, sum or average points per polygon"))
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        if watched is self.w and event.type() == QEvent.Type.LanguageChange:
+        if watched is self.parent_widget and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         return False
 
     # -- join -------------------------------------------------------------------------------
     def join_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.w, self.tr("Join table"), self.w.settings.last_dir(),
+            self.parent_widget, self.tr("Join table"), self.settings.last_dir(),
             self.tr("Tables (*.csv *.tsv *.txt *.xlsx *.xlsm)"))
         if path:
             self.open_join(path)
@@ -437,9 +455,10 @@ class JoinActions(QObject):
         from jjjmap.io import LayerLoadError
 
         try:
-            self.dialog = JoinDialog(self.w, path, note)
+            self.dialog = JoinDialog(self.doc, self.layers, self.feedback, path, note,
+                                     self.parent_widget)
         except LayerLoadError as exc:
-            self.w.report_error(self.tr("Could not read %1").replace("%1", Path(path).name),
+            self.feedback.error(self.tr("Could not read %1").replace("%1", Path(path).name),
                                 str(exc))
             return None
         self.dialog.show()
@@ -457,35 +476,34 @@ class JoinActions(QObject):
 
     # -- aggregate --------------------------------------------------------------------------
     def aggregate_dialog(self) -> AggregateDialog:
-        dlg = AggregateDialog(self.w)
+        dlg = AggregateDialog(self.doc, self.aggregate, self.parent_widget)
         dlg.show()
         return dlg
 
     def aggregate(self, points, polygons, stat: str, field: str | None, by: str | None) -> Task:
         pts, polys = _detached(points, polygons, [field, by])
         task = Task(run_aggregate, pts, polys, stat, field, by, wants_progress=True)
-        files = self.w.files
-        task.signals.progress.connect(files.task_progress)
-        self.w.statusBar().showMessage(self.tr("Counting %1 per region…").replace(
-            "%1", points.title(self.w.doc.lang)))
-        return files.runner.submit(task, lambda res: self._aggregated(points, polygons, res),
-                                   lambda exc: self._aggregate_failed(exc))
+        task.signals.progress.connect(self.progress)
+        self.feedback.message(self.tr("Counting %1 per region…").replace(
+            "%1", points.title(self.doc.lang)))
+        return self.runner.submit(task, lambda res: self._aggregated(points, polygons, res),
+                                  lambda exc: self._aggregate_failed(exc))
 
     def _aggregated(self, points, polygons, result) -> None:
         from jjjmap.analysis.aggregate import aggregated_layer
 
         layer = aggregated_layer(result, points, polygons)
-        doc = self.w.doc
+        doc = self.doc
         index = doc.layers.index(polygons) + 1 if polygons in doc.layers else None
         doc.add_layer(layer, index)
-        self.w.layers.set_current(layer.id)
-        self.w.statusBar().showMessage(self.tr("Added %1 (%2 points outside every region).")
-                                       .replace("%1", ", ".join(result.columns))
-                                       .replace("%2", str(result.outside)), 10000)
+        self.layers.set_current(layer.id)
+        self.feedback.message(self.tr("Added %1 (%2 points outside every region).")
+                              .replace("%1", ", ".join(result.columns))
+                              .replace("%2", str(result.outside)), 10000)
 
     def _aggregate_failed(self, exc: BaseException) -> None:
         from jjjmap.analysis.aggregate import AggregateError
 
         if not isinstance(exc, AggregateError):
             log.error("aggregation failed", exc_info=exc)
-        self.w.report_error(self.tr("Could not count the points"), str(exc))
+        self.feedback.error(self.tr("Could not count the points"), str(exc))

@@ -121,7 +121,9 @@ class MainWindow(QMainWindow):
                                           self.files.runner, self.layer_menu, self)
         self._toolbar_after(self.zoom_selection_action, self.layer_actions.style_action)
         self.spatial = SpatialTools(self)  # Analysis menu: rings, select by location, measure
-        self.join_actions = JoinActions(self)    # Layer menu: Join table…, Count points…
+        self.join_actions = JoinActions(   # Layer menu: Join table…, Count points…
+            self.doc, self.settings, self.feedback, self.layers, self.files.runner,
+            self.files.task_progress, self.layer_menu, self)
         self.files.unreadable_handlers.append(self.join_actions.offer_join)
         self.layer_actions.menu.addSeparator()
         self.layer_actions.menu.addAction(self.add_postgis_action)
