@@ -16,7 +16,7 @@ from test_render_fixtures import synthetic_document
 
 pytestmark = [pytest.mark.browser, needs_browser]
 
-INTERFACE = ("count", "bounds", "highlight", "setFilter", "popupOf", "nameOf", "onAdd",
+INTERFACE = ("count", "bounds", "highlight", "setFilter", "hitsAt", "popupOf", "nameOf", "onAdd",
              "onRemove")
 
 
@@ -118,6 +118,7 @@ def test_a_new_kind_plugs_in_by_registering_its_class(chromium, page_file):
                 },
                 highlight: function (rows, on) { return on ? rows.map(i => this.spec.centres[i]) : []; },
                 setFilter: function () { return false; },
+                hitsAt: function () { return []; },
                 popupOf: function () { return null; },
                 nameOf: function () { return ''; }
             });

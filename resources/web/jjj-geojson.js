@@ -137,6 +137,15 @@
       return rings;
     },
     setFilter: function () { return false; },
+    // the rows of the drawn features under a position, the topmost first (jjj-pick.js)
+    hitsAt: function (latlng) {
+      var out = [], p = this.ctx.map.latLngToLayerPoint(latlng);
+      this.data.eachLayer(function (l) {
+        if (!l._map || typeof l._containsPoint !== 'function' || !l.feature) return;
+        if (l._containsPoint(p)) out.push(l.feature.properties._row);
+      });
+      return out.reverse();   // drawn later = on top
+    },
     // the time slider (jjj-time.js): hidden(row) -> true leaves the feature out
     setHidden: function (hidden) {
       var gj = this.data;

@@ -120,6 +120,15 @@
       return true;
     },
     setHidden: function (hidden) { this.hidden = hidden; this._apply(); },
+    // the markers shown unclustered (16 px icons) at a position (jjj-pick.js)
+    hitsAt: function (latlng) {
+      var map = this.ctx.map, cp = map.latLngToContainerPoint(latlng), byRow = this.byRow, out = [];
+      Object.keys(this.markers).forEach(function (row) {
+        var m = byRow[row];
+        if (m && map.hasLayer(m) && map.latLngToContainerPoint(m.getLatLng()).distanceTo(cp) <= 8) out.push(+row);
+      });
+      return out;
+    },
     popupOf: function (row) { return ui.popup(this.markers[row].p, this.ctx.T); },
     nameOf: function (row) { var p = this.markers[row].p; return p && p.t; },
     // after a zoom to one marker: open the spider it sits in (markercluster re-clusters first)

@@ -20,38 +20,12 @@
   P.attach = function (map, hooks) {
     var pending = null, report = null, reportTimer = null;
 
-    function vectorHits(entry, latlng) {
-      var out = [];
-      if (!entry.data || !entry.data.eachLayer || !entry.popupOf) return out;
-      var p = map.latLngToLayerPoint(latlng);
-      entry.data.eachLayer(function (l) {
-        if (!l._map || typeof l._containsPoint !== 'function' || !l.feature) return;
-        if (l._containsPoint(p)) out.push(l.feature.properties._row);
-      });
-      return out.reverse();   // drawn later = on top
-    }
-
-    // point symbols at the position: markers shown unclustered (16 px icons), the canvas points
-    function pointHits(entry, latlng) {
-      var cp = map.latLngToContainerPoint(latlng), out = [];
-      if (entry.cloud && entry.cloud.nearest && entry.cloud.rows) {
-        var i = entry.cloud.nearest(cp, 3);
-        if (i >= 0) out.push(entry.cloud.rows[i]);
-      } else if (entry.markers) {
-        Object.keys(entry.markers).forEach(function (row) {
-          var m = entry.byRow[row];
-          if (m && map.hasLayer(m) && map.latLngToContainerPoint(m.getLatLng()).distanceTo(cp) <= 8) out.push(+row);
-        });
-      }
-      return out;
-    }
-
     function collect(latlng, offers) {
       var hits = [];
       hooks.entries().forEach(function (entry) {
         var id = entry.spec.id;
         offers.filter(function (o) { return o.id === id; }).forEach(function (o) { hits.push(o); });
-        pointHits(entry, latlng).concat(vectorHits(entry, latlng)).forEach(function (row) {
+        entry.group.hitsAt(latlng).forEach(function (row) {   // the kind's rows there (jjj.js)
           if (!hits.some(function (h) { return h.id === id && h.row === row; })) {
             hits.push({id: id, row: row, entry: entry});
           }

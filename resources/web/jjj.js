@@ -52,6 +52,7 @@
   //   bounds(rows)         an L.LatLngBounds of those rows (of the whole layer when empty)
   //   highlight(rows, on)  mark or unmark rows; returns the positions that get a ring
   //   setFilter(keys)      show only these category keys (false: the kind has none)
+  //   hitsAt(latlng)       the rows drawn at a position, topmost first (jjj-pick.js)
   //   popupOf(row), nameOf(row)   identify (jjj-pick.js)
   //   setHidden(hidden)    the time slider (jjj-time.js), where the kind has one
   // and takes the map events it needs from getEvents(), so they go with the layer.
@@ -74,6 +75,7 @@
     bounds: function (rows) { return rows.length || !this.getBounds ? L.latLngBounds([]) : this.getBounds(); },
     highlight: function () { return []; },
     setFilter: function () { return false; },
+    hitsAt: function () { return []; },
     popupOf: function () { return null; },
     nameOf: function () { return ''; }
   };
@@ -95,6 +97,11 @@
 
   // points: a click offers the point's row; popups from the spec's columns or on demand
   var pointsApi = {
+    hitsAt: function (latlng) {   // the point under a position, 3 px of slop
+      if (!this.rows || !this._map) return [];   // a big layer's data still on its way
+      var i = this.nearest(this._map.latLngToContainerPoint(latlng), 3);
+      return i >= 0 ? [this.rows[i]] : [];
+    },
     bounds: function (rows) {
       if (!rows.length) return this.getBounds();
       var b = L.latLngBounds([]), self = this;

@@ -21,9 +21,9 @@ Adding a layer kind (say ``rings``) touches:
 3. the page: one ``L.Layer`` subclass, ``new Kind(spec, ctx)``, in a file of its own in
    resources/web (listed in ``render.assets._ASSETS`` before jjj.js) that ends with
    ``window.JjjKinds.<render> = Kind``; it answers ``count()``, ``bounds(rows)``,
-   ``highlight(rows, on)``, ``setFilter(keys)``, ``popupOf(row)`` and ``nameOf(row)``, and
-   takes the map events it needs from ``getEvents()`` (resources/web/jjj.js, "layer kinds";
-   jjj-markers.js is a small example);
+   ``highlight(rows, on)``, ``setFilter(keys)``, ``hitsAt(latlng)``, ``popupOf(row)`` and
+   ``nameOf(row)``, and takes the map events it needs from ``getEvents()``
+   (resources/web/jjj.js, "layer kinds"; jjj-markers.js is a small example);
 4. a test: tests/test_render_specs.py (the spec and its registry line) and
    tests/test_kinds_browser.py (the class in the page) show the pattern.
 """
