@@ -7,18 +7,22 @@ them back from a GCJ-02 basemap.
 """
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from PySide6.QtCore import QObject
+
+from jjjmap.model import MapDocument
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .layerpanel import LayerPanel
+    from .mapview import MapView
 
 MAX_VERTICES = 10000   # a drawing from the page is the user's clicks: more is not a drawing
 
 
 class SpatialHost(Protocol):
     """What the tools need of their owner (ui.spatialtools.SpatialTools, which imports this
-    module): the window, a status message, rings at a point, an error reporter."""
-
-    w: QObject
+    module): a status message, rings at a point, an error reporter."""
 
     def say(self, text: str) -> None: ...
 
@@ -28,26 +32,26 @@ class SpatialHost(Protocol):
 
 
 class DrawTools(QObject):
-    def __init__(self, spatial: SpatialHost):
+    def __init__(self, spatial: SpatialHost, doc: MapDocument, layers: "LayerPanel",
+                 map_view: "MapView"):
         super().__init__(spatial)
-        self.spatial = spatial
-        self.w = spatial.w
+        self.spatial, self.doc, self.layers, self.map = spatial, doc, layers, map_view
         self._pending_rings: str | None = None   # distances for rings at the next map click
-        self.w.map.bridge.shapeDrawn.connect(self.on_shape)
+        self.map.bridge.shapeDrawn.connect(self.on_shape)
 
     def start_measure(self, mode: str) -> None:
         """``mode``: "line" or "polygon"."""
         mode = "polygon" if mode == "polygon" else "line"
-        self.w.map.run_js(f"window.jjjMeasure && window.jjjMeasure.start('{mode}')")
+        self.map.run_js(f"window.jjjMeasure && window.jjjMeasure.start('{mode}')")
         self.spatial.say(self.tr("Click on the map to add points; double-click to finish."))
 
     def clear_measure(self) -> None:
-        self.w.map.run_js("window.jjjMeasure && window.jjjMeasure.clear()")
+        self.map.run_js("window.jjjMeasure && window.jjjMeasure.clear()")
 
     def rings_at_next_click(self, distances: str = "30,50,100km") -> None:
         """The page reports the next click on the map (jjjMeasure.pick); rings go there."""
         self._pending_rings = distances
-        self.w.map.run_js("window.jjjMeasure && window.jjjMeasure.pick()")
+        self.map.run_js("window.jjjMeasure && window.jjjMeasure.pick()")
         self.spatial.say(self.tr("Click on the map where the rings should be centred."))
 
     def on_shape(self, kind: str, coords: list) -> None:
@@ -80,15 +84,15 @@ class DrawTools(QObject):
                     raise AnalysisError(self.tr("A line needs two points or more."))
                 geom = shapely.LineString(pts)
                 name, name_zh = "Measured line", "量测线"
-            n = sum(1 for lyr in self.w.doc.layers if lyr.title_en.startswith(name)) + 1
+            n = sum(1 for lyr in self.doc.layers if lyr.title_en.startswith(name)) + 1
             layer = study_area_layer(geom, f"{name} {n}", f"{name_zh} {n}")
         except (AnalysisError, TypeError, ValueError) as exc:
             self.spatial.failed(self.tr("Keep the drawing"))(
                 exc if isinstance(exc, AnalysisError) else AnalysisError(str(exc)))
             return None
-        self.w.doc.add_layer(layer)
-        self.w.layers.set_current(layer.id)
-        self.spatial.say(self.tr("Added %1.").replace("%1", layer.title(self.w.doc.lang)))
+        self.doc.add_layer(layer)
+        self.layers.set_current(layer.id)
+        self.spatial.say(self.tr("Added %1.").replace("%1", layer.title(self.doc.lang)))
         return layer
 
 

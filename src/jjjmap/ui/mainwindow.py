@@ -120,7 +120,12 @@ class MainWindow(QMainWindow):
         self.layer_actions = LayerActions(self.doc, self.settings, self.feedback, self.layers,
                                           self.files.runner, self.layer_menu, self)
         self._toolbar_after(self.zoom_selection_action, self.layer_actions.style_action)
-        self.spatial = SpatialTools(self)  # Analysis menu: rings, select by location, measure
+        self.analysis_menu = QMenu(self)   # rings, select by location, measure (SpatialTools)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), self.analysis_menu)
+        self.spatial = SpatialTools(
+            self.doc, self.settings, self.feedback, layers=self.layers, table=self.table,
+            map_view=self.map, runner=self.files.runner, cursor=lambda: self.status.cursor,
+            menu=self.analysis_menu, parent=self)
         self.join_actions = JoinActions(   # Layer menu: Join table…, Count points…
             self.doc, self.settings, self.feedback, self.layers, self.files.runner,
             self.files.task_progress, self.layer_menu, self)

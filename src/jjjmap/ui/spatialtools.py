@@ -11,19 +11,28 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QLabel, QLineEdit, QMainWindow, QMenu,
-                               QRadioButton)
+                               QFormLayout, QLabel, QLineEdit, QMenu, QRadioButton,
+                               QWidget)
 
 from jjjmap.analysis import tasks   # plain-data entry points; heavy imports inside
 
+from jjjmap.model import MapDocument
+
 from .drawtools import DrawTools
+from .feedback import Feedback
 from .layeractions import detach
-from .workers import Task
+from .settings import Settings
+from .workers import Task, TaskRunner
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .attrtable import AttributeTable
+    from .layerpanel import LayerPanel
+    from .mapview import MapView
 
 log = logging.getLogger(__name__)
 
@@ -42,21 +51,32 @@ def _ok_cancel(dlg: QDialog, form: QFormLayout) -> QDialog.DialogCode:
 
 
 class SpatialTools(QObject):
-    """Owns the Analysis menu of a MainWindow and the answers it last gave."""
+    """Fills the Analysis menu and keeps the answers it last gave.
 
-    def __init__(self, window: QMainWindow):
-        super().__init__(window)
-        self.w = window
+    Given what it works on, not the window: the document, the settings (last folder),
+    ``feedback``, the layer panel (current layer), the attribute table (the rows a selection
+    picks), the map view (the page's measure and draw tools, ui.drawtools), the ``runner`` of
+    the window's background work, ``cursor`` (the WGS-84 lon, lat the mouse was last over,
+    or None), the ``menu`` to fill and ``parent`` for dialogs and actions."""
+
+    def __init__(self, doc: MapDocument, settings: Settings, feedback: Feedback, *,
+                 layers: "LayerPanel", table: "AttributeTable", map_view: "MapView",
+                 runner: TaskRunner, cursor: Callable[[], tuple[float, float] | None],
+                 menu: QMenu, parent: QWidget):
+        super().__init__(parent)
+        self.doc, self.settings, self.feedback = doc, settings, feedback
+        self.layers, self.table, self.runner, self.cursor = layers, table, runner, cursor
+        self.parent_widget = parent
         self.last_message = ""
         self.last_distances: dict[int, float] | None = None   # of the last distance select
-        self.menu = QMenu(window)
+        self.menu = menu
         self.rings_action = self._action(self.rings_dialog)
         self.select_action = self._action(self.select_dialog)
         self.nearest_action = self._action(self.nearest_dialog)
         self.matrix_action = self._action(self.matrix_dialog)
         self.save_selection_action = self._action(self.save_selection_as_layer)
         self.export_selection_action = self._action(self.export_selection_dialog)
-        self.draw = DrawTools(self)   # the page's measure / draw / pick tools
+        self.draw = DrawTools(self, doc, layers, map_view)   # the page's measure / draw / pick
         self.measure_line_action = self._action(lambda: self.draw.start_measure("line"))
         self.measure_area_action = self._action(lambda: self.draw.start_measure("polygon"))
         self.clear_measure_action = self._action(self.draw.clear_measure)
@@ -65,12 +85,11 @@ class SpatialTools(QObject):
                     self.export_selection_action, None, self.measure_line_action,
                     self.measure_area_action, self.clear_measure_action):
             self.menu.addSeparator() if act is None else self.menu.addAction(act)
-        window.menuBar().insertMenu(window.help_menu.menuAction(), self.menu)   # before Help
-        window.installEventFilter(self)
+        parent.installEventFilter(self)
         self.retranslate()
 
     def _action(self, slot: Callable[[], Any]) -> QAction:
-        act = QAction(self.w)
+        act = QAction(self.parent_widget)
         act.triggered.connect(lambda _checked=False: slot())
         return act
 
@@ -98,38 +117,38 @@ class SpatialTools(QObject):
             act.setStatusTip(tip)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        if watched is self.w and event.type() == QEvent.Type.LanguageChange:
+        if watched is self.parent_widget and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         return False
 
     # -- shared -----------------------------------------------------------------------------
     def say(self, text: str) -> None:
         self.last_message = text
-        self.w.statusBar().showMessage(text, 15000)
+        self.feedback.message(text, 15000)
 
     def failed(self, title: str) -> Callable[[BaseException], None]:
         def show(exc: BaseException) -> None:
             from jjjmap.analysis.errors import AnalysisError
             from jjjmap.io import JjjmapIOError
 
-            self.w.statusBar().clearMessage()
+            self.feedback.message("")
             if isinstance(exc, (AnalysisError, JjjmapIOError)):
                 text = str(exc)
             else:
                 log.error("%s failed", title, exc_info=exc)
                 text = self.tr("Something went wrong: %1").replace("%1", str(exc))
             self.last_message = text
-            self.w.report_error(title, text)
+            self.feedback.error(title, text)
         return show
 
     def _run(self, title: str, fn, *args, on_done: Callable[[Any], None]) -> Task:
-        self.w.statusBar().showMessage(self.tr("Working…"))
-        return self.w.files.runner.submit(Task(fn, *args), on_done, self.failed(title))
+        self.feedback.message(self.tr("Working…"))
+        return self.runner.submit(Task(fn, *args), on_done, self.failed(title))
 
     def _selection(self):
         """(layer, rows) of the document's selection, or (None, [])."""
-        layer_id, rows = self.w.doc.selection
-        layer = self.w.doc.find(layer_id)
+        layer_id, rows = self.doc.selection
+        layer = self.doc.find(layer_id)
         return (layer, list(rows)) if layer is not None and rows else (None, [])
 
     def _labels(self, layer, rows=None) -> list[str]:
@@ -148,7 +167,7 @@ class SpatialTools(QObject):
         labels = self._labels(layer, rows)
         name = labels[0] if len(rows) == 1 else \
             self.tr("%n selected feature(s) of %1", "", len(rows)).replace("%1", layer.title(
-                self.w.doc.lang))
+                self.doc.lang))
         return shape_place(union_of(layer.gdf.geometry.iloc[rows].tolist(), name), name)
 
     def _place(self, text: str):
@@ -158,7 +177,7 @@ class SpatialTools(QObject):
         lonlat = parse_lonlat(text)
         if lonlat is not None:
             return point_place(*lonlat)
-        place = search_place(text, self.w.doc)
+        place = search_place(text, self.doc)
         place.spec = {"kind": "search", "text": text.strip()}
         return place
 
@@ -182,20 +201,20 @@ class SpatialTools(QObject):
 
         def done(rows) -> None:
             layer = rings_layer(place, kms, rows=rows)
-            self.w.doc.add_layer(layer, index=self._above_boundaries())
-            self.w.layers.set_current(layer.id)
-            self.say(self.tr("Added %1.").replace("%1", layer.title(self.w.doc.lang)))
+            self.doc.add_layer(layer, index=self._above_boundaries())
+            self.layers.set_current(layer.id)
+            self.say(self.tr("Added %1.").replace("%1", layer.title(self.doc.lang)))
 
         return self._run(title, ring_rows, place, kms, on_done=done)
 
     def _above_boundaries(self) -> int:
         """Rings go above the boundaries and below the point layers (points stay clickable)."""
-        kinds = [lyr.kind for lyr in self.w.doc.layers]
+        kinds = [lyr.kind for lyr in self.doc.layers]
         points = [i for i, k in enumerate(kinds) if k in ("clusters", "institutions")]
         return points[0] if points else len(kinds)
 
     def rings_dialog(self) -> None:
-        dlg = QDialog(self.w)
+        dlg = QDialog(self.parent_widget)
         dlg.setWindowTitle(self.tr("Distance rings"))
         form = QFormLayout(dlg)
         around_sel = QRadioButton(self.tr("The selected feature(s)"), dlg)
@@ -206,8 +225,9 @@ class SpatialTools(QObject):
         has_sel = self._selection()[0] is not None
         around_sel.setEnabled(has_sel)
         (around_sel if has_sel else around_place).setChecked(True)
-        if self.w.status.cursor is not None:   # the last position the mouse was over
-            place.setText("{:.4f},{:.4f}".format(*self.w.status.cursor))
+        cursor = self.cursor()
+        if cursor is not None:   # the last position the mouse was over
+            place.setText("{:.4f},{:.4f}".format(*cursor))
         distances = QLineEdit("30,50,100km", dlg)
         form.addRow(around_sel)
         form.addRow(around_place, place)
@@ -236,14 +256,14 @@ class SpatialTools(QObject):
         from jjjmap.analysis.places import union_of
 
         title = self.tr("Select by location")
-        layer, ref = self.w.doc.find(layer_id), self.w.doc.find(of_id)
+        layer, ref = self.doc.find(layer_id), self.doc.find(of_id)
         if layer is None or ref is None:
             return None
         sel_layer, sel_rows = self._selection()
         rows = sel_rows if only_selected and sel_layer is ref else list(range(len(ref.gdf)))
         try:
             km = parse_distance(distance) if relation == "within" else None
-            name = ref.title(self.w.doc.lang)
+            name = ref.title(self.doc.lang)
             target = union_of(ref.gdf.geometry.iloc[rows].tolist(), name)
         except AnalysisError as exc:
             self.failed(title)(exc)
@@ -253,28 +273,28 @@ class SpatialTools(QObject):
         def done(result) -> None:
             positions, dists = result
             self.last_distances = dict(zip(positions, dists)) if dists is not None else None
-            self.w.layers.set_current(layer.id)
-            self.w.doc.select(layer.id, sorted(positions))
-            self.w.table.select_rows(sorted(positions))
+            self.layers.set_current(layer.id)
+            self.doc.select(layer.id, sorted(positions))
+            self.table.select_rows(sorted(positions))
             self.say(self.tr("Selected %1 of %2 features of %3.")
                       .replace("%1", str(len(positions))).replace("%2", str(len(geoms)))
-                      .replace("%3", layer.title(self.w.doc.lang)))
+                      .replace("%3", layer.title(self.doc.lang)))
 
         return self._run(title, tasks.select_rows, geoms, target, relation, km, name, on_done=done)
 
     def _layer_combo(self, parent, current: str | None = None) -> QComboBox:
         combo = QComboBox(parent)
-        for lyr in reversed(self.w.doc.layers):   # top of the panel first
-            combo.addItem(lyr.title(self.w.doc.lang), lyr.id)
+        for lyr in reversed(self.doc.layers):   # top of the panel first
+            combo.addItem(lyr.title(self.doc.lang), lyr.id)
         if current is not None and (i := combo.findData(current)) >= 0:
             combo.setCurrentIndex(i)
         return combo
 
     def select_dialog(self) -> None:
-        dlg = QDialog(self.w)
+        dlg = QDialog(self.parent_widget)
         dlg.setWindowTitle(self.tr("Select by location"))
         form = QFormLayout(dlg)
-        target = self._layer_combo(dlg, self.w.layers.current_layer_id())
+        target = self._layer_combo(dlg, self.layers.current_layer_id())
         sel_layer, _ = self._selection()
         ref = self._layer_combo(dlg, sel_layer.id if sel_layer is not None else None)
         within = QRadioButton(self.tr("Within a distance of"), dlg)
@@ -315,8 +335,8 @@ class SpatialTools(QObject):
                     title_zh=f"{layer.title_zh or layer.title_en} 选择集（{len(gdf)}）",
                     kind="vector", group="custom", source=layer.source,
                     licence=layer.licence, precision=layer.precision)
-        self.w.doc.add_layer(new)
-        self.say(self.tr("Added %1.").replace("%1", new.title(self.w.doc.lang)))
+        self.doc.add_layer(new)
+        self.say(self.tr("Added %1.").replace("%1", new.title(self.doc.lang)))
         return new
 
     def export_selection(self, path: str) -> Task | None:
@@ -334,13 +354,13 @@ class SpatialTools(QObject):
 
     def _save_name(self, title: str, stem: str, formats) -> str | None:
         path, chosen = QFileDialog.getSaveFileName(
-            self.w, title, str(Path(self.w.settings.last_dir()) / stem),
+            self.parent_widget, title, str(Path(self.settings.last_dir()) / stem),
             ";;".join(label for _, label in formats))
         if not path:
             return None
         if Path(path).suffix.lower() not in {ext for ext, _ in formats} | {".json"}:
             path += next((ext for ext, label in formats if label == chosen), formats[0][0])
-        self.w.settings.save_last_dir(str(Path(path).parent))
+        self.settings.save_last_dir(str(Path(path).parent))
         return path
 
     def export_selection_dialog(self) -> None:
@@ -355,30 +375,30 @@ class SpatialTools(QObject):
     def add_nearest(self, layer_id: str, of_id: str) -> Task | None:
         """Add ``nearest_km`` / ``nearest_name`` to ``layer_id``: each feature's geodesic
         distance to the nearest feature of ``of_id`` (another one, if it is the same layer)."""
-        layer, ref = self.w.doc.find(layer_id), self.w.doc.find(of_id)
+        layer, ref = self.doc.find(layer_id), self.doc.find(of_id)
         if layer is None or ref is None:
             return None
         geoms = list(layer.gdf.geometry.array)
         others = list(ref.gdf.geometry.array)
 
         def done(result) -> None:
-            if self.w.doc.find(layer_id) is not layer:
+            if self.doc.find(layer_id) is not layer:
                 return
             kms, names = result
             gdf = layer.gdf.copy()
             gdf["nearest_km"], gdf["nearest_name"] = kms, names
-            self.w.doc.replace_data(layer.id, gdf)
+            self.doc.replace_data(layer.id, gdf)
             self.say(self.tr("Added the columns nearest_km and nearest_name to %1.")
-                      .replace("%1", layer.title(self.w.doc.lang)))
+                      .replace("%1", layer.title(self.doc.lang)))
 
         return self._run(self.tr("Nearest distance"), tasks.nearest_columns, geoms, others,
                          self._labels(ref), layer is ref, on_done=done)
 
     def nearest_dialog(self) -> None:
-        dlg = QDialog(self.w)
+        dlg = QDialog(self.parent_widget)
         dlg.setWindowTitle(self.tr("Nearest distance column"))
         form = QFormLayout(dlg)
-        target = self._layer_combo(dlg, self.w.layers.current_layer_id())
+        target = self._layer_combo(dlg, self.layers.current_layer_id())
         ref = self._layer_combo(dlg)
         form.addRow(self.tr("For each feature of:"), target)
         form.addRow(self.tr("distance to the nearest of:"), ref)
