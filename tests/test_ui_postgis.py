@@ -52,7 +52,7 @@ def test_connect_add_large_table_pan_identify(window, qtbot, pg_data):
     address = dialog.layer_address()
     assert address.table == ("public", "pts")
     with qtbot.waitSignal(w.mapReady, timeout=60000):
-        open_address(w, address, dialog.typed_password())
+        open_address(w.files, address, dialog.typed_password())
     layer = next(lyr for lyr in w.doc.layers if lyr.kind == "postgis")
     # zoom 7: the whole region, more points than a request carries: counted on the server
     qtbot.waitUntil(lambda: (js(qtbot, w.map, f"jjj.pgState('{layer.id}')") or {})

@@ -200,7 +200,8 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(self._focus_search, QKeySequence.StandardKey.Find)
         self.about_action = self._action(lambda: dialogs.show_about(self))
         from . import pgdialog
-        self.add_postgis_action = self._action(lambda: pgdialog.add_postgis_layer(self))
+        self.add_postgis_action = self._action(lambda: pgdialog.add_postgis_layer(self.files,
+                                                                                  self))
 
         menu = self.file_menu = self.menuBar().addMenu("")
         menu.addAction(self.open_action)
@@ -412,7 +413,7 @@ class MainWindow(QMainWindow):
     def show_print_layout(self):
         from .printdialog import show_print_dialog
 
-        return show_print_dialog(self)
+        return show_print_dialog(self.doc, self.map, self.settings, self.feedback, self)
 
     def report_error(self, title: str, text: str) -> None:
         """A message box, or stderr for an unattended run (``quiet_errors``, e.g. screenshots)."""

@@ -8,6 +8,7 @@ host never freezes the window. Text from the database is plain text in every wid
 """
 from __future__ import annotations
 
+from typing import Protocol
 from urllib.parse import quote
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -16,7 +17,19 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFo
                                QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from .feedback import Feedback
 from .workers import Task, TaskRunner
+
+
+class LayerReader(Protocol):
+    """What the dialog needs to open a layer (ui.files.FileActions, which imports this
+    module for ask_password): its feedback, its translator, its background read."""
+
+    feedback: Feedback
+
+    def tr(self, text: str) -> str: ...
+
+    def read_layers(self, task: Task, source: str, shown: str | None = None) -> Task: ...
 
 
 def _list(address, password):
@@ -161,33 +174,33 @@ class PgDialog(QDialog):
         return replace(base, table=(t.schema, t.table), geometry=t.column)
 
 
-def add_postgis_layer(window) -> PgDialog:
-    """Show the dialog; the chosen layer opens on the window's worker (io.postgis)."""
-    dialog = PgDialog(window)
+def add_postgis_layer(files: LayerReader, parent: QWidget | None = None) -> PgDialog:
+    """Show the dialog; the chosen layer opens on the window's worker (io.postgis) and joins
+    the map like a file's layers (``files``: ui.files.FileActions)."""
+    dialog = PgDialog(parent)
 
     def accepted() -> None:
         try:
             address = dialog.layer_address()
         except Exception as exc:  # noqa: BLE001 - PostgisError: the user's message
-            window.report_error(dialog.tr("Could not add the layer"), str(exc))
+            files.feedback.error(dialog.tr("Could not add the layer"), str(exc))
             return
         if address is None:
-            window.report_error(dialog.tr("Could not add the layer"),
-                                dialog.tr("Choose a table (Test lists them) or write a query."))
+            files.feedback.error(dialog.tr("Could not add the layer"),
+                                 dialog.tr("Choose a table (Test lists them) or write a query."))
             return
-        open_address(window, address, dialog.typed_password())
+        open_address(files, address, dialog.typed_password())
     dialog.accepted.connect(accepted)
     dialog.open()
     return dialog
 
 
-def open_address(window, address, password: str | None = None) -> Task:
+def open_address(files: LayerReader, address, password: str | None = None) -> Task:
     """Open a PostGIS layer in the background; it joins the map like a file's layers."""
     from jjjmap.io.postgis import open_postgis
 
-    files = window.files
     name = address.storable()
-    window.statusBar().showMessage(files.tr("Opening %1…").replace("%1", address.display))
+    files.feedback.message(files.tr("Opening %1…").replace("%1", address.display))
     task = Task(open_postgis, address, password=password)
     return files.read_layers(task, name, address.display)
 

@@ -8,6 +8,7 @@ Changes to the map while the dialog is open (a layer hidden, a filter) refresh t
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
@@ -29,7 +30,14 @@ from PySide6.QtWidgets import (
 from jjjmap.export.errors import ExportError
 from jjjmap.export.layout import DEFAULT_DPI, DPI_RANGE, LEGEND_PLACES, PrintLayout, print_html
 
+from jjjmap.model import MapDocument
+
+from .feedback import Feedback
+from .settings import Settings
 from .workers import Task, TaskRunner
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .mapview import MapView
 
 PREVIEW_WIDTH = 460
 _pages = itertools.count(1)
@@ -39,10 +47,12 @@ class PrintDialog(QDialog):
     exported = Signal(str)       # the path written
     previewed = Signal()         # the preview page has loaded
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.window_ = window
-        self.doc = window.doc
+    def __init__(self, doc: MapDocument, map_view: "MapView", settings: Settings,
+                 feedback: Feedback, parent: QWidget | None = None):
+        """``map_view``: the view on screen (the layout's "current view" extent); ``feedback``
+        tells the window's status line a layout was saved."""
+        super().__init__(parent)
+        self.doc, self.map, self.settings, self.feedback = doc, map_view, settings, feedback
         self.setWindowTitle(self.tr("Print layout"))
         self.runner = TaskRunner(self)
         self.job = None
@@ -178,7 +188,7 @@ class PrintDialog(QDialog):
         if key in ("mm", "px"):
             size = f"{self.width_spin.value():g}x{self.height_spin.value():g}{key}"
         extent = self.extent_combo.currentData()
-        view = self.window_.map
+        view = self.map
         return PrintLayout(
             size=size, landscape=self.landscape_check.isChecked(),
             dpi=None if key == "px" else self.dpi_spin.value(),
@@ -224,7 +234,7 @@ class PrintDialog(QDialog):
     def export_dialog(self, fmt: str) -> None:
         caption = self.tr("Export PDF") if fmt == "pdf" else self.tr("Export PNG")
         pattern = self.tr("PDF document (*.pdf)") if fmt == "pdf" else self.tr("PNG image (*.png)")
-        path, _ = QFileDialog.getSaveFileName(self, caption, self.window_.settings.last_dir(),
+        path, _ = QFileDialog.getSaveFileName(self, caption, self.settings.last_dir(),
                                               pattern)
         if path:
             if not path.lower().endswith(f".{fmt}"):
@@ -251,7 +261,7 @@ class PrintDialog(QDialog):
     def _exported(self, path: str) -> None:
         self._done()
         self.status.setText(self.tr("Saved %1").replace("%1", path))
-        self.window_.statusBar().showMessage(self.tr("Saved %1").replace("%1", path), 6000)
+        self.feedback.message(self.tr("Saved %1").replace("%1", path), 6000)
         self.exported.emit(path)
 
     def _export_failed(self, message: str) -> None:
@@ -264,8 +274,9 @@ class PrintDialog(QDialog):
         super().done(result)
 
 
-def show_print_dialog(window) -> PrintDialog:
-    dialog = PrintDialog(window)
+def show_print_dialog(doc: MapDocument, map_view: "MapView", settings: Settings,
+                      feedback: Feedback, parent: QWidget | None = None) -> PrintDialog:
+    dialog = PrintDialog(doc, map_view, settings, feedback, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dialog.show()
     return dialog
