@@ -34,9 +34,10 @@ def open_window():
     return app, window
 
 
-def open_file_timed(window, csv: str, timeout_s: float = TIMEOUT_S):
+def open_file_timed(window, csv: str, timeout_s: float = TIMEOUT_S, style: dict | None = None):
     """Open ``csv`` through the window (read in a worker) until the map has drawn it:
-    (the new layer, seconds, the GUI thread's longest stall in s)."""
+    (the new layer, seconds, the GUI thread's longest stall in s). ``style``: a style file's
+    options, given to the layer before the map sees it (as ``jjjmap gui --style``)."""
     before = {lyr.id for lyr in window.doc.layers}
 
     def drawn() -> bool:
@@ -44,7 +45,7 @@ def open_file_timed(window, csv: str, timeout_s: float = TIMEOUT_S):
 
     with StallWatch() as stall:
         start = time.perf_counter()
-        window.files.open_path(csv)
+        window.files.open_path(csv, style=style)
         ok = wait(window.map.mapReady, timeout_s, drawn)
         seconds = time.perf_counter() - start
     if not ok:

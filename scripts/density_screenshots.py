@@ -41,24 +41,19 @@ def shoot(window, path: Path) -> None:
 def density(out: Path, renderer: str, name: str) -> None:
     from bench.app import open_file_timed, open_window
     from bench.data import clustered_points_csv
-    from jjjmap.model import Style
 
     app, window = open_window()
     doc = window.doc
     for layer in doc.layers:   # the built-in points (and their slider) would cover the mass
         if layer.kind in ("institutions", "clusters"):
             doc.set_visible(layer.id, False)
-    before = {lyr.id for lyr in doc.layers}
-
-    def styled(event, *payload):   # the style before the first render, as --style does
-        if event == "layer_added" and payload[0].id not in before:
-            payload[0].style = Style(renderer=renderer)
-
-    doc.events.connect(styled)
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / f"{TITLE}.csv"
         csv.symlink_to(clustered_points_csv(500_000))
-        open_file_timed(window, str(csv), 300)
+        # the style given with the file, as `jjjmap gui --layer F --style S` does
+        layer, _, _ = open_file_timed(window, str(csv), 300, style={"renderer": renderer})
+    if layer.style.renderer != renderer:
+        raise SystemExit(f"the layer was drawn as {layer.style.renderer}, not {renderer}")
     # the region fills the map's height: moved right, off the legend (bottom left)
     window.map.run_js("jjj.map.panBy([-150, 0], {animate: false}); true")
     shoot(window, out / name)
