@@ -74,6 +74,7 @@
     _anim: window.JjjPointCloud.prototype._anim,
     _screen: window.JjjPointCloud.prototype._screen,
     redraw: window.JjjPointCloud.prototype.redraw,
+    _onView: window.JjjPointCloud.prototype._onView,
     _rgba: window.JjjPointCloud.prototype._rgba,
     onAdd: window.JjjPointCloud.prototype.onAdd,         // the same canvas and map events
     onRemove: window.JjjPointCloud.prototype.onRemove,

@@ -103,14 +103,15 @@
     onAdd: function (m) {
       this._canvas = L.DomUtil.create('canvas', 'jjj-points leaflet-zoom-animated');
       this.getPane().appendChild(this._canvas);
-      m.on('moveend zoomend resize viewreset', this.redraw, this);
+      m.on('moveend zoomend resize viewreset', this._onView, this);
       m.on('zoomanim', this._anim, this);
       m.on('click', this._click, this);
-      this.redraw();
+      this._view = null;
+      this._onView();
     },
     onRemove: function (m) {
       L.DomUtil.remove(this._canvas);
-      m.off('moveend zoomend resize viewreset', this.redraw, this);
+      m.off('moveend zoomend resize viewreset', this._onView, this);
       m.off('zoomanim', this._anim, this);
       m.off('click', this._click, this);
     },
@@ -121,6 +122,17 @@
         .add(m.project(this._center, e.zoom)).subtract(m._getNewPixelOrigin(e.center, e.zoom));
       L.DomUtil.setTransform(this._canvas, tl, scale);
     },
+    // Leaflet fires three of these per zoom (viewreset, zoomend, moveend) on one view: it
+    // is drawn once (a new mask or new data redraws through redraw() itself)
+    _onView: function () {
+      var m = this._map;
+      if (!m) return;
+      var size = m.getSize(), sc = this._screen();
+      var key = [m.getZoom(), sc.ox, sc.oy, sc.tl.x, sc.tl.y, size.x, size.y].join();
+      if (key === this._view) return;
+      this._view = key;
+      this.redraw();
+    },
     _screen: function () {
       var m = this._map, z = m.getZoom(), scale = 256 * Math.pow(2, z), po = m.getPixelOrigin();
       var tl = m.containerPointToLayerPoint([0, 0]);
@@ -128,6 +140,7 @@
     },
     redraw: function () {
       if (!this._map) return;
+      this.draws = (this.draws || 0) + 1;   // tests: one drawing per view
       this._center = this._map.getCenter(); this._zoom = this._map.getZoom();
       var size = this._map.getSize(), dpr = window.devicePixelRatio || 1, c = this._canvas;
       var sc = this._screen();
