@@ -79,13 +79,15 @@ class TaskRunner(QObject):
                on_error: Callable[[BaseException], None]) -> Task:
         # connected as plain callables, so they outlive the runner: a task that ends after
         # its window was closed (and the runner deleted) has nobody left to tell
+        # a task cancelled after its thread had already sent the result (the signal waits in
+        # the GUI thread's queue while the user clicks Cancel) is dropped here too
         def finish(result):
-            if shiboken6.isValid(self):
+            if shiboken6.isValid(self) and not task.cancelled:
                 self._forget(task)
                 on_done(result)
 
         def fail(exc):
-            if shiboken6.isValid(self):
+            if shiboken6.isValid(self) and not task.cancelled:
                 self._forget(task)
                 on_error(exc)
 
