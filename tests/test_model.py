@@ -84,3 +84,24 @@ def test_find_returns_none_for_unknown_or_removed_layers():
     assert doc.find(a.id) is a
     doc.remove_layer(a.id)
     assert doc.find(a.id) is None and doc.find(None) is None
+
+
+def test_a_snapshot_keeps_the_document_as_it_was():
+    doc = MapDocument()
+    a = doc.add_layer(_layer("a"))
+    doc.set_view(39.5, 116.5, 9)
+    shot = doc.snapshot()
+    doc.set_visible(a.id, False)
+    doc.set_filter(a.id, "sector", ["x"])
+    doc.set_view(30.0, 110.0, 5)
+    doc.set_basemap("osm")
+    doc.add_layer(_layer("b"))
+    assert [lyr.title_en for lyr in shot.layers] == ["a"]
+    assert shot.find(a.id).visible is True and shot.find(a.id).filter == {}
+    assert (shot.view.lat, shot.view.lon, shot.view.zoom) == (39.5, 116.5, 9)
+    assert shot.basemap == "positron"
+    assert shot.find(a.id) is not a and shot.find(a.id).gdf is a.gdf   # data shared, not copied
+    with pytest.raises(KeyError):
+        shot.layer("nope")
+    with pytest.raises(AttributeError):
+        shot.basemap = "osm"   # frozen

@@ -175,14 +175,52 @@ def test_the_window_shows_before_the_data_stack_is_imported():
 
 def test_a_stored_page_that_never_draws_is_rendered_and_forgotten(start, cache, qtbot,
                                                                   monkeypatch):
-    from jjjmap.ui import mapview
+    from jjjmap.ui import warmstart
 
     start()
     for page in cache.glob("*.html"):
         page.write_text("<html><body>not a map</body></html>", encoding="utf-8")
-    monkeypatch.setattr(mapview, "STORED_PAGE_GRACE_MS", 300)
+    monkeypatch.setattr(warmstart, "STORED_PAGE_GRACE_MS", 300)
     w = start(wait_ready=False)
     qtbot.waitUntil(lambda: w.map.ready and w.map.last_html is not None, timeout=30000)
     assert _layer_ids(w) == BUILTIN
     assert js(qtbot, w.map, "jjj.featureCount('counties')") == 199
     assert not list(cache.glob("*.html"))   # forgotten: the next start renders and keeps one
+
+
+def _transitions(caplog) -> list[tuple[str, str]]:
+    """The page states MapView went through, from its log (MapView._to logs each change)."""
+    out = []
+    for record in caplog.records:
+        if record.name == "jjjmap.ui.mapview" and " -> " in record.getMessage():
+            before, _, after = record.getMessage().split(": ", 1)[1].partition(" -> ")
+            out.append((before, after.split(" ")[0]))
+    return out
+
+
+def test_a_stored_page_is_adopted_through_the_page_states(start, cache, qtbot, caplog):
+    from jjjmap.ui.mapview import PageState
+
+    start()
+    caplog.set_level("DEBUG", logger="jjjmap.ui.mapview")
+    caplog.clear()
+    w = start()
+    assert w.map.state is PageState.ADOPTED and w.map.ready
+    assert _transitions(caplog) == [("EMPTY", "WAITING"), ("WAITING", "STORED"),
+                                    ("STORED", "ADOPTED")]
+    with pytest.raises(RuntimeError, match="ADOPTED -> STORED"):
+        w.map.show_stored(b"<html></html>")   # a stored page only while the layers load
+    assert w.map.state is PageState.ADOPTED
+
+
+def test_a_change_while_loading_makes_the_stored_page_stale(start, cache, qtbot, caplog):
+    from jjjmap.ui.mapview import PageState
+
+    start()
+    caplog.set_level("DEBUG", logger="jjjmap.ui.mapview")
+    caplog.clear()
+    w = start(before_show=lambda w: w.doc.add_layer(county_layer()))
+    qtbot.waitUntil(lambda: w.map.ready and w.map.state is PageState.RENDERED, timeout=30000)
+    assert _transitions(caplog)[:5] == [("EMPTY", "WAITING"), ("WAITING", "STALE"),
+                                        ("STALE", "EMPTY"), ("EMPTY", "RENDERING"),
+                                        ("RENDERING", "RENDERED")]

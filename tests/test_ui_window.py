@@ -234,3 +234,30 @@ def test_heavy_user_outlines_render_off_the_gui_thread():
     big = Polygon(np.c_[116 + 0.5 * np.cos(angle), 39 + 0.5 * np.sin(angle)])
     builtin.add_layer(Layer(gpd.GeoDataFrame(geometry=[big], crs=4326), "parcels"))
     assert _heavy(builtin)
+
+
+def test_a_background_render_reads_a_snapshot_not_the_live_document(window, qtbot,
+                                                                     monkeypatch):
+    import threading
+
+    from jjjmap.model import DocumentSnapshot
+    from jjjmap.ui import mapview
+
+    seen = []
+    render = window.map.renderer
+
+    def recording(doc):
+        seen.append((type(doc), threading.current_thread() is threading.main_thread(),
+                     [lyr.visible for lyr in doc.layers]))
+        return render(doc)
+
+    monkeypatch.setattr(window.map, "renderer", recording)
+    monkeypatch.setattr(mapview, "_heavy", lambda doc: True)
+    first = window.doc.layers[0]
+    with qtbot.waitSignal(window.map.pageRendered, timeout=20000):
+        window.map.render()
+        window.doc.set_visible(first.id, not first.visible)   # on the GUI thread meanwhile
+    assert len(seen) == 1
+    kind, on_main, visible = seen[0]
+    assert kind is DocumentSnapshot and not on_main
+    assert visible[0] is not first.visible   # the document as render() found it

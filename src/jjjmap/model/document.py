@@ -5,6 +5,8 @@ edit it, tests and the CLI use it without a display.
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -30,6 +32,30 @@ class View:
     # (west, south, east, north) in WGS-84 that the map zooms out to show whole when the
     # window is too small for it at ``zoom``; None once the user has moved the map.
     fit: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class DocumentSnapshot:
+    """The document as it was at one moment, taken on the GUI thread for work elsewhere (a
+    render or a print page on a worker): the live document changes meanwhile. Reads like a
+    MapDocument for the renderer. The layers are copies (their data, style, filter and meta
+    are shared: the document replaces those on a change rather than editing them)."""
+
+    title: str
+    basemap: str
+    lang: str
+    view: View
+    layers: tuple[Layer, ...]
+    selection: tuple[str | None, tuple[int, ...]] = (None, ())
+
+    def layer(self, layer_id: str) -> Layer:
+        found = self.find(layer_id)
+        if found is None:
+            raise KeyError(layer_id)
+        return found
+
+    def find(self, layer_id: str | None) -> Layer | None:
+        return next((lyr for lyr in self.layers if lyr.id == layer_id), None)
 
 
 class DocumentEvents:
@@ -85,6 +111,12 @@ class MapDocument:
         self.layers: list[Layer] = []
         self.selection: tuple[str | None, tuple[int, ...]] = (None, ())
         self.events = DocumentEvents()   # doc.events.layer_added.connect(...)
+
+    def snapshot(self, view: View | None = None) -> DocumentSnapshot:
+        """The document now (at ``view`` if given), for a worker thread to read."""
+        return DocumentSnapshot(self.title, self.basemap, self.lang,
+                                dataclasses.replace(view or self.view),
+                                tuple(copy.copy(lyr) for lyr in self.layers), self.selection)
 
     # -- layers -----------------------------------------------------------------------------
     def layer(self, layer_id: str) -> Layer:

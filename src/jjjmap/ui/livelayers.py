@@ -101,7 +101,8 @@ class LiveLayers:
                 return   # overtaken: a newer change of the layer, or a new page
             from jjjmap.render.common import script_json
 
-            v._rendered_filters[layer.id] = {k: set(map(str, x)) for k, x in layer.filter.items()}
+            sent = args[1]
+            v._rendered_filters[layer.id] = {k: set(map(str, x)) for k, x in sent.filter.items()}
             v.run_js(f"window.jjj.addLayer({script_json(spec)})", self._fallback)
             v._js_call("setOrder", [lyr.id for lyr in v.doc.layers])
             v.layerSent.emit(layer.id)
@@ -112,7 +113,8 @@ class LiveLayers:
                 log.warning("a live layer change failed; rendering the page", exc_info=exc)
                 v.schedule_render()
 
-        args = (v.doc, layer, v.page_basemap)
+        shown = v.doc.snapshot()   # the spec is made from this, on a worker for a big layer
+        args = (shown, shown.layer(layer.id), v.page_basemap)
         if not _big(layer):
             try:
                 done(live_layer_spec(*args))

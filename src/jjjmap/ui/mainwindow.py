@@ -93,7 +93,13 @@ class MainWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.map = MapView(doc, renderer, self)
         if builtin_start:
-            self.builtin = BuiltinStart(self)   # renders wait for the built-in layers
+            # renders wait for the built-in layers
+            self.builtin = BuiltinStart(
+                self.map, tianditu_key=self.tianditu_key, restored_view=self.restored_view,
+                started_at=self.started_at, parent=self,
+                busy=lambda on: self.progress.setVisible(on or bool(self.files.runner.active)),
+                adopted=lambda: self.table.set_layer(self._layer(self.layers.current_layer_id())),
+                error=self.report_error)
         self.map.setAcceptDrops(False)  # dropped files go to the window, not the browser
         self.setCentralWidget(self.map)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-from typing import Any, Callable
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, Callable, Iterator
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
@@ -17,20 +19,45 @@ from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
 
-from jjjmap.model import LIVE_CHANGES, MapDocument, View
+from jjjmap.model import LIVE_CHANGES, DocumentSnapshot, MapDocument, View
 
 from .bridge import BRIDGE_BOOT, Bridge, PageBridge, qwebchannel_js
 from .scheme import HOST, SCHEME, Pending, shared_profile
 
 log = logging.getLogger(__name__)
 
-Renderer = Callable[[MapDocument], str]
+Renderer = Callable[[DocumentSnapshot], str]   # a MapDocument reads the same
 BACKGROUND_FEATURES = 50_000
 # A user's lines and polygons cost by their vertices (simplifying them is most of a render:
 # 20k polygons of 1.75M vertices took 4 s); the built-in outlines come from the display cache.
 BACKGROUND_VERTICES = 250_000
-STORED_PAGE_GRACE_MS = 5000   # after the layers are in, for a stored page to say it drew
 
+
+class PageState(Enum):
+    """What the view's page is, for the document (``MapView.state``); whether that page has
+    drawn is ``MapView.ready``, which the page's loading drives for every state."""
+
+    EMPTY = "empty"          # no page of the document (the blank start-up page, a stored
+    #                          page given up or about to be replaced)
+    WAITING = "waiting"      # the layers still load (ui.warmstart): nothing shows, renders wait
+    STORED = "stored"        # they still load; a stored page of them shows, to be kept as it is
+    STALE = "stale"          # they still load and the document changed meanwhile (a stored
+    #                          page may show, but not this document): adopt renders
+    ADOPTED = "adopted"      # the stored page became the document's page, without a render
+    RENDERING = "rendering"  # a render of the document was asked; its page is not served yet
+    RENDERED = "rendered"    # a page of this view's own rendering is served (last_html)
+
+
+WAITING_STATES = frozenset({PageState.WAITING, PageState.STORED, PageState.STALE})
+_NEXT = {
+    PageState.EMPTY: {PageState.WAITING, PageState.RENDERING},
+    PageState.WAITING: {PageState.STORED, PageState.STALE, PageState.EMPTY},
+    PageState.STORED: {PageState.STALE, PageState.ADOPTED, PageState.EMPTY},
+    PageState.STALE: {PageState.STALE, PageState.EMPTY},
+    PageState.ADOPTED: {PageState.RENDERING},
+    PageState.RENDERING: {PageState.RENDERING, PageState.RENDERED},
+    PageState.RENDERED: {PageState.RENDERING},
+}
 
 
 def display_to_wgs84(basemap: str, lon: float, lat: float) -> tuple[float, float]:
@@ -79,7 +106,6 @@ class MapView(QWebEngineView):
     viewChanged = Signal(float, float, float)  # noqa: N815
     mapReady = Signal()  # noqa: N815
     renderFailed = Signal(str)  # noqa: N815
-    storedPageFailed = Signal()  # noqa: N815 - a stored page (ui.warmstart) did not draw
     renderRequested = Signal()  # noqa: N815 - render() or schedule_render() was called
     pageRendered = Signal()  # noqa: N815 - a page for the document (or an adopted stored one)
     pageLoaded = Signal()  # noqa: N815 - this view's page finished loading (not the blank one)
@@ -92,6 +118,7 @@ class MapView(QWebEngineView):
         self.doc = doc
         self.renderer = renderer or default_renderer
         self.ready = False         # the current page has said mapReady
+        self.state = PageState.EMPTY   # what that page is for the document (see _to)
         self._page_path = "index.html" if (n := next(self._numbers)) == 1 else f"v{n}/index.html"
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
@@ -128,7 +155,8 @@ class MapView(QWebEngineView):
         self._live_filter: tuple[str, str] | None = None
         self._generation = 0  # pages rendered; answers about an older page are ignored
         self.page_basemap = doc.basemap
-        self._missed = False
+        self._page_doc: DocumentSnapshot | None = None   # what the page was made from
+        self._last_rendered: bytes | None = None          # this view's own last page
         self._rendered_filters: dict[str, dict[str, set]] = {}
         self._unsubscribe = self._observe(doc)
         self._runner = None   # a TaskRunner for the renders of big documents
@@ -140,12 +168,6 @@ class MapView(QWebEngineView):
         from .livelayers import LiveLayers   # layers added/restyled/removed without a reload
         self.live = LiveLayers(self)
         self._handler.rows[self._page_path.rpartition("/")[0]] = self._row_json
-        # A start whose built-in layers are still loading (ui.warmstart): renders wait for
-        # them (``waiting``); a stored page of them may already show (``stored``).
-        self.waiting = False
-        self.stored = False
-        self._render_deferred = False
-        self._rendered_here = False   # a page of this view's own rendering is shown
 
     def _rows_of(self, layer_id: str) -> int | None:
         """How many rows the layer has (None: not on the map); the bridge checks clicks."""
@@ -160,51 +182,60 @@ class MapView(QWebEngineView):
     @property
     def last_html(self) -> str | None:
         """The page this view last rendered (None if it has shown none of its own)."""
-        data = self._handler.pages.get(self._page_path) if self._rendered_here else None
-        return data.decode("utf-8") if data is not None else None
+        return None if self._last_rendered is None else self._last_rendered.decode("utf-8")
+
+    @property
+    def waiting(self) -> bool:
+        """The document's layers are still loading (ui.warmstart): renders wait for them."""
+        return self.state in WAITING_STATES
+
+    def _to(self, state: PageState, why: str) -> None:
+        """The one place the page state changes; a change MapView does not make is a bug."""
+        if state not in _NEXT[self.state]:
+            raise RuntimeError(f"MapView page state {self.state.name} -> {state.name} "
+                               f"({why}) is not a transition it makes")
+        if state is not self.state:
+            log.debug("page %s: %s -> %s (%s)", self._page_path, self.state.name,
+                      state.name, why)
+        self.state = state
 
     def wait_for_layers(self) -> None:
         """The document's layers are still loading: render once they are (``adopt``)."""
-        self.waiting = True
+        self._to(PageState.WAITING, "the layers load")
 
     def stop_waiting(self) -> None:
         """The layers will not come (they failed, or a project replaced the map)."""
-        self.waiting = self.stored = False
+        if self.waiting:
+            self._to(PageState.EMPTY, "the layers will not come")
 
     def show_stored(self, html: bytes, fragment: str = "") -> None:
         """Show a stored page of the layers still loading, at the view and basemap that
         ``fragment`` names (ui.warmstart); finer outlines it asks for wait for the layers."""
-        self.waiting = self.stored = True
+        if self.state is not PageState.STALE:   # a stale start keeps rendering on adopt
+            self._to(PageState.STORED, "a stored page")
         self._generation += 1
         self.page_basemap = self.doc.basemap
+        self._page_doc = self.doc.snapshot()
         self._load_page(html, fragment)
 
-    def adopt(self, layers) -> None:
-        """The layers the start was waiting for have loaded: add them at the bottom of the
-        document (in their order), then render, unless the stored page shows exactly them
-        and nothing has changed meanwhile."""
-        # the page waits for these: adding them is no change to render (the others hear it)
+    @contextmanager
+    def receiving_layers(self) -> Iterator[None]:
+        """The layers the start waited for go into the document: not a change to render (the
+        other observers of the document still hear them)."""
         with self.doc.events.layer_added.blocker(self._on_layer_added):
-            for index, layer in enumerate(layers):
-                self.doc.add_layer(layer, index)
-        stored, self.stored, self.waiting = self.stored, False, False
-        if stored and not self._render_deferred:
-            self.pageRendered.emit()
-            self._note_rendered()
-            if not self.ready:   # a stored page that never draws is rendered anew
-                generation = self._generation
-                QTimer.singleShot(STORED_PAGE_GRACE_MS, self,
-                                  lambda: self._check_stored_page(generation))
-        else:
-            self.render()
-        self._render_deferred = False
-        self._handler.retry_held()
+            yield
 
-    def _check_stored_page(self, generation: int) -> None:
-        if generation == self._generation and not self.ready:
-            log.warning("the stored page did not draw; rendering the map")
-            self.storedPageFailed.emit()
+    def adopt(self) -> None:
+        """The document now holds the layers the start waited for: keep the stored page if
+        it shows exactly them and nothing changed meanwhile (ADOPTED), else render."""
+        if self.state is PageState.STORED:
+            self._to(PageState.ADOPTED, "the stored page shows the layers")
+            self.pageRendered.emit()
+            self._note_rendered(self.doc.snapshot())
+        else:
+            self._to(PageState.EMPTY, "the layers are in; the page needs a render")
             self.render()
+        self._handler.retry_held()
 
     def render(self) -> bool:
         """Render the document and load it; False (and renderFailed) if rendering failed.
@@ -217,24 +248,31 @@ class MapView(QWebEngineView):
         dropped.
         """
         self.renderRequested.emit()
-        if self.waiting:   # the layers still load; adopt renders
-            self._render_deferred = True
+        if self.waiting:
+            self._defer_render()
             return True
+        self._to(PageState.RENDERING, "render")
         self._reload_timer.stop()
         self._ready_poll.stop()
         self.ready = False
         self._generation += 1
-        if _heavy(self.doc):
-            return self._render_in_background()
+        shown = self.doc.snapshot()   # what the page shows; a worker reads only this
+        if _heavy(shown):
+            return self._render_in_background(shown)
         try:
-            html = self.renderer(self.doc)
+            html = self.renderer(shown)
         except Exception as exc:  # noqa: BLE001 - shown to the user, logged with traceback
             self._render_failed(exc)
             return False
-        self._show(html)
+        self._show(html, shown)
         return True
 
-    def _render_in_background(self) -> bool:
+    def _defer_render(self) -> None:
+        """A render asked while the layers load: ``adopt`` renders, not keeping a stored
+        page (it shows the document as it was)."""
+        self._to(PageState.STALE, "a render waits for the layers")
+
+    def _render_in_background(self, shown: DocumentSnapshot) -> bool:
         from .workers import Task, TaskRunner
 
         if self._runner is None:
@@ -243,30 +281,32 @@ class MapView(QWebEngineView):
 
         def done(html: str) -> None:
             if generation == self._generation:
-                self._show(html)
+                self._show(html, shown)
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
                 self._render_failed(exc)
 
-        self._runner.submit(Task(self.renderer, self.doc), done, failed)
+        self._runner.submit(Task(self.renderer, shown), done, failed)
         return True
 
     def _render_failed(self, exc: BaseException) -> None:
         log.error("rendering the map failed", exc_info=exc)
         self.renderFailed.emit(str(exc))
 
-    def _note_rendered(self) -> None:
-        self.page_basemap = self.doc.basemap
+    def _note_rendered(self, shown: DocumentSnapshot) -> None:
+        self._page_doc = shown
+        self.page_basemap = shown.basemap
         # what the page holds: a live filter can narrow this, not widen it
         self._rendered_filters = {lyr.id: {k: set(map(str, v)) for k, v in lyr.filter.items()}
-                                  for lyr in self.doc.layers}
+                                  for lyr in shown.layers}
 
-    def _show(self, html: str) -> None:
+    def _show(self, html: str, shown: DocumentSnapshot) -> None:
+        self._to(PageState.RENDERED, "the page is rendered")
         self.pageRendered.emit()
-        self._note_rendered()
-        self._rendered_here = True
-        self._load_page(html.encode("utf-8"))
+        self._note_rendered(shown)
+        self._last_rendered = html.encode("utf-8")
+        self._load_page(self._last_rendered)
 
     def _load_page(self, data: bytes, fragment: str = "") -> None:
         """Serve ``data`` as this view's page and load it (at ``#fragment``)."""
@@ -280,8 +320,8 @@ class MapView(QWebEngineView):
     def schedule_render(self) -> None:
         """Re-render soon, once, however many changes arrive in this event-loop turn."""
         self.renderRequested.emit()
-        if self.waiting:   # the layers still load: adopt renders
-            self._render_deferred = True
+        if self.waiting:
+            self._defer_render()
             return
         self._reload_timer.start()
 
@@ -331,16 +371,32 @@ class MapView(QWebEngineView):
         if self.ready:
             return
         self.ready = True
-        if self._missed:
+        if self._changed_while_loading():
             self._sync_live_state()
         layer_id, rows = self.doc.selection
         if layer_id is not None and rows:
             self._js_call("highlight", layer_id, list(rows))
         self.mapReady.emit()
 
+    def _changed_while_loading(self) -> bool:
+        """A layer of the page shown, hidden, faded or moved, or another basemap, since the
+        page was made: the page was not listening yet. (Layers added or removed meanwhile
+        asked for a render of their own.)"""
+        made = self._page_doc
+        if made is None:
+            return False
+        if self.doc.basemap != self.page_basemap:
+            return True
+        now = {lyr.id: lyr for lyr in self.doc.layers}
+        kept = [lyr for lyr in made.layers if lyr.id in now]
+        if any(bool(now[lyr.id].visible) != bool(lyr.visible)
+               or float(now[lyr.id].opacity) != float(lyr.opacity) for lyr in kept):
+            return True
+        ids = {lyr.id for lyr in kept}
+        return [lyr.id for lyr in kept] != [i for i in now if i in ids]
+
     def _sync_live_state(self) -> None:
         """Changes made while the page loaded went nowhere; send the document's state."""
-        self._missed = False
         for layer in self.doc.layers:
             self._js_call("setVisible", layer.id, bool(layer.visible))
             self._js_call("setOpacity", layer.id, float(layer.opacity))
@@ -444,10 +500,6 @@ class MapView(QWebEngineView):
             selection_changed=self._on_selection_changed,
             language_changed=lambda _lang: self.schedule_render())
 
-    def _note_missed(self) -> None:
-        if not self.ready:
-            self._missed = True  # sent again once the page is ready
-
     def _on_layer_added(self, layer) -> None:
         if not self.live.send(layer):   # else the live page took it (ui.livelayers)
             self.schedule_render()
@@ -457,7 +509,6 @@ class MapView(QWebEngineView):
             self.schedule_render()
 
     def _on_layer_changed(self, layer, what: str) -> None:
-        self._note_missed()
         if what == "visible":
             self._js_call("setVisible", layer.id, bool(layer.visible))
         elif what == "opacity":
@@ -472,12 +523,9 @@ class MapView(QWebEngineView):
             self.schedule_render()
 
     def _on_layers_reordered(self, ids: list[str]) -> None:
-        self._note_missed()
         self._js_call("setOrder", list(ids))
 
     def _on_basemap_changed(self, name: str) -> None:
-        self._note_missed()
-
         def switched(ok: Any) -> None:
             if ok is True:
                 self.page_basemap = name

@@ -204,7 +204,7 @@ class PrintDialog(QDialog):
         layout = self.layout_options()
         if self._task is not None:
             self.runner.cancel(self._task)
-        self._task = self.runner.submit(Task(print_html, self.doc, layout),
+        self._task = self.runner.submit(Task(print_html, self.doc.snapshot(), layout),
                                         lambda result: self._show(result, layout), self._fail)
 
     def _show(self, result, layout: PrintLayout) -> None:

@@ -149,7 +149,8 @@ class LayoutJob(QObject):
             self.failed.emit(str(exc))
             return
         self._runner = TaskRunner(self)
-        self._runner.submit(Task(print_html, self.doc, self.layout), self._draw, self._error)
+        self._runner.submit(Task(print_html, self.doc.snapshot(), self.layout),
+                            self._draw, self._error)
 
     def _error(self, exc: BaseException) -> None:
         self.failed.emit(str(exc) if isinstance(exc, ExportError)

@@ -18,7 +18,6 @@ them without rendering again (``MainWindow.adopt``). ``JJJMAP_NO_DISK_CACHE=1`` 
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import logging
@@ -28,17 +27,20 @@ import time
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from jjjmap.cachedir import cache_folder
 
+from .mapview import MapView, PageState
 from .workers import Task, TaskRunner
 
 log = logging.getLogger(__name__)
 
 FORMAT = "2"
 KEEP = 6   # stored pages kept, the most recently used
+STORED_PAGE_GRACE_MS = 5000   # after the layers are in, for a stored page to say it drew
 
 
 def directory() -> Path | None:
@@ -186,91 +188,113 @@ def _read_builtin(prepare_render: bool):
 
 
 class BuiltinStart(QObject):
-    """A window's start on the built-in map (``MainWindow(None, warm=True)``).
+    """The one owner of a window's start on the built-in map (``MainWindow(None, warm=True)``).
 
     The window shows at once with an empty document; the stored page, if any, loads at the
     remembered view and basemap; the built-in layers are read on a worker (after the stored
-    page has loaded: it draws sooner without the reading beside it) and adopted by the map
-    (``MapView.adopt``: no render when the stored page shows them). A start without a stored
-    page renders once the layers are in and stores that page, at the default view, when it
-    has drawn.
+    page has loaded: it draws sooner without the reading beside it), put into the document
+    here and the map keeps the stored page when it shows them (``MapView.adopt``). A stored
+    page that does not draw within STORED_PAGE_GRACE_MS is forgotten and the map rendered. A
+    start without a stored page renders once the layers are in and stores that page, at the
+    default view, when it has drawn.
+
+    Its collaborators are passed in: the map view (and through it the document), the
+    Tianditu key, whether the view was restored from the last run, the process start time,
+    and three callbacks to the window: ``busy(bool)`` for its progress indicator,
+    ``adopted()`` once the layers are in the document, ``error(title, text)``.
     """
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.w = window
+    def __init__(self, view: MapView, *, tianditu_key: Callable[[], str | None],
+                 restored_view: bool, started_at: float, busy: Callable[[bool], None],
+                 adopted: Callable[[], None], error: Callable[[str, str], None],
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.map, self.doc = view, view.doc
+        self._tianditu_key, self._restored_view = tianditu_key, restored_view
+        self._started_at = started_at
+        self._busy, self._adopted, self._error = busy, adopted, error
         self.loading = True
         self.warm: WarmStart | None = None
         self.layers_seconds: float | None = None
         self._runner = None
         self._keep: tuple[WarmStart, str, tuple] | None = None
-        window.map.wait_for_layers()
-        window.map.storedPageFailed.connect(lambda: self.warm is not None and self.warm.discard())
+        view.wait_for_layers()
 
     def begin(self) -> None:
         """Show the stored page of the built-in map if there is one, and read the layers."""
         from .mapview import wgs84_to_display
 
-        w, doc = self.w, self.w.doc
+        doc = self.doc
         self.warm = warm = WarmStart.for_start(lang=doc.lang, basemap=doc.basemap,
-                                               tianditu=w.tianditu_key())
+                                               tianditu=self._tianditu_key())
         if warm.hit:
             view = None
-            if w.restored_view:
+            if self._restored_view:
                 lon, lat = wgs84_to_display(doc.basemap, doc.view.lon, doc.view.lat)
                 view = (lat, lon, doc.view.zoom)
             else:
                 doc.view = type(doc.view)(fit=warm.fit)
-            w.map.show_stored(warm.html, fragment(view, doc.basemap))
+            self.map.show_stored(warm.html, fragment(view, doc.basemap))
         # a runner of its own: the status bar's Cancel (for files) must not strand the map
         self._runner = TaskRunner(self)
-        w.progress.show()   # busy, until the layers are in
+        self._busy(True)   # until the layers are in
 
         def read() -> None:
             if self.loading:   # a miss renders at once: the renderer's imports come along
                 self._runner.submit(Task(_read_builtin, not warm.hit), self._adopt, self._failed)
 
         if warm.hit:
-            w.map.loadFinished.connect(read, type=Qt.ConnectionType.SingleShotConnection)
+            self.map.loadFinished.connect(read, type=Qt.ConnectionType.SingleShotConnection)
         else:
             read()
 
     def _done(self) -> None:
         self.loading = False
-        self.w.progress.setVisible(bool(self.w.files.runner.active))
+        self._busy(False)
 
     def _adopt(self, full) -> None:
         if not self.loading:
             return   # given up (a project replaced the map)
         self._done()
-        w, doc = self.w, self.w.doc
-        if not w.restored_view:
+        doc, view = self.doc, self.map
+        if not self._restored_view:
             doc.view = full.view   # quietly: the default view, as a stored page shows it
         pristine = not doc.layers   # nothing added meanwhile: the page can be stored
-        w.map.adopt(list(full.layers))
-        self.layers_seconds = time.perf_counter() - w.started_at
-        w.table.set_layer(w.doc.find(w.layers.current_layer_id()))
-        if not self.warm.hit and pristine and w.map.last_html is not None:
+        with view.receiving_layers():   # at the bottom of the document, in their order
+            for index, layer in enumerate(full.layers):
+                doc.add_layer(layer, index)
+        view.adopt()
+        self.layers_seconds = time.perf_counter() - self._started_at
+        self._adopted()
+        if view.state is PageState.ADOPTED and not view.ready:
+            QTimer.singleShot(STORED_PAGE_GRACE_MS, self, self._check_stored_page)
+        if not self.warm.hit and pristine and view.last_html is not None:
             self._prepare_keep(full.view)
         elif self.warm.hit:   # the first change that re-renders need not wait for folium
             self._runner.submit(Task(_import_renderer), lambda _r: None,
                                 lambda exc: log.debug("renderer import failed: %s", exc))
+
+    def _check_stored_page(self) -> None:
+        """An adopted stored page that never draws is forgotten and the map rendered."""
+        if self.map.state is PageState.ADOPTED and not self.map.ready:
+            log.warning("the stored page did not draw; rendering the map")
+            if self.warm is not None:
+                self.warm.discard()
+            self.map.render()
 
     def _prepare_keep(self, default_view) -> None:
         """The page to store for the next start, under the key of the settings it was
         rendered with (the language may have changed meanwhile), at the default view."""
         from jjjmap.render.basemaps import datum_of
 
-        w, doc = self.w, self.w.doc
-        key = cache_key(lang=doc.lang, datum=datum_of(doc.basemap), tianditu=w.tianditu_key())
+        doc = self.doc
+        key = cache_key(lang=doc.lang, datum=datum_of(doc.basemap), tianditu=self._tianditu_key())
         if key is None:
             return
-        html = w.map.last_html
+        html = self.map.last_html
         if doc.view != default_view:   # a remembered view: render the default view's page
-            shown = copy.copy(doc)
-            shown.view = default_view
             try:
-                html = w.map.renderer(shown)
+                html = self.map.renderer(doc.snapshot(view=default_view))
             except Exception:  # the map shows; only the next start is slower
                 log.warning("warm start: the default view's page failed", exc_info=True)
                 return
@@ -286,13 +310,13 @@ class BuiltinStart(QObject):
     def _failed(self, exc: BaseException) -> None:
         if self.loading:
             self.give_up()
-            self.w.report_error(self.tr("Could not read the built-in map"), str(exc))
+            self._error(self.tr("Could not read the built-in map"), str(exc))
 
     def give_up(self) -> None:
         """The layers will not be adopted (they failed, or a project replaces the map)."""
         if self.loading:
             self._done()
-            self.w.map.stop_waiting()
+            self.map.stop_waiting()
 
     def shutdown(self) -> None:
         self.loading = False
