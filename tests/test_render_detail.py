@@ -134,3 +134,19 @@ def test_a_users_points_have_no_levels():
     pts = doc.add_layer(Layer(gpd.GeoDataFrame(geometry=[Point(116, 39)], crs=4326), "P"))
     spec = layer_spec(pts, doc, 0.01, None, "fetch")
     assert spec["render"] == "points" and "detail" not in spec and "simplified" not in spec
+
+
+def test_a_layers_source_is_hashed_once_for_its_levels(monkeypatch):
+    import geopandas as gpd
+
+    geoms = gpd.GeoSeries([shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)]).values
+    first = displaycache.key(geoms, 0.01)
+    written = []
+    real = displaycache.shapely.to_wkb
+    monkeypatch.setattr(displaycache.shapely, "to_wkb", lambda a: written.append(1) or real(a))
+    assert displaycache.key(geoms, 0.02) != first and displaycache.key(geoms, 0.01) == first
+    assert written == []                        # the same array: its digest remembered
+    geoms[1] = shapely.Point(5, 5).buffer(1)    # edited in place: another vertex count
+    assert displaycache.key(geoms, 0.01) != first and written == [1]
+    same = gpd.GeoSeries([shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)]).values
+    assert displaycache.key(same, 0.01) == first   # a copy of the same data: the same key

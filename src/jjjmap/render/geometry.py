@@ -135,9 +135,15 @@ def is_coverage(arr: np.ndarray) -> bool:
 
 
 def _ring_counts(arr: np.ndarray) -> np.ndarray:
-    parts, owner = shapely.get_parts(arr, return_index=True)
-    rings = 1 + shapely.get_num_interior_rings(parts)
-    return np.bincount(owner, weights=rings, minlength=len(arr))
+    """Rings per polygon or multipolygon (only multipolygons are taken apart: get_parts
+    copies, 0.24 s for one 2M-vertex polygon on a loaded machine)."""
+    out = 1 + shapely.get_num_interior_rings(arr)        # 0 for a multipolygon
+    multi = np.flatnonzero(shapely.get_type_id(arr) == 6)
+    if len(multi):
+        parts, owner = shapely.get_parts(arr[multi], return_index=True)
+        rings = 1 + shapely.get_num_interior_rings(parts)
+        out[multi] = np.bincount(owner, weights=rings, minlength=len(multi)).astype(out.dtype)
+    return out
 
 
 def simplify_polygons(arr: np.ndarray, tolerance: float) -> np.ndarray:
