@@ -70,3 +70,24 @@ def test_a_click_popup_and_live_add_restyle_remove(qtbot, tmp_path):
                         timeout=10000)
         page_answered(qtbot, w.map)   # a reload would have been asked for by now
         assert (w.map.load_count, w.map.render_count) == (loads, renders)   # never reloaded
+
+
+def test_a_large_layer_draws_a_new_view_on_the_worker_in_the_app_page(qtbot, tmp_path):
+    """The app's page (jjjmap: scheme, its Content-Security-Policy with `worker-src blob:`)
+    lets the large layer draw on its worker: the first frame in the page, a new view there,
+    and a point is still found under the cursor (hitsAt reads the page's copy)."""
+    doc = synthetic_document()
+    doc.basemap = "none"
+    layer = doc.add_layer(big_layer(60_000))
+    g = "jjj.layerGroup('big')"
+    with shown_window(qtbot, doc, tmp_path, timeout=60000, sectors=SECTORS) as w:
+        qtbot.waitUntil(lambda: js(qtbot, w.map, f"!!(window.jjj && jjj.ready && {g}.drawnBy)"),
+                        timeout=30000)
+        assert js(qtbot, w.map, f"{g}.drawnBy") == "page"
+        pt = layer.gdf.geometry.iloc[777]
+        js(qtbot, w.map, f"jjj.setView({pt.y}, {pt.x}, 17)")
+        qtbot.waitUntil(lambda: js(qtbot, w.map, f"{g}.drawnBy === 'worker' && !{g}.pending()"),
+                        timeout=20000)
+        assert js(qtbot, w.map, f"{g}.drawn") > 0
+        assert js(qtbot, w.map, "JjjBigPointsUsesWorker()") is True
+        assert 777 in js(qtbot, w.map, f"{g}.hitsAt(L.latLng({pt.y}, {pt.x}))")

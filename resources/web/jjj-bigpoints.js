@@ -7,24 +7,129 @@
 (function () {
   'use strict';
 
-  var LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+  // The drawing, written once: pure functions of typed arrays (no DOM, no Leaflet), run
+  // in the page or in the worker, whose source is this function's text (blitDisc and the
+  // stack offset are jjj-points.js's, passed in; in the worker their own text too).
+  function kernel(blitDisc, offsetOf) {
+    var LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+    var TYPES = {Float32Array: Float32Array, Int32Array: Int32Array, Uint32Array: Uint32Array,
+                 Uint16Array: Uint16Array, Uint8Array: Uint8Array};
+
+    function views(buf, where) {
+      var out = {};
+      Object.keys(where || {}).forEach(function (k) {
+        var w = where[k], T = TYPES[w[2]];
+        if (T) out[k] = new T(buf, w[0], w[1]);
+      });
+      return out;
+    }
+
+    // a layer's arrays from its two buffers (b: the spec's bin without its base64)
+    function state(b, geo, sty) {
+      var g = views(geo, b.geo), s = views(sty, b.sty);
+      return {x: g.x, y: g.y, rows: g.rows, starts: g.off, ci: s.ci || null, r: s.r || null,
+              stack: s.stack || null, hide: null, grid: b.grid, ox: b.ox, oy: b.oy,
+              levels: (b.levels || []).map(function (l) {
+                return {level: l.level, side: l.side, x0: l.x0, y0: l.y0, nx: l.nx, ny: l.ny,
+                        idx: g[l.name + 'i'], cnt: g[l.name + 'c'], off: g[l.name + 'o']};
+              })};
+    }
+
+    // cells [cx0..cx1] x [cy0..cy1] of a grid (k cells per world unit) that meet the view
+    function cells(k, x0, y0, nx, ny, v, pad) {
+      var ux0 = (v.ox - pad) / v.scale, uy0 = (v.oy - pad) / v.scale;
+      var ux1 = (v.ox + v.sx + pad) / v.scale, uy1 = (v.oy + v.sy + pad) / v.scale;
+      return [Math.max(0, Math.floor(ux0 * k) - x0), Math.min(nx - 1, Math.floor(ux1 * k) - x0),
+              Math.max(0, Math.floor(uy0 * k) - y0), Math.min(ny - 1, Math.floor(uy1 * k) - y0)];
+    }
+
+    // the discs of the cells in view into buf (w x h Uint32 pixels, cleared here): S a
+    // layer's state with its style (R, alpha, cols: Uint32 colours), v a view {scale, ox,
+    // oy, sx, sy (CSS pixels), dpr, lv: index of the pre-binned level or -1}; returns how
+    // many discs it drew
+    function draw(S, v, buf, w, h) {
+      buf.fill(0);
+      if (!S.x) return 0;
+      var R = S.R, cols = S.cols, dpr = v.dpr, drawn = 0;
+      var x = S.x, y = S.y, ci = S.ci, rr = S.r, stack = S.stack, hide = S.hide;
+      var bx = S.ox * v.scale - v.ox, by = S.oy * v.scale - v.oy, scale = v.scale;
+      var blend = S.alpha < 0.8, spans = {};
+      var alphaOf = [];   // alpha (0..256) of an entry standing for k points: 1-(1-a)^k
+      for (var q = 0; q <= 16; q++) alphaOf.push(Math.round(256 * (1 - Math.pow(1 - S.alpha, Math.max(1, q)))));
+      function disc(i, k) {
+        var px = x[i] * scale + bx, py = y[i] * scale + by, r = rr ? rr[i] : R;
+        if (stack && stack[i]) { var o = offsetOf.call(S, i, r); px += o[0]; py += o[1]; }
+        var X = Math.round(px * dpr), Y = Math.round(py * dpr), rad = Math.max(1, Math.round(r * dpr));
+        if (X < -rad || Y < -rad || X >= w + rad || Y >= h + rad) return;
+        drawn++;
+        var col = cols[ci ? ci[i] : 0], a = alphaOf[1];
+        if (k > 1 && LITTLE) {
+          a = alphaOf[Math.min(16, k)];
+          col = ((col & 0xffffff) | (Math.min(255, a) << 24)) >>> 0;
+        }
+        blitDisc(buf, w, h, X, Y, rad, col, a, blend, spans);
+      }
+      var pad = (rr ? 20 : R) + (stack ? 40 : 2), cx, cy, e, e1, cell, lv = v.lv >= 0 ? S.levels[v.lv] : null;
+      if (lv) {
+        var kl = 256 * Math.pow(2, lv.level) / lv.side, range = cells(kl, lv.x0, lv.y0, lv.nx, lv.ny, v, pad);
+        for (cy = range[2]; cy <= range[3]; cy++) {
+          for (cx = range[0]; cx <= range[1]; cx++) {
+            cell = cy * lv.nx + cx;
+            for (e = lv.off[cell], e1 = lv.off[cell + 1]; e < e1; e++) disc(lv.idx[e], lv.cnt[e]);
+          }
+        }
+      } else {
+        var g = S.grid, rg = cells(Math.pow(2, g.z), g.x0, g.y0, g.nx, g.ny, v, pad);
+        for (cy = rg[2]; cy <= rg[3]; cy++) {
+          for (cx = rg[0]; cx <= rg[1]; cx++) {
+            cell = cy * g.nx + cx;
+            for (e = S.starts[cell], e1 = S.starts[cell + 1]; e < e1; e++) {
+              if (!hide || !hide[e]) disc(e, 1);
+            }
+          }
+        }
+      }
+      return drawn;
+    }
+
+    return {TYPES: TYPES, state: state, draw: draw};
+  }
+
+  // The worker: the layers' state by id (their buffers arrive once, copies transferred);
+  // a view is drawn into an OffscreenCanvas and goes back as an ImageBitmap, transferred.
+  // The page keeps one request open per layer, so nothing queues here to go stale.
+  function workerMain(K) {
+    var layers = {};
+    self.onmessage = function (e) {
+      var m = e.data, S = layers[m.id];
+      if (m.op === 'points') {
+        S = layers[m.id] = K.state(m.b, m.geo, m.sty);
+        S.R = m.R; S.alpha = m.alpha; S.cols = m.cols; S.canvas = null;
+      } else if (m.op === 'hide') {
+        if (S) S.hide = m.hide;
+      } else if (m.op === 'drop') {
+        delete layers[m.id];
+      } else if (m.op === 'draw' && S) {
+        var c = S.canvas;
+        if (!c || c.width !== m.w || c.height !== m.h) {
+          c = S.canvas = new OffscreenCanvas(m.w, m.h);
+          S.ctx = c.getContext('2d'); S.img = S.ctx.createImageData(m.w, m.h);
+          S.buf = new Uint32Array(S.img.data.buffer);
+        }
+        var drawn = K.draw(S, m.v, S.buf, m.w, m.h);
+        S.ctx.putImageData(S.img, 0, 0);
+        var bmp = c.transferToImageBitmap();
+        self.postMessage({id: m.id, seq: m.seq, drawn: drawn, bmp: bmp}, [bmp]);
+      } else {
+        self.postMessage({id: m.id, seq: m.seq, lost: true});
+      }
+    };
+  }
 
   function bufferOf(str) {
     var bin = atob(str || ''), n = bin.length, u8 = new Uint8Array(n);
     for (var i = 0; i < n; i++) u8[i] = bin.charCodeAt(i);
     return u8.buffer;
-  }
-
-  var TYPES = {Float32Array: Float32Array, Int32Array: Int32Array, Uint32Array: Uint32Array,
-               Uint16Array: Uint16Array, Uint8Array: Uint8Array};
-
-  function views(buf, where) {
-    var out = {};
-    Object.keys(where || {}).forEach(function (k) {
-      var w = where[k], T = TYPES[w[2]];
-      if (T) out[k] = new T(buf, w[0], w[1]);
-    });
-    return out;
   }
 
   function fetchBuffer(url) {
@@ -34,13 +139,57 @@
     });
   }
 
+  var offset = window.JjjPointCloud.prototype._offset, K = kernel(window.JjjBlitDisc, offset);
+  var TYPES = K.TYPES;
+
+  // One worker for every large layer, made from the kernel's text in a blob: URL, as
+  // jjj-density-worker.js makes its own (an export carries it; CSP `worker-src blob:`).
+  // No Worker or OffscreenCanvas, a policy that forbids it, an error in it: every layer
+  // draws in the page from then on.
+  var worker = null, broken = !window.Worker || !window.Blob || !window.URL ||
+      typeof OffscreenCanvas === 'undefined' || typeof createImageBitmap === 'undefined';
+  var clients = {}, nextId = 1;
+  // the page's own drawing from now on (tests compare it with the worker's)
+  window.JjjBigPointsNoWorker = function () { fail(); };
+  window.JjjBigPointsUsesWorker = function () { return !!worker; };
+
+  function fail() {
+    broken = true;
+    if (worker) { try { worker.terminate(); } catch (e) { /* gone already */ } }
+    worker = null;
+    Object.keys(clients).forEach(function (id) { clients[id]._lost(); });
+  }
+
+  function theWorker() {
+    if (worker || broken) return worker;
+    try {
+      var src = 'var K = (' + kernel.toString() + ')(' + window.JjjBlitDisc.toString() + ', ' +
+                offset.toString() + ');\n(' + workerMain.toString() + ')(K);\n';
+      var url = URL.createObjectURL(new Blob([src], {type: 'text/javascript'}));
+      worker = new Worker(url);
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      broken = true; worker = null;
+      return null;
+    }
+    worker.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); fail(); };
+    worker.onmessage = function (e) {
+      var m = e.data, c = clients[m.id];
+      if (!c) { if (m.bmp) m.bmp.close(); return; }
+      c._answer(m);
+    };
+    return worker;
+  }
+
+  var Cloud = window.JjjPointCloud;
   window.JjjBigPoints = L.Layer.extend({
     initialize: function (spec, pane, onPick) {
       var b = spec.bin, self = this;
       this.spec = spec; this.options = {pane: pane}; this.onPick = onPick;
       this.n = b.n; this._shown = b.n; this.hide = null;
       this.alpha = spec.style.alpha === undefined ? 0.85 : spec.style.alpha;
-      this.loaded = null;
+      this.loaded = null; this.id = nextId++; this.seq = 0; this.sent = false;
+      this.drawnBy = null;   // 'page' or 'worker': who drew the frame shown (tests, bench)
       if (b.geoB64 !== undefined) {
         this._take(bufferOf(b.geoB64), bufferOf(b.styB64));
       } else {
@@ -50,14 +199,16 @@
       }
     },
     _take: function (geo, sty) {
-      var b = this.spec.bin, g = views(geo, b.geo), s = views(sty, b.sty);
-      this.x = g.x; this.y = g.y; this.rows = g.rows; this.starts = g.off;   // not this.off: that is L.Layer's own
-      this.ci = s.ci || null; this.r = s.r || null; this.stack = s.stack || null;
-      this.levels = (b.levels || []).map(function (l) {
-        return {level: l.level, side: l.side, x0: l.x0, y0: l.y0, nx: l.nx, ny: l.ny,
-                idx: g[l.name + 'i'], cnt: g[l.name + 'c'], off: g[l.name + 'o']};
-      });
+      var S = this.S = K.state(this._meta(), geo, sty);
+      this._geo = geo; this._sty = sty;   // copies go to the worker once the first frame is drawn
+      this.x = S.x; this.y = S.y; this.rows = S.rows; this.starts = S.starts;   // not this.off: that is L.Layer's own
+      this.ci = S.ci; this.r = S.r; this.stack = S.stack; this.levels = S.levels;
+      S.R = this.spec.style.radius || 5; S.alpha = this.alpha;
       if (this.hide) this.setHidden(this._hidden);
+    },
+    _meta: function () {   // the spec's bin without its base64 (what the worker needs)
+      var b = this.spec.bin;
+      return {geo: b.geo, sty: b.sty, levels: b.levels, grid: b.grid, ox: b.ox, oy: b.oy};
     },
     setHidden: function (hidden) {
       this._hidden = hidden;
@@ -66,18 +217,26 @@
       var mask = hidden.mask;
       if (mask) { for (var i = 0; i < n; i++) { h[i] = mask[rows[i]]; shown += 1 - h[i]; } }
       else { for (var j = 0; j < n; j++) { h[j] = hidden(rows[j]) ? 1 : 0; shown += 1 - h[j]; } }
-      this._shown = shown;
+      this._shown = shown; this.S.hide = h; this._hideSent = false;
       this.redraw();
     },
     shownCount: function () { return this._shown; },
-    _offset: window.JjjPointCloud.prototype._offset,
-    _anim: window.JjjPointCloud.prototype._anim,
-    _screen: window.JjjPointCloud.prototype._screen,
-    redraw: window.JjjPointCloud.prototype.redraw,
-    _onView: window.JjjPointCloud.prototype._onView,
-    _rgba: window.JjjPointCloud.prototype._rgba,
-    onAdd: window.JjjPointCloud.prototype.onAdd,         // the same canvas and map events
-    onRemove: window.JjjPointCloud.prototype.onRemove,
+    _offset: Cloud.prototype._offset,
+    _anim: Cloud.prototype._anim,
+    _screen: Cloud.prototype._screen,
+    _onView: Cloud.prototype._onView,
+    _rgba: Cloud.prototype._rgba,
+    onAdd: function (m) {
+      clients[this.id] = this;
+      Cloud.prototype.onAdd.call(this, m);   // the same canvas and map events
+    },
+    onRemove: function (m) {
+      Cloud.prototype.onRemove.call(this, m);
+      delete clients[this.id];
+      this._open = null; this._want = false;
+      if (worker && this.sent) worker.postMessage({op: 'drop', id: this.id});
+      this.sent = false;
+    },
     // the pre-binned level for this zoom: a level's pixel as wide as the discs' radius
     // (discs of radius R over R-pixel bins look as all the points do, at 1/R^2 the work),
     // the coarsest level at least that fine
@@ -90,63 +249,114 @@
       });
       return best;   // none that fine: the points themselves, from the cells in view
     },
-    // cells [cx0..cx1] x [cy0..cy1] of a grid (k cells per world unit) that meet the view
-    _cells: function (k, x0, y0, nx, ny, sc, size, pad) {
-      var ux0 = (sc.ox - pad) / sc.scale, uy0 = (sc.oy - pad) / sc.scale;
-      var ux1 = (sc.ox + size.x + pad) / sc.scale, uy1 = (sc.oy + size.y + pad) / sc.scale;
-      return [Math.max(0, Math.floor(ux0 * k) - x0), Math.min(nx - 1, Math.floor(ux1 * k) - x0),
-              Math.max(0, Math.floor(uy0 * k) - y0), Math.min(ny - 1, Math.floor(uy1 * k) - y0)];
+    // what kernel.draw takes for the map's view now
+    _viewOf: function (sc, size, dpr) {
+      var lv = this._level(this._map.getZoom());
+      return {scale: sc.scale, ox: sc.ox, oy: sc.oy, sx: size.x, sy: size.y, dpr: dpr,
+              lv: lv ? this.levels.indexOf(lv) : -1};
     },
+    // After the first frame a view is drawn on the worker: the page only posts the view
+    // (the last frame stays, moved and scaled to the view as Leaflet's zoom animation does)
+    // and shows the frame when it comes, in one task with the canvas's new position. One
+    // request open at a time; a frame for a view the map has left is dropped and the view
+    // shown then is asked for.
+    redraw: function () {
+      if (!this._map) return;
+      if (!this.drawnBy || !this.x || !this._workerOk()) { Cloud.prototype.redraw.call(this); return; }
+      this.draws = (this.draws || 0) + 1;
+      var m = this._map;
+      this._anim({zoom: m.getZoom(), center: m.getCenter()});
+      if (this._open) { this._want = true; return; }
+      this._ask();
+    },
+    _workerOk: function () {
+      if (!theWorker()) return false;
+      if (!this.sent) {
+        var geo = this._geo.slice(0), sty = this._sty.slice(0);
+        worker.postMessage({op: 'points', id: this.id, b: this._meta(), geo: geo, sty: sty,
+                            R: this.S.R, alpha: this.alpha, cols: this._rgba()}, [geo, sty]);
+        this.sent = true; this._hideSent = !this.hide;
+      }
+      return true;
+    },
+    _ask: function () {
+      var m = this._map, size = m.getSize(), dpr = window.devicePixelRatio || 1, sc = this._screen();
+      if (!this._hideSent) {
+        worker.postMessage({op: 'hide', id: this.id, hide: this.hide ? this.hide.slice() : null});
+        this._hideSent = true;
+      }
+      var v = this._viewOf(sc, size, dpr);
+      this._want = false;
+      this._open = {seq: ++this.seq, v: v, tl: sc.tl, size: size, dpr: dpr, key: this._keyNow(),
+                    center: m.getCenter(), zoom: m.getZoom()};
+      try {
+        worker.postMessage({op: 'draw', id: this.id, seq: this.seq, v: v,
+                            w: Math.round(size.x * dpr), h: Math.round(size.y * dpr)});
+      } catch (e) { fail(); }
+    },
+    _keyNow: function () {
+      var m = this._map, size = m.getSize(), sc = this._screen();
+      return [m.getZoom(), sc.ox, sc.oy, sc.tl.x, sc.tl.y, size.x, size.y, this.S.hide ? this._shown : -1].join();
+    },
+    _answer: function (a) {
+      var o = this._open;
+      if (!o || a.seq !== o.seq) { if (a.bmp) a.bmp.close(); return; }
+      this._open = null;
+      if (a.lost || !this._map) { if (a.bmp) a.bmp.close(); if (this._map) Cloud.prototype.redraw.call(this); return; }
+      if (this._want || o.key !== this._keyNow()) {   // the map moved on meanwhile
+        a.bmp.close();
+        this._ask();
+        return;
+      }
+      var c = this._canvas, w = a.bmp.width, h = a.bmp.height;
+      if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+      c.style.width = o.size.x + 'px'; c.style.height = o.size.y + 'px';
+      var ctx = c.getContext('2d');
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.globalCompositeOperation = 'copy';
+      ctx.drawImage(a.bmp, 0, 0);
+      ctx.globalCompositeOperation = 'source-over';
+      a.bmp.close();
+      L.DomUtil.setPosition(c, o.tl);
+      this._center = o.center; this._zoom = o.zoom;
+      this.drawn = a.drawn; this.level = o.v.lv >= 0 ? this.levels[o.v.lv].level : null;
+      this.drawnBy = 'worker';
+      this._idle();
+    },
+    // the worker is gone: an open request is drawn here
+    _lost: function () {
+      this.sent = false;
+      if (this._open) { this._open = null; this._want = false; Cloud.prototype.redraw.call(this); }
+    },
+    // fn() once no frame of this layer is on its way (tests, bench: "drawn")
+    whenDrawn: function (fn) {
+      if (!this._open && !this._want) { fn(); return; }
+      (this._idlers || (this._idlers = [])).push(fn);
+    },
+    pending: function () { return !!(this._open || this._want); },
+    _idle: function () {
+      if (this._open || this._want || !this._idlers) return;
+      var cbs = this._idlers; this._idlers = null;
+      cbs.forEach(function (cb) { cb(); });
+    },
+    // the page's own drawing (the first frame, and every frame without a worker)
     _draw: function (ctx, c, sc, size, dpr) {
       var w = c.width, h = c.height, img = this._img;
       if (!img || img.width !== w || img.height !== h) {
         img = this._img = ctx.createImageData(w, h); this._buf = new Uint32Array(img.data.buffer);
       }
-      var buf = this._buf;
-      buf.fill(0);
-      this.drawn = 0;
-      if (!this.x) { ctx.putImageData(img, 0, 0); return; }
-      var b = this.spec.bin, R = this.spec.style.radius || 5, cols = this._rgba();
-      var x = this.x, y = this.y, ci = this.ci, rr = this.r, stack = this.stack, hide = this.hide;
-      var bx = b.ox * sc.scale - sc.ox, by = b.oy * sc.scale - sc.oy, scale = sc.scale;
-      var blend = this.alpha < 0.8, spans = {}, self = this;
-      var alphaOf = [];   // alpha (0..256) of an entry standing for k points: 1-(1-a)^k
-      for (var q = 0; q <= 16; q++) alphaOf.push(Math.round(256 * (1 - Math.pow(1 - this.alpha, Math.max(1, q)))));
-      function disc(i, k) {
-        var px = x[i] * scale + bx, py = y[i] * scale + by, r = rr ? rr[i] : R;
-        if (stack && stack[i]) { var o = self._offset(i, r); px += o[0]; py += o[1]; }
-        var X = Math.round(px * dpr), Y = Math.round(py * dpr), rad = Math.max(1, Math.round(r * dpr));
-        if (X < -rad || Y < -rad || X >= w + rad || Y >= h + rad) return;
-        self.drawn++;
-        var col = cols[ci ? ci[i] : 0], a = alphaOf[1];
-        if (k > 1 && LITTLE) {
-          a = alphaOf[Math.min(16, k)];
-          col = ((col & 0xffffff) | (Math.min(255, a) << 24)) >>> 0;
-        }
-        window.JjjBlitDisc(buf, w, h, X, Y, rad, col, a, blend, spans);   // jjj-points.js
-      }
-      var pad = (rr ? 20 : R) + (stack ? 40 : 2), cx, cy, e, e1, cell, lv = this._level(this._zoom);
-      if (lv) {
-        var kl = 256 * Math.pow(2, lv.level) / lv.side, range = this._cells(kl, lv.x0, lv.y0, lv.nx, lv.ny, sc, size, pad);
-        for (cy = range[2]; cy <= range[3]; cy++) {
-          for (cx = range[0]; cx <= range[1]; cx++) {
-            cell = cy * lv.nx + cx;
-            for (e = lv.off[cell], e1 = lv.off[cell + 1]; e < e1; e++) disc(lv.idx[e], lv.cnt[e]);
-          }
-        }
+      this.drawn = 0; this.level = null;
+      if (this.x) {
+        this.S.cols = this._rgba();
+        var v = this._viewOf(sc, size, dpr);
+        this.drawn = K.draw(this.S, v, this._buf, w, h);
+        this.level = v.lv >= 0 ? this.levels[v.lv].level : null;
+        this.drawnBy = 'page';
       } else {
-        var g = b.grid, rg = this._cells(Math.pow(2, g.z), g.x0, g.y0, g.nx, g.ny, sc, size, pad);
-        for (cy = rg[2]; cy <= rg[3]; cy++) {
-          for (cx = rg[0]; cx <= rg[1]; cx++) {
-            cell = cy * g.nx + cx;
-            for (e = this.starts[cell], e1 = this.starts[cell + 1]; e < e1; e++) {
-              if (!hide || !hide[e]) disc(e, 1);
-            }
-          }
-        }
+        this._buf.fill(0);
       }
-      this.level = lv ? lv.level : null;
       ctx.putImageData(img, 0, 0);
+      this._idle();
     },
     nearest: function (cp, slop) {
       if (!this.x) return -1;
