@@ -161,6 +161,7 @@ class MapView(QWebEngineView):
         self._unsubscribe = self._observe(doc)
         self._runner = None   # a TaskRunner for the renders of big documents
         self._handler.details[self._page_path.rpartition("/")[0]] = self._detail_json
+        self._handler.detail_costs[self._page_path.rpartition("/")[0]] = self._detail_cost
         from . import pglayers   # view-driven PostGIS layers ask the scheme by view
         self.pg_events = pglayers.install(self)
         from . import densitypage   # a hexagon's points selected, the time slider's state
@@ -412,6 +413,7 @@ class MapView(QWebEngineView):
         self._unsubscribe()  # idempotent
         self._handler.pages.pop(self._page_path, None)
         self._handler.details.pop(self._page_path.rpartition("/")[0], None)
+        self._handler.detail_costs.pop(self._page_path.rpartition("/")[0], None)
         self._handler.rows.pop(self._page_path.rpartition("/")[0], None)
         from . import pglayers
         pglayers.uninstall(self)
@@ -425,6 +427,15 @@ class MapView(QWebEngineView):
             raise Pending(layer_id)   # asked by a stored page: answered once adopted
         layer = next(lyr for lyr in self.doc.layers if lyr.id == layer_id)
         return level_json(layer, level, _shift_for(datum))
+
+    def _detail_cost(self, layer_id: str) -> int:
+        """The work of a layer's level, for the order levels are built in: its vertices."""
+        import numpy as np
+        import shapely
+
+        layer = self.doc.find(layer_id)
+        return 0 if layer is None else int(shapely.get_num_coordinates(
+            np.asarray(layer.gdf.geometry.values, dtype=object)).sum())
 
     def _row_json(self, layer_id: str, row: int) -> bytes:
         """One feature's popup values: a large point layer's page asks on a click."""

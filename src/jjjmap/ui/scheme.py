@@ -12,7 +12,7 @@ import re
 from typing import Callable
 from urllib.parse import parse_qs, unquote
 
-from PySide6.QtCore import QBuffer, QIODevice, QObject, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QTimer, Signal
 from PySide6.QtWebEngineCore import (
     QWebEngineProfile,
     QWebEngineUrlRequestInfo,
@@ -79,12 +79,16 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
     goes back to the GUI thread, so zooming never freezes the window. A layer has at most
     one level in the making: a request that arrives meanwhile waits, and a newer one for the
     same layer replaces it (the replaced request fails at once, never built): zooming through
-    levels 9, 10, 11 to 12 builds the one in progress and 12 (``_queue_detail``).
+    levels 9, 10, 11 to 12 builds the one in progress and 12 (``_queue_detail``). Requests
+    gather for ``GATHER_MS`` (the page asks for every layer's level at one zoomend) and the
+    largest layer goes first (``detail_costs``: its vertex count): the longest job first
+    keeps a 2M-vertex user layer from waiting behind the boundaries' levels.
     """
 
     # job, (data, mime) or None, the exception, the (page, layer) of a detail level or None
     _made = Signal(object, object, object, object)
     DETAIL_WORKERS = 2
+    GATHER_MS = 40
 
     def __init__(self, parent: QObject | None = None, assets: AssetProvider | None = None):
         super().__init__(parent)
@@ -94,8 +98,15 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         self._held: list[QWebEngineUrlRequestJob] = []
         self._pool = concurrent.futures.ThreadPoolExecutor(self.DETAIL_WORKERS, "jjjmap-detail")
         # per (page dir, layer id): in the making, and the newest request waiting behind it
-        self._detail_busy: set[tuple[str, str]] = set()
-        self._detail_next: dict[tuple[str, str], tuple] = {}
+        self._detail_busy: set[tuple[str, str]] = set()       # being built
+        self._detail_next: dict[tuple[str, str], tuple] = {}  # waiting behind that
+        self._detail_ready: dict[tuple[str, str], tuple] = {}  # waiting for a worker
+        # page dir -> (layer id -> how much work its level is; the largest goes first)
+        self.detail_costs: dict[str, Callable[[str], int]] = {}
+        self._gather = QTimer(self)
+        self._gather.setSingleShot(True)
+        self._gather.setInterval(self.GATHER_MS)
+        self._gather.timeout.connect(self._dispatch_details)
         # PostGIS views (ui.pglayers): several layers ask at once; a layer's newer view
         # cancels its older query, so a slow database never queues behind itself
         self.pg: dict[str, PgProvider] = {}
@@ -143,14 +154,27 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
     def _queue_detail(self, key: tuple[str, str], job, provider: DetailProvider, args) -> None:
         """On the GUI thread: build the level now, or after the one of the same layer in the
         making, replacing (and failing) a request that waited there before."""
-        if key in self._detail_busy:
-            stale = self._detail_next.pop(key, None)
-            self._detail_next[key] = (job, provider, args)
-            if stale is not None:
-                self._skip(stale[0])
-            return
-        self._detail_busy.add(key)
-        self._pool.submit(self._make, job, provider, args, key)
+        queue = self._detail_next if key in self._detail_busy else self._detail_ready
+        stale = queue.pop(key, None)
+        queue[key] = (job, provider, args)
+        if stale is not None:
+            self._skip(stale[0])
+        if queue is self._detail_ready and not self._gather.isActive():
+            self._gather.start()
+
+    def _detail_cost(self, key: tuple[str, str]) -> int:
+        try:
+            return int(self.detail_costs[key[0]](key[1]))
+        except Exception:  # noqa: BLE001 - no estimate: after those that have one
+            return -1
+
+    def _dispatch_details(self) -> None:
+        """Start the largest waiting levels on the free workers."""
+        while self._detail_ready and len(self._detail_busy) < self.DETAIL_WORKERS:
+            key = max(self._detail_ready, key=self._detail_cost)
+            job, provider, args = self._detail_ready.pop(key)
+            self._detail_busy.add(key)
+            self._pool.submit(self._make, job, provider, args, key)
 
     def _make(self, job, provider: DetailProvider, args, key=None) -> None:
         """On the worker: the outlines, handed to the GUI thread (``_answer``)."""
@@ -164,7 +188,8 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
             self._detail_busy.discard(key)
             waiting = self._detail_next.pop(key, None)
             if waiting is not None:
-                self._queue_detail(key, *waiting)
+                self._detail_ready[key] = waiting
+            self._dispatch_details()
         try:
             if isinstance(exc, Pending):
                 self._held.append(job)
