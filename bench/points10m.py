@@ -14,6 +14,7 @@ around the prefectures' centroids plus uniform noise), not data about anything.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -75,6 +76,30 @@ def _page_js(view, script: str):
     return js_value(view.page(), script)
 
 
+# five redraws of the layer on the view it shows: the main thread's share of each (ms) and
+# the time until its frame is on the canvas (ms; the same with no worker), then what the
+# last one drew, the pre-binned level and who drew it ('worker' or 'page')
+FRAMES_JS = """(function (c) { var t = [], k = 0;
+  function one() {
+    var s = performance.now(); c.redraw(); var sync = performance.now() - s;
+    c.whenDrawn(function () {
+      t.push([sync, performance.now() - s]);
+      if (++k < 5) { one(); return; }
+      var a = t.map(function (x) { return x[0]; }).sort(function (x, y) { return x - y; });
+      var b = t.map(function (x) { return x[1]; }).sort(function (x, y) { return x - y; });
+      window._benchFrames = JSON.stringify([a[2], a[4], b[2], b[4], c.drawn, c.level, c.drawnBy]);
+      document.title = 'frames-measured';
+    });
+  }
+  window._benchFrames = null; one(); return true; })(jjj.layerGroup(%s))"""
+
+
+def _layer_frames(view, layer_id: str):
+    view.run_js(FRAMES_JS % json.dumps(layer_id))
+    wait(view.titleChanged, 60, lambda: view.title() == "frames-measured")
+    return json.loads(_page_js(view, "window._benchFrames") or "null")
+
+
 def app(n: int, fmt: str) -> dict:
     from bench import frames
     from bench.app import open_file_timed, open_window
@@ -91,6 +116,8 @@ def app(n: int, fmt: str) -> dict:
     view = window.map
     while _page_js(view, "jjj.busy()"):   # the page says ready once its buffers are in
         wait(view.titleChanged, 0.2)
+    if os.environ.get("JJJMAP_BENCH_NO_WORKER"):   # the paired baseline: the page draws
+        _page_js(view, "JjjBigPointsNoWorker(); true")
     out = {"n": n, "format": fmt, "file_to_drawn_s": round(seconds, 2),
            "max_stall_ms": round(stall * 1000), "binary": bool(
                _page_js(view, f"!!jjj.layerInfo({json.dumps(layer.id)}).spec.bin"))}
@@ -98,12 +125,8 @@ def app(n: int, fmt: str) -> dict:
     # the same probe on the default map before the file was opened: what the rest costs
     out["without_layer_region_view"] = {k: round(v, 1) for k, v in before.items()
                                         if k.endswith("_ms") and not isinstance(v, list)}
-    redraw = ("JSON.stringify((function (c) { var t = [], i, s; for (i = 0; i < 5; i++) "
-              "{ s = performance.now(); c.redraw(); t.push(performance.now() - s); } t.sort(function (a, b) "
-              "{ return a - b; }); return [t[2], t[4], c.drawn, c.level]; })"
-              f"(jjj.layerGroup({json.dumps(layer.id)})))")
-    # median ms, worst ms, points drawn, pre-binned level used
-    out["layer_redraw_region"] = json.loads(_page_js(view, redraw) or "null")
+    # main thread median / worst ms, to shown median / worst ms, drawn, level, drawn by
+    out["layer_redraw_region"] = _layer_frames(view, layer.id)
     page, title, changed = view.page(), view.title, view.titleChanged
     zoom = round(window.doc.view.zoom)
     view.run_js("document.title = 'measuring'; true")   # not the last probe's 'frames-done'
@@ -113,7 +136,7 @@ def app(n: int, fmt: str) -> dict:
                           and not isinstance(v, list)}
     out["region_level"] = _page_js(view, f"jjj.layerGroup({json.dumps(layer.id)}).level")
     frames.set_view(page, title, changed, frames.JJJ_MAP, 39.9, 116.4, 11)
-    out["layer_redraw_zoom11"] = json.loads(_page_js(view, redraw) or "null")
+    out["layer_redraw_zoom11"] = _layer_frames(view, layer.id)
     view.run_js("document.title = 'measuring'; true")
     wait(changed, 5, lambda: title() == "measuring")
     close = frames.measure(page, title, changed, frames.JJJ_MAP, 11, timeout_s=300)

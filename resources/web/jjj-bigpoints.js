@@ -116,10 +116,11 @@
           S.ctx = c.getContext('2d'); S.img = S.ctx.createImageData(m.w, m.h);
           S.buf = new Uint32Array(S.img.data.buffer);
         }
-        var drawn = K.draw(S, m.v, S.buf, m.w, m.h);
+        var t0 = performance.now(), drawn = K.draw(S, m.v, S.buf, m.w, m.h), t1 = performance.now();
         S.ctx.putImageData(S.img, 0, 0);
         var bmp = c.transferToImageBitmap();
-        self.postMessage({id: m.id, seq: m.seq, drawn: drawn, bmp: bmp}, [bmp]);
+        self.postMessage({id: m.id, seq: m.seq, drawn: drawn, bmp: bmp,
+                          ms: [t1 - t0, performance.now() - t1]}, [bmp]);
       } else {
         self.postMessage({id: m.id, seq: m.seq, lost: true});
       }
@@ -308,7 +309,7 @@
         this._ask();
         return;
       }
-      var c = this._canvas, w = a.bmp.width, h = a.bmp.height;
+      var t0 = performance.now(), c = this._canvas, w = a.bmp.width, h = a.bmp.height;
       if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
       c.style.width = o.size.x + 'px'; c.style.height = o.size.y + 'px';
       var ctx = c.getContext('2d');
@@ -321,6 +322,8 @@
       this._center = o.center; this._zoom = o.zoom;
       this.drawn = a.drawn; this.level = o.v.lv >= 0 ? this.levels[o.v.lv].level : null;
       this.drawnBy = 'worker';
+      // the bench: the worker's drawing and its canvas-to-bitmap (ms), the page's share
+      this.timing = {draw: a.ms[0], bitmap: a.ms[1], show: performance.now() - t0};
       this._idle();
     },
     // the worker is gone: an open request is drawn here
