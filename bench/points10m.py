@@ -118,6 +118,9 @@ def app(n: int, fmt: str) -> dict:
         wait(view.titleChanged, 0.2)
     if os.environ.get("JJJMAP_BENCH_NO_WORKER"):   # the paired baseline: the page draws
         _page_js(view, "JjjBigPointsNoWorker(); true")
+    # the worker's copy of the points is made a slice per task after the first frame
+    while _page_js(view, f"!!jjj.layerGroup({json.dumps(layer.id)})._copying"):
+        wait(view.titleChanged, 0.2)
     out = {"n": n, "format": fmt, "file_to_drawn_s": round(seconds, 2),
            "max_stall_ms": round(stall * 1000), "binary": bool(
                _page_js(view, f"!!jjj.layerInfo({json.dumps(layer.id)}).spec.bin"))}

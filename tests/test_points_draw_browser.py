@@ -96,7 +96,9 @@ def test_the_large_layer_drawn_on_the_worker_is_the_one_drawn_in_the_page(chromi
     for worker in (True, False):
         with open_page(page_path, b=chromium) as (page, log):
             assert page.evaluate("jjj.layerGroup('big').drawnBy") == "page"
-            if not worker:
+            if worker:   # its copy of the points, made a slice per task after the first frame
+                page.wait_for_function("jjj.layerGroup('big').sent")
+            else:
                 page.evaluate("JjjBigPointsNoWorker()")
             runs.append(_tour(page))
             assert page.evaluate("JjjBigPointsUsesWorker()") is worker
@@ -115,6 +117,7 @@ def test_the_large_layer_drawn_on_the_worker_is_the_one_drawn_in_the_page(chromi
 
 def test_while_the_worker_draws_the_last_frame_stays_scaled_to_the_new_view(chromium, page_path):
     with open_page(page_path, b=chromium) as (page, log):
+        page.wait_for_function("jjj.layerGroup('big').sent")
         page.evaluate("js => new Promise(done => { jjj.setView(39.0, 116.5, 9); "
                       "jjj.layerGroup('big').whenDrawn(done); })", "")
         assert page.evaluate("jjj.layerGroup('big').drawnBy") == "worker"

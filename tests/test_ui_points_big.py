@@ -84,6 +84,7 @@ def test_a_large_layer_draws_a_new_view_on_the_worker_in_the_app_page(qtbot, tmp
         qtbot.waitUntil(lambda: js(qtbot, w.map, f"!!(window.jjj && jjj.ready && {g}.drawnBy)"),
                         timeout=30000)
         assert js(qtbot, w.map, f"{g}.drawnBy") == "page"
+        qtbot.waitUntil(lambda: js(qtbot, w.map, f"!!{g}.sent"), timeout=20000)   # its copy
         pt = layer.gdf.geometry.iloc[777]
         js(qtbot, w.map, f"jjj.setView({pt.y}, {pt.x}, 17)")
         qtbot.waitUntil(lambda: js(qtbot, w.map, f"{g}.drawnBy === 'worker' && !{g}.pending()"),
