@@ -32,3 +32,15 @@ def json_text(value: Any) -> str | None:
         return str(value)
     return json.dumps(_plain(value), ensure_ascii=False, separators=(", ", ": "),
                       default=str)
+
+
+def scalar_text(value: Any) -> str:
+    """A scalar as text, '' when pandas calls it missing (NaN, NaT, pd.NA, None)."""
+    import pandas as pd
+
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):   # pd.isna of something array-like or odd
+        pass
+    return str(value)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jjjmap.values import NESTED, json_text
+from jjjmap.values import NESTED, json_text, scalar_text
 
 # Interface text of the page, by language.
 UI = {
@@ -72,12 +72,7 @@ def text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, NESTED):
         return json_text(value)
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    return scalar_text(value)
 
 
 def texts(values: Any) -> list[str]:

@@ -6,9 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from jjjmap.lazy import LazyModule
-
-pd = LazyModule("pandas")
+from jjjmap.values import json_text, scalar_text
 
 
 def format_value(value: Any) -> str:
@@ -19,12 +17,5 @@ def format_value(value: Any) -> str:
             return ""
         return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
     if isinstance(value, (list, tuple, dict, set)) or getattr(value, "ndim", 0) > 0:
-        from jjjmap.values import json_text   # numpy: only once such a value is there
-
         return json_text(value)
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    return scalar_text(value)
