@@ -72,6 +72,10 @@ def test_connect_add_large_table_pan_identify(window, qtbot, pg_data):
     bounds = js(qtbot, w.map, BOUNDS)
     assert st["n"] == _count_in(pg_data, bounds) > 0
     qtbot.waitUntil(lambda: "in view" in w.layers.model.layer_label(layer), timeout=10000)
+    # the panel's row shows it (relabelled from the worker's status)
+    model = w.layers.model
+    qtbot.waitUntil(lambda: f"{st['n']:,} in view" in
+                    model.itemFromIndex(model.layer_index(layer.id)).text(), timeout=10000)
     # the counties, loaded whole, still draw
     assert js(qtbot, w.map, f"jjj.featureCount('{w.doc.layers[0].id}')") == 199
 

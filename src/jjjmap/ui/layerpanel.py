@@ -161,6 +161,21 @@ class LayerTreeModel(QStandardItemModel):
         finally:
             self._building = False
 
+    def relabel(self, layer: Layer, tooltip: str | None = None) -> None:
+        """Show ``layer``'s label again (a status after its title changed) and, if given, a
+        new tooltip (plain text: ``tooltip`` may quote a server's message)."""
+        index = self.layer_index(layer.id)
+        if not index.isValid():
+            return
+        item = self.itemFromIndex(index)
+        self._building = True   # Qt's itemChanged for our own edit: not the user's
+        try:
+            item.setText(self.layer_label(layer))
+            if tooltip is not None:
+                item.setToolTip(plaintext.tooltip(tooltip))
+        finally:
+            self._building = False
+
     def detach(self) -> None:
         self._unsubscribe()  # idempotent
 

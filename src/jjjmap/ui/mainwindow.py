@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
         self.table.view.doubleClicked.connect(lambda _index: self.zoom_to_selection())
         self._unsubscribe = self._observe(self.doc)
         from . import pglayers
-        pglayers.connect_window(self)
+        pglayers.connect(self.map.pg_events, self.doc, self.feedback, self.layers, self.identify)
 
     # -- the built-in layers at start (ui.warmstart) ----------------------------------------
     @property

@@ -13,7 +13,6 @@ import logging
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from . import plaintext
 
 log = logging.getLogger(__name__)
 
@@ -94,34 +93,25 @@ def uninstall(view) -> None:
     view._handler.pg.pop(view._page_path.rpartition("/")[0], None)
 
 
-def connect_window(window) -> None:
-    """Status into the layer panel, fetched rows into the identify panel."""
-    events = window.map.pg_events
+def connect(events: PgEvents, doc, feedback, layers, identify) -> None:
+    """A layer's status into the layer panel (``layers``, a LayerPanel) and the status line
+    (``feedback``, ui.feedback.Feedback), fetched rows into the identify panel."""
 
     def on_status(layer_id: str, status: dict) -> None:
-        layer = window.doc.find(layer_id)
+        layer = doc.find(layer_id)
         if layer is None:
             return
         layer.meta["pg_status"] = status
         if status.get("state") == "error" and status.get("message"):
-            window.statusBar().showMessage(status["message"], 15000)
-        model = window.layers.model
-        index = model.layer_index(layer_id)
-        if index.isValid():
-            item = model.itemFromIndex(index)
-            model._building = True
-            try:
-                item.setText(model.layer_label(layer))
-                # server messages quote table names and values: plain text, not rich
-                item.setToolTip(plaintext.tooltip(status.get("message") or layer.source))
-            finally:
-                model._building = False
+            feedback.message(status["message"], 15000)
+        # server messages quote table names and values: the model shows them as plain text
+        layers.model.relabel(layer, status.get("message") or layer.source)
 
     def on_row(layer_id: str, key, record: dict) -> None:
-        layer = window.doc.find(layer_id)
+        layer = doc.find(layer_id)
         if layer is not None:
-            window.layers.set_current(layer_id)
-            window.identify.show_record(layer, key, record, window.doc.lang)
+            layers.set_current(layer_id)
+            identify.show_record(layer, key, record, doc.lang)
 
     events.statusChanged.connect(on_status)
     events.rowFetched.connect(on_row)
