@@ -8,6 +8,11 @@
                                                    them as one ArrayBuffer and paints every
                                                    point into an ImageData
 
+    python -m bench.points10m page N               the layer alone on a page of its own in
+                                                   headless Chromium (file://, as an export
+                                                   opens): a zoom and pan tour with the
+                                                   drawing worker and, in turns, without it
+
 Prints one JSON line. The points are invented (bench.data.clustered_points_csv: clusters
 around the prefectures' centroids plus uniform noise), not data about anything.
 """
@@ -235,10 +240,90 @@ def floor(n: int, fmt: str) -> dict:
             "buffer_mb": round(xy.nbytes / 2**20)}
 
 
+# a tour of zooms and pans, each until the layer's frame is shown: its time, the main
+# thread's longest task meanwhile (0: none of 50 ms or more), who drew it
+PAGE_TOUR = """([id, onWorker]) => new Promise(done => {
+  const m = jjj.map, g = jjj.layerGroup(id), out = [];
+  if (!onWorker) JjjBigPointsNoWorker();
+  const moves = [() => m.setZoom(9), () => m.setZoom(10), () => m.setZoom(11), () => m.setZoom(12),
+                 () => m.setZoom(11), () => m.setZoom(10), () => m.setZoom(9), () => m.setZoom(8),
+                 () => m.panBy([300, 0]), () => m.panBy([0, 200]), () => m.panBy([-300, 0]),
+                 () => m.panBy([0, -200])];
+  let k = 0, longest = 0;
+  const ob = new PerformanceObserver(l => l.getEntries().forEach(e => {
+    longest = Math.max(longest, e.duration); }));
+  ob.observe({entryTypes: ['longtask']});
+  function next() {
+    if (k >= moves.length) { ob.disconnect(); done(out); return; }
+    longest = 0;
+    const s = performance.now();
+    m.once('moveend', () => g.whenDrawn(() => requestAnimationFrame(() => {
+      out.push({shown_ms: performance.now() - s, longest_task_ms: longest, by: g.drawnBy});
+      setTimeout(next, 50);
+    })));
+    moves[k++]();
+  }
+  next();
+})"""
+
+
+def page_tour(n: int, reps: int = 3) -> dict:
+    """The large layer of n invented points alone on an exported page in headless Chromium:
+    PAGE_TOUR with the worker and without it, in turns; medians and worsts over reps."""
+    import statistics
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from bench.browser import ARGS
+    from bench.data import clustered_points_csv
+    from jjjmap.io import open_layer
+    from jjjmap.model import MapDocument
+    from jjjmap.render import render_html
+
+    out: dict = {"n": n, "uptime_before": os.getloadavg()}
+    layer = open_layer(str(clustered_points_csv(n)))
+    layer = layer[0] if isinstance(layer, list) else layer
+    doc = MapDocument(basemap="none")
+    doc.add_layer(layer)
+    doc.view.lat, doc.view.lon, doc.view.zoom, doc.view.fit = 39.0, 116.0, 8, None
+    path = Path(tempfile.mkdtemp(prefix="points-page-")) / "points.html"
+    path.write_text(render_html(doc), encoding="utf-8")
+    runs: dict = {"worker": [], "page": []}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for rep in range(reps):
+            for side in (("worker", "page") if rep % 2 == 0 else ("page", "worker")):
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page.goto(path.as_uri())
+                page.wait_for_function("window.jjj && jjj.ready === true", timeout=300000)
+                page.wait_for_function(f"!jjj.layerGroup({json.dumps(layer.id)})._copying",
+                                       timeout=60000)
+                runs[side].append(page.evaluate(PAGE_TOUR, [layer.id, side == "worker"]))
+                page.close()
+        browser.close()
+    for side, rs in runs.items():
+        moves = [mv for run in rs for mv in run]
+        zooms = [mv for run in rs for mv in run[:8]]
+        pans = [mv for run in rs for mv in run[8:]]
+        out[side] = {
+            "drawn_by": sorted({mv["by"] for mv in moves}),
+            "zoom_shown_ms": round(statistics.median(mv["shown_ms"] for mv in zooms), 1),
+            "pan_shown_ms": round(statistics.median(mv["shown_ms"] for mv in pans), 1),
+            "shown_worst_ms": round(max(mv["shown_ms"] for mv in moves), 1),
+            "longest_task_ms": round(max(mv["longest_task_ms"] for mv in moves), 1),
+            "moves_with_long_task": sum(mv["longest_task_ms"] > 0 for mv in moves),
+            "moves": len(moves)}
+    out["uptime_after"] = os.getloadavg()
+    return out
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "page":
+        print(json.dumps(page_tour(int(sys.argv[2]))))
+        sys.exit(0)
     side, n, fmt = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     result = (app if side == "app" else floor)(n, fmt)
     print(json.dumps(result))
     sys.stdout.flush()
-    import os
     os._exit(0)   # QtWebEngine's teardown can hang a headless run; the numbers are out
