@@ -57,7 +57,7 @@ def test_each_layer_is_drawn_by_the_class_of_its_kind_with_the_one_interface(chr
                 "heat": "heatmap", "hex": "hexbin"}
     with open_page(page_file, b=chromium) as (page, log):
         assert sorted(page.evaluate("Object.keys(window.JjjKinds)")) == [
-            "bigpoints", "geojson", "heatmap", "hexbin", "markers", "pg", "points"]
+            "bigpoints", "geojson", "heatmap", "hexbin", "markers", "pg", "points", "polytiles"]
         for layer_id, kind in expected.items():
             got = page.evaluate("""([id, kind, names]) => {
                 const g = jjj.layerGroup(id);

@@ -27,7 +27,7 @@ def _points(n=4) -> gpd.GeoDataFrame:
 
 def test_every_registered_builder_resolves_to_a_function():
     assert set(specs.BUILDERS) == {"boundary", "clusters", "institutions", "postgis",
-                                   "heatmap", "hexbin", "vector"}
+                                   "heatmap", "hexbin", "vector", "polytiles"}
     for kind in specs.BUILDERS:
         assert callable(specs.builder_for(kind)), kind
 

@@ -70,6 +70,7 @@ _ASSETS = (
     Asset("jjj-labels.js", "js", "web:jjj-labels.js"),
     Asset("jjj-pick.js", "js", "web:jjj-pick.js"),
     Asset("jjj-geojson.js", "js", "web:jjj-geojson.js"),   # layer kinds (jjj.js registry)
+    Asset("jjj-polytiles.js", "js", "web:jjj-polytiles.js"),   # after jjj-geojson.js
     Asset("jjj-markers.js", "js", "web:jjj-markers.js"),
     Asset("jjj.js", "js", "web:jjj.js"),
 )

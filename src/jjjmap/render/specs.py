@@ -216,6 +216,26 @@ class GeoJsonSpec(LayerSpec):
 
 
 @dataclass(kw_only=True)
+class PolyTilesSpec(LayerSpec):
+    """A large user polygon layer (render.polytiles.TILED_ABOVE features and up) drawn into
+    256 px canvas tiles (JjjPolyTiles, jjj-polytiles.js): a pan draws only the new tiles.
+    ``packed`` is pack_polygons' {scale, geoms}; the i-th geometry is row ``rows[i]``."""
+
+    render: ClassVar[str] = "polytiles"
+    style: dict = _key(factory=dict)               # Leaflet path options
+    colors: list = _key(factory=list)
+    colour_classes: list | None = _key("ci", omit_none=True)   # per feature: into colors
+    rows: list = _key(factory=list)                # per feature: position in Layer.gdf
+    packed: dict = _key(factory=dict)              # {scale, geoms}
+    fields: list = _key(factory=list)
+    tip_fields: list = _key("tipFields", factory=list)
+    attributes: list = _key("attrs", factory=list)   # per field, per feature: text
+    labels: list | None = _key("label", omit_none=True)   # per feature: text
+    label_field: str | None = _key("labelField")
+    detail: dict | None = _key(omit_none=True)     # finer outlines: render.detail.page_spec
+
+
+@dataclass(kw_only=True)
 class MarkersSpec(LayerSpec):
     """The built-in point sets, clustered (Leaflet.markercluster): JjjMarkerLayer.
     ``filter_field`` names the column whose keys ``categories`` lists and the layer panel
@@ -363,15 +383,23 @@ BUILDERS: dict[str, str] = {
     "heatmap": "jjjmap.render.density:heatmap_spec",
     "hexbin": "jjjmap.render.density:hexbin_spec",
     "vector": "jjjmap.render.vectors:vector_spec",
+    "polytiles": "jjjmap.render.polytiles:polytiles_spec",
 }
 
 
 def kind_of(layer: Layer) -> str:
-    """The registry key of ``layer``: its kind, or for a user layer of points only the
-    renderer its style chose (heatmap, hexbin)."""
+    """The registry key of ``layer``: its kind, for a large user layer of polygons
+    "polytiles" (render.polytiles.tiled), or for a user layer of points only the renderer
+    its style chose (heatmap, hexbin)."""
     if layer.kind in BUILDERS and layer.kind != "vector":
         return layer.kind
-    if layer.kind != "vector" or layer.style.renderer == "points" or not len(layer.gdf):
+    if layer.kind != "vector" or not len(layer.gdf):
+        return "vector"
+    from .polytiles import tiled
+
+    if tiled(layer):
+        return "polytiles"
+    if layer.style.renderer == "points":
         return "vector"
     from .geometry import geom_types
 
@@ -387,5 +415,5 @@ def builder_for(kind: str) -> Builder:
 
 __all__ = ["BUILDERS", "BigPointsSpec", "BuildContext", "Flow", "FeatureProperties",
            "GeoJsonSpec", "HeatmapSpec", "HexbinSpec", "LayerSpec", "Marker", "MarkerIcon",
-           "MarkersSpec", "PgSpec", "PointsSpec", "Popup", "TimeSpec", "builder_for", "feature",
-           "kind_of", "popup"]
+           "MarkersSpec", "PgSpec", "PointsSpec", "PolyTilesSpec", "Popup", "TimeSpec",
+           "builder_for", "feature", "kind_of", "popup"]

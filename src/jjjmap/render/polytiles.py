@@ -1,0 +1,74 @@
+"""Large user polygon layers drawn in 256 px canvas tiles (issue 21 item 4).
+
+Leaflet's canvas renderer redraws every path of a layer at each pan end: at 50k polygons
+that is a frame of seconds (bench case ``polygons_50k``). A layer of more than
+``TILED_ABOVE`` polygons goes to the page packed (``geometry.pack_polygons``) as render
+"polytiles" instead; the page (resources/web/jjj-polytiles.js) draws it into an
+``L.GridLayer``'s canvas tiles through a grid index, so a pan draws only the tiles that came
+into view and each tile only the polygons whose box meets it. Smaller layers keep the
+GeoJSON path (render.vectors), with its hover outline and labels.
+"""
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from jjjmap.model import Layer
+
+from .common import texts
+from .geometry import decimals_for, geom_types, pack_polygons, simplified
+from .specs import BuildContext, PolyTilesSpec
+from .vectors import _legend, _popup_fields, colour_classes
+
+# Above this many features a polygon layer is tiled. Leaflet's canvas path costs about
+# 20 us per polygon per redraw on this machine (50k: 0.9-1 s, issue 21), so at 5,000 a pan
+# end is still about a frame of 100 ms; below, the GeoJSON layer's hover outline and labels
+# are worth it.
+TILED_ABOVE = 5000
+
+
+def tiled(layer: Layer) -> bool:
+    """Whether ``layer`` is drawn as tiles: a user layer of more than TILED_ABOVE features,
+    all polygons or multipolygons."""
+    gdf = layer.gdf
+    if layer.kind != "vector" or len(gdf) <= TILED_ABOVE:
+        return False
+    arr = np.asarray(gdf.geometry.values, dtype=object)
+    # the first geometry first: a large point layer is not walked whole
+    if shapely.get_type_id(arr[:1])[0] not in (3, 6):
+        return False
+    types = geom_types(arr)
+    return bool(types) and types <= {"Polygon", "MultiPolygon"}
+
+
+def polytiles_spec(layer: Layer, ctx: BuildContext) -> PolyTilesSpec:
+    style = layer.style
+    gdf = layer.filtered()
+    rows = layer.gdf.index.get_indexer(gdf.index).astype(np.int64) \
+        if len(gdf) != len(layer.gdf) else np.arange(len(gdf))
+    idx, colours, cls_legend = colour_classes(gdf, style, ctx.lang)
+    fields = _popup_fields(gdf, style)
+    label = style.label_field if style.label_field in gdf.columns else None
+    tips = [f for f in style.tooltip_fields if f in gdf.columns]
+    legend = _legend(layer, {"Polygon"}, colours, cls_legend, [], ctx.lang)
+    geoms = simplified(gdf, ctx.tolerance)
+    if ctx.shift is not None:
+        geoms = ctx.shift(geoms)
+    ndigits = decimals_for(ctx.tolerance) if ctx.tolerance else 6
+    packed = pack_polygons(geoms, ndigits)
+    keep = np.array([g is not None for g in packed], dtype=bool)
+    path_style = {"color": style.color, "fillColor": style.fill_color, "weight": style.weight,
+                  "fillOpacity": style.fill_opacity, "dashArray": style.dash}
+    sub = gdf[keep]
+    return PolyTilesSpec(
+        style=path_style, colors=colours,
+        colour_classes=idx[keep].tolist() if len(colours) > 1 else None,
+        rows=rows[keep].tolist(),
+        packed={"scale": 10 ** ndigits, "geoms": [g for g in packed if g is not None]},
+        fields=[str(f) for f in fields], tip_fields=tips, legend=legend,
+        attributes=[texts(sub[f]) for f in fields],
+        labels=texts(sub[label]) if label else None, label_field=label,
+        detail=ctx.finer(layer) if ctx.tolerance else None)
+
+
+__all__ = ["TILED_ABOVE", "polytiles_spec", "tiled"]
