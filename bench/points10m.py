@@ -92,7 +92,8 @@ FRAMES_JS = """(function (c) { var t = [], k = 0;
       if (++k < 5) { one(); return; }
       var a = t.map(function (x) { return x[0]; }).sort(function (x, y) { return x - y; });
       var b = t.map(function (x) { return x[1]; }).sort(function (x, y) { return x - y; });
-      window._benchFrames = JSON.stringify([a[2], a[4], b[2], b[4], c.drawn, c.level, c.drawnBy, c.timing || null]);
+      window._benchFrames = JSON.stringify([a[2], a[4], b[2], b[4], c.drawn, c.level, c.drawnBy,
+                                            c.timing || null]);
       document.title = 'frames-measured';
     });
   }
