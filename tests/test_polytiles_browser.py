@@ -118,3 +118,20 @@ def test_a_pan_draws_only_the_new_tiles(page_file):
         drawn = page.evaluate("jjj.layerGroup('parcels').tilesDrawn") - before
         assert drawn == len(new)
         assert not real_errors(log)
+
+
+def test_the_mouse_over_a_polygon_shows_its_tooltip(page_file):
+    at = """([lat, lon]) => { const p = jjj.map.latLngToContainerPoint([lat, lon]),
+                             b = jjj.map.getContainer().getBoundingClientRect();
+                             return [b.left + p.x, b.top + p.y]; }"""
+    with open_page(page_file) as (page, log):
+        page.wait_for_function(LOADED)
+        page.mouse.move(*page.evaluate(at, [38.2, 116.2]))       # row 2, label "C"
+        page.wait_for_function("() => { const t = document.querySelector('.leaflet-tooltip');"
+                               " return t && t.textContent === 'C'; }")
+        page.mouse.move(*page.evaluate(at, [38.05, 115.55]))     # row 1, label "B"
+        page.wait_for_function("() => { const t = document.querySelector('.leaflet-tooltip');"
+                               " return t && t.textContent === 'B'; }")
+        page.mouse.move(*page.evaluate(at, [38.2, 115.7]))       # row 1's hole: none
+        page.wait_for_function("() => !document.querySelector('.leaflet-tooltip')")
+        assert not real_errors(log)

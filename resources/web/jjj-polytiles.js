@@ -4,7 +4,8 @@
  * and each tile only the polygons whose box meets it, found through a grid index built once
  * over the polygons' boxes in zoom-0 pixels. Picking (hitsAt) is point-in-polygon over the
  * index's candidates; a highlight is an outline overlay of the feature. Not read by
- * jjj-labels.js (no labels) and no hover tooltip. Registered as window.JjjKinds.polytiles. */
+ * jjj-labels.js (no labels) and no hover outline; a tooltip of the feature under the mouse.
+ * Registered as window.JjjKinds.polytiles. */
 (function () {
   'use strict';
   var HL_STYLE = {color: '#00b4d8', weight: 3.5, opacity: 1, fill: false, interactive: false};
@@ -216,9 +217,43 @@
       });
     },
 
+    // the tooltip of the topmost feature under the mouse (tip fields, else the label), as the
+    // GeoJSON kind's sticky tooltips; looked up once per frame through the index
+    _tipOf: function (row) {
+      var spec = this.spec, i = this._index[row];
+      if (spec.tipFields && spec.tipFields.length) {
+        return spec.tipFields.map(function (name) { return spec.attrs[spec.fields.indexOf(name)][i]; });
+      }
+      return spec.label && spec.label[i] ? [spec.label[i]] : null;
+    },
+    _onMouse: function (e) {
+      var self = this;
+      this._at = e.latlng;
+      if (this._tipFrame) return;
+      this._tipFrame = L.Util.requestAnimFrame(function () {
+        self._tipFrame = null;
+        var map = self._map;
+        if (!map || !self._at) return;
+        var hits = self.hitsAt(self._at), tt = hits.length ? self._tipOf(hits[0]) : null;
+        if (!tt) { self._hideTip(); return; }
+        if (!self._tip) self._tip = L.tooltip({direction: 'top', pane: 'tooltipPane'});
+        self._tip.setLatLng(self._at);
+        if (self._tipRow !== hits[0]) { self._tip.setContent(window.jjjUi.tooltip(tt)); self._tipRow = hits[0]; }
+        if (!map.hasLayer(self._tip)) map.openTooltip(self._tip);
+      });
+    },
+    _hideTip: function () {
+      this._at = null;
+      if (this._tip && this._map && this._map.hasLayer(this._tip)) this._map.closeTooltip(this._tip);
+      this._tipRow = null;
+    },
+
     getEvents: function () {
       var ev = L.GridLayer.prototype.getEvents.call(this);
       if (this._detail) ev.zoomend = this._swap;
+      if ((this.spec.tipFields && this.spec.tipFields.length) || this.spec.label) {
+        ev.mousemove = this._onMouse; ev.mouseout = this._hideTip;
+      }
       return ev;
     },
     onAdd: function (map) {
@@ -228,6 +263,7 @@
     },
     onRemove: function (map) {
       if (this._hl) map.removeLayer(this._hl);
+      this._hideTip();
       L.GridLayer.prototype.onRemove.call(this, map);
     },
 
