@@ -96,7 +96,10 @@
   }
 
   // The worker: the layers' state by id (their buffers arrive once, copies transferred);
-  // a view is drawn into an OffscreenCanvas and goes back as an ImageBitmap, transferred.
+  // a view is drawn into a pixel buffer that goes back transferred, and the page puts it on
+  // its canvas (putImageData, 1-2 ms). An OffscreenCanvas + ImageBitmap drawn with drawImage
+  // was tried first: the same layer cost, but in the app (QtWebEngine, software) the whole
+  // page's zoom frames were worse with it (bench/README.md).
   // The page keeps one request open per layer, so nothing queues here to go stale.
   function workerMain(K) {
     var layers = {};
@@ -110,17 +113,10 @@
       } else if (m.op === 'drop') {
         delete layers[m.id];
       } else if (m.op === 'draw' && S) {
-        var c = S.canvas;
-        if (!c || c.width !== m.w || c.height !== m.h) {
-          c = S.canvas = new OffscreenCanvas(m.w, m.h);
-          S.ctx = c.getContext('2d'); S.img = S.ctx.createImageData(m.w, m.h);
-          S.buf = new Uint32Array(S.img.data.buffer);
-        }
-        var t0 = performance.now(), drawn = K.draw(S, m.v, S.buf, m.w, m.h), t1 = performance.now();
-        S.ctx.putImageData(S.img, 0, 0);
-        var bmp = c.transferToImageBitmap();
-        self.postMessage({id: m.id, seq: m.seq, drawn: drawn, bmp: bmp,
-                          ms: [t1 - t0, performance.now() - t1]}, [bmp]);
+        var px = new Uint8ClampedArray(m.w * m.h * 4);   // transferred: a new one a frame
+        var t0 = performance.now(), drawn = K.draw(S, m.v, new Uint32Array(px.buffer), m.w, m.h);
+        self.postMessage({id: m.id, seq: m.seq, drawn: drawn, px: px, w: m.w, h: m.h,
+                          ms: performance.now() - t0}, [px.buffer]);
       } else {
         self.postMessage({id: m.id, seq: m.seq, lost: true});
       }
@@ -160,10 +156,9 @@
 
   // One worker for every large layer, made from the kernel's text in a blob: URL, as
   // jjj-density-worker.js makes its own (an export carries it; CSP `worker-src blob:`).
-  // No Worker or OffscreenCanvas, a policy that forbids it, an error in it: every layer
+  // No Worker, a policy that forbids it, an error in it: every layer
   // draws in the page from then on.
-  var worker = null, broken = !window.Worker || !window.Blob || !window.URL ||
-      typeof OffscreenCanvas === 'undefined' || typeof createImageBitmap === 'undefined';
+  var worker = null, broken = !window.Worker || !window.Blob || !window.URL || !window.ImageData;
   var clients = {}, nextId = 1;
   // the page's own drawing from now on (tests compare it with the worker's)
   window.JjjBigPointsNoWorker = function () { fail(); };
@@ -191,7 +186,7 @@
     worker.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); fail(); };
     worker.onmessage = function (e) {
       var m = e.data, c = clients[m.id];
-      if (!c) { if (m.bmp) m.bmp.close(); return; }
+      if (!c) return;
       c._answer(m);
     };
     return worker;
@@ -322,29 +317,23 @@
     },
     _answer: function (a) {
       var o = this._open;
-      if (!o || a.seq !== o.seq) { if (a.bmp) a.bmp.close(); return; }
+      if (!o || a.seq !== o.seq) return;
       this._open = null;
-      if (a.lost || !this._map) { if (a.bmp) a.bmp.close(); if (this._map) Cloud.prototype.redraw.call(this); return; }
+      if (a.lost || !this._map) { if (this._map) Cloud.prototype.redraw.call(this); return; }
       if (this._want || o.key !== this._keyNow()) {   // the map moved on meanwhile
-        a.bmp.close();
         this._ask();
         return;
       }
-      var t0 = performance.now(), c = this._canvas, w = a.bmp.width, h = a.bmp.height;
+      var t0 = performance.now(), c = this._canvas, w = a.w, h = a.h;
       if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
       c.style.width = o.size.x + 'px'; c.style.height = o.size.y + 'px';
-      var ctx = c.getContext('2d');
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.globalCompositeOperation = 'copy';
-      ctx.drawImage(a.bmp, 0, 0);
-      ctx.globalCompositeOperation = 'source-over';
-      a.bmp.close();
+      c.getContext('2d').putImageData(new ImageData(a.px, w, h), 0, 0);
       L.DomUtil.setPosition(c, o.tl);
       this._center = o.center; this._zoom = o.zoom;
       this.drawn = a.drawn; this.level = o.v.lv >= 0 ? this.levels[o.v.lv].level : null;
       this.drawnBy = 'worker';
-      // the bench: the worker's drawing and its canvas-to-bitmap (ms), the page's share
-      this.timing = {draw: a.ms[0], bitmap: a.ms[1], show: performance.now() - t0};
+      // the bench: the worker's drawing and the page's share of showing it (ms)
+      this.timing = {draw: a.ms, show: performance.now() - t0};
       this._idle();
     },
     // the worker is gone: an open request is drawn here
