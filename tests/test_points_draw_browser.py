@@ -90,8 +90,8 @@ def _tour(page):
 
 
 def test_the_large_layer_drawn_on_the_worker_is_the_one_drawn_in_the_page(chromium, page_path):
-    """From file:// (an export): the first frame in the page, later views on the worker (an
-    pixel buffer drawn in a Worker from a blob: URL); the same frames without the worker."""
+    """From file:// (an export): the first frame in the page, later views on the worker (a
+    pixel buffer, drawn in a Worker from a blob: URL); the same frames without the worker."""
     runs = []
     for worker in (True, False):
         with open_page(page_path, b=chromium) as (page, log):
