@@ -33,6 +33,9 @@ def test_the_tiled_kind_is_chosen_above_the_threshold_only():
     mixed = _boxes(5001)
     mixed.loc[7, "geometry"] = shapely.Point(115, 38)
     assert kind_of(Layer(mixed, "m", kind="vector")) == "vector"
+    # labels asked for: the GeoJSON path, where labels are placed
+    labelled = Layer(_boxes(5001), "p", kind="vector", style=Style(label_field="v"))
+    assert kind_of(labelled) == "vector"
     # boundaries keep their own kind whatever their size
     assert kind_of(Layer(_boxes(5001), "b", kind="boundary", level="county")) == "boundary"
 

@@ -29,9 +29,10 @@ TILED_ABOVE = 5000
 
 def tiled(layer: Layer) -> bool:
     """Whether ``layer`` is drawn as tiles: a user layer of more than TILED_ABOVE features,
-    all polygons or multipolygons."""
+    all polygons or multipolygons, that asks for no permanent labels (the labels are placed
+    on the GeoJSON path only: a user who asked for them gets them, at slower pans)."""
     gdf = layer.gdf
-    if layer.kind != "vector" or len(gdf) <= TILED_ABOVE:
+    if layer.kind != "vector" or len(gdf) <= TILED_ABOVE or layer.style.label_field:
         return False
     arr = np.asarray(gdf.geometry.values, dtype=object)
     # the first geometry first: a large point layer is not walked whole
