@@ -92,3 +92,20 @@ def test_a_large_layer_draws_a_new_view_on_the_worker_in_the_app_page(qtbot, tmp
         assert js(qtbot, w.map, f"{g}.drawn") > 0
         assert js(qtbot, w.map, "JjjBigPointsUsesWorker()") is True
         assert 777 in js(qtbot, w.map, f"{g}.hitsAt(L.latLng({pt.y}, {pt.x}))")
+
+
+def test_a_time_range_set_before_the_buffers_arrive_is_applied_to_them(qtbot, tmp_path):
+    # the slider's range from the style reaches the layer while its buffers are still being
+    # fetched from the scheme; it must hold once they are in (years invented: 2000 + i % 10)
+    doc = synthetic_document()
+    doc.basemap = "none"
+    layer = big_layer(60_000)
+    layer.gdf["year"] = 2000 + (layer.gdf.index.to_numpy() % 10)
+    layer.style = replace(layer.style, time_field="year", time_range=["2000", "2001"])
+    doc.add_layer(layer)
+    with shown_window(qtbot, doc, tmp_path, timeout=60000, sectors=SECTORS) as w:
+        qtbot.waitUntil(lambda: w.map.load_count == 1)
+        qtbot.waitUntil(lambda: js(qtbot, w.map, "jjj.layerGroup('big').drawn") > 0,
+                        timeout=20000)
+        assert js(qtbot, w.map, "jjj.layerGroup('big').shownCount()") == 12_000
+        assert js(qtbot, w.map, "jjj.time.state().label") == "2000 – 2001"

@@ -215,7 +215,7 @@
       this.x = S.x; this.y = S.y; this.rows = S.rows; this.starts = S.starts;   // not this.off: that is L.Layer's own
       this.ci = S.ci; this.r = S.r; this.stack = S.stack; this.levels = S.levels;
       S.R = this.spec.style.radius || 5; S.alpha = this.alpha;
-      if (this.hide) this.setHidden(this._hidden);
+      if (this._hidden) this.setHidden(this._hidden);   // a mask set while the buffers were on their way
     },
     _meta: function () {   // the spec's bin without its base64 (what the worker needs)
       var b = this.spec.bin;
