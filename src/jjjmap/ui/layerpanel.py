@@ -5,6 +5,8 @@ document, never to the items, so the panel cannot drift from what is drawn.
 """
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -146,35 +148,39 @@ class LayerTreeModel(QStandardItemModel):
     def _rebuild_on(self, *_payload) -> None:
         self.rebuild()
 
-    def _on_layer_changed(self, layer: Layer, what: str) -> None:
+    @contextlib.contextmanager
+    def _edit(self, layer: Layer):
+        """The layer's item (None when it is not in the tree) to edit; Qt's itemChanged for
+        our own edit is not the user's."""
         index = self.layer_index(layer.id)
         if not index.isValid():
+            yield None
             return
-        item = self.itemFromIndex(index)
-        self._building = True   # Qt's itemChanged for our own edit: not the user's
+        self._building = True
         try:
+            yield self.itemFromIndex(index)
+        finally:
+            self._building = False
+
+    def _on_layer_changed(self, layer: Layer, what: str) -> None:
+        with self._edit(layer) as item:
+            if item is None:
+                return
             if what == "visible":
                 item.setCheckState(Qt.CheckState.Checked if layer.visible
                                    else Qt.CheckState.Unchecked)
             elif what in ("filter", "data"):
                 item.setText(self.layer_label(layer))
-        finally:
-            self._building = False
 
     def relabel(self, layer: Layer, tooltip: str | None = None) -> None:
         """Show ``layer``'s label again (a status after its title changed) and, if given, a
         new tooltip (plain text: ``tooltip`` may quote a server's message)."""
-        index = self.layer_index(layer.id)
-        if not index.isValid():
-            return
-        item = self.itemFromIndex(index)
-        self._building = True   # Qt's itemChanged for our own edit: not the user's
-        try:
+        with self._edit(layer) as item:
+            if item is None:
+                return
             item.setText(self.layer_label(layer))
             if tooltip is not None:
                 item.setToolTip(plaintext.tooltip(tooltip))
-        finally:
-            self._building = False
 
     def detach(self) -> None:
         self._unsubscribe()  # idempotent
