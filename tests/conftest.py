@@ -34,3 +34,12 @@ def _interface_back_in_english():
     i18n = sys.modules.get("jjjmap.ui.i18n")
     if i18n is not None and i18n.current_language() != "en":
         i18n.set_language("en")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium (tests/browser.py) for a test module's pages."""
+    from browser import browser
+
+    with browser() as b:
+        yield b

@@ -19,15 +19,9 @@ from jjjmap.io.write import write_layer
 from jjjmap.model import Layer, MapDocument, Style
 from jjjmap.render import render_html
 
-from browser import browser, needs_browser, real_errors, open_page
+from browser import needs_browser, real_errors, open_page
 
 pytestmark = [pytest.mark.browser, needs_browser]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 def _points(n=3000, seed=7):

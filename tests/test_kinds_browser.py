@@ -11,19 +11,13 @@ from shapely.geometry import Point
 from jjjmap.model import Layer, Style
 from jjjmap.render import render_html
 
-from browser import browser, needs_browser, open_page, real_errors
+from browser import needs_browser, open_page, real_errors
 from test_render_fixtures import synthetic_document
 
 pytestmark = [pytest.mark.browser, needs_browser]
 
 INTERFACE = ("count", "bounds", "highlight", "setFilter", "hitsAt", "popupOf", "nameOf", "onAdd",
              "onRemove")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 def _points(n: int) -> gpd.GeoDataFrame:

@@ -14,7 +14,7 @@ from jjjmap.export.html import write_html
 from jjjmap.model import Layer, Style
 from jjjmap.render.labels import anchors
 
-from browser import browser, needs_browser, open_page, real_errors
+from browser import needs_browser, open_page, real_errors
 
 pytestmark = [pytest.mark.browser, needs_browser]
 
@@ -58,12 +58,6 @@ def go(page, zoom, centre=CENTRE):
 
 def inside(b, size) -> bool:
     return b[0] >= 0 and b[1] >= 0 and b[2] <= size[0] + 0.5 and b[3] <= size[1] + 0.5
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 def _export(doc, path, **kw):

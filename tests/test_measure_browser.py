@@ -9,7 +9,7 @@ import shapely
 
 from jjjmap.render import render_html
 
-from browser import browser, needs_browser, open_page, real_errors
+from browser import needs_browser, open_page, real_errors
 from test_render_fixtures import synthetic_document
 
 pytestmark = [pytest.mark.browser, needs_browser]
@@ -28,12 +28,6 @@ FIRE = """([kind, pts]) => {
   jjjMeasure.finish();
   return jjjMeasure.result();
 }"""
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 def _page(tmp_path, basemap="none", lang="en"):

@@ -8,15 +8,9 @@ import pytest
 from jjjmap import catalog
 from jjjmap.export.html import write_html
 
-from browser import browser, needs_browser, open_page, real_errors
+from browser import needs_browser, open_page, real_errors
 
 pytestmark = [pytest.mark.browser, needs_browser]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 def _haidian():

@@ -6,16 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from browser import browser, needs_browser, open_page, real_errors
+from browser import needs_browser, open_page, real_errors
 from test_points_big import big_layer
 
 pytestmark = [pytest.mark.browser, needs_browser]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

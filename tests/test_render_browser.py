@@ -6,17 +6,11 @@ import pytest
 
 from jjjmap.render import render_html
 
-from browser import (TILE_HOSTS, browser, needs_browser, non_tile_remote, open_page,
+from browser import (TILE_HOSTS, needs_browser, non_tile_remote, open_page,
                      real_errors)
 from test_render_fixtures import EVIL_IMG, EVIL_SCRIPT, synthetic_document
 
 pytestmark = [pytest.mark.browser, needs_browser]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

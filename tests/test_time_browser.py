@@ -17,7 +17,7 @@ from jjjmap.export import write_html
 from jjjmap.model import Layer, Style
 from jjjmap.render import render_html
 
-from browser import browser, needs_browser, non_tile_remote, open_page, real_errors
+from browser import needs_browser, non_tile_remote, open_page, real_errors
 
 pytestmark = [pytest.mark.browser, needs_browser]
 
@@ -34,12 +34,6 @@ SHOWN_ROWS = """id => {
   return Object.entries(jjj.markersOf(id)).filter(([r, m]) => group.hasLayer(m))
     .map(([r]) => +r).sort((a, b) => a - b);
 }"""
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 def _doc(lang="en"):
