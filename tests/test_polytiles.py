@@ -7,7 +7,7 @@ import numpy as np
 import shapely
 
 from jjjmap.model import Layer, MapDocument, Style
-from jjjmap.render import polytiles
+from jjjmap.render import tiling
 from jjjmap.render.page import layer_spec
 from jjjmap.render.specs import BUILDERS, kind_of
 
@@ -24,7 +24,7 @@ def _boxes(n: int, kind: str = "polygon") -> gpd.GeoDataFrame:
 
 
 def test_the_tiled_kind_is_chosen_above_the_threshold_only():
-    assert polytiles.TILED_ABOVE == 5000
+    assert tiling.TILED_ABOVE == 5000
     assert BUILDERS["polytiles"] == "jjjmap.render.polytiles:polytiles_spec"
     assert kind_of(Layer(_boxes(5001), "p", kind="vector")) == "polytiles"
     assert kind_of(Layer(_boxes(5000), "p", kind="vector")) == "vector"
@@ -41,7 +41,7 @@ def test_the_tiled_kind_is_chosen_above_the_threshold_only():
 
 
 def test_the_spec_has_rows_classes_and_packed_rings(monkeypatch):
-    monkeypatch.setattr(polytiles, "TILED_ABOVE", 2)
+    monkeypatch.setattr(tiling, "TILED_ABOVE", 2)
     gdf = gpd.GeoDataFrame({"kind": ["a", "b", "a"], "name": ["x", "y", "z"]},
                            geometry=[shapely.box(115, 38, 116, 39), None,
                                      shapely.box(117, 38, 118, 39)], crs=4326)

@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from jjjmap.model import Layer, MapDocument, Style
-from jjjmap.render import polytiles, render_html
+from jjjmap.render import render_html, tiling
 
 from browser import needs_browser, open_page, real_errors
 
@@ -29,13 +29,13 @@ def page_file(tmp_path_factory):
     gdf = gpd.GeoDataFrame({"kind": KINDS, "name": ["A", "B", "C"]}, geometry=SQUARES, crs=4326)
     layer = Layer(gdf, "Parcels", kind="vector", id="parcels",
                   style=Style(mode="categorized", field="kind", weight=0, fill_opacity=1.0,
-                              categories={"farm": RED, "town": BLUE}, label_field="name"))
+                              categories={"farm": RED, "town": BLUE}, tooltip_fields=["name"]))
     doc = MapDocument(basemap="none")
     doc.view.lat, doc.view.lon, doc.view.zoom = 38.2, 115.7, 9
     doc.add_layer(layer)
     path = tmp_path_factory.mktemp("polytiles") / "p.html"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(polytiles, "TILED_ABOVE", 2)
+        mp.setattr(tiling, "TILED_ABOVE", 2)
         path.write_text(render_html(doc), encoding="utf-8")
     return path
 
@@ -80,7 +80,8 @@ def test_a_position_inside_a_polygon_picks_its_row(page_file):
         assert page.evaluate(hits, [38.2, 115.7]) == []          # in row 1's hole
         assert page.evaluate(hits, [38.39, 116.01]) == [2]
         assert page.evaluate(hits, [38.2, 115.95]) == []
-        assert page.evaluate("jjj.layerGroup('parcels').nameOf(2)") == "C"
+        # no label field (a labelled layer is not tiled): the title and the row
+        assert page.evaluate("jjj.layerGroup('parcels').nameOf(2)") == "Parcels #2"
         assert "town" in page.evaluate("jjj.popupOf('parcels', 1).textContent")
         # the highlight is an outline of that feature over the tiles
         assert page.evaluate("jjj.layerGroup('parcels').highlight([2], true)") == []
@@ -126,10 +127,10 @@ def test_the_mouse_over_a_polygon_shows_its_tooltip(page_file):
                              return [b.left + p.x, b.top + p.y]; }"""
     with open_page(page_file) as (page, log):
         page.wait_for_function(LOADED)
-        page.mouse.move(*page.evaluate(at, [38.2, 116.2]))       # row 2, label "C"
+        page.mouse.move(*page.evaluate(at, [38.2, 116.2]))       # row 2, tooltip "C"
         page.wait_for_function("() => { const t = document.querySelector('.leaflet-tooltip');"
                                " return t && t.textContent === 'C'; }")
-        page.mouse.move(*page.evaluate(at, [38.05, 115.55]))     # row 1, label "B"
+        page.mouse.move(*page.evaluate(at, [38.05, 115.55]))     # row 1, tooltip "B"
         page.wait_for_function("() => { const t = document.querySelector('.leaflet-tooltip');"
                                " return t && t.textContent === 'B'; }")
         page.mouse.move(*page.evaluate(at, [38.2, 115.7]))       # row 1's hole: none

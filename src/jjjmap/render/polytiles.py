@@ -2,7 +2,7 @@
 
 Leaflet's canvas renderer redraws every path of a layer at each pan end: at 50k polygons
 that is a frame of seconds (bench case ``polygons_50k``). A layer of more than
-``TILED_ABOVE`` polygons goes to the page packed (``geometry.pack_polygons``) as render
+``tiling.TILED_ABOVE`` polygons goes to the page packed (``geometry.pack_polygons``) as render
 "polytiles" instead; the page (resources/web/jjj-polytiles.js) draws it into an
 ``L.GridLayer``'s canvas tiles through a grid index, so a pan draws only the tiles that came
 into view and each tile only the polygons whose box meets it. Smaller layers keep the
@@ -11,36 +11,13 @@ GeoJSON path (render.vectors), with its hover outline and labels.
 from __future__ import annotations
 
 import numpy as np
-import shapely
 
 from jjjmap.model import Layer
 
 from .common import texts
-from .geometry import decimals_for, geom_types, pack_polygons, simplified
+from .geometry import decimals_for, pack_polygons, simplified
 from .specs import BuildContext, PolyTilesSpec
 from .vectors import _legend, _popup_fields, colour_classes
-
-# Above this many features a polygon layer is tiled. Leaflet's canvas path costs about
-# 20 us per polygon per redraw on this machine (50k: 0.9-1 s, issue 21), so at 5,000 a pan
-# end is still about a frame of 100 ms; below, the GeoJSON layer's hover outline and labels
-# are worth it.
-TILED_ABOVE = 5000
-
-
-def tiled(layer: Layer) -> bool:
-    """Whether ``layer`` is drawn as tiles: a user layer of more than TILED_ABOVE features,
-    all polygons or multipolygons, that asks for no permanent labels (the labels are placed
-    on the GeoJSON path only: a user who asked for them gets them, at slower pans)."""
-    gdf = layer.gdf
-    if layer.kind != "vector" or len(gdf) <= TILED_ABOVE or layer.style.label_field:
-        return False
-    arr = np.asarray(gdf.geometry.values, dtype=object)
-    # the first geometry first: a large point layer is not walked whole
-    if shapely.get_type_id(arr[:1])[0] not in (3, 6):
-        return False
-    types = geom_types(arr)
-    return bool(types) and types <= {"Polygon", "MultiPolygon"}
-
 
 def polytiles_spec(layer: Layer, ctx: BuildContext) -> PolyTilesSpec:
     style = layer.style
@@ -72,4 +49,4 @@ def polytiles_spec(layer: Layer, ctx: BuildContext) -> PolyTilesSpec:
         detail=ctx.finer(layer) if ctx.tolerance else None)
 
 
-__all__ = ["TILED_ABOVE", "polytiles_spec", "tiled"]
+__all__ = ["polytiles_spec"]

@@ -217,7 +217,7 @@ class GeoJsonSpec(LayerSpec):
 
 @dataclass(kw_only=True)
 class PolyTilesSpec(LayerSpec):
-    """A large user polygon layer (render.polytiles.TILED_ABOVE features and up) drawn into
+    """A large user polygon layer (render.tiling.TILED_ABOVE features and up) drawn into
     256 px canvas tiles (JjjPolyTiles, jjj-polytiles.js): a pan draws only the new tiles.
     ``packed`` is pack_polygons' {scale, geoms}; the i-th geometry is row ``rows[i]``."""
 
@@ -389,13 +389,13 @@ BUILDERS: dict[str, str] = {
 
 def kind_of(layer: Layer) -> str:
     """The registry key of ``layer``: its kind, for a large user layer of polygons
-    "polytiles" (render.polytiles.tiled), or for a user layer of points only the renderer
+    "polytiles" (render.tiling.tiled), or for a user layer of points only the renderer
     its style chose (heatmap, hexbin)."""
     if layer.kind in BUILDERS and layer.kind != "vector":
         return layer.kind
     if layer.kind != "vector" or not len(layer.gdf):
         return "vector"
-    from .polytiles import tiled
+    from .tiling import tiled
 
     if tiled(layer):
         return "polytiles"

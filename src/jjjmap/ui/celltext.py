@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from jjjmap.values import json_text, scalar_text
 
 
 def format_value(value: Any) -> str:
@@ -17,5 +16,8 @@ def format_value(value: Any) -> str:
             return ""
         return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
     if isinstance(value, (list, tuple, dict, set)) or getattr(value, "ndim", 0) > 0:
+        from jjjmap.values import json_text   # numpy: only once such a value is there
+
         return json_text(value)
-    return scalar_text(value)
+    from jjjmap.values import scalar_text   # imported at the first cell: the window shows
+    return scalar_text(value)               # before the data stack (tests/test_ui_warmstart)
