@@ -158,7 +158,7 @@
   // jjj-density-worker.js makes its own (an export carries it; CSP `worker-src blob:`).
   // No Worker, a policy that forbids it, an error in it: every layer
   // draws in the page from then on.
-  var worker = null, broken = !window.Worker || !window.Blob || !window.URL || !window.ImageData;
+  var worker = null, broken = !window.jjjUi.canMakeWorker || !window.ImageData;
   var clients = {}, nextId = 1;
   // the page's own drawing from now on (tests compare it with the worker's)
   window.JjjBigPointsNoWorker = function () { fail(); };
@@ -173,22 +173,13 @@
 
   function theWorker() {
     if (worker || broken) return worker;
-    try {
-      var src = 'var K = (' + kernel.toString() + ')(' + window.JjjBlitDisc.toString() + ', ' +
-                offset.toString() + ');\n(' + workerMain.toString() + ')(K);\n';
-      var url = URL.createObjectURL(new Blob([src], {type: 'text/javascript'}));
-      worker = new Worker(url);
-      URL.revokeObjectURL(url);
-    } catch (e) {
-      broken = true; worker = null;
-      return null;
-    }
-    worker.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); fail(); };
-    worker.onmessage = function (e) {
-      var m = e.data, c = clients[m.id];
-      if (!c) return;
-      c._answer(m);
-    };
+    var src = 'var K = (' + kernel.toString() + ')(' + window.JjjBlitDisc.toString() + ', ' +
+              offset.toString() + ');\n(' + workerMain.toString() + ')(K);\n';
+    worker = window.jjjUi.blobWorker(src, function (m) {
+      var c = clients[m.id];
+      if (c) c._answer(m);
+    }, fail);
+    if (!worker) broken = true;
     return worker;
   }
 

@@ -237,7 +237,7 @@
   }
 
   var K = D.kernel = kernel();
-  var worker = null, broken = !window.Worker || !window.Blob || !window.URL;
+  var worker = null, broken = !window.jjjUi.canMakeWorker;
   var waiting = {}, pending = 0, idle = [], nextId = 1;
 
   function settled() {
@@ -257,23 +257,15 @@
 
   function theWorker() {
     if (worker || broken) return worker;
-    try {
-      var src = 'var kernel = ' + kernel.toString() + ';\n(' + workerMain.toString() + ')();\n';
-      var url = URL.createObjectURL(new Blob([src], {type: 'text/javascript'}));
-      worker = new Worker(url);
-      URL.revokeObjectURL(url);
-    } catch (e) {        // no Worker here, or the page's policy forbids one
-      broken = true; worker = null;
-      return null;
-    }
-    worker.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); fail(); };
-    worker.onmessage = function (e) {
-      var m = e.data, key = m.id + ':' + m.seq, w = waiting[key];
+    var src = 'var kernel = ' + kernel.toString() + ';\n(' + workerMain.toString() + ')();\n';
+    worker = window.jjjUi.blobWorker(src, function (m) {
+      var key = m.id + ':' + m.seq, w = waiting[key];
       if (!w) return;
       delete waiting[key]; pending--;
       if (m.lost) w.local(); else w.done(m);
       settled();
-    };
+    }, fail);
+    if (!worker) broken = true;   // no Worker here, or the page's policy forbids one
     return worker;
   }
 

@@ -5,6 +5,25 @@
   var ui = window.jjjUi = {};
   var SVG = 'http://www.w3.org/2000/svg';
 
+  // A Web Worker made from script text in a blob: URL (so an export carries it; the app's
+  // CSP allows `worker-src blob:`), or null where no worker can be made (no Worker, a policy
+  // that forbids it). ``onMessage(data)`` hears its answers, ``onFail()`` an error in it.
+  // jjj-bigpoints.js and jjj-density-worker.js make theirs with it.
+  ui.canMakeWorker = !!(window.Worker && window.Blob && window.URL);
+  ui.blobWorker = function (src, onMessage, onFail) {
+    var w;
+    try {
+      var url = URL.createObjectURL(new Blob([src], {type: 'text/javascript'}));
+      w = new Worker(url);
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      return null;
+    }
+    w.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); onFail(); };
+    w.onmessage = function (e) { onMessage(e.data); };
+    return w;
+  };
+
   function el(tag, cls, text, parent) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
