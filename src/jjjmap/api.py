@@ -97,7 +97,7 @@ class Map:
         layer.id = key
         self.doc.add_layer(layer)
         if self.doc.view.fit is None and len(self.doc.layers) == 1:
-            self.doc.view.fit = tuple(float(v) for v in layer.gdf.total_bounds)
+            self.doc.view.fit = tuple(float(v) for v in layer.total_bounds)
         return key
 
     def _add_file(self, path, crs, encoding, name) -> list[str]:
@@ -133,7 +133,7 @@ class Map:
 
     def _fit_if_first(self) -> None:
         if all(lyr.group == "custom" for lyr in self.doc.layers) and self.doc.layers:
-            frames = [lyr.gdf.total_bounds for lyr in self.doc.layers]
+            frames = [lyr.total_bounds for lyr in self.doc.layers]
             self.doc.view.fit = (min(b[0] for b in frames), min(b[1] for b in frames),
                                  max(b[2] for b in frames), max(b[3] for b in frames))
 

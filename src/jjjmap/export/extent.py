@@ -14,8 +14,9 @@ class LayoutError(ExportError):
     """A print layout option the user gave cannot be used (message written for them)."""
 
 
-def _bounds_of(gdf) -> tuple[float, float, float, float]:
-    w, s, e, n = (float(v) for v in gdf.total_bounds)
+def _bounds_of(data) -> tuple[float, float, float, float]:
+    """W, S, E, N of a GeoDataFrame or a Layer."""
+    w, s, e, n = (float(v) for v in data.total_bounds)
     return (w, s, e, n)
 
 
@@ -49,8 +50,8 @@ def resolve_extent(doc: MapDocument, extent) -> tuple[float, float, float, float
     if key == "region":
         layer = boundary_layer(doc, "province") or boundary_layer(doc, "prefecture")
         if layer is not None:
-            return _bounds_of(layer.gdf)
-        frames = [lyr.gdf for lyr in doc.layers if len(lyr.gdf)]
+            return _bounds_of(layer)
+        frames = [lyr for lyr in doc.layers if lyr.feature_count]
         if not frames:
             raise LayoutError("The map has no layers, so it has no region to show.")
         b = [_bounds_of(g) for g in frames]
@@ -58,12 +59,12 @@ def resolve_extent(doc: MapDocument, extent) -> tuple[float, float, float, float
                 max(x[3] for x in b))
     if key in ("xiongan", "xiong'an", "雄安", "雄安新区"):
         layer = boundary_layer(doc, "xiongan")
-        if layer is not None and len(layer.gdf):
-            return _bounds_of(layer.gdf)
+        if layer is not None and layer.feature_count:
+            return _bounds_of(layer)
     name = text.removeprefix("layer:")
     for lyr in doc.layers:
-        if name in (lyr.id, lyr.builtin, lyr.title_en, lyr.title_zh) and len(lyr.gdf):
-            return _bounds_of(lyr.gdf)
+        if name in (lyr.id, lyr.builtin, lyr.title_en, lyr.title_zh) and lyr.feature_count:
+            return _bounds_of(lyr)
     place = _place(doc, text)
     if place is not None:
         return place

@@ -13,6 +13,9 @@ import numpy as np
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from jjjmap.model.pointdata import PointData
+
+from .cancel import checkpoint
 from .errors import LayerLoadError, MissingCRSError, display_name
 
 WGS84 = CRS.from_epsg(4326)
@@ -69,7 +72,7 @@ def _gk_hint(bounds) -> str:
 
 def suggest_crs(bounds) -> list[str]:
     """EPSG codes the coordinates fit, likeliest first (the same reading as the hint)."""
-    xmin, ymin, xmax, ymax = bounds
+    xmin, ymin, xmax, ymax = (float(v) for v in bounds)   # Python floats: inf, no warning
     x, y = (xmin + xmax) / 2, (ymin + ymax) / 2
     if not (math.isfinite(x) and math.isfinite(y)):
         return []
@@ -162,7 +165,10 @@ def to_wgs84(gdf: gpd.GeoDataFrame, path, warnings: list[str], crs_override=None
     if not gdf.crs.equals(WGS84) and gdf.crs.to_epsg() != 4326:
         src = crs_label(gdf.crs)
         try:
-            gdf = gdf.to_crs(WGS84)
+            gdf = gdf.to_crs(WGS84, checkpoint) if isinstance(gdf, PointData) else \
+                gdf.to_crs(WGS84)
+        except LayerLoadError:   # cancelled
+            raise
         except Exception as exc:  # pyproj raises several types
             raise LayerLoadError(f"{display_name(path)} could not be reprojected from {src} to "
                                  f"WGS-84: {exc}", path) from exc
@@ -210,8 +216,12 @@ def apply_datum(gdf: gpd.GeoDataFrame, datum: str | None, path, warnings: list[s
         lon, lat = func(coords[:, 0], coords[:, 1])
         return np.column_stack([np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)])
 
-    geoms = shapely.transform(np.asarray(gdf.geometry.array, dtype=object), _convert)
-    gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
+    if isinstance(gdf, PointData):   # the arrays themselves
+        lon, lat = func(gdf.x, gdf.y)
+        gdf = gdf.with_xy(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    else:
+        geoms = shapely.transform(np.asarray(gdf.geometry.array, dtype=object), _convert)
+        gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
     warnings.append(f"Converted from the {'GCJ-02' if key == 'gcj02' else 'BD-09'} datum to "
                     f"WGS-84 as requested (shifts of a few hundred metres).")
     return gdf

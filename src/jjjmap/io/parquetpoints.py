@@ -44,6 +44,22 @@ def _point_xy(arr) -> tuple[np.ndarray, np.ndarray] | None:
     return xy[:, 0].copy(), xy[:, 1].copy()
 
 
+def _all_point_xy(column) -> tuple[np.ndarray, np.ndarray] | None:
+    """(x, y) of a WKB column when every chunk is plain little-endian 2D points, else None."""
+    xs, ys = [], []
+    for chunk in column.chunks:
+        for start in range(0, len(chunk), 1_000_000):
+            xy = _point_xy(chunk.slice(start, 1_000_000))
+            if xy is None:
+                return None
+            xs.append(xy[0])
+            ys.append(xy[1])
+            checkpoint()
+    if not xs:
+        return None
+    return np.concatenate(xs), np.concatenate(ys)
+
+
 def _geometries(column) -> np.ndarray:
     """The geometry column as a shapely array, chunk by chunk."""
     out = np.empty(len(column), dtype=object)
@@ -76,8 +92,9 @@ def _geoarrow_points(column) -> np.ndarray:
     return out
 
 
-def read_geoparquet(path, schema) -> gpd.GeoDataFrame | None:
-    """The file as a GeoDataFrame, or None when geopandas should read it."""
+def read_geoparquet(path, schema):
+    """The file as a GeoDataFrame, as a ``model.PointData`` when it holds only plain finite
+    2D points, or None when geopandas should read it."""
     import pyarrow.parquet as pq
 
     try:
@@ -99,6 +116,19 @@ def read_geoparquet(path, schema) -> gpd.GeoDataFrame | None:
     table = pq.read_table(path)
     checkpoint()
     column = table.column(name)
+    if encoding == "wkb":
+        xy = _all_point_xy(column)
+    else:
+        xy = (column.combine_chunks().field("x").to_numpy(zero_copy_only=False),
+              column.combine_chunks().field("y").to_numpy(zero_copy_only=False)) \
+            if column.null_count == 0 else None
+    if xy is not None and np.isfinite(xy[0]).all() and np.isfinite(xy[1]).all():
+        # points as arrays (model.PointData): no shapely Point per row
+        from jjjmap.model.pointdata import PointData
+
+        df = table.drop([name]).to_pandas()
+        checkpoint()
+        return PointData(df, xy[0], xy[1], crs=crs)
     geoms = _geometries(column) if encoding == "wkb" else _geoarrow_points(column)
     df = table.drop([name]).to_pandas()
     checkpoint()

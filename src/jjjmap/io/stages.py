@@ -38,23 +38,28 @@ class Placed:
     mixed file was split ("points", "lines", "polygons"), else None."""
 
     family: str | None
-    gdf: gpd.GeoDataFrame
+    gdf: gpd.GeoDataFrame   # or a model.PointData: points as arrays
     warnings: list[str]
     crs_read: str
 
 
 def finish(r: RawRead, path, crs, datum):
     """Clean, reproject, convert datum, split: yields a ``Placed`` per geometry family."""
+    from jjjmap.model.pointdata import PointData
+
     warns: list[str] = list(r.warnings)
     gdf = r.gdf
-    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
+    arrays = isinstance(gdf, PointData)   # finite 2-D points already: nothing to clean or split
+    if not arrays and (not isinstance(gdf, gpd.GeoDataFrame)
+                       or gdf.geometry.name not in gdf.columns):
         raise LayerLoadError(f"{display_name(path)} has no geometry.", path)
     crs_read = crs_mod.crs_label(gdf.crs) if gdf.crs is not None else ""
     if r.format == "csv":
         crs_read = str(crs) if crs else ""
     n_before = len(gdf)
     named_lonlat = bool(gdf.attrs.get("named_lonlat"))
-    gdf = geometry.clean(gdf, warns)
+    if not arrays:
+        gdf = geometry.clean(gdf, warns)
     if len(gdf) == 0:
         what = "features" if n_before == 0 else "features with a geometry"
         if r.name:
@@ -65,7 +70,7 @@ def finish(r: RawRead, path, crs, datum):
     gdf = crs_mod.to_wgs84(gdf, path, warns, crs, named_lonlat=named_lonlat)
     crs_mod.check_range(gdf, path)
     gdf = crs_mod.apply_datum(gdf, datum, path, warns)
-    parts = geometry.split_families(gdf)
+    parts = {"points": gdf} if arrays else geometry.split_families(gdf)
     if len(parts) > 1:
         counts = ", ".join(f"{len(g):,} {fam}" for fam, g in parts.items())
         warns.append(f"The file mixes geometry types; split into {len(parts)} layers ({counts}).")

@@ -174,7 +174,12 @@ class MapDocument:
         self._change(layer_id, "filter", new)
 
     def replace_data(self, layer_id: str, gdf) -> None:
-        self._change(layer_id, "gdf", gdf, what="data")
+        """New features for a layer: a GeoDataFrame or a PointData (``Layer.data``)."""
+        layer = self.layer(layer_id)
+        if layer.data is gdf:
+            return
+        layer.gdf = gdf
+        self.events.layer_changed.emit(layer, "data")
 
     def _change(self, layer_id: str, attr: str, value: Any, what: str | None = None) -> None:
         layer = self.layer(layer_id)
@@ -187,11 +192,12 @@ class MapDocument:
         """Point the view at ``layers`` when none of them overlaps the built-in region (a file
         for Chongqing or Tokyo would open off-screen and be missing from a PNG); True if the
         view changed. Layers inside the region leave the user's view alone."""
-        new = _union_bounds(lyr.gdf.total_bounds for lyr in layers if len(lyr.gdf))
+        new = _union_bounds(lyr.total_bounds for lyr in layers if lyr.feature_count)
         if new is None:
             return False
-        region = _union_bounds(lyr.gdf.total_bounds for lyr in self.layers
-                               if lyr.group != "custom" and lyr not in layers and len(lyr.gdf))
+        region = _union_bounds(lyr.total_bounds for lyr in self.layers
+                               if lyr.group != "custom" and lyr not in layers
+                               and lyr.feature_count)
         if region is not None and _overlap(region, new):
             return False
         self.view = view_of(new)

@@ -5,12 +5,13 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-
 from jjjmap.lazy import LazyModule
 
+from .pointdata import PointData
 from .style import Style
 
 gpd = LazyModule("geopandas")
+np = LazyModule("numpy")
 
 _ids = itertools.count(1)
 
@@ -58,7 +59,7 @@ class Layer:
     ``derived``) and a database layer's live source (``postgis``, ``pg_*``).
     """
 
-    gdf: gpd.GeoDataFrame
+    gdf: gpd.GeoDataFrame = field(repr=False)   # or a PointData: see the property below
     title_en: str
     title_zh: str = ""
     kind: str = "vector"
@@ -82,7 +83,7 @@ class Layer:
             raise ValueError(f"unknown layer group {self.group!r}")
         if self.level is not None and self.level not in LEVELS:
             raise ValueError(f"unknown boundary level {self.level!r}")
-        crs = self.gdf.crs
+        crs = self._data.crs
         if crs is not None and crs.to_epsg() != 4326:
             raise ValueError(f"layer {self.title_en!r} is in {crs.to_string()}, not EPSG:4326")
 
@@ -98,5 +99,66 @@ class Layer:
         return gdf
 
     @property
+    def data(self):
+        """What the layer holds: its GeoDataFrame, or its PointData while the points are
+        arrays (reading it never builds the GeoDataFrame)."""
+        return self._data
+
+    @property
+    def points(self) -> PointData | None:
+        """The layer's points as arrays while no one has asked for its ``gdf``, else None."""
+        data = self._data
+        return data if isinstance(data, PointData) else None
+
+    @property
+    def table(self):
+        """The attribute table: a DataFrame whose columns are the layer's fields (the
+        GeoDataFrame itself, geometry column included, unless the points are arrays)."""
+        data = self._data
+        return data.frame if isinstance(data, PointData) else data
+
+    def fields(self) -> list:
+        """The attribute column names, without the geometry column."""
+        data = self._data
+        if isinstance(data, PointData):
+            return list(data.frame.columns)
+        try:
+            geom = data.geometry.name
+        except AttributeError:   # a frame with no active geometry column
+            geom = None
+        return [c for c in data.columns if c != geom]
+
+    def kept_rows(self) -> np.ndarray | None:
+        """Row positions that pass the attribute filter, None when all do."""
+        table = self.table
+        keep = None
+        for column, allowed in self.filter.items():
+            if column in table.columns:
+                ok = table[column].isin(allowed).to_numpy()
+                keep = ok if keep is None else keep & ok
+        return None if keep is None or keep.all() else np.flatnonzero(keep)
+
+    @property
+    def total_bounds(self) -> np.ndarray:
+        return np.asarray(self._data.total_bounds, dtype=float)
+
+    @property
     def feature_count(self) -> int:
-        return len(self.gdf)
+        return len(self._data)
+
+
+def _get_gdf(self) -> gpd.GeoDataFrame:
+    data = self._data
+    if isinstance(data, PointData):   # first asked: shapely Points from here on
+        data = self._data = data.to_geodataframe()
+    return data
+
+
+def _set_gdf(self, value) -> None:
+    self._data = value
+
+
+# a property over the dataclass field: Layer(gdf=...) sets it, and a PointData given there
+# turns into a GeoDataFrame the first time code reads ``layer.gdf``
+Layer.gdf = property(_get_gdf, _set_gdf, doc="The layer's features as a GeoDataFrame in "
+                                             "EPSG:4326.")

@@ -23,7 +23,7 @@ import pandas as pd
 
 from jjjmap.model import Layer, Style
 
-from .geometry import lonlat_arrays
+from .geometry import layer_features
 from .specs import BuildContext, HeatmapSpec, HexbinSpec
 
 HEAT_COLOURS = ["#2c7bb6", "#00a6ca", "#00ccbc", "#90eb9d", "#ffff8c", "#f9d057",
@@ -100,12 +100,8 @@ def weight_summary(problems: dict[str, int], lang: str = "en") -> str:
 
 def _points(layer: Layer, shift):
     """(rows, display lon, display lat, wgs84 lon, wgs84 lat) of the finite points."""
-    gdf = layer.filtered()
-    rows = np.array([layer.gdf.index.get_loc(i) for i in gdf.index], dtype=np.int64) \
-        if len(gdf) != len(layer.gdf) else np.arange(len(gdf))
-    lon, lat = lonlat_arrays(gdf.geometry)
+    gdf, rows, (dlon, dlat, lon, lat), _ = layer_features(layer, shift is not None, wgs84=True)
     good = np.isfinite(lon) & np.isfinite(lat)
-    dlon, dlat = lonlat_arrays(shift(gdf.geometry)) if shift is not None else (lon, lat)
     return gdf, rows[good], dlon[good], dlat[good], lon[good], lat[good], good
 
 

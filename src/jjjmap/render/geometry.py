@@ -233,6 +233,48 @@ _TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "M
                5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
 
 
+def layer_features(layer, gcj02: bool = False, wgs84: bool = False):
+    """The features of ``layer`` that pass its filter, for a builder: (attribute table, row
+    positions in the layer, lon, lat, geometry types); lon/lat (None unless all are points)
+    on the GCJ-02 basemap's datum when ``gcj02``, and with ``wgs84`` also as read, as
+    (lon, lat, wgs84 lon, wgs84 lat). For a layer of points as arrays (``Layer.points``) the
+    arrays themselves: no shapely Point is made to draw it. The table of a GeoDataFrame layer
+    is the filtered GeoDataFrame."""
+    pts = layer.points
+    if pts is not None:
+        keep = layer.kept_rows()
+        if keep is None:
+            table, rows, lon, lat = pts.frame, np.arange(len(pts)), pts.x, pts.y
+        else:
+            table, rows, lon, lat = (pts.frame.iloc[keep], keep.astype(np.int64),
+                                     pts.x[keep], pts.y[keep])
+        types = {"Point"}
+    else:
+        table = layer.filtered()
+        whole = layer.gdf
+        rows = whole.index.get_indexer(table.index).astype(np.int64) \
+            if len(table) != len(whole) else np.arange(len(table))
+        types = geom_types(table.geometry) if len(table) else {"Point"}
+        lon = lat = None
+        if types <= {"Point"}:
+            lon, lat = lonlat_arrays(table.geometry)
+    dlon, dlat = lon, lat
+    if gcj02 and lon is not None:
+        from jjjmap.geo.datum import wgs84_to_gcj02
+        dlon, dlat = (np.asarray(v, dtype=float) for v in wgs84_to_gcj02(lon, lat))
+    if wgs84:
+        return table, rows, (dlon, dlat, lon, lat), types
+    return table, rows, dlon, dlat, types
+
+
+def layer_types(layer) -> set[str]:
+    """The geometry type names of a layer; a layer of points as arrays (``Layer.points``)
+    is points without looking."""
+    if layer.points is not None:
+        return {"Point"} if layer.feature_count else set()
+    return geom_types(layer.gdf.geometry)
+
+
 def geom_types(geoms) -> set[str]:
     """The geometry type names present (missing ones left out), as ``set(geom_type.dropna())``
     but from ``get_type_id``: no string per row (1.5 s at 3M points)."""

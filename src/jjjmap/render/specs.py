@@ -393,7 +393,7 @@ def kind_of(layer: Layer) -> str:
     its style chose (heatmap, hexbin)."""
     if layer.kind in BUILDERS and layer.kind != "vector":
         return layer.kind
-    if layer.kind != "vector" or not len(layer.gdf):
+    if layer.kind != "vector" or not layer.feature_count:
         return "vector"
     from .tiling import tiled
 
@@ -401,9 +401,9 @@ def kind_of(layer: Layer) -> str:
         return "polytiles"
     if layer.style.renderer == "points":
         return "vector"
-    from .geometry import geom_types
+    from .geometry import layer_types
 
-    types = geom_types(layer.gdf.geometry)
+    types = layer_types(layer)
     renderer = layer.style.renderer
     return renderer if types and types <= {"Point"} and renderer in BUILDERS else "vector"
 

@@ -21,9 +21,10 @@ def tiled(layer: Layer) -> bool:
     """Whether ``layer`` is drawn as tiles: a user layer of more than TILED_ABOVE features,
     all polygons or multipolygons, that asks for no permanent labels (the labels are placed
     on the GeoJSON path only: a user who asked for them gets them, at slower pans)."""
-    gdf = layer.gdf
-    if layer.kind != "vector" or len(gdf) <= TILED_ABOVE or layer.style.label_field:
+    if layer.kind != "vector" or layer.feature_count <= TILED_ABOVE \
+            or layer.style.label_field or layer.points is not None:
         return False
+    gdf = layer.gdf
     arr = np.asarray(gdf.geometry.values, dtype=object)
     # the first geometry first: a large point layer is not walked whole
     if shapely.get_type_id(arr[:1])[0] not in (3, 6):

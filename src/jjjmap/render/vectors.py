@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import base64
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from jjjmap.model import Layer, Style
 
 from .common import ramp, text, texts
-from .geometry import (decimals_for, geom_types, lonlat_arrays, simplified,
-                       to_feature_geometries)
+from .geometry import decimals_for, layer_features, simplified, to_feature_geometries
 from .labels import anchors
 from .legendfmt import class_label, legend_header
 from .pointbin import BINARY_ABOVE, binary_spec
@@ -116,9 +116,15 @@ def radii(gdf, style: Style) -> tuple[np.ndarray | None, list[dict]]:
     return r.astype(np.float32), legend
 
 
-def _popup_fields(gdf, style: Style) -> list[str]:
-    cols = [c for c in gdf.columns if c != gdf.geometry.name and not str(c).startswith("_")]
-    if len(gdf) > FULL_ATTRS_BELOW:
+def attribute_columns(table) -> list:
+    """A layer table's columns but its geometry and the hidden (``_``) ones."""
+    geom = table.geometry.name if isinstance(table, gpd.GeoDataFrame) else None
+    return [c for c in table.columns if c != geom and not str(c).startswith("_")]
+
+
+def _popup_fields(table, style: Style) -> list[str]:
+    cols = attribute_columns(table)
+    if len(table) > FULL_ATTRS_BELOW:
         cols = [c for c in cols if c in set(style.tooltip_fields) | {style.label_field}]
     return cols[:POPUP_FIELDS]
 
@@ -128,22 +134,17 @@ def vector_spec(layer: Layer, ctx: BuildContext) -> PointsSpec | BigPointsSpec |
     layer's data and attributes are fetched from the app instead of carried."""
     lang, tolerance, shift = ctx.lang, ctx.tolerance, ctx.shift
     style = layer.style
-    gdf = layer.filtered()
-    rows = layer.gdf.index.get_indexer(gdf.index).astype(np.int64) \
-        if len(gdf) != len(layer.gdf) else np.arange(len(gdf))
+    gdf, rows, lon, lat, types = layer_features(layer, shift is not None)
     idx, colours, cls_legend = colour_classes(gdf, style, lang)
     r, size_legend = radii(gdf, style)
     fields = _popup_fields(gdf, style)
     label = style.label_field if style.label_field in gdf.columns else None
     tips = [f for f in style.tooltip_fields if f in gdf.columns]
-    types = geom_types(gdf.geometry) if len(gdf) else {"Point"}
     path_style = {"color": style.color, "fillColor": style.fill_color, "weight": style.weight,
                   "fillOpacity": style.fill_opacity, "dashArray": style.dash,
                   "radius": style.radius}
     legend = _legend(layer, types, colours, cls_legend, size_legend, lang)
     if types <= {"Point"}:
-        geoms = gdf.geometry if shift is None else shift(gdf.geometry)
-        lon, lat = lonlat_arrays(geoms)
         good = np.isfinite(lon) & np.isfinite(lat)
         n = int(good.sum())
         from .density import dense_point_style, stack_ranks
@@ -156,7 +157,7 @@ def vector_spec(layer: Layer, ctx: BuildContext) -> PointsSpec | BigPointsSpec |
                                   lat[good], rows[good], ci,
                                   r[good] if r is not None else None, ranks, good, label,
                                   ctx.fetch)
-        identity = bool(good.all()) and len(gdf) == len(layer.gdf)
+        identity = bool(good.all()) and len(gdf) == layer.feature_count
         xy = np.empty(2 * n, dtype=np.float32)
         xy[0::2], xy[1::2] = lon[good], lat[good]
         cols = {f: texts(gdf[f][good]) for f in fields}
@@ -247,15 +248,14 @@ def _codes(values: pd.Series, order: np.ndarray) -> dict:
                   np.uint32: "Uint32Array"}[dtype]}
 
 
-def popup_fields(gdf) -> list:
+def popup_fields(table) -> list:
     """The columns a popup shows, at any layer size."""
-    return [c for c in gdf.columns if c != gdf.geometry.name
-            and not str(c).startswith("_")][:POPUP_FIELDS]
+    return attribute_columns(table)[:POPUP_FIELDS]
 
 
 def row_values(layer: Layer, row: int) -> dict:
     """One feature's popup values (the app answers a large layer's click with them)."""
-    gdf = layer.gdf
+    gdf = layer.table
     fields = popup_fields(gdf)
     rec = gdf.iloc[int(row)]
     label = layer.style.label_field if layer.style.label_field in gdf.columns else None

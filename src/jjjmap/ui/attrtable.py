@@ -91,11 +91,14 @@ class AttributeModel(QAbstractTableModel):
             self._columns, self._values = [], []
             self.order = NO_ROWS
         else:
-            gdf = layer.gdf
-            try:
-                geom = gdf.geometry.name
-            except AttributeError:  # a GeoDataFrame without an active geometry column
-                geom = None
+            gdf = layer.table   # points as arrays: the attributes only, no Points built
+            if layer.points is not None:
+                geom = "geometry" if "geometry" not in gdf.columns else "(geometry)"
+            else:
+                try:
+                    geom = gdf.geometry.name
+                except AttributeError:  # a GeoDataFrame without an active geometry column
+                    geom = None
             self._columns = [c for c in gdf.columns if c != geom]
             self._values = [_cells(gdf[c]) for c in self._columns]  # views, not copies
             if geom is not None:
@@ -105,6 +108,13 @@ class AttributeModel(QAbstractTableModel):
         self._codes = self._code_tables()
         self._inverse = None
         self.endResetModel()
+
+    def _geometry_types(self):
+        """The geometry column's cells: each feature's type name ("" for none)."""
+        layer = self.layer
+        if layer.points is not None:
+            return np.full(layer.feature_count, "Point", dtype=object)
+        return layer.gdf.geometry.geom_type.to_numpy()
 
     def _code_tables(self) -> list[dict[str, str] | None]:
         return [fieldnames.value_names(self.layer, c, self.lang) for c in self._columns]
@@ -139,7 +149,7 @@ class AttributeModel(QAbstractTableModel):
     def view_row(self, source_row: int) -> int:
         """The view row showing ``source_row``, or -1 if it is filtered out."""
         if self._inverse is None:
-            n = 0 if self.layer is None else len(self.layer.gdf)
+            n = 0 if self.layer is None else self.layer.feature_count
             self._inverse = np.full(n, -1, dtype=np.int64)
             self._inverse[self.order] = np.arange(len(self.order))
         if 0 <= source_row < len(self._inverse):
@@ -160,8 +170,10 @@ class AttributeModel(QAbstractTableModel):
             row = self.order[index.row()]
             values = self._values[index.column()]
             if values is None:
-                geom = self.layer.gdf.geometry.iloc[row]
-                text = "" if geom is None else geom.geom_type
+                geom = None if self.layer.points is not None else \
+                    self.layer.gdf.geometry.iloc[row]
+                text = "Point" if self.layer.points is not None else \
+                    "" if geom is None else geom.geom_type
             else:
                 text = format_value(values[row])
                 codes = self._codes[index.column()]
@@ -207,7 +219,7 @@ class AttributeModel(QAbstractTableModel):
         """Column ``i`` as filter text: its values, and for a coded column also what is shown."""
         values = self._values[i]
         if values is None:
-            values = self.layer.gdf.geometry.geom_type.to_numpy()
+            values = self._geometry_types()
         raw = column_text(values)
         codes = self._codes[i] if i < len(self._codes) else None
         if codes is None:
@@ -216,13 +228,13 @@ class AttributeModel(QAbstractTableModel):
 
     # -- order ------------------------------------------------------------------------------
     def _sorted_rows(self) -> np.ndarray:
-        n = len(self.layer.gdf)
+        n = self.layer.feature_count
         if self._sort is None:
             return np.arange(n)
         column, order = self._sort
         values = self._values[column]
         if values is None:
-            values = self.layer.gdf.geometry.geom_type.to_numpy()
+            values = self._geometry_types()
         series = pd.Series(values, copy=False)
         if series.dtype == object:
             numbers = pd.to_numeric(series, errors="coerce")   # e.g. Int64 with missing cells
@@ -244,7 +256,7 @@ class AttributeModel(QAbstractTableModel):
             return one.str.contains(self._text, regex=False).to_numpy()
         if self._haystack is None:
             parts = [self._searchable(i) for i, v in enumerate(self._values) if v is not None]
-            hay = parts[0].str.lower() if parts else pd.Series([""] * len(self.layer.gdf))
+            hay = parts[0].str.lower() if parts else pd.Series([""] * self.layer.feature_count)
             for part in parts[1:]:
                 hay = hay + "\x1f" + part.str.lower()
             self._haystack = hay.reset_index(drop=True)
@@ -412,7 +424,7 @@ class AttributeTable(QWidget):
         if self.model is self.pg_model and self.layer is not None:
             self.count_label.setText(self._paged_count())
             return
-        total = 0 if self.layer is None else len(self.layer.gdf)
+        total = 0 if self.layer is None else self.layer.feature_count
         shown = self.model.rowCount()
         if shown == total:
             self.count_label.setText(self.tr("%n feature(s)", "", total))

@@ -123,7 +123,7 @@ class DensityTimeBox(QGroupBox):
         self._set(self.hex_resolution, style.hex_resolution)
         self._set(self.hex_stat, style.hex_stat)
         self.spread.setChecked(bool(style.spread_stacked))
-        dated = time_candidates(self.layer.gdf)
+        dated = time_candidates(self.layer.table)
         others = [f for f in fields if f not in dated]
         self._fill(self.time_field, self.tr("(no time slider)"), dated + others,
                    self._current_time_field(style), marked=set(dated))
@@ -138,7 +138,7 @@ class DensityTimeBox(QGroupBox):
         can weigh, and its bad cells are counted in the note."""
         import pandas as pd
 
-        sample = self.layer.gdf[field].dropna().head(500)
+        sample = self.layer.table[field].dropna().head(500)
         if sample.empty or pd.api.types.is_bool_dtype(sample.dtype):
             return False
         return pd.to_numeric(sample, errors="coerce").notna().mean() >= 0.5
@@ -190,7 +190,7 @@ class DensityTimeBox(QGroupBox):
     def _weight_changed(self, *_args) -> None:
         from jjjmap.render.density import read_weights, weight_summary
 
-        _w, problems = read_weights(self.layer.gdf, self.weight.currentData())
+        _w, problems = read_weights(self.layer.table, self.weight.currentData())
         self.weight_note.setText(weight_summary(problems, self.lang))
         self.weight_note.setVisible(bool(problems))
 
@@ -198,11 +198,11 @@ class DensityTimeBox(QGroupBox):
         from jjjmap.analysis.timefields import read_time
 
         field = self.time_field.currentData()
-        if not field or field not in self.layer.gdf.columns:
+        if not field or field not in self.layer.table.columns:
             self.time_note.setText("")
             self.time_note.hide()
             return
-        self.time_note.setText(read_time(self.layer.gdf[field], field).summary(self.lang,
+        self.time_note.setText(read_time(self.layer.table[field], field).summary(self.lang,
                                                                                 sep="\n"))
         self.time_note.show()
 
@@ -221,7 +221,7 @@ class DensityTimeBox(QGroupBox):
         for f in fields:
             combo.addItem(self.tr("%1 (dates)").replace("%1", f) if marked and f in marked
                           else f, f)
-        if keep and combo.findData(keep) < 0 and keep in self.layer.gdf.columns:
+        if keep and combo.findData(keep) < 0 and keep in self.layer.table.columns:
             combo.addItem(keep, keep)
         self._set(combo, current)
         combo.blockSignals(False)

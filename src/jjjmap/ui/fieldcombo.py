@@ -19,12 +19,11 @@ def add_field(combo: QComboBox, layer, field: str, lang: str) -> None:
 
 
 def attribute_fields(layer) -> list[str]:
-    gdf = layer.gdf
-    return [str(c) for c in gdf.columns if c != gdf.geometry.name and not str(c).startswith("_")]
+    return [str(c) for c in layer.fields() if not str(c).startswith("_")]
 
 
 def is_numeric(layer, field: str) -> bool:
-    if field not in layer.gdf.columns:
+    if field not in layer.table.columns:
         return False
-    col = layer.gdf[field]
+    col = layer.table[field]
     return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)

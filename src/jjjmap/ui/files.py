@@ -296,7 +296,7 @@ class FileActions(QObject):
             if current is None or new is None:
                 return
             current.provenance = new.provenance
-            self.doc.replace_data(layer_id, new.gdf)
+            self.doc.replace_data(layer_id, new.data)
 
         return self.runner.submit(task, done, lambda exc: self._open_failed(layer.path, exc))
 

@@ -73,7 +73,7 @@ class IdentifyPanel(QWidget):
         self.title.setText(self.tr("Click a feature on the map to see its attributes."))
 
     def show_feature(self, layer: Layer, row: int, lang: str = "en") -> None:
-        gdf = layer.gdf
+        gdf = layer.table   # points as arrays: the attributes, no Point built
         if not 0 <= row < len(gdf):
             self.clear()
             return
@@ -85,7 +85,7 @@ class IdentifyPanel(QWidget):
         self.title.setText(self.tr("<b>%1</b> — feature %2").replace(
             "%1", escape(layer.title(lang))).replace("%2", str(row)))
         record = gdf.iloc[row]
-        geom_name = gdf.geometry.name
+        geom_name = None if layer.points is not None else gdf.geometry.name
         # ``fields``: raw names and values (``value``); ``shown``: built-in fields by their
         # display names and coded values in words (fieldnames), the raw name beside in grey
         fields, shown = [], []
@@ -98,8 +98,9 @@ class IdentifyPanel(QWidget):
             shown.append((fieldnames.field_label(layer, c, lang),
                           value if word is None else word,
                           str(c) if fieldnames.has_label(layer, c) else None))
-        geom = record[geom_name]
-        extra = [(self.tr("(geometry)"), "" if geom is None else geom.geom_type)]
+        geom = None if geom_name is None else record[geom_name]
+        kind = "Point" if geom_name is None else "" if geom is None else geom.geom_type
+        extra = [(self.tr("(geometry)"), kind)]
         for label, value in ((self.tr("(precision)"), layer.precision),
                              (self.tr("(source)"), layer.source or layer.path or ""),
                              (self.tr("(licence)"), layer.licence)):

@@ -48,21 +48,25 @@ STATUS_COLOURS = {"ambiguous": "#fff3cd", "unmatched": "#f8d7da", "conflict": "#
 
 
 def polygon_layers(doc) -> list:
+    from jjjmap.render.geometry import layer_types
+
     out = []
     for layer in doc.layers:
         if layer.kind == "boundary":
             out.append(layer)
-        elif layer.kind == "vector" and len(layer.gdf):
-            types = set(layer.gdf.geom_type.dropna())
+        elif layer.kind == "vector" and layer.feature_count:
+            types = layer_types(layer)
             if types and types <= {"Polygon", "MultiPolygon"}:
                 out.append(layer)
     return out
 
 
 def point_layers(doc) -> list:
+    from jjjmap.render.geometry import layer_types
+
     out = []
     for layer in doc.layers:
-        if len(layer.gdf) and set(layer.gdf.geom_type.dropna()) <= {"Point"}:
+        if layer.feature_count and layer_types(layer) <= {"Point"}:
             out.append(layer)
     return out
 

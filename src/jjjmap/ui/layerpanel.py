@@ -81,7 +81,7 @@ class LayerTreeModel(QStandardItemModel):
         if layer.kind == "postgis":   # its rows stay in the database: say what is in view
             from .pglayers import status_text
             return f"{layer.title(self.doc.lang)} ({status_text(layer)})"
-        total = len(layer.gdf)
+        total = layer.feature_count
         shown = len(layer.filtered()) if layer.filter else total
         count = f"{shown}/{total}" if shown != total else str(total)
         return f"{layer.title(self.doc.lang)} ({count})"
@@ -116,9 +116,9 @@ class LayerTreeModel(QStandardItemModel):
                       | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsDragEnabled
                       | Qt.ItemFlag.ItemIsDropEnabled)
         item.setCheckState(Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
-        if layer.kind == "clusters" and self.sectors and SECTOR_COLUMN in layer.gdf.columns:
+        if layer.kind == "clusters" and self.sectors and SECTOR_COLUMN in layer.table.columns:
             allowed = layer.filter.get(SECTOR_COLUMN)
-            counts = layer.gdf[SECTOR_COLUMN].value_counts()
+            counts = layer.table[SECTOR_COLUMN].value_counts()
             for key, names in self.sectors.items():
                 name = names.get(self.doc.lang) or names.get("en") or key
                 child = QStandardItem(f"{name} ({int(counts.get(key, 0))})")

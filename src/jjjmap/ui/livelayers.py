@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 def _big(layer) -> bool:
     from jjjmap.render.pointbin import BINARY_ABOVE
 
-    return layer.kind == "vector" and len(layer.gdf) > BINARY_ABOVE
+    return layer.kind == "vector" and layer.feature_count > BINARY_ABOVE
 
 
 def _plain(layer) -> bool:

@@ -87,9 +87,10 @@ def default_renderer(doc: MapDocument, tianditu_key: str | None = None) -> str:
 
 def _heavy(doc: MapDocument) -> bool:
     """A render too slow for the GUI thread (see MapView.render)."""
-    if sum(len(lyr.gdf) for lyr in doc.layers) > BACKGROUND_FEATURES:
+    if sum(lyr.feature_count for lyr in doc.layers) > BACKGROUND_FEATURES:
         return True
-    vectors = [lyr.gdf.geometry.values for lyr in doc.layers if lyr.kind == "vector"]
+    vectors = [lyr.gdf.geometry.values for lyr in doc.layers
+               if lyr.kind == "vector" and lyr.points is None]   # points: one coordinate each
     if not vectors:
         return False
     import shapely
@@ -173,7 +174,7 @@ class MapView(QWebEngineView):
     def _rows_of(self, layer_id: str) -> int | None:
         """How many rows the layer has (None: not on the map); the bridge checks clicks."""
         layer = self.doc.find(layer_id)
-        return None if layer is None else len(layer.gdf)
+        return None if layer is None else layer.feature_count
 
     # -- page life --------------------------------------------------------------------------
     @property
@@ -434,7 +435,9 @@ class MapView(QWebEngineView):
         import shapely
 
         layer = self.doc.find(layer_id)
-        return 0 if layer is None else int(shapely.get_num_coordinates(
+        if layer is None or layer.points is not None:
+            return 0 if layer is None else layer.feature_count
+        return int(shapely.get_num_coordinates(
             np.asarray(layer.gdf.geometry.values, dtype=object)).sum())
 
     def _row_json(self, layer_id: str, row: int) -> bytes:
@@ -442,7 +445,7 @@ class MapView(QWebEngineView):
         from jjjmap.render.vectors import row_values
 
         layer = self.doc.find(layer_id)
-        if layer is None or not 0 <= row < len(layer.gdf):
+        if layer is None or not 0 <= row < layer.feature_count:
             raise KeyError(layer_id)
         return json.dumps(row_values(layer, row), ensure_ascii=False).encode("utf-8")
 
@@ -528,7 +531,7 @@ class MapView(QWebEngineView):
             column = self._live_filter[1]
             keys = layer.filter.get(column)
             if keys is None:
-                keys = layer.gdf[column].dropna().astype(str).unique().tolist()
+                keys = layer.table[column].dropna().astype(str).unique().tolist()
             self._js_call("setFilter", column, [str(k) for k in keys])
         elif what not in LIVE_CHANGES and not self.live.send(layer):
             self.schedule_render()

@@ -19,7 +19,7 @@ NAME_COLUMNS = {"en": ("name_en", "name", "name_zh", "title"),
 def feature_name(layer: Layer, row: int, lang: str = "en") -> str:
     """A feature's name for a list: its name column in ``lang``, the layer's label field,
     or "#row"."""
-    gdf = layer.gdf
+    gdf = layer.table
     columns = [c for c in NAME_COLUMNS.get(lang, NAME_COLUMNS["en"]) if c in gdf.columns]
     if layer.style.label_field in gdf.columns:
         columns.insert(0, layer.style.label_field)

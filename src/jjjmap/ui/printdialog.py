@@ -170,9 +170,9 @@ class PrintDialog(QDialog):
 
         layer = boundary_layer(self.doc, "prefecture")
         column = "name_zh" if self.doc.lang == "zh" else "name_en"
-        if layer is None or column not in layer.gdf.columns:
+        if layer is None or column not in layer.table.columns:
             return []
-        return [str(v) for v in layer.gdf[column].tolist() if str(v)]
+        return [str(v) for v in layer.table[column].tolist() if str(v)]
 
     def _custom_enabled(self) -> None:
         custom = self.size_combo.currentData() in ("mm", "px")

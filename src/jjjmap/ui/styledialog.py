@@ -63,7 +63,9 @@ def capabilities(layer: Layer) -> Capabilities:
         return Capabilities(modes=MODES, labels=False, time=False)
     if layer.kind != "vector":   # built-in point sets: their own palette and icons
         return Capabilities(modes=(), symbol=False, labels=False, time=_has_time(layer))
-    types = set(layer.gdf.geom_type.dropna()) if len(layer.gdf) else set()
+    from jjjmap.render.geometry import layer_types
+
+    types = layer_types(layer)
     return Capabilities(points=bool(types & {"Point", "MultiPoint"}))
 
 
@@ -72,7 +74,7 @@ def _has_time(layer: Layer) -> bool:
     from jjjmap.analysis.timefields import time_candidates
     from jjjmap.render.timefilter import DEFAULT_TIME_FIELD
 
-    return layer.kind in DEFAULT_TIME_FIELD or bool(time_candidates(layer.gdf))
+    return layer.kind in DEFAULT_TIME_FIELD or bool(time_candidates(layer.table))
 
 
 def initial_style(layer: Layer) -> Style:
@@ -338,7 +340,7 @@ class StyleDialog(QDialog):
             combo.addItem(none_text, None)
         for f in fields:
             add_field(combo, self.layer, f, self.doc.lang)
-        if keep and combo.findData(keep) < 0 and keep in self.layer.gdf.columns:
+        if keep and combo.findData(keep) < 0 and keep in self.layer.table.columns:
             combo.addItem(self.tr("%1 (text)").replace("%1", keep), keep)
         self._select(combo, current if combo.findData(current) >= 0 else keep)
         combo.blockSignals(False)

@@ -1,0 +1,246 @@
+"""Point layers held as coordinate arrays (model.PointData, issue 21 item 3): a CSV's or a
+GeoParquet's points are read, placed, drawn, filtered, identified and exported without one
+shapely Point being made; anything that asks ``layer.gdf`` gets the ordinary GeoDataFrame.
+The points here are invented test data (random, seeded), not facts about any place."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jjjmap.io import open_layer
+from jjjmap.model import Layer, MapDocument
+from jjjmap.model.pointdata import PointData
+
+N = 60_000   # above render.pointbin.BINARY_ABOVE: the large-layer path
+
+
+def invented_frame(n: int = N, seed: int = 11) -> pd.DataFrame:
+    """Invented points in the Beijing-Tianjin-Hebei box, with a text, an int and a year."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"id": np.arange(n),
+                         "lon": rng.uniform(114.0, 119.0, n).round(6),
+                         "lat": rng.uniform(37.0, 41.5, n).round(6),
+                         "year": rng.integers(2000, 2025, n),
+                         "名称": [f"测试点{i}" for i in range(n)]})
+
+
+@pytest.fixture(scope="module")
+def csv_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("arrays") / "points.csv"
+    invented_frame().to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def no_points_built(monkeypatch):
+    """Fails the test if anything builds the layer's GeoDataFrame."""
+    def refuse(self, *a, **k):
+        raise AssertionError("shapely Points were built")
+    monkeypatch.setattr(PointData, "to_geodataframe", refuse)
+
+
+def test_a_csv_of_points_opens_as_arrays_with_its_columns_and_bounds(csv_file, no_points_built):
+    df = invented_frame()
+    [layer] = open_layer(csv_file)
+    pts = layer.points
+    assert pts is not None and layer.feature_count == N
+    assert np.array_equal(pts.x, df["lon"].to_numpy()) and np.array_equal(pts.y, df["lat"].to_numpy())
+    assert layer.fields() == ["id", "lon", "lat", "year", "名称"]
+    assert layer.table["名称"].iloc[123] == "测试点123"
+    assert layer.data.crs.to_epsg() == 4326
+    w, s, e, n = layer.total_bounds
+    assert (w, s, e, n) == (df["lon"].min(), df["lat"].min(), df["lon"].max(), df["lat"].max())
+    assert any("WGS-84 (EPSG:4326) was assumed" in w for w in layer.provenance.warnings)
+
+
+def test_the_geodataframe_is_built_when_asked_and_matches_the_arrays(csv_file):
+    df = invented_frame()
+    [layer] = open_layer(csv_file)
+    gdf = layer.gdf
+    assert layer.points is None          # from now on an ordinary layer
+    assert gdf.crs.to_epsg() == 4326 and len(gdf) == N
+    assert np.array_equal(gdf.geometry.x.to_numpy(), df["lon"].to_numpy())
+    assert np.array_equal(gdf.geometry.y.to_numpy(), df["lat"].to_numpy())
+    assert set(gdf.geom_type) == {"Point"}
+    assert gdf["year"].tolist() == df["year"].tolist()
+
+
+def test_projected_csv_points_are_reprojected_as_pyproj_says(tmp_path, no_points_built):
+    from pyproj import Transformer
+
+    df = invented_frame(2000)
+    fwd = Transformer.from_crs(4326, 4548, always_xy=True)   # CGCS2000 / 3-degree GK CM 117E
+    x, y = fwd.transform(df["lon"].to_numpy(), df["lat"].to_numpy())
+    table = pd.DataFrame({"x": x, "y": y, "year": df["year"]})
+    table.to_csv(tmp_path / "gk.csv", index=False)
+    [layer] = open_layer(tmp_path / "gk.csv", crs="EPSG:4548")
+    assert layer.points is not None
+    # CGCS2000 and WGS-84 are the same to well under a millimetre here: the input lon/lat
+    assert np.abs(layer.points.x - df["lon"].to_numpy()).max() < 1e-7
+    assert np.abs(layer.points.y - df["lat"].to_numpy()).max() < 1e-7
+    assert any("Reprojected from" in w for w in layer.provenance.warnings)
+
+
+def test_a_declared_gcj02_datum_is_undone_on_the_arrays(tmp_path, no_points_built):
+    from jjjmap.geo.datum import wgs84_to_gcj02
+
+    df = invented_frame(500)
+    df.to_csv(tmp_path / "gcj.csv", index=False)
+    [layer] = open_layer(tmp_path / "gcj.csv", datum="gcj02")
+    lon, lat = layer.points.x, layer.points.y
+    # the shifts of a few hundred metres, and the published forward formula takes them back
+    shift = np.hypot(lon - df["lon"].to_numpy(), lat - df["lat"].to_numpy())
+    assert shift.min() > 1e-4 and shift.max() < 1e-2
+    back_lon, back_lat = wgs84_to_gcj02(lon, lat)
+    assert np.abs(np.asarray(back_lon) - df["lon"].to_numpy()).max() < 1e-7
+    assert np.abs(np.asarray(back_lat) - df["lat"].to_numpy()).max() < 1e-7
+
+
+def test_the_large_layer_is_drawn_and_filtered_from_the_arrays(csv_file, monkeypatch, no_points_built):
+    from jjjmap.render import vectors
+    from jjjmap.render.specs import BuildContext
+
+    df = invented_frame()
+    [layer] = open_layer(csv_file)
+    doc = MapDocument(basemap="none")
+    doc.add_layer(layer)
+    seen = {}
+    real = vectors.binary_spec
+
+    def spy(lon, lat, rows, *a, **k):
+        seen.update(lon=np.array(lon), lat=np.array(lat), rows=np.array(rows))
+        return real(lon, lat, rows, *a, **k)
+
+    monkeypatch.setattr(vectors, "binary_spec", spy)
+    spec = vectors.vector_spec(layer, BuildContext(doc=doc, tolerance=0.0, detail="fetch"))
+    assert spec.count == N and np.array_equal(seen["rows"], np.arange(N))
+    assert np.array_equal(seen["lon"], df["lon"].to_numpy())
+    kept = [y for y in range(2000, 2025) if y not in (2001, 2002)]   # still over 50k points
+    layer.filter = {"year": kept}
+    spec = vectors.vector_spec(layer, BuildContext(doc=doc, tolerance=0.0, detail="fetch"))
+    want = np.flatnonzero(df["year"].isin(kept).to_numpy())   # counted by pandas
+    assert 50_000 < len(want) < N
+    assert spec.count == len(want) and np.array_equal(seen["rows"], want)
+    assert np.array_equal(seen["lat"], df["lat"].to_numpy()[want])
+    # a click's popup values come from the attribute table
+    values = vectors.row_values(layer, 4321)["v"]
+    assert (values[0], values[3], values[4]) == ("4321", str(df["year"][4321]), "测试点4321")
+
+
+def test_on_a_gcj02_basemap_the_arrays_are_shifted_for_drawing(csv_file, monkeypatch, no_points_built):
+    from jjjmap.geo.datum import wgs84_to_gcj02
+    from jjjmap.render import vectors
+    from jjjmap.render.specs import BuildContext
+
+    df = invented_frame()
+    [layer] = open_layer(csv_file)
+    doc = MapDocument(basemap="none")
+    doc.add_layer(layer)
+    seen = {}
+    real = vectors.binary_spec
+
+    def spy(lon, lat, rows, *a, **k):
+        seen.update(lon=np.array(lon), lat=np.array(lat))
+        return real(lon, lat, rows, *a, **k)
+
+    monkeypatch.setattr(vectors, "binary_spec", spy)
+    vectors.vector_spec(layer, BuildContext(doc=doc, tolerance=0.0, detail="fetch",
+                                            shift=lambda g: g))   # any shift means GCJ-02
+    want_lon, want_lat = wgs84_to_gcj02(df["lon"].to_numpy()[:50], df["lat"].to_numpy()[:50])
+    assert np.allclose(seen["lon"][:50], want_lon, atol=1e-9)
+    assert np.allclose(seen["lat"][:50], want_lat, atol=1e-9)
+
+
+def test_an_export_of_the_large_layer_builds_no_points(csv_file, no_points_built):
+    from jjjmap.render import render_html
+
+    [layer] = open_layer(csv_file)
+    doc = MapDocument(basemap="none")
+    doc.add_layer(layer)
+    html = render_html(doc)
+    assert layer.points is not None and "geoB64" in html
+
+
+def test_geoparquet_of_plain_points_opens_as_arrays(tmp_path, no_points_built):
+    import geopandas as gpd
+
+    df = invented_frame(3000)
+    gdf = gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]),
+                           geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)
+    gdf.to_parquet(tmp_path / "p.parquet")
+    [layer] = open_layer(tmp_path / "p.parquet")
+    assert layer.points is not None
+    assert np.array_equal(layer.points.x, df["lon"].to_numpy())
+    assert layer.fields() == ["id", "year", "名称"]
+
+
+def test_geoparquet_with_an_empty_point_takes_the_geometry_path(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    gdf = gpd.GeoDataFrame({"k": [1, 2, 3]}, geometry=[Point(116, 39), Point(), Point(117, 40)],
+                           crs=4326)
+    gdf.to_parquet(tmp_path / "e.parquet")
+    [layer] = open_layer(tmp_path / "e.parquet")
+    # the empty one (NaN coordinates in WKB) dropped by the clean-up, as before
+    assert layer.points is None and len(layer.gdf) == 2
+    assert layer.gdf.geometry.x.tolist() == [116.0, 117.0]
+
+
+def test_a_layer_of_arrays_refuses_another_crs():
+    pts = PointData(pd.DataFrame({"a": [1]}), np.array([500000.0]), np.array([4400000.0]),
+                    crs=4548)
+    with pytest.raises(ValueError, match="EPSG:4326"):
+        Layer(gdf=pts, title_en="projected")
+    with pytest.raises(ValueError, match="differ in length"):
+        PointData(pd.DataFrame({"a": [1, 2]}), np.array([1.0]), np.array([2.0]))
+
+
+# -- large UTF-8 tables through pyarrow's CSV reader (io.tables._read_csv_arrow) ------------
+TRICKY = ("\ufeff名称,lon,lat,日期,时间,n,n,flag,empty\n"
+          '"北京, 东城",116.4, 39.9,2020-01-01,2020-01-01 08:00:00,1,x,True,\n'
+          '"两行\n文字", 117.2,39.1,2021-06-30,2021-06-30 23:59:59,,y,False,\n'
+          "天津 ,117.0,39.0,2022-12-31,2022-12-31 00:00:00,3, z ,True,\n")
+
+
+def test_pyarrow_reads_a_large_table_as_pandas_would(tmp_path, monkeypatch):
+    from jjjmap.io import tables
+
+    path = tmp_path / "tricky.csv"
+    path.write_text(TRICKY, encoding="utf-8")
+    names = tables.header_names(path, "utf-8-sig", ",")
+    got = tables._read_csv_arrow(path, ",", names)
+    want = tables._read_csv_chunks(path, sep=",", encoding="utf-8-sig", low_memory=False,
+                                   skipinitialspace=True, on_bad_lines="error",
+                                   names=names, header=0)
+    assert got is not None
+    pd.testing.assert_frame_equal(got, want)
+    # written out: dates stay text, the space after a separator goes, a quoted newline stays
+    assert got["日期"].tolist() == ["2020-01-01", "2021-06-30", "2022-12-31"]
+    assert got["名称"].tolist() == ["北京, 东城", "两行\n文字", "天津 "]
+    assert got["n.1"].tolist() == ["x", "y", "z "] and got["empty"].isna().all()
+    # open_layer takes that path above the size limit and gives the same layer
+    monkeypatch.setattr(tables, "ARROW_CSV_ABOVE", 0)
+    [layer] = open_layer(path)
+    assert layer.points.x.tolist() == [116.4, 117.2, 117.0]
+    assert layer.table["名称"].tolist() == ["北京, 东城", "两行\n文字", "天津 "]
+
+
+def test_a_table_pyarrow_cannot_read_goes_to_pandas_and_its_message(tmp_path, monkeypatch):
+    from jjjmap.io import LayerLoadError, tables
+
+    monkeypatch.setattr(tables, "ARROW_CSV_ABOVE", 0)
+    monkeypatch.setattr(tables, "ARROW_BLOCK", 64 << 10)   # types come from the first block
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("lon,lat,name\n116,39,a\n117,40,b,extra\n", encoding="utf-8")
+    assert tables._read_csv_arrow(ragged, ",", ["lon", "lat", "name"]) is None
+    with pytest.raises(LayerLoadError, match="could not be read as a table"):
+        open_layer(ragged)
+    # numbers in the first block, text later: pyarrow refuses, pandas makes it text
+    mixed = tmp_path / "mixed.csv"
+    rows = [f"{116 + i / 1e6},{39 + i / 1e6},{i}" for i in range(200_000)] + ["117,40,abc"]
+    mixed.write_text("lon,lat,code\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert tables._read_csv_arrow(mixed, ",", ["lon", "lat", "code"]) is None
+    [layer] = open_layer(mixed)
+    assert layer.table["code"].iloc[-1] == "abc" and layer.table["code"].iloc[5] == "5"
