@@ -150,90 +150,6 @@ def _read_csv_chunks(path: Path, **kwargs) -> pd.DataFrame:
     return pd.concat(chunks, ignore_index=True)
 
 
-ARROW_CSV_ABOVE = 64 << 20   # bytes: larger UTF-8 tables are parsed by pyarrow, off the GIL
-ARROW_BLOCK = 8 << 20        # bytes per block: a cancel checkpoint and progress report between
-
-
-class _Counted:
-    """A binary file that counts the bytes read from it (for progress reports)."""
-
-    def __init__(self, fh):
-        self.fh, self.done = fh, 0
-        self.closed = False
-
-    def read(self, n=-1):
-        data = self.fh.read(n)
-        self.done += len(data)
-        return data
-
-    def readable(self):
-        return True
-
-    def seekable(self):
-        return False
-
-    def close(self):
-        self.closed = True
-
-
-def _read_csv_arrow(path: Path, sep: str, names: list[str] | None) -> pd.DataFrame | None:
-    """A large UTF-8 table parsed by pyarrow's streaming CSV reader: it parses without the
-    GIL (pandas' parser holds it for each chunk: 0.25 s stalls of the window at 200k rows)
-    and about twice as fast here, with a cancel checkpoint and a progress report between
-    blocks. The same table pandas would give: columns pyarrow types as dates or times are
-    read again as text, text cells lose the spaces after a separator (skipinitialspace),
-    empty text cells are missing. None when pyarrow is not installed or the file is one
-    pyarrow reads otherwise (a column typed by its first block that changes later, ragged
-    rows, another dialect): then pandas reads it, with its own messages. Not the same: a
-    true/false column with a space after the separator stays text (pandas: bool)."""
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.csv as pacsv
-    except ImportError:
-        return None
-    read = pacsv.ReadOptions(block_size=ARROW_BLOCK, column_names=names,
-                             skip_rows=1 if names is not None else 0)
-    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True)
-    size = max(path.stat().st_size, 1)
-
-    def reader(types):
-        fh = _Counted(open(path, "rb"))
-        return fh, pacsv.open_csv(fh, read_options=read, parse_options=parse,
-                                  convert_options=pacsv.ConvertOptions(
-                                      strings_can_be_null=True, column_types=types))
-    try:
-        fh, rd = reader({})
-        temporal = {f.name: pa.string() for f in rd.schema
-                    if pa.types.is_temporal(f.type) or pa.types.is_decimal(f.type)}
-        if temporal:   # pandas keeps dates as text: so do we
-            fh.fh.close()
-            fh, rd = reader(temporal)
-        batches, rows = [], 0
-        with fh.fh:
-            for batch in rd:
-                batches.append(batch)
-                rows += batch.num_rows
-                report(rows, max(rows, round(rows * size / max(fh.done, 1))), "rows")
-                checkpoint()
-        table = pa.Table.from_batches(batches, schema=rd.schema)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
-        return None
-    del batches
-    cols = []
-    for i, f in enumerate(table.schema):
-        col = table.column(i)
-        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
-            col = pc.utf8_ltrim(col, characters=" ")
-        elif pa.types.is_null(f.type):   # an empty column: NaN, as pandas reads it
-            col = col.cast(pa.float64())
-        cols.append(col)
-    table = pa.Table.from_arrays(cols, names=table.column_names)
-    checkpoint()
-    df = table.to_pandas(split_blocks=True, self_destruct=True)
-    return df
-
-
 def read_csv(path: Path, encoding: str | None, warnings: list[str]) -> tuple[pd.DataFrame, str]:
     if encoding is None:
         found = detect_text(path)
@@ -242,14 +158,10 @@ def read_csv(path: Path, encoding: str | None, warnings: list[str]) -> tuple[pd.
             warnings.append(found.warning("No encoding is declared for a text table"))
     sep = _separator(path, encoding)
     names = header_names(path, encoding, sep)
-    df = None
-    if encoding in ("utf-8", "utf-8-sig") and path.stat().st_size > ARROW_CSV_ABOVE:
-        df = _read_csv_arrow(path, sep, names)
     try:
-        if df is None:
-            df = _read_csv_chunks(path, sep=sep, encoding=encoding, low_memory=False,
-                                  skipinitialspace=True, on_bad_lines="error",
-                                  **({} if names is None else {"names": names, "header": 0}))
+        df = _read_csv_chunks(path, sep=sep, encoding=encoding, low_memory=False,
+                              skipinitialspace=True, on_bad_lines="error",
+                              **({} if names is None else {"names": names, "header": 0}))
     except pd.errors.EmptyDataError as exc:
         raise LayerLoadError(f"{display_name(path)} is empty: it has no header row and no data.",
                              path) from exc
