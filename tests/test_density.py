@@ -128,6 +128,19 @@ def test_stacked_points_get_their_rank_on_the_spot():
     assert stack_ranks(np.array([1.0, 2.0]), np.array([1.0, 1.0])) is None
 
 
+def test_stack_ranks_of_many_points_match_a_count_by_hand():
+    rng = np.random.default_rng(3)   # invented points on a coarse lattice: many share a spot
+    lon = 116 + rng.integers(0, 300, 20_000) * 0.01
+    lat = 39 + rng.integers(0, 300, 20_000) * 0.01
+    seen: dict = {}
+    want = []
+    for x, y in zip(np.float32(lon).tolist(), np.float32(lat).tolist()):
+        want.append(seen.get((x, y), 0))
+        seen[(x, y)] = want[-1] + 1
+    assert max(want) > 0
+    assert stack_ranks(lon, lat).tolist() == want
+
+
 def test_large_layers_get_small_translucent_points_unless_the_user_chose_a_size():
     assert dense_point_style(1000, Style()) == {"alpha": 0.85}
     big = dense_point_style(500_000, Style())

@@ -190,3 +190,15 @@ def test_geoparquet_points_read_straight_from_the_buffer_match_geopandas(tmp_pat
     want = gpd.read_parquet(tmp_path / "mixed.parquet")
     assert got.geometry.iloc[2] is None and want.geometry.iloc[2] is None
     assert got.geometry.iloc[:2].geom_equals(want.geometry.iloc[:2]).all()
+
+
+def test_sorted_order_is_numpys_stable_argsort_whichever_way_it_sorts():
+    rng = np.random.default_rng(5)
+    for key in (rng.integers(0, 40, 5000),                 # packed with the row: one sort
+                rng.integers(0, 2 ** 62, 5000),            # too wide to pack: argsort
+                np.zeros(1, dtype=np.int64)):
+        order, ks = pointbin.sorted_order(key)
+        want = np.argsort(key, kind="stable")
+        assert np.array_equal(order, want) and np.array_equal(ks, key[want])
+    cells = rng.integers(0, 60_000, 5000)
+    assert np.array_equal(pointbin._cell_order(cells, 60_000), np.argsort(cells, kind="stable"))

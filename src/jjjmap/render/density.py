@@ -55,20 +55,31 @@ def stack_ranks(lon: np.ndarray, lat: np.ndarray) -> np.ndarray | None:
     None when no two points share one (or too many do to spread)."""
     if len(lon) < 2:
         return None
-    # the two float32 coordinates' bits as one uint64: a plain integer sort (a structured
-    # array's unique took 15 s for a million points here, this well under a second)
-    x = np.ascontiguousarray(lon, dtype=np.float32).view(np.uint32).astype(np.uint64)
-    y = np.ascontiguousarray(lat, dtype=np.float32).view(np.uint32).astype(np.uint64)
-    _, inverse, counts = np.unique((x << np.uint64(32)) | y, return_inverse=True,
-                                   return_counts=True)
-    stacked = counts[inverse] > 1
-    if not stacked.any() or stacked.sum() > STACK_SPREAD_MAX:
+    # the two float32 coordinates' bits as one uint64. Which are stacked: a sort of the
+    # values (0.5 s for 10M; np.unique with its inverse and an argsort of that took 10 s),
+    # then only those sorted by position
+    key = np.ascontiguousarray(lon, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    key <<= np.uint64(32)    # in place: at 10M points each temporary is 80 MB
+    key |= np.ascontiguousarray(lat, dtype=np.float32).view(np.uint32)
+    s = np.sort(key)
+    same = s[1:] == s[:-1]
+    if not same.any():
         return None
-    order = np.argsort(inverse, kind="stable")
-    first = np.zeros(len(counts), dtype=np.int64)
-    first[1:] = np.cumsum(counts)[:-1]
-    ranks = np.empty(len(lon), dtype=np.int64)
-    ranks[order] = np.arange(len(lon)) - first[inverse[order]]
+    dup = np.unique(s[1:][same])
+    del s, same
+    if len(dup) > STACK_SPREAD_MAX:
+        return None
+    at = np.minimum(np.searchsorted(dup, key), len(dup) - 1)
+    stacked = np.flatnonzero(dup[at] == key)
+    if len(stacked) > STACK_SPREAD_MAX:
+        return None
+    order = stacked[np.argsort(key[stacked], kind="stable")]   # by position, then row
+    ks = key[order]
+    start = np.ones(len(order), dtype=bool)
+    start[1:] = ks[1:] != ks[:-1]
+    first = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0))
+    ranks = np.zeros(len(lon), dtype=np.int64)
+    ranks[order] = np.arange(len(order)) - first
     return np.minimum(ranks, 65535).astype(np.uint16)
 
 

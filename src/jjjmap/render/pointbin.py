@@ -66,15 +66,42 @@ def _offsets(cell: np.ndarray, cells: int) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(np.bincount(cell, minlength=cells))]).astype(np.uint32)
 
 
+def _cell_order(cell: np.ndarray, cells: int) -> np.ndarray:
+    """A stable argsort of cell numbers; as uint16 (numpy's radix sort) when they fit: 10M
+    points sorted in 0.1 s instead of 1.5 s."""
+    if cells <= 1 << 16:
+        return np.argsort(cell.astype(np.uint16), kind="stable")
+    return np.argsort(cell, kind="stable")
+
+
+def sorted_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(a stable argsort of ``key``, the sorted keys) for non-negative integer keys. When
+    key and row number fit in 64 bits together they are sorted as one value: numpy sorts
+    10M values in 0.5 s but takes 1.4-1.8 s to argsort them."""
+    n = len(key)
+    bits = max(int(n - 1).bit_length(), 1)
+    if n and int(key.max()) < 1 << (63 - bits):
+        packed = key.astype(np.uint64)            # in place from here: fewer 80 MB arrays
+        packed <<= np.uint64(bits)
+        packed |= np.arange(n, dtype=np.uint64)
+        packed.sort()
+        order = packed & np.uint64((1 << bits) - 1)
+        packed >>= np.uint64(bits)
+        return order.view(np.int64), packed.view(np.int64)
+    order = np.argsort(key, kind="stable")
+    return order, key[order]
+
+
 def _levels(mx: np.ndarray, my: np.ndarray) -> tuple[list[dict], dict]:
     """Pre-binned levels, finest first, each from the survivors of the finer one (integer
     pixels halved per level: one float pass in all)."""
     n = len(mx)
     top = max(LEVELS)
-    px = np.floor(mx * (256.0 * 2 ** top)).astype(np.int64)
-    py = np.floor(my * (256.0 * 2 ** top)).astype(np.int64)
-    idx = np.arange(n, dtype=np.int64)
-    weight = np.ones(n, dtype=np.int64)
+    # pixels of zoom 9 are under 2**17: int32 halves these arrays (the key stays int64)
+    px = np.floor(mx * (256.0 * 2 ** top)).astype(np.int32)
+    py = np.floor(my * (256.0 * 2 ** top)).astype(np.int32)
+    idx = np.arange(n, dtype=np.int32)
+    weight = np.ones(n, dtype=np.int32)
     shift = 8 + LEVEL_CELL          # pixels per level cell: 2**shift
     side = 1 << shift
     out, parts = [], {}
@@ -87,10 +114,13 @@ def _levels(mx: np.ndarray, my: np.ndarray) -> tuple[list[dict], dict]:
         cx, cy = px >> shift, py >> shift
         x0, y0 = int(cx.min()), int(cy.min())
         nx, ny = int(cx.max()) - x0 + 1, int(cy.max()) - y0 + 1
-        cell = (cy - y0) * nx + (cx - x0)
-        key = (cell << (2 * shift)) | ((py & (side - 1)) << shift) | (px & (side - 1))
-        order = np.argsort(key)
-        ks = key[order]
+        cell = (cy - y0).astype(np.int64) * nx + (cx - x0)
+        del cx, cy
+        key = cell << (2 * shift)
+        key |= (py & (side - 1)).astype(np.int64) << shift
+        key |= px & (side - 1)
+        order, ks = sorted_order(key)
+        del key
         starts = np.concatenate([[0], np.flatnonzero(ks[1:] != ks[:-1]) + 1])
         last = np.concatenate([starts[1:] - 1, [len(ks) - 1]])
         weight = np.add.reduceat(weight[order], starts)
@@ -107,14 +137,21 @@ def _levels(mx: np.ndarray, my: np.ndarray) -> tuple[list[dict], dict]:
 
 
 def _geometry(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
+    # 10M points: each temporary here is 80 MB, so each is dropped as soon as it is used
+    # (the peak memory of a 10M layer, issue 21)
     mx, my = mercator(lon, lat)
     cell, meta, _, _ = _grid(mx, my, GRID_ZOOM)
-    order = np.argsort(cell, kind="stable")    # stable: drawing order kept within a cell
+    cells = meta["nx"] * meta["ny"]
+    order = _cell_order(cell, cells)   # stable: drawing order kept within a cell
+    off = _offsets(cell, cells)        # counts per cell do not need the sorted order
+    del cell
     ox, oy = float(mx.min()), float(my.min())
-    smx, smy = mx[order], my[order]
+    smx = mx[order]
+    del mx
+    smy = my[order]
+    del my
     parts = {"x": (smx - ox).astype(np.float32), "y": (smy - oy).astype(np.float32),
-             "rows": rows[order].astype(np.int32),
-             "off": _offsets(cell[order], meta["nx"] * meta["ny"])}
+             "rows": rows[order].astype(np.int32), "off": off}
     levels = []
     if len(lon) > OVERVIEW_ABOVE:
         levels, lparts = _levels(smx, smy)
@@ -131,7 +168,7 @@ def geometry_of(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
     """The packed, sorted positions (cached by content: a restyle reuses them)."""
     h = hashlib.blake2b(digest_size=16)
     for a in (lon, lat, rows):
-        h.update(np.ascontiguousarray(a).tobytes())
+        h.update(memoryview(np.ascontiguousarray(a)).cast("B"))   # no copy of 10M values
     key = h.hexdigest()
     with _lock:
         hit = _CACHE.get(key)

@@ -147,6 +147,8 @@ def vector_spec(layer: Layer, ctx: BuildContext) -> PointsSpec | BigPointsSpec |
     if types <= {"Point"}:
         good = np.isfinite(lon) & np.isfinite(lat)
         n = int(good.sum())
+        if n == len(good):   # all drawable (points as arrays always are): views, no copies
+            good = slice(None)
         from .density import dense_point_style, stack_ranks
         point_style = dict(path_style, **dense_point_style(n, style))
         ranks = stack_ranks(lon[good], lat[good]) if style.spread_stacked else None
@@ -157,7 +159,7 @@ def vector_spec(layer: Layer, ctx: BuildContext) -> PointsSpec | BigPointsSpec |
                                   lat[good], rows[good], ci,
                                   r[good] if r is not None else None, ranks, good, label,
                                   ctx.fetch)
-        identity = bool(good.all()) and len(gdf) == layer.feature_count
+        identity = n == len(lon) and len(gdf) == layer.feature_count
         xy = np.empty(2 * n, dtype=np.float32)
         xy[0::2], xy[1::2] = lon[good], lat[good]
         cols = {f: texts(gdf[f][good]) for f in fields}
