@@ -148,3 +148,14 @@ def check_memory(path: Path, fmt: str, memory_limit: int | None = None) -> None:
             f"MiB of memory and only {available / mib:,.0f} MiB are available. Filter or split the "
             f"data first (for example with ogr2ogr -spat or -where), or close other programs.",
             path)
+
+
+def release_arrow_memory() -> None:
+    """Give the memory pyarrow's pool keeps after a read back to the system. Its allocator
+    (mimalloc) holds on to what a read freed: a 10M-point GeoParquet left the process at
+    1.47 GB after reading and 0.88 GB after this (pandas' text columns live there too)."""
+    import sys
+
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        pa.default_memory_pool().release_unused()

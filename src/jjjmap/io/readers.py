@@ -22,7 +22,7 @@ from . import archive, gdal, tables
 from .cancel import cancellable, checkpoint
 from .encoding import gdal_name, normalise, shapefile_encoding
 from .errors import LayerLoadError, display_name
-from .memory import check_memory
+from .memory import check_memory, release_arrow_memory
 from .sniff import EXTENSIONS, check_readable, sniff
 from .stages import RawRead, finish
 
@@ -106,6 +106,7 @@ def _open_layer(path, layer, crs, encoding, datum, memory_limit) -> list:
                         results.append(part)
         else:
             results = _read_any(path, fmt, layer, encoding, [], path)
+        release_arrow_memory()   # what the read's temporaries left in pyarrow's pool
         layers, unplaced = [], []
         for r in results:
             checkpoint()
