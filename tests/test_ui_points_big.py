@@ -109,3 +109,49 @@ def test_a_time_range_set_before_the_buffers_arrive_is_applied_to_them(qtbot, tm
                         timeout=20000)
         assert js(qtbot, w.map, "jjj.layerGroup('big').shownCount()") == 12_000
         assert js(qtbot, w.map, "jjj.time.state().label") == "2000 – 2001"
+
+
+def test_a_huge_layer_of_arrays_shows_a_first_frame_then_its_index(qtbot, tmp_path, monkeypatch):
+    """Above QUICK_ABOVE points (lowered here) the page first gets the points unsorted in
+    one cell, drawn at once, then the indexed buffers, which replace them in place."""
+    from jjjmap.model import Layer
+    from jjjmap.model.pointdata import PointData
+    from jjjmap.render import page, pointbin
+
+    monkeypatch.setattr(pointbin, "QUICK_ABOVE", 10_000)
+    made = []
+    real = page.live_layer_spec
+
+    def spy(*args):
+        spec = real(*args)
+        made.append(bool(spec.get("bin", {}).get("quick")))
+        return spec
+
+    monkeypatch.setattr(page, "live_layer_spec", spy)
+    doc = synthetic_document()
+    doc.basemap = "none"
+    with shown_window(qtbot, doc, tmp_path, timeout=60000, sectors=SECTORS) as w:
+        qtbot.waitUntil(lambda: w.map.load_count == 1)
+        loads = w.map.load_count
+        gdf = big_layer(60_000).gdf
+        pts = PointData(gdf.drop(columns="geometry"), gdf.geometry.x.to_numpy(),
+                        gdf.geometry.y.to_numpy(), crs=4326)
+        layer = Layer(gdf=pts, title_en="Invented points as arrays", id="arr")
+        with qtbot.waitSignals([w.map.layerSent, w.map.layerSent], timeout=60000):
+            doc.add_layer(layer)
+        assert made == [True, False]   # the first frame, then the index
+        qtbot.waitUntil(lambda: js(qtbot, w.map, "jjj.busy()") == 0, timeout=20000)
+        bin_ = js(qtbot, w.map, "jjj.layerInfo('arr').spec.bin")
+        assert not bin_.get("quick") and bin_["grid"]["z"] == pointbin.GRID_ZOOM
+        assert js(qtbot, w.map, "jjj.featureCount('arr')") == 60_000
+        qtbot.waitUntil(lambda: js(qtbot, w.map, "jjj.layerGroup('arr').drawn") > 0,
+                        timeout=20000)
+        # one drawing of the layer on the map: the first frame's went when the index came
+        assert js(qtbot, w.map, "document.querySelectorAll('.leaflet-jjj-arr-pane canvas')"
+                                ".length") == 1
+        w.map.run_js("window._row = null; fetch('row/arr/4321.json').then(r => r.json())"
+                     ".then(d => { window._row = d; })")
+        qtbot.waitUntil(lambda: js(qtbot, w.map, "window._row") is not None, timeout=10000)
+        assert js(qtbot, w.map, "window._row")["v"][0] == "site 4321"
+        assert layer.points is not None            # drawn and queried without shapely Points
+        assert w.map.load_count == loads           # never reloaded

@@ -258,8 +258,12 @@
   jjj.addLayer = function (spec) {
     var Kind = kinds[kindOf(spec)];
     if (!Kind) { console.warn('jjjmap: no layer kind', spec.render); return false; }
-    var at = order.indexOf(spec.id);
-    if (at >= 0) dropLayer(spec.id);
+    var at = order.indexOf(spec.id), prev = at >= 0 ? layers[spec.id] : null;
+    // a large layer's new buffers are fetched (its indexed buffers after the first frame,
+    // ui/livelayers.py): the old drawing stays on the map until they are in
+    var ghost = prev && prev.visible && spec.visible !== false && spec.bin && spec.bin.geoUrl &&
+                map.hasLayer(prev.group) ? prev.group : null;
+    if (at >= 0) dropLayer(spec.id, !!ghost);
     var pane = 'jjj-' + spec.id;
     paneFor(spec.id);
     var entry = {spec: spec, byRow: {}, visible: spec.visible !== false};
@@ -273,6 +277,10 @@
     restack();
     map.getPane(pane).style.opacity = String(spec.opacity === undefined ? 1 : spec.opacity);
     if (entry.visible) map.addLayer(entry.group);
+    if (ghost) {
+      var gone = function () { if (map.hasLayer(ghost)) map.removeLayer(ghost); };
+      if (layer.loaded) layer.loaded.then(gone, gone); else gone();
+    }
     if (spec.land && !land) {
       land = L.geoJSON(spec.data, {pane: 'jjj-land', interactive: false,
                                    renderer: L.svg({pane: 'jjj-land'}),
@@ -282,10 +290,10 @@
     return true;
   };
 
-  function dropLayer(id) {
+  function dropLayer(id, keepDrawing) {   // keepDrawing: its group stays on the map (addLayer)
     var e = layers[id];
     if (!e) return false;
-    if (map.hasLayer(e.group)) map.removeLayer(e.group);
+    if (!keepDrawing && map.hasLayer(e.group)) map.removeLayer(e.group);
     if (hlLayers[id]) { map.removeLayer(hlLayers[id]); delete hlLayers[id]; }
     delete hl[id];
     if (labels) labels.remove(e);

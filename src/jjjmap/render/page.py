@@ -100,11 +100,11 @@ def _subtitle(doc: MapDocument) -> str:
 
 
 def layer_spec(layer: Layer, doc: MapDocument, tolerance: float, shift=None,
-               detail: str | None = None, *, land: bool = False) -> dict:
+               detail: str | None = None, *, land: bool = False, quick: bool = False) -> dict:
     """What the page needs to draw one layer (data, styles, legend), keyed by Layer.id: the
     spec its kind's builder makes (render.specs.BUILDERS) with what every kind carries, as
-    the page reads it."""
-    ctx = _specs.BuildContext(doc, tolerance, shift, detail)
+    the page reads it. ``quick``: a large point layer's first frame (BuildContext.quick)."""
+    ctx = _specs.BuildContext(doc, tolerance, shift, detail, quick)
     spec = _specs.builder_for(_specs.kind_of(layer))(layer, ctx)
     spec.id, spec.title, spec.kind = layer.id, layer.title(doc.lang), layer.kind
     spec.group, spec.visible, spec.opacity = layer.group, bool(layer.visible), float(layer.opacity)
@@ -200,9 +200,11 @@ def render_html(doc: MapDocument, *, assets: str = "inline", tianditu_key: str |
                               for u in (b["url"], *(b.get("overlays") or ()))])
 
 
-def live_layer_spec(doc: MapDocument, layer: Layer, basemap: str) -> dict:
+def live_layer_spec(doc: MapDocument, layer: Layer, basemap: str, quick: bool = False) -> dict:
     """One layer's spec for the app's live page (``jjj.addLayer``), made as ``build_map``
     makes it for a page on ``basemap``: the app adds, restyles and removes a layer without
-    reloading the page."""
+    reloading the page. ``quick``: the first frame of a large point layer, before its index
+    (render.pointbin.QUICK_ABOVE)."""
     shift = _shift_for(_basemaps.get(basemap).datum)
-    return layer_spec(layer, doc, display_tolerance(doc.view.zoom), shift, DETAIL_MODE["app"])
+    return layer_spec(layer, doc, display_tolerance(doc.view.zoom), shift, DETAIL_MODE["app"],
+                      quick=quick)

@@ -27,6 +27,7 @@ from collections import OrderedDict
 import numpy as np
 
 BINARY_ABOVE = 50_000      # points above which a layer goes binary (and drawn pixel by pixel)
+QUICK_ABOVE = 1_000_000    # points above which the app shows a first frame before the index
 OVERVIEW_ABOVE = 200_000   # points above which low zooms draw from pre-binned levels
 GRID_ZOOM = 12
 MAX_CELLS = 1 << 18
@@ -164,6 +165,29 @@ def _geometry(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
     return {"order": order, "parts": parts, "header": header}
 
 
+def quick_geometry(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
+    """The same buffers for a first frame, in a second instead of eight at 10M points: the
+    points unsorted, all in one cell of a zoom-0 grid, no pre-binned levels. Every view
+    draws them all (the page's kernel is the same), until the indexed buffers replace
+    them (ui.livelayers sends both)."""
+    mx, my = mercator(lon, lat)
+    ox, oy = float(mx.min()), float(my.min())
+    mx -= ox
+    my -= oy
+    parts = {"x": mx.astype(np.float32), "y": my.astype(np.float32),
+             "rows": np.asarray(rows).astype(np.int32),
+             "off": np.array([0, len(lon)], dtype=np.uint32)}
+    del mx, my
+    cx, cy = int(np.floor(ox)), int(np.floor(oy))   # 0: the one tile of zoom 0
+    header = {"n": int(len(lon)), "ox": ox, "oy": oy,
+              "grid": {"z": 0, "x0": cx, "y0": cy, "nx": 1, "ny": 1},
+              "bounds": [float(np.min(lat)), float(np.min(lon)), float(np.max(lat)),
+                         float(np.max(lon))],
+              "levels": [], "quick": True}
+    return {"order": np.arange(len(lon)), "parts": parts, "header": header,
+            "key": f"quick-{next(_tokens)}"}
+
+
 def geometry_of(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
     """The packed, sorted positions (cached by content: a restyle reuses them)."""
     h = hashlib.blake2b(digest_size=16)
@@ -232,10 +256,11 @@ class BinaryStore:
 STORE = BinaryStore()
 
 
-def binary_spec(lon, lat, rows, ci, r, stack, *, fetch: bool) -> dict:
+def binary_spec(lon, lat, rows, ci, r, stack, *, fetch: bool, quick: bool = False) -> dict:
     """The ``bin`` entry of a points spec: where its geometry and style buffers are (app:
-    ``url``s served from STORE) or the buffers themselves (export: ``b64``)."""
-    geo = geometry_of(lon, lat, rows)
+    ``url``s served from STORE) or the buffers themselves (export: ``b64``). ``quick``: the
+    points in file order in one cell and no pre-binned levels (``quick_geometry``)."""
+    geo = quick_geometry(lon, lat, rows) if quick else geometry_of(lon, lat, rows)
     order = geo["order"]
     style = {}
     if ci is not None:

@@ -352,6 +352,7 @@ class BuildContext:
     tolerance: float
     shift: Callable | None = None
     detail: str | None = None
+    quick: bool = False   # a large point layer's first frame: unsorted, no index (pointbin)
 
     @property
     def lang(self) -> str:

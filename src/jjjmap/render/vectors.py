@@ -151,14 +151,15 @@ def vector_spec(layer: Layer, ctx: BuildContext) -> PointsSpec | BigPointsSpec |
             good = slice(None)
         from .density import dense_point_style, stack_ranks
         point_style = dict(path_style, **dense_point_style(n, style))
-        ranks = stack_ranks(lon[good], lat[good]) if style.spread_stacked else None
+        quick = ctx.quick and n > BINARY_ABOVE   # the first frame: spread with the index
+        ranks = stack_ranks(lon[good], lat[good]) if style.spread_stacked and not quick else None
         ci = (idx[good].astype(np.uint8 if len(colours) <= 256 else np.uint16)
               if len(colours) > 1 else None)
         if n > BINARY_ABOVE:   # large: one binary buffer, attributes on demand (pointbin)
             return _binary_points(layer, gdf, colours, tips, legend, point_style, lon[good],
                                   lat[good], rows[good], ci,
                                   r[good] if r is not None else None, ranks, good, label,
-                                  ctx.fetch)
+                                  ctx.fetch, quick)
         identity = n == len(lon) and len(gdf) == layer.feature_count
         xy = np.empty(2 * n, dtype=np.float32)
         xy[0::2], xy[1::2] = lon[good], lat[good]
@@ -210,7 +211,8 @@ def vector_spec(layer: Layer, ctx: BuildContext) -> PointsSpec | BigPointsSpec |
 
 
 def _binary_points(layer: Layer, gdf, colours, tips, legend, point_style: dict, lon, lat,
-                   rows, ci, r, ranks, good, label, fetch: bool) -> BigPointsSpec:
+                   rows, ci, r, ranks, good, label, fetch: bool,
+                   quick: bool = False) -> BigPointsSpec:
     """A large point layer: positions and style as binary (render.pointbin); attributes
     fetched from the app row by row (``rowUrl``, ui.mapview) or, in an export, as columns
     of codes into each column's distinct texts, decoded in the page when a point is
@@ -218,7 +220,7 @@ def _binary_points(layer: Layer, gdf, colours, tips, legend, point_style: dict, 
     from urllib.parse import quote
 
     fields = popup_fields(gdf)
-    spec = binary_spec(lon, lat, rows, ci, r, ranks, fetch=fetch)
+    spec = binary_spec(lon, lat, rows, ci, r, ranks, fetch=fetch, quick=quick)
     out = BigPointsSpec(count=int(spec["n"]), binary=spec, style=point_style, colors=colours,
                         fields=[str(f) for f in fields], tip_fields=tips, legend=legend,
                         label_field=label)
