@@ -195,3 +195,14 @@ def test_a_layer_of_arrays_refuses_another_crs():
         Layer(gdf=pts, title_en="projected")
     with pytest.raises(ValueError, match="differ in length"):
         PointData(pd.DataFrame({"a": [1, 2]}), np.array([1.0]), np.array([2.0]))
+
+
+def test_the_place_search_indexes_a_layer_of_arrays_without_building_points(no_points_built):
+    from jjjmap.search import SearchIndex
+
+    pts = PointData(pd.DataFrame({"name": ["测试甲", "invented b"]}), np.array([116.0, 117.0]),
+                    np.array([39.0, 40.0]), crs=4326)
+    doc = MapDocument(basemap="none")
+    layer = doc.add_layer(Layer(gdf=pts, title_en="invented"))
+    found = [f[1:3] for f in SearchIndex(doc)._features if f[0] == layer.id]
+    assert found == [(0, ("测试甲",)), (1, ("invented b",))]

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 import pandas as pd
 from pypinyin import lazy_pinyin
 
+from jjjmap.lazy import LazyModule
 from jjjmap.model import MapDocument
+
+gpd = LazyModule("geopandas")
 
 _SEP = "\x1f"   # joins an entry's forms: never in a folded form (a-z only)
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -95,7 +98,9 @@ class Hit:
 
 
 def name_columns(df: pd.DataFrame) -> list[str]:
-    geometry = df.geometry.name
+    """The name-like text columns of a layer's table (a GeoDataFrame or, for points held
+    as arrays, the attribute frame: ``Layer.table``)."""
+    geometry = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
     return [c for c in df.columns
             if c != geometry and _NAME_COLUMN.search(str(c))
             and (pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]))]
@@ -123,7 +128,7 @@ class SearchIndex:
         # joined for a quick first test, name, feature number)
         self._entries: list[tuple] = []
         for order, layer in enumerate(doc.layers):
-            gdf = layer.gdf
+            gdf = layer.table   # points as arrays: no shapely Point built for a search
             rank = _KIND_RANK.get(layer.kind, 1) * 100 + order
             columns = [gdf[c].tolist() for c in name_columns(gdf)]
             for row, values in enumerate(zip(*columns)):
