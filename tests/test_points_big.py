@@ -81,6 +81,9 @@ def test_the_store_keeps_the_newest_buffers():
     store.put("b.bin", b"2")
     store.put("c.bin", b"3")
     assert store.get("a.bin") is None and store.get("c.bin") == b"3"
+    store.put("first.bin", b"4", once=True)    # a first frame's buffer: served one time
+    assert store.get("first.bin") == b"4" and store.get("first.bin") is None
+    assert store.get("c.bin") == b"3" and store.get("c.bin") == b"3"
 
 
 def big_layer(n: int = 60_000, layer_id: str = "big"):

@@ -238,18 +238,26 @@ class BinaryStore:
     def __init__(self, keep: int = 12):
         self.keep = keep
         self._data: "OrderedDict[str, bytes]" = OrderedDict()
+        self._once: set[str] = set()
         self._lock = threading.Lock()
 
-    def put(self, name: str, data: bytes) -> str:
+    def put(self, name: str, data: bytes, once: bool = False) -> str:
+        """``once``: served one time, then dropped (a first frame's buffers: 120 MB at 10M
+        points that nothing asks for again once the indexed ones replace them)."""
         with self._lock:
             self._data[name] = data
             self._data.move_to_end(name)
+            if once:
+                self._once.add(name)
             while len(self._data) > self.keep:
-                self._data.popitem(last=False)
+                self._once.discard(self._data.popitem(last=False)[0])
         return name
 
     def get(self, name: str) -> bytes | None:
         with self._lock:
+            if name in self._once:
+                self._once.discard(name)
+                return self._data.pop(name, None)
             return self._data.get(name)
 
 
@@ -273,8 +281,8 @@ def binary_spec(lon, lat, rows, ci, r, stack, *, fetch: bool, quick: bool = Fals
     sdata, swhere = pack(style)
     out = dict(geo["header"], geo=gwhere, sty=swhere)
     if fetch:
-        out["geoUrl"] = "bin/" + STORE.put(f"g-{geo['key']}.bin", gdata)
-        out["styUrl"] = "bin/" + STORE.put(f"s-{next(_tokens)}.bin", sdata)
+        out["geoUrl"] = "bin/" + STORE.put(f"g-{geo['key']}.bin", gdata, once=quick)
+        out["styUrl"] = "bin/" + STORE.put(f"s-{next(_tokens)}.bin", sdata, once=quick)
     else:
         out["geoB64"] = base64.b64encode(gdata).decode("ascii")
         out["styB64"] = base64.b64encode(sdata).decode("ascii")
