@@ -97,14 +97,12 @@ def test_a_declared_gcj02_datum_is_undone_on_the_arrays(tmp_path, no_points_buil
     assert np.abs(np.asarray(back_lat) - df["lat"].to_numpy()).max() < 1e-7
 
 
-def test_the_large_layer_is_drawn_and_filtered_from_the_arrays(csv_file, monkeypatch, no_points_built):
+@pytest.fixture
+def drawn(csv_file, monkeypatch, no_points_built):
+    """(the CSV's layer, what render.vectors handed the packer last)."""
     from jjjmap.render import vectors
-    from jjjmap.render.specs import BuildContext
 
-    df = invented_frame()
     [layer] = open_layer(csv_file)
-    doc = MapDocument(basemap="none")
-    doc.add_layer(layer)
     seen = {}
     real = vectors.binary_spec
 
@@ -113,12 +111,29 @@ def test_the_large_layer_is_drawn_and_filtered_from_the_arrays(csv_file, monkeyp
         return real(lon, lat, rows, *a, **k)
 
     monkeypatch.setattr(vectors, "binary_spec", spy)
-    spec = vectors.vector_spec(layer, BuildContext(doc=doc, tolerance=0.0, detail="fetch"))
+    return layer, seen
+
+
+def _spec(layer, **ctx):
+    """The layer's spec as the app's page gets it."""
+    from jjjmap.render import vectors
+    from jjjmap.render.specs import BuildContext
+
+    return vectors.vector_spec(layer, BuildContext(doc=MapDocument(basemap="none"),
+                                                   tolerance=0.0, detail="fetch", **ctx))
+
+
+def test_the_large_layer_is_drawn_and_filtered_from_the_arrays(drawn):
+    from jjjmap.render import vectors
+
+    layer, seen = drawn
+    df = invented_frame()
+    spec = _spec(layer)
     assert spec.count == N and np.array_equal(seen["rows"], np.arange(N))
     assert np.array_equal(seen["lon"], df["lon"].to_numpy())
     kept = [y for y in range(2000, 2025) if y not in (2001, 2002)]   # still over 50k points
     layer.filter = {"year": kept}
-    spec = vectors.vector_spec(layer, BuildContext(doc=doc, tolerance=0.0, detail="fetch"))
+    spec = _spec(layer)
     want = np.flatnonzero(df["year"].isin(kept).to_numpy())   # counted by pandas
     assert 50_000 < len(want) < N
     assert spec.count == len(want) and np.array_equal(seen["rows"], want)
@@ -128,25 +143,12 @@ def test_the_large_layer_is_drawn_and_filtered_from_the_arrays(csv_file, monkeyp
     assert (values[0], values[3], values[4]) == ("4321", str(df["year"][4321]), "测试点4321")
 
 
-def test_on_a_gcj02_basemap_the_arrays_are_shifted_for_drawing(csv_file, monkeypatch, no_points_built):
+def test_on_a_gcj02_basemap_the_arrays_are_shifted_for_drawing(drawn):
     from jjjmap.geo.datum import wgs84_to_gcj02
-    from jjjmap.render import vectors
-    from jjjmap.render.specs import BuildContext
 
+    layer, seen = drawn
     df = invented_frame()
-    [layer] = open_layer(csv_file)
-    doc = MapDocument(basemap="none")
-    doc.add_layer(layer)
-    seen = {}
-    real = vectors.binary_spec
-
-    def spy(lon, lat, rows, *a, **k):
-        seen.update(lon=np.array(lon), lat=np.array(lat))
-        return real(lon, lat, rows, *a, **k)
-
-    monkeypatch.setattr(vectors, "binary_spec", spy)
-    vectors.vector_spec(layer, BuildContext(doc=doc, tolerance=0.0, detail="fetch",
-                                            shift=lambda g: g))   # any shift means GCJ-02
+    _spec(layer, shift=lambda g: g)   # any shift means GCJ-02 (BuildContext.finer)
     want_lon, want_lat = wgs84_to_gcj02(df["lon"].to_numpy()[:50], df["lat"].to_numpy()[:50])
     assert np.allclose(seen["lon"][:50], want_lon, atol=1e-9)
     assert np.allclose(seen["lat"][:50], want_lat, atol=1e-9)
