@@ -139,7 +139,9 @@ def test_a_huge_layer_of_arrays_shows_a_first_frame_then_its_index(qtbot, tmp_pa
         layer = Layer(gdf=pts, title_en="Invented points as arrays", id="arr")
         with qtbot.waitSignals([w.map.layerSent, w.map.layerSent], timeout=60000):
             doc.add_layer(layer)
+            assert w.map.live.pending()   # what a screenshot waits for (ui.app)
         assert made == [True, False]   # the first frame, then the index
+        qtbot.waitUntil(lambda: not w.map.live.pending(), timeout=20000)
         qtbot.waitUntil(lambda: js(qtbot, w.map, "jjj.busy()") == 0, timeout=20000)
         bin_ = js(qtbot, w.map, "jjj.layerInfo('arr').spec.bin")
         assert not bin_.get("quick") and bin_["grid"]["z"] == pointbin.GRID_ZOOM

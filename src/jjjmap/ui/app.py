@@ -115,7 +115,8 @@ def main(*, screenshot: str | os.PathLike | None = None, layers: Iterable[str] =
             app.quit()
 
         def shoot() -> None:
-            if window.files.runner.active or window.loading_builtin:  # wait for the layers
+            if (window.files.runner.active or window.loading_builtin
+                    or window.map.live.pending()):   # wait for the layers, and their drawing
                 QTimer.singleShot(200, shoot)
                 return
             if not window.map.ready:

@@ -45,6 +45,13 @@ class LiveLayers:
         self._runner = None
         self._asked: dict[str, int] = {}   # layer id -> newest request (older are dropped)
         self._count = 0
+        self._pending: dict[str, int] = {}   # layer id -> page generation, until drawn
+
+    def pending(self) -> bool:
+        """A change sent to (or on its way to) the live page is not drawn yet: the map's
+        ``ready`` still speaks of the page before it (a screenshot waits for this)."""
+        gen = self.view._generation
+        return any(g == gen for g in self._pending.values())
 
     def _worth(self, layer) -> bool:
         v = self.view
@@ -84,7 +91,11 @@ class LiveLayers:
                  "requestAnimationFrame(function () { window.__jjjLive = 1; }); }); })(); true")
 
         def poll(left: int = 2000) -> None:
-            if generation != v._generation or left <= 0:
+            if generation != v._generation:
+                return
+            if left <= 0:   # never said drawn: do not wait on it for ever
+                if then is not None:
+                    then()
                 return
 
             def got(drawn) -> None:
@@ -108,10 +119,16 @@ class LiveLayers:
         self._count += 1
         ticket = self._asked[layer.id] = self._count
         generation = v._generation
+        self._pending[layer.id] = generation
+
+        def settled() -> None:
+            if self._asked.get(layer.id) == ticket:
+                self._pending.pop(layer.id, None)
 
         def done(spec: dict) -> None:
             if (generation != v._generation or self._asked.get(layer.id) != ticket
                     or v.doc.find(layer.id) is not layer):
+                settled()   # a newer change of the same layer keeps it pending
                 return   # overtaken: a newer change of the layer, or a new page
             from jjjmap.render.common import script_json
 
@@ -121,7 +138,7 @@ class LiveLayers:
             v.run_js(f"window.jjj.addLayer({script_json(spec)})", self._fallback)
             v._js_call("setOrder", [lyr.id for lyr in v.doc.layers])
             v.layerSent.emit(layer.id)
-            then = None
+            then = settled
             if spec.get("bin", {}).get("quick"):
                 # the first frame, then the index: built once that frame is drawn, so that
                 # the two do not share the 2 cores (the first frame came 3.6 s after its
@@ -129,9 +146,12 @@ class LiveLayers:
                 def then() -> None:
                     if self._asked.get(layer.id) == ticket and v.doc.find(layer.id) is layer:
                         self._runner.submit(Task(live_layer_spec, *args), done, failed)
+                    else:
+                        settled()
             self._when_drawn(generation, then)
 
         def failed(exc: BaseException) -> None:
+            settled()
             if generation == v._generation:
                 log.warning("a live layer change failed; rendering the page", exc_info=exc)
                 v.schedule_render()

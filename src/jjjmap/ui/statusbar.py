@@ -25,6 +25,9 @@ class MessageLabel(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(40)
+        # opaque: QStatusBar can paint the same message under it (seen in a screenshot
+        # taken while a 2M-point layer's index was built: two texts over each other)
+        self.setAutoFillBackground(True)
 
     def set_message(self, text: str) -> None:
         self.setText(text)
