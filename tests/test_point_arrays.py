@@ -208,3 +208,27 @@ def test_the_place_search_indexes_a_layer_of_arrays_without_building_points(no_p
     layer = doc.add_layer(Layer(gdf=pts, title_en="invented"))
     found = [f[1:3] for f in SearchIndex(doc)._features if f[0] == layer.id]
     assert found == [(0, ("测试甲",)), (1, ("invented b",))]
+
+
+def test_identify_and_the_attribute_table_show_a_point_of_arrays(qtbot, no_points_built):
+    pytest.importorskip("PySide6.QtWidgets")
+    from PySide6.QtCore import Qt
+
+    from jjjmap.ui.attrtable import AttributeModel
+    from jjjmap.ui.identify import IdentifyPanel
+
+    df = invented_frame(300)
+    pts = PointData(df, df["lon"].to_numpy(), df["lat"].to_numpy(), crs=4326)
+    layer = Layer(gdf=pts, title_en="invented")
+    panel = IdentifyPanel()
+    qtbot.addWidget(panel)
+    panel.show_feature(layer, 42, "en")
+    assert panel.value("名称") == "测试点42" and panel.value("year") == str(df["year"][42])
+    assert "Point" in panel.browser.toPlainText()          # the geometry's type
+    model = AttributeModel(layer)
+    model.set_layer(layer)
+    names = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert names[:5] == ["id", "lon", "lat", "year", "名称"] and model.rowCount() == 300
+    geom_col = len(names) - 1
+    assert model.data(model.index(7, geom_col)) == "Point"
+    assert model.data(model.index(7, 4)) == "测试点7"
