@@ -205,3 +205,31 @@ def test_sorted_order_is_numpys_stable_argsort_whichever_way_it_sorts():
         assert np.array_equal(order, want) and np.array_equal(ks, key[want])
     cells = rng.integers(0, 60_000, 5000)
     assert np.array_equal(pointbin._cell_order(cells, 60_000), np.argsort(cells, kind="stable"))
+
+
+def test_levels_counted_in_an_array_equal_the_sorted_ones(monkeypatch):
+    lon, lat = invented_points(30_000)
+    mx, my = pointbin.mercator(lon, lat)
+    monkeypatch.setattr(pointbin, "DENSE_CELLS", 1 << 30)    # every level counted
+    dense = pointbin._levels(mx, my)
+    monkeypatch.setattr(pointbin, "DENSE_CELLS", 0)          # every level sorted
+    ranked = pointbin._levels(mx, my)
+    assert dense[0] == ranked[0] and dense[1].keys() == ranked[1].keys()
+    for k in dense[1]:
+        assert np.array_equal(dense[1][k], ranked[1][k]), k
+
+
+def test_a_first_frame_has_the_coarse_levels_and_every_point_in_one_cell(monkeypatch):
+    monkeypatch.setattr(pointbin, "OVERVIEW_ABOVE", 100)
+    lon, lat = invented_points(20_000)
+    geo = pointbin.quick_geometry(lon, lat, np.arange(20_000))
+    h, p = geo["header"], geo["parts"]
+    assert h["quick"] and h["grid"]["nx"] == h["grid"]["ny"] == 1
+    assert p["off"].tolist() == [0, 20_000] and p["rows"].tolist() == list(range(20_000))
+    assert {lv["level"] for lv in h["levels"]} <= set(pointbin.QUICK_LEVELS)
+    for lv in h["levels"]:   # one entry per pixel of that zoom, counted by np.unique
+        k = 256.0 * 2 ** lv["level"]
+        mx, my = pointbin.mercator(lon, lat)
+        pixels = np.unique(np.floor(mx * k).astype(np.int64) * 10 ** 8 + np.floor(my * k))
+        assert len(p[lv["name"] + "i"]) == len(pixels)
+        assert int(p[lv["name"] + "c"].astype(np.int64).sum()) == 20_000
