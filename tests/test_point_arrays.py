@@ -232,3 +232,14 @@ def test_identify_and_the_attribute_table_show_a_point_of_arrays(qtbot, no_point
     geom_col = len(names) - 1
     assert model.data(model.index(7, geom_col)) == "Point"
     assert model.data(model.index(7, 4)) == "测试点7"
+
+
+def test_the_print_layout_copies_a_layer_of_arrays_without_building_points(no_points_built):
+    from jjjmap.export.layout import PrintLayout, printed_document
+
+    pts = PointData(pd.DataFrame({"a": [1, 2]}), np.array([116.0, 117.0]),
+                    np.array([39.0, 40.0]), crs=4326)
+    doc = MapDocument(basemap="none")
+    layer = doc.add_layer(Layer(gdf=pts, title_en="invented"))
+    copy = printed_document(doc, PrintLayout()).layers[0]
+    assert copy is not layer and copy.data is pts and copy.id == layer.id
