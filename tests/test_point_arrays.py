@@ -243,3 +243,12 @@ def test_the_print_layout_copies_a_layer_of_arrays_without_building_points(no_po
     layer = doc.add_layer(Layer(gdf=pts, title_en="invented"))
     copy = printed_document(doc, PrintLayout()).layers[0]
     assert copy is not layer and copy.data is pts and copy.id == layer.id
+
+
+def test_a_filtered_layer_of_arrays_counts_what_it_shows(no_points_built):
+    df = invented_frame(1000)
+    layer = Layer(gdf=PointData(df, df["lon"].to_numpy(), df["lat"].to_numpy(), crs=4326),
+                  title_en="invented")
+    assert layer.shown_count == 1000
+    layer.filter = {"year": [2003, 2004], "no such column": [1]}   # unknown columns ignored
+    assert layer.shown_count == int(df["year"].isin([2003, 2004]).sum())

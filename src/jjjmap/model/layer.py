@@ -139,6 +139,12 @@ class Layer:
         return None if keep is None or keep.all() else np.flatnonzero(keep)
 
     @property
+    def shown_count(self) -> int:
+        """How many features pass the attribute filter (no GeoDataFrame built for it)."""
+        rows = self.kept_rows()
+        return self.feature_count if rows is None else len(rows)
+
+    @property
     def total_bounds(self) -> np.ndarray:
         return np.asarray(self._data.total_bounds, dtype=float)
 

@@ -150,7 +150,7 @@ class LayerActions(QObject):
             return
         option = None
         if layer.filter:
-            shown, total = len(layer.filtered()), layer.feature_count
+            shown, total = layer.shown_count, layer.feature_count
             option = self.tr("Only the features that pass the filter (%1 of %2)").replace(
                 "%1", str(shown)).replace("%2", str(total))
         dialog, only_filtered = save_dialog(self.parent_widget, self.tr("Export layer data"),

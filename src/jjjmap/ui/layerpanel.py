@@ -82,7 +82,7 @@ class LayerTreeModel(QStandardItemModel):
             from .pglayers import status_text
             return f"{layer.title(self.doc.lang)} ({status_text(layer)})"
         total = layer.feature_count
-        shown = len(layer.filtered()) if layer.filter else total
+        shown = layer.shown_count if layer.filter else total
         count = f"{shown}/{total}" if shown != total else str(total)
         return f"{layer.title(self.doc.lang)} ({count})"
 
