@@ -252,3 +252,14 @@ def test_a_filtered_layer_of_arrays_counts_what_it_shows(no_points_built):
     assert layer.shown_count == 1000
     layer.filter = {"year": [2003, 2004], "no such column": [1]}   # unknown columns ignored
     assert layer.shown_count == int(df["year"].isin([2003, 2004]).sum())
+
+
+def test_a_time_slider_on_a_layer_of_arrays_reads_its_table(no_points_built):
+    from jjjmap.model import Style
+    from jjjmap.render.timefilter import layer_time, time_field_of
+
+    df = invented_frame(500)
+    layer = Layer(gdf=PointData(df, df["lon"].to_numpy(), df["lat"].to_numpy(), crs=4326),
+                  title_en="invented", style=Style(time_field="year"))
+    assert time_field_of(layer) == "year"
+    assert layer_time(layer) is not None

@@ -43,14 +43,14 @@ def time_field_of(layer: Layer) -> str | None:
     chosen = layer.style.time_field
     if chosen is None:
         chosen = DEFAULT_TIME_FIELD.get(layer.kind)
-    if not chosen or chosen not in layer.gdf.columns:
+    if not chosen or chosen not in layer.table.columns:
         return None
     return chosen
 
 
 def layer_time(layer: Layer) -> TimeValues | None:
     field = time_field_of(layer)
-    return None if field is None else read_time(layer.gdf[field], field)
+    return None if field is None else read_time(layer.table[field], field)
 
 
 def time_spec(layer: Layer, lang: str) -> TimeSpec | None:
