@@ -157,3 +157,39 @@ def test_a_huge_layer_of_arrays_shows_a_first_frame_then_its_index(qtbot, tmp_pa
         assert js(qtbot, w.map, "window._row")["v"][0] == "site 4321"
         assert layer.points is not None            # drawn and queried without shapely Points
         assert w.map.load_count == loads           # never reloaded
+
+
+def test_a_layer_of_arrays_is_restyled_filtered_and_shown_without_building_points(
+        qtbot, tmp_path, monkeypatch):
+    """The window's everyday changes of a large layer of point arrays (model.PointData):
+    none of them builds its shapely Points."""
+    from jjjmap.model import Layer
+    from jjjmap.model.pointdata import PointData
+
+    def refuse(self, *a, **k):
+        raise AssertionError("shapely Points were built")
+
+    doc = synthetic_document()
+    doc.basemap = "none"
+    gdf = big_layer(60_000).gdf
+    pts = PointData(gdf.drop(columns="geometry"), gdf.geometry.x.to_numpy(),
+                    gdf.geometry.y.to_numpy(), crs=4326)
+    layer = doc.add_layer(Layer(gdf=pts, title_en="Invented points as arrays", id="arr"))
+    monkeypatch.setattr(PointData, "to_geodataframe", refuse)
+    with shown_window(qtbot, doc, tmp_path, timeout=60000, sectors=SECTORS) as w:
+        qtbot.waitUntil(lambda: w.map.ready, timeout=60000)
+        w.layers.set_current("arr")                      # the attribute table and identify
+        for style in (replace(layer.style, mode="categorized", field="kind"),
+                      replace(layer.style, renderer="heatmap"),
+                      replace(layer.style, renderer="hexbin"),
+                      replace(layer.style, renderer="points", mode="single")):
+            doc.set_style("arr", style)
+            qtbot.waitUntil(lambda: w.map.ready and js(qtbot, w.map, "jjj.busy()") == 0,
+                            timeout=60000)
+        doc.set_filter("arr", "kind", ["beta"])
+        assert "20000/60000" in w.layers.model.layer_label(layer)   # kinds cycle: a third
+        doc.set_visible("arr", False)
+        doc.set_visible("arr", True)
+        qtbot.waitUntil(lambda: w.map.ready and js(qtbot, w.map, "jjj.busy()") == 0,
+                        timeout=60000)
+        assert layer.points is not None
