@@ -92,11 +92,8 @@ class Layer:
 
     def filtered(self) -> gpd.GeoDataFrame:
         """The features that pass the layer's attribute filter."""
-        gdf = self.gdf
-        for column, allowed in self.filter.items():
-            if column in gdf.columns:
-                gdf = gdf[gdf[column].isin(allowed)]
-        return gdf
+        rows = self.kept_rows()
+        return self.gdf if rows is None else self.gdf.iloc[rows]
 
     @property
     def data(self):
@@ -117,16 +114,19 @@ class Layer:
         data = self._data
         return data.frame if isinstance(data, PointData) else data
 
-    def fields(self) -> list:
-        """The attribute column names, without the geometry column."""
+    def fields(self, hidden: bool = True) -> list:
+        """The attribute column names, without the geometry column; ``hidden=False`` also
+        without the ``_`` ones (what analysis keeps for itself, e.g. ``_label_lon``)."""
         data = self._data
         if isinstance(data, PointData):
-            return list(data.frame.columns)
-        try:
-            geom = data.geometry.name
-        except AttributeError:   # a frame with no active geometry column
-            geom = None
-        return [c for c in data.columns if c != geom]
+            names = list(data.frame.columns)
+        else:
+            try:
+                geom = data.geometry.name
+            except AttributeError:   # a frame with no active geometry column
+                geom = None
+            names = [c for c in data.columns if c != geom]
+        return names if hidden else [c for c in names if not str(c).startswith("_")]
 
     def kept_rows(self) -> np.ndarray | None:
         """Row positions that pass the attribute filter, None when all do."""

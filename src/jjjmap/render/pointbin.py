@@ -201,12 +201,17 @@ def _geometry(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
     if len(lon) > OVERVIEW_ABOVE:
         levels, lparts = _levels(smx, smy)
         parts.update(lparts)
-    header = {"n": int(len(lon)), "ox": ox, "oy": oy,
-              "grid": {k: meta[k] for k in ("z", "x0", "y0", "nx", "ny")},
-              "bounds": [float(np.min(lat)), float(np.min(lon)), float(np.max(lat)),
-                         float(np.max(lon))],
-              "levels": levels}
+    header = _header(lon, lat, ox, oy, {k: meta[k] for k in ("z", "x0", "y0", "nx", "ny")},
+                     levels)
     return {"order": order, "parts": parts, "header": header}
+
+
+def _header(lon, lat, ox, oy, grid: dict, levels: list) -> dict:
+    """What the page reads of a layer's buffers besides the arrays (kernel.state)."""
+    return {"n": int(len(lon)), "ox": ox, "oy": oy, "grid": grid,
+            "bounds": [float(np.min(lat)), float(np.min(lon)), float(np.max(lat)),
+                       float(np.max(lon))],
+            "levels": levels}
 
 
 def quick_geometry(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
@@ -226,11 +231,8 @@ def quick_geometry(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
              "off": np.array([0, len(lon)], dtype=np.uint32), **lparts}
     del mx, my
     cx, cy = int(np.floor(ox)), int(np.floor(oy))   # 0: the one tile of zoom 0
-    header = {"n": int(len(lon)), "ox": ox, "oy": oy,
-              "grid": {"z": 0, "x0": cx, "y0": cy, "nx": 1, "ny": 1},
-              "bounds": [float(np.min(lat)), float(np.min(lon)), float(np.max(lat)),
-                         float(np.max(lon))],
-              "levels": levels, "quick": True}
+    header = dict(_header(lon, lat, ox, oy, {"z": 0, "x0": cx, "y0": cy, "nx": 1, "ny": 1},
+                          levels), quick=True)
     return {"order": np.arange(len(lon)), "parts": parts, "header": header,
             "key": f"quick-{next(_tokens)}"}
 

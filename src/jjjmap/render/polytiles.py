@@ -15,17 +15,15 @@ import numpy as np
 from jjjmap.model import Layer
 
 from .common import texts
-from .geometry import decimals_for, pack_polygons, simplified
+from .geometry import decimals_for, layer_features, pack_polygons, simplified
 from .specs import BuildContext, PolyTilesSpec
 from .vectors import _legend, _popup_fields, colour_classes
 
 def polytiles_spec(layer: Layer, ctx: BuildContext) -> PolyTilesSpec:
     style = layer.style
-    gdf = layer.filtered()
-    rows = layer.gdf.index.get_indexer(gdf.index).astype(np.int64) \
-        if len(gdf) != len(layer.gdf) else np.arange(len(gdf))
+    gdf, rows, _, _, _ = layer_features(layer)
     idx, colours, cls_legend = colour_classes(gdf, style, ctx.lang)
-    fields = _popup_fields(gdf, style)
+    fields = _popup_fields(layer, len(gdf), style)
     label = style.label_field if style.label_field in gdf.columns else None
     tips = [f for f in style.tooltip_fields if f in gdf.columns]
     legend = _legend(layer, {"Polygon"}, colours, cls_legend, [], ctx.lang)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -116,15 +115,11 @@ def radii(gdf, style: Style) -> tuple[np.ndarray | None, list[dict]]:
     return r.astype(np.float32), legend
 
 
-def attribute_columns(table) -> list:
-    """A layer table's columns but its geometry and the hidden (``_``) ones."""
-    geom = table.geometry.name if isinstance(table, gpd.GeoDataFrame) else None
-    return [c for c in table.columns if c != geom and not str(c).startswith("_")]
-
-
-def _popup_fields(table, style: Style) -> list[str]:
-    cols = attribute_columns(table)
-    if len(table) > FULL_ATTRS_BELOW:
+def _popup_fields(layer: Layer, count: int, style: Style) -> list[str]:
+    """The columns carried per feature for ``count`` features (a large layer's popups fetch
+    or decode theirs, popup_fields)."""
+    cols = layer.fields(hidden=False)
+    if count > FULL_ATTRS_BELOW:
         cols = [c for c in cols if c in set(style.tooltip_fields) | {style.label_field}]
     return cols[:POPUP_FIELDS]
 
@@ -137,7 +132,7 @@ def vector_spec(layer: Layer, ctx: BuildContext) -> PointsSpec | BigPointsSpec |
     gdf, rows, lon, lat, types = layer_features(layer, shift is not None)
     idx, colours, cls_legend = colour_classes(gdf, style, lang)
     r, size_legend = radii(gdf, style)
-    fields = _popup_fields(gdf, style)
+    fields = _popup_fields(layer, len(gdf), style)
     label = style.label_field if style.label_field in gdf.columns else None
     tips = [f for f in style.tooltip_fields if f in gdf.columns]
     path_style = {"color": style.color, "fillColor": style.fill_color, "weight": style.weight,
@@ -219,7 +214,7 @@ def _binary_points(layer: Layer, gdf, colours, tips, legend, point_style: dict, 
     clicked."""
     from urllib.parse import quote
 
-    fields = popup_fields(gdf)
+    fields = popup_fields(layer)
     spec = binary_spec(lon, lat, rows, ci, r, ranks, fetch=fetch, quick=quick)
     out = BigPointsSpec(count=int(spec["n"]), binary=spec, style=point_style, colors=colours,
                         fields=[str(f) for f in fields], tip_fields=tips, legend=legend,
@@ -252,15 +247,15 @@ def _codes(values: pd.Series, order: np.ndarray) -> dict:
                   np.uint32: "Uint32Array"}[dtype]}
 
 
-def popup_fields(table) -> list:
+def popup_fields(layer: Layer) -> list:
     """The columns a popup shows, at any layer size."""
-    return attribute_columns(table)[:POPUP_FIELDS]
+    return layer.fields(hidden=False)[:POPUP_FIELDS]
 
 
 def row_values(layer: Layer, row: int) -> dict:
     """One feature's popup values (the app answers a large layer's click with them)."""
     gdf = layer.table
-    fields = popup_fields(gdf)
+    fields = popup_fields(layer)
     rec = gdf.iloc[int(row)]
     label = layer.style.label_field if layer.style.label_field in gdf.columns else None
     return {"v": [text(rec[f]) for f in fields], "lb": text(rec[label]) if label else None}

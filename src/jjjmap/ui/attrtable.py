@@ -109,6 +109,13 @@ class AttributeModel(QAbstractTableModel):
         self._inverse = None
         self.endResetModel()
 
+    def _geometry_type(self, row: int) -> str:
+        """One feature's geometry cell: its type name ("" for none)."""
+        if self.layer.points is not None:
+            return "Point"
+        geom = self.layer.gdf.geometry.iloc[row]
+        return "" if geom is None else geom.geom_type
+
     def _geometry_types(self):
         """The geometry column's cells: each feature's type name ("" for none)."""
         layer = self.layer
@@ -170,10 +177,7 @@ class AttributeModel(QAbstractTableModel):
             row = self.order[index.row()]
             values = self._values[index.column()]
             if values is None:
-                geom = None if self.layer.points is not None else \
-                    self.layer.gdf.geometry.iloc[row]
-                text = "Point" if self.layer.points is not None else \
-                    "" if geom is None else geom.geom_type
+                text = self._geometry_type(row)
             else:
                 text = format_value(values[row])
                 codes = self._codes[index.column()]

@@ -19,7 +19,7 @@ def add_field(combo: QComboBox, layer, field: str, lang: str) -> None:
 
 
 def attribute_fields(layer) -> list[str]:
-    return [str(c) for c in layer.fields() if not str(c).startswith("_")]
+    return [str(c) for c in layer.fields(hidden=False)]
 
 
 def is_numeric(layer, field: str) -> bool:
