@@ -93,7 +93,8 @@ def test_tooltip_helper_shows_text_literally(qtbot):
 def test_every_widget_shows_hostile_text_literally(window, qtbot, tmp_path, monkeypatch):
     csv_layer = _open(window, qtbot, hostile_csv(tmp_path))[0]
     zip_layer = _open(window, qtbot, hostile_zip(tmp_path))[0]
-    assert BOLD in csv_layer.gdf.columns and NAME in csv_layer.title_en
+    # the table, not .gdf: the CSV's points stay arrays (model.PointData) through this test
+    assert BOLD in csv_layer.table.columns and NAME in csv_layer.title_en
     assert NAME in zip_layer.title_en
 
     # attribute table: cell tooltips (ToolTipRole) and what the cells show
@@ -124,6 +125,7 @@ def test_every_widget_shows_hostile_text_literally(window, qtbot, tmp_path, monk
     assert shows_literally(ident.title.text(), ident.title.textFormat(), NAME)
     text = ident.browser.toPlainText()
     assert BOLD in text and IMG in text
+    assert csv_layer.points is not None   # the table and identify above read the arrays' layer
 
     # the recent-files menu shows a path with "&" as written
     amp = tmp_path / "R&D.csv"

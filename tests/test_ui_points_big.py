@@ -184,12 +184,13 @@ def test_a_layer_of_arrays_is_restyled_filtered_and_shown_without_building_point
                       replace(layer.style, renderer="hexbin"),
                       replace(layer.style, renderer="points", mode="single")):
             doc.set_style("arr", style)
-            qtbot.waitUntil(lambda: w.map.ready and js(qtbot, w.map, "jjj.busy()") == 0,
-                            timeout=60000)
+            qtbot.waitUntil(lambda: w.map.ready and not w.map.live.pending()
+                            and js(qtbot, w.map, "jjj.busy()") == 0, timeout=60000)
         doc.set_filter("arr", "kind", ["beta"])
         assert "20000/60000" in w.layers.model.layer_label(layer)   # kinds cycle: a third
         doc.set_visible("arr", False)
         doc.set_visible("arr", True)
-        qtbot.waitUntil(lambda: w.map.ready and js(qtbot, w.map, "jjj.busy()") == 0,
-                        timeout=60000)
+        qtbot.waitUntil(lambda: w.map.ready and not w.map.live.pending()
+                        and js(qtbot, w.map, "jjj.busy()") == 0, timeout=60000)
+        page_answered(qtbot, w.map)   # nothing of the page's still on its way at the close
         assert layer.points is not None
