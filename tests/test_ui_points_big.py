@@ -194,3 +194,51 @@ def test_a_layer_of_arrays_is_restyled_filtered_and_shown_without_building_point
                         and js(qtbot, w.map, "jjj.busy()") == 0, timeout=60000)
         page_answered(qtbot, w.map)   # nothing of the page's still on its way at the close
         assert layer.points is not None
+
+
+def test_a_large_csv_is_drawn_from_its_coordinates_and_gets_its_columns_after(
+        qtbot, tmp_path, monkeypatch):
+    """Opened in the window, a large CSV of points (io.deferred, its size threshold lowered
+    here) is drawn from its two coordinate columns; its other columns join the layer once
+    read, without a reload or a new drawing of the points, and a clicked point's popup then
+    names them all."""
+    import numpy as np
+    import pandas as pd
+
+    from jjjmap.io import deferred
+
+    monkeypatch.setattr(deferred, "DEFER_ABOVE_BYTES", 0)
+    n = 60_000
+    rng = np.random.default_rng(3)
+    path = tmp_path / "invented.csv"
+    pd.DataFrame({"lon": rng.uniform(114.0, 119.0, n).round(6),
+                  "lat": rng.uniform(37.0, 41.5, n).round(6),
+                  "名称": [f"测试点{i}" for i in range(n)]}).to_csv(path, index=False)
+    doc = synthetic_document()
+    doc.basemap = "none"
+    with shown_window(qtbot, doc, tmp_path, timeout=60000, sectors=SECTORS) as w:
+        qtbot.waitUntil(lambda: w.map.load_count == 1)
+        loads = w.map.load_count
+        heard = []
+        doc.events.layer_changed.connect(lambda lyr, what: heard.append(what))
+        sent = []
+        w.map.layerSent.connect(sent.append)
+        w.files.open_path(str(path))
+        qtbot.waitUntil(lambda: "table" in heard, timeout=60000)
+        [layer] = [lyr for lyr in doc.layers if lyr.path == str(path)]
+        assert layer.fields() == ["lon", "lat", "名称"] and layer.points.pending is None
+        from PySide6.QtCore import Qt
+
+        model = w.table.model
+        heads = [model.headerData(i, Qt.Orientation.Horizontal) for i in
+                 range(model.columnCount())]
+        assert w.table.layer is layer and heads == ["lon", "lat", "名称", "geometry"]
+        qtbot.waitUntil(lambda: not w.map.live.pending(), timeout=20000)
+        w.map.run_js(f"window._row = null; fetch('row/{layer.id}/4321.json').then(r => r.json())"
+                     ".then(d => { window._row = d; })")
+        qtbot.waitUntil(lambda: js(qtbot, w.map, "window._row") is not None, timeout=10000)
+        row = js(qtbot, w.map, "window._row")
+        assert row["f"] == ["lon", "lat", "名称"] and row["v"][2] == "测试点4321"
+        assert sent == [layer.id]             # the columns did not send the points again
+        assert w.map.load_count == loads      # nor reload the page
+        page_answered(qtbot, w.map)

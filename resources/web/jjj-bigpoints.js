@@ -426,7 +426,11 @@
         fetch(spec.rowUrl.replace('{row}', String(row))).then(function (r) {
           if (!r.ok) throw new Error('HTTP ' + r.status);
           return r.json();
-        }).then(function (d) { done(d.v || null, d.lb === undefined ? null : d.lb); })
+        }).then(function (d) {
+          // the app's fields now: the layer may have come before all its columns were read
+          if (d.f) spec.fields = d.f;
+          done(d.v || null, d.lb === undefined ? null : d.lb);
+        })
           .catch(function () { done(null, null); });
         return;
       }

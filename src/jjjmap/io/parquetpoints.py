@@ -12,9 +12,11 @@ covering, a CRS we cannot read) falls back to geopandas.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from .cancel import checkpoint
@@ -92,9 +94,10 @@ def _geoarrow_points(column) -> np.ndarray:
     return out
 
 
-def read_geoparquet(path, schema):
+def read_geoparquet(path, schema, defer: bool = False):
     """The file as a GeoDataFrame, as a ``model.PointData`` when it holds only plain finite
-    2D points, or None when geopandas should read it."""
+    2D points, or None when geopandas should read it. ``defer``: a large file of points is
+    read from its geometry column alone, the other columns pending (io.deferred)."""
     import pyarrow.parquet as pq
 
     try:
@@ -113,7 +116,10 @@ def read_geoparquet(path, schema):
             crs = CRS.from_json_dict(crs)
         except Exception:  # noqa: BLE001 - geopandas says what is wrong with it
             return None
-    table = pq.read_table(path)
+    from .deferred import DEFER_ABOVE_BYTES
+    others = [f.name for f in schema if f.name != name]
+    first = defer and bool(others) and Path(path).stat().st_size >= DEFER_ABOVE_BYTES
+    table = pq.read_table(path, columns=[name] if first else None)
     checkpoint()
     column = table.column(name)
     if encoding == "wkb":
@@ -126,9 +132,17 @@ def read_geoparquet(path, schema):
         # points as arrays (model.PointData): no shapely Point per row
         from jjjmap.model.pointdata import PointData
 
+        if first:
+            from .deferred import parquet_pending, small_read_whole
+            rows = len(xy[0])
+            points = PointData(pd.DataFrame(index=pd.RangeIndex(rows)), xy[0], xy[1], crs=crs)
+            return small_read_whole(points.pending_columns(parquet_pending(path, others, rows)))
         df = table.drop([name]).to_pandas()
         checkpoint()
         return PointData(df, xy[0], xy[1], crs=crs)
+    if first:   # not plain points: read whole after all
+        table = pq.read_table(path)
+        column = table.column(name)
     geoms = _geometries(column) if encoding == "wkb" else _geoarrow_points(column)
     df = table.drop([name]).to_pandas()
     checkpoint()

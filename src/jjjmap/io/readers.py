@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import archive, gdal, tables
+from . import archive, deferred, gdal, tables
 from .cancel import cancellable, checkpoint
 from .encoding import gdal_name, normalise, shapefile_encoding
 from .errors import LayerLoadError, display_name
@@ -51,7 +51,8 @@ def file_stem(path: Path) -> str:
 
 
 def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
-               memory_limit: int | None = None, cancel=None, progress=None) -> list:
+               memory_limit: int | None = None, cancel=None, progress=None,
+               defer_attributes: bool = False) -> list:
     """Open a data file as one or more layers in EPSG:4326.
 
     ``layer`` picks one layer of a GeoPackage/KML/GPX, one sheet of a workbook or one file of a
@@ -61,13 +62,16 @@ def open_layer(path, *, layer=None, crs=None, encoding=None, datum=None,
     ``cancel`` (returns True once the user cancelled) is polled between chunks of work; a
     cancelled read raises ``LayerLoadCancelled`` (a LayerLoadError) soon after.
     ``progress(done, total, unit)`` hears how far the read is (io.cancel.report).
+    ``defer_attributes``: a large CSV or GeoParquet of points is read from its coordinates
+    alone and its layer's ``points.pending`` reads the other columns (io.deferred; the app
+    draws the points meanwhile).
     Raises LayerLoadError, and only that, with a message naming the file and the problem.
     """
     with cancellable(cancel, path, progress):
-        return _open_layer(path, layer, crs, encoding, datum, memory_limit)
+        return _open_layer(path, layer, crs, encoding, datum, memory_limit, defer_attributes)
 
 
-def _open_layer(path, layer, crs, encoding, datum, memory_limit) -> list:
+def _open_layer(path, layer, crs, encoding, datum, memory_limit, defer=False) -> list:
     from jjjmap.model import Layer, Provenance
 
     from .pgsource import is_postgis_uri
@@ -105,7 +109,7 @@ def _open_layer(path, layer, crs, encoding, datum, memory_limit) -> list:
                             part.open_layer = layer
                         results.append(part)
         else:
-            results = _read_any(path, fmt, layer, encoding, [], path)
+            results = _read_any(path, fmt, layer, encoding, [], path, defer)
         release_arrow_memory()   # what the read's temporaries left in pyarrow's pool
         layers, unplaced = [], []
         for r in results:
@@ -201,10 +205,16 @@ def gdal_notes(warns: list[str]):
 
 
 def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str],
-              shown: Path) -> list[RawRead]:
-    """The format reader's layers, not yet cleaned or placed."""
+              shown: Path, defer: bool = False) -> list[RawRead]:
+    """The format reader's layers, not yet cleaned or placed; ``defer``: a large point
+    file's attribute columns left to read (io.deferred)."""
     if fmt in ("csv", "xlsx"):
         warns = list(warnings)
+        first = deferred.csv_coordinates(path, encoding, warns) if defer and fmt == "csv" \
+            else None
+        if first is not None:
+            return [RawRead(deferred.small_read_whole(first[0]), fmt, encoding=first[1],
+                            title_name=False, warnings=warns)]
         if fmt == "csv":
             df, enc = tables.read_csv(path, encoding, warns)
         else:
@@ -213,7 +223,7 @@ def _read_any(path: Path, fmt: str, layer, encoding, warnings: list[str],
         return [RawRead(gdf, fmt, name=layer, title_name=fmt == "xlsx" and layer is not None,
                         encoding=enc, warnings=warns)]
     if fmt == "parquet":
-        return [_read_parquet(path, warnings, shown)]
+        return [_read_parquet(path, warnings, shown, defer)]
     if fmt == "shapefile":
         from .shapefile import check_shapefile
 
@@ -236,7 +246,7 @@ def _read_shapefile(path: Path, encoding, warnings, shown):
     return RawRead(gdf, "shapefile", title_name=False, encoding=encoding, warnings=warns)
 
 
-def _read_parquet(path: Path, warnings, shown):
+def _read_parquet(path: Path, warnings, shown, defer: bool = False):
     """GeoParquet when the file's metadata says so ('geo' key); otherwise a plain Parquet
     (DuckDB, Spark, newer writers) whose geometry is a WKB column, found by its Arrow type
     and extension metadata, or coordinate / WKT columns like a text table."""
@@ -247,7 +257,7 @@ def _read_parquet(path: Path, warnings, shown):
     if b"geo" in (schema.metadata or {}):
         from .parquetpoints import read_geoparquet
 
-        gdf = read_geoparquet(path, schema)   # pyarrow, decoded in chunks (issue 21)
+        gdf = read_geoparquet(path, schema, defer)   # pyarrow, in chunks (issue 21)
         if gdf is None:
             gdf = gpd.read_parquet(path)
     else:

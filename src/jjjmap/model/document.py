@@ -61,7 +61,8 @@ class DocumentSnapshot:
 class DocumentEvents:
     """The events of a ``MapDocument``, one emitter each, with what its handlers receive."""
 
-    # "what" of layer_changed: "visible", "opacity", "style", "data", "filter"
+    # "what" of layer_changed: "visible", "opacity", "style", "data", "filter", "table" (the
+    # attribute columns, same features: MapDocument.replace_table)
     def __init__(self) -> None:
         self.layer_added: Emitter[[Layer]] = Emitter("layer_added")
         self.layer_removed: Emitter[[Layer]] = Emitter("layer_removed")
@@ -180,6 +181,17 @@ class MapDocument:
             return
         layer.gdf = gdf
         self.events.layer_changed.emit(layer, "data")
+
+    def replace_table(self, layer_id: str, data) -> None:
+        """The same features with their whole attribute table (a large point file's columns
+        read after its points were drawn, io.deferred): ``layer_changed(layer, "table")``,
+        which a view that draws only the positions can leave be."""
+        layer = self.layer(layer_id)
+        if len(data) != layer.feature_count:
+            raise ValueError(f"{len(data)} rows for the {layer.feature_count} features of "
+                             f"{layer.title_en!r}")
+        layer.gdf = data
+        self.events.layer_changed.emit(layer, "table")
 
     def _change(self, layer_id: str, attr: str, value: Any, what: str | None = None) -> None:
         layer = self.layer(layer_id)

@@ -36,6 +36,8 @@ class PointData:
             from pyproj import CRS
             self._crs = CRS.from_user_input(crs)
         self.attrs = dict(attrs or {})
+        # attribute columns still being read (io.deferred.DeferredColumns), None: all here
+        self.pending = None
 
     def __len__(self) -> int:
         return len(self.x)
@@ -55,7 +57,16 @@ class PointData:
         return np.array([self.x.min(), self.y.min(), self.x.max(), self.y.max()])
 
     def _with(self, x, y, crs) -> PointData:
-        return PointData(self.frame, x, y, crs, self.attrs)
+        return PointData(self.frame, x, y, crs, self.attrs).pending_columns(self.pending)
+
+    def pending_columns(self, pending) -> PointData:
+        """These points, whose other attribute columns ``pending`` reads later (itself)."""
+        self.pending = pending
+        return self
+
+    def with_frame(self, frame) -> PointData:
+        """The same points with another attribute frame (the whole one, once read)."""
+        return PointData(frame, self.x, self.y, self._crs, self.attrs)
 
     def set_crs(self, crs, allow_override: bool = False) -> PointData:
         from pyproj import CRS

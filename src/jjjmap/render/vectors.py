@@ -253,12 +253,15 @@ def popup_fields(layer: Layer) -> list:
 
 
 def row_values(layer: Layer, row: int) -> dict:
-    """One feature's popup values (the app answers a large layer's click with them)."""
+    """One feature's popup: its fields' names and values (the app answers a large layer's
+    click with them; the names too, as the page may have been given the layer before all
+    its columns were read, io.deferred)."""
     gdf = layer.table
     fields = popup_fields(layer)
     rec = gdf.iloc[int(row)]
     label = layer.style.label_field if layer.style.label_field in gdf.columns else None
-    return {"v": [text(rec[f]) for f in fields], "lb": text(rec[label]) if label else None}
+    return {"f": [str(f) for f in fields], "v": [text(rec[f]) for f in fields],
+            "lb": text(rec[label]) if label else None}
 
 
 def _label_places(gdf, shift) -> list | None:

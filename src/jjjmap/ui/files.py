@@ -12,7 +12,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
@@ -39,13 +39,25 @@ def _open_layer(path: str, options: dict | None = None, style: dict | None = Non
 
     cancelled = None if progress is None else (lambda: not progress(-1, ""))
     counted = None if progress is None else ReadProgress(Path(path).name, progress)
-    layers = io.open_layer(path, cancel=cancelled, progress=counted, **(options or {}))
+    # a large point file: its coordinates first, drawn while its other columns are read
+    # (io.deferred; not with a style, which may name one of those columns)
+    layers = io.open_layer(path, cancel=cancelled, progress=counted,
+                           defer_attributes=style is None, **(options or {}))
     if style is not None:
         from jjjmap.model import Style
 
         for layer in layers:
             layer.style = Style.from_dict(style)
     return layers
+
+
+def _complete_attributes(data, name: str, progress=None):
+    """Worker side: a deferred layer's other attribute columns (io.deferred)."""
+    from jjjmap.io.deferred import complete_attributes
+
+    cancelled = None if progress is None else (lambda: not progress(-1, ""))
+    counted = None if progress is None else ReadProgress(name, progress)
+    return complete_attributes(data, cancel=cancelled, progress=counted)
 
 
 def _tr(text: str, n: int = -1) -> str:
@@ -218,6 +230,45 @@ class FileActions(QObject):
         if warnings:
             message += " " + " ".join(str(w) for w in warnings)
         self.feedback.message(message, 10000)
+        pending = [lyr for lyr in layers if lyr.points is not None and lyr.points.pending]
+        if pending:
+            # once the map has drawn them: the columns' read (5 s at 10M) would otherwise
+            # share the 2 cores with the points' first frame
+            def read() -> None:
+                for layer in pending:
+                    self.complete_attributes(layer)
+
+            self.map.mapReady.connect(read, Qt.ConnectionType.SingleShotConnection)
+
+    def complete_attributes(self, layer) -> Task:
+        """Read the attribute columns a large point file's layer was opened without (drawn
+        from its coordinates first, io.deferred); they join the layer when read, unless its
+        data was replaced meanwhile (read again with another encoding, removed)."""
+        first = layer.data
+        name = Path(layer.path or "").name
+        task = Task(_complete_attributes, first, name, wants_progress=True)
+        task.signals.progress.connect(self.task_progress)
+        self.feedback.message(self.tr("Reading the attributes of %1…").replace("%1", name))
+
+        def done(data) -> None:
+            if self.doc.find(layer.id) is layer and layer.data is first:
+                self.doc.replace_table(layer.id, data)
+                self.feedback.message(self.tr("Read the attributes of %1.").replace("%1", name),
+                                      5000)
+
+        def failed(exc: BaseException) -> None:
+            from jjjmap.io.cancel import LayerLoadCancelled
+
+            if isinstance(exc, LayerLoadCancelled):
+                text = self.tr("The attributes of %1 were not read: cancelled. Its points are "
+                               "on the map without them.").replace("%1", name)
+            else:
+                text = self.tr("The attributes of %1 could not be read; its points are on the "
+                               "map without them. %2").replace("%1", name).replace("%2",
+                                                                                   str(exc))
+            self.feedback.message(text, 15000)
+
+        return self.runner.submit(task, done, failed)
 
     def _open_failed(self, path: str, exc: BaseException, options: dict | None = None,
                      style: dict | None = None) -> None:

@@ -400,7 +400,7 @@ class MainWindow(QMainWindow):
             self.identify.clear()
 
     def _on_layer_changed(self, layer, what: str) -> None:
-        if what == "data" and self.table.layer is layer:
+        if what in ("data", "table") and self.table.layer is layer:
             self.table.model.set_layer(layer)
 
     def _on_basemap_changed(self, name: str) -> None:

@@ -98,6 +98,17 @@ def _heavy(doc: MapDocument) -> bool:
     return sum(int(shapely.get_num_coordinates(g).sum()) for g in vectors) > BACKGROUND_VERTICES
 
 
+def _draws_fields(layer) -> bool:
+    """The layer's drawing reads attribute values (a field styles, sizes, labels, weighs,
+    times or filters it): a new attribute table changes what the page shows."""
+    from jjjmap.render.timefilter import time_field_of
+
+    st = layer.style
+    return bool(layer.filter or st.field or st.radius_field or st.label_field or
+                st.tooltip_fields or st.weight_field or time_field_of(layer)
+                or layer.kind != "vector")
+
+
 class MapView(QWebEngineView):
     """Shows ``doc`` and mirrors its changes; emits what the user does on the map."""
 
@@ -533,6 +544,8 @@ class MapView(QWebEngineView):
             if keys is None:
                 keys = layer.table[column].dropna().astype(str).unique().tolist()
             self._js_call("setFilter", column, [str(k) for k in keys])
+        elif what == "table" and not _draws_fields(layer):
+            pass   # the page holds positions only; a clicked point's row is fetched (row_url)
         elif what not in LIVE_CHANGES and not self.live.send(layer):
             self.schedule_render()
 

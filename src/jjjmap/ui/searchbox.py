@@ -95,7 +95,8 @@ class SearchBox(QLineEdit):
         stale = self._forget_index
         return doc.events.observe(
             layer_added=stale, layer_removed=stale, language_changed=stale,
-            layer_changed=lambda _layer, what: what == "data" and self._forget_index())
+            layer_changed=lambda _layer, what: what in ("data", "table") and
+            self._forget_index())
 
     def _forget_index(self, *_payload: Any) -> None:
         self._index = None   # built again on the next search
