@@ -21,6 +21,7 @@ import pandas as pd
 
 from .cancel import cancellable, checkpoint
 from .errors import LayerLoadError, display_name
+from .memory import release_arrow_memory
 
 DEFER_ABOVE_BYTES = 64 << 20   # a file from this size: its coordinates first (about 1M rows)
 # fewer points than render.pointbin.BINARY_ABOVE: read whole after all (their page is made
@@ -71,6 +72,7 @@ def complete_attributes(data, cancel=None, progress=None):
     with cancellable(cancel, pending.path, progress):
         try:
             frame = pending.read()
+            release_arrow_memory()   # what the read's temporaries left in pyarrow's pool
         except LayerLoadError:
             raise
         except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
@@ -126,7 +128,10 @@ def parquet_pending(path: Path, columns: list, rows: int) -> DeferredColumns:
     import pyarrow.parquet as pq
 
     def read_rest() -> pd.DataFrame:
-        return pq.read_table(path, columns=columns).to_pandas()
+        # split_blocks/self_destruct: each column handed over as it is converted, not the
+        # table and its copy side by side (this read overlaps the points' index build)
+        return pq.read_table(path, columns=columns).to_pandas(split_blocks=True,
+                                                             self_destruct=True)
 
     return DeferredColumns(path, None, pd.DataFrame(index=pd.RangeIndex(rows)), read_rest,
                            None, rows)
