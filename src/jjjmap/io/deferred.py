@@ -46,15 +46,12 @@ class DeferredColumns:
     def read(self) -> pd.DataFrame:
         rest = self._read_rest()
         checkpoint()
-        if self.kept is not None:
-            if len(rest) != len(self.kept):
-                raise LayerLoadError(f"{display_name(self.path)} changed while it was read: "
-                                     f"{len(rest):,} rows, {len(self.kept):,} before.",
-                                     self.path)
-            rest = rest.loc[self.kept]
-        if len(rest) != self.rows:
+        before = self.rows if self.kept is None else len(self.kept)   # the file's rows
+        if len(rest) != before:
             raise LayerLoadError(f"{display_name(self.path)} changed while it was read: "
-                                 f"{len(rest):,} rows, {self.rows:,} before.", self.path)
+                                 f"{len(rest):,} rows, {before:,} before.", self.path)
+        if self.kept is not None:
+            rest = rest.loc[self.kept]
         rest = rest.reset_index(drop=True)
         order = self.order if self.order is not None else list(self.have.columns) + [
             c for c in rest.columns if c not in self.have.columns]
@@ -105,21 +102,17 @@ def csv_coordinates(path: Path, encoding, warnings: list[str]):
     # pandas: pyarrow's reader took 4.3-4.5 s over the same two columns in a new process
     # (3.0-3.1 s); low_memory: 2.1 s instead of 2.6 once warm, and a column typed
     # differently in places is coerced to numbers by coordinate_points all the same
+    # the names are cleaned and unique already (tables.header_names), as read_csv's columns
     df, enc = tables.read_csv(path, encoding, warnings, layout=layout, usecols=list(xy),
                               low_memory=True)
-    df.columns = [str(c).replace("\ufeff", "").strip() for c in df.columns]
-    xy = tables.find_xy(df.columns)
-    order = [str(c).replace("\ufeff", "").strip() for c in names]
     points, kept = tables.coordinate_points(df, xy, path, warnings)
-    rest = [n for n, c in zip(names, order) if c not in points.frame.columns]
+    rest = [n for n in names if n not in xy]
 
     def read_rest() -> pd.DataFrame:
-        got, _ = tables.read_csv(path, enc, [], layout=layout, usecols=rest)
-        got.columns = [str(c).replace("\ufeff", "").strip() for c in got.columns]
-        return got
+        return tables.read_csv(path, enc, [], layout=layout, usecols=rest)[0]
 
-    return points.pending_columns(DeferredColumns(path, order, points.frame, read_rest, kept,
-                                                  len(points))), enc
+    return points.pending_columns(DeferredColumns(path, list(names), points.frame, read_rest,
+                                                  kept, len(points))), enc
 
 
 def parquet_pending(path: Path, columns: list, rows: int) -> DeferredColumns:

@@ -37,8 +37,7 @@ def _open_layer(path: str, options: dict | None = None, style: dict | None = Non
     its next checkpoint and frees the worker, instead of running on."""
     from jjjmap import io
 
-    cancelled = None if progress is None else (lambda: not progress(-1, ""))
-    counted = None if progress is None else ReadProgress(Path(path).name, progress)
+    cancelled, counted = _read_callbacks(Path(path).name, progress)
     # a large point file: its coordinates first, drawn while its other columns are read
     # (io.deferred; not with a style, which may name one of those columns)
     layers = io.open_layer(path, cancel=cancelled, progress=counted,
@@ -51,12 +50,19 @@ def _open_layer(path: str, options: dict | None = None, style: dict | None = Non
     return layers
 
 
+def _read_callbacks(name: str, progress):
+    """(cancel, progress) for io from a Task's ``progress``: the read stops once it returns
+    False (the user cancelled) and reports rows read as percentages; (None, None) without."""
+    if progress is None:
+        return None, None
+    return (lambda: not progress(-1, "")), ReadProgress(name, progress)
+
+
 def _complete_attributes(data, name: str, progress=None):
     """Worker side: a deferred layer's other attribute columns (io.deferred)."""
     from jjjmap.io.deferred import complete_attributes
 
-    cancelled = None if progress is None else (lambda: not progress(-1, ""))
-    counted = None if progress is None else ReadProgress(name, progress)
+    cancelled, counted = _read_callbacks(name, progress)
     return complete_attributes(data, cancel=cancelled, progress=counted)
 
 
